@@ -1,0 +1,79 @@
+# oci-idmap-hook
+#   make            build build/oci-idmap-hook
+#   make check      install missing Debian packages, build, run every test
+#   make demo       a real runc container on a 501:20 volume, without and with the hook
+#   make bench      the benchmark (not part of check)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+WARNINGS = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
+	-Wstrict-prototypes -Wpointer-arith -Wvla -Wno-unused-parameter
+ifneq ($(WERROR),)
+WARNINGS += -Werror
+endif
+VERSION = 0.1.0
+
+B = build
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags yajl mount 2>/dev/null)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs yajl mount 2>/dev/null)
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Ilib $(WARNINGS) \
+	$(DEP_CFLAGS) $(CFLAGS)
+
+LIB_SRCS = $(wildcard lib/*.c)
+LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o)
+UNIT_SRCS = $(wildcard tests/unit/*.c)
+UNIT_OBJS = $(UNIT_SRCS:%.c=$(B)/%.o)
+HOOK = $(B)/oci-idmap-hook
+
+.PHONY: all check check-unit check-priv check-e2e deps demo bench format clean \
+	install uninstall
+
+all: $(HOOK)
+
+$(B)/%.o: %.c $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libhook.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(HOOK): $(B)/hook/main.o $(B)/libhook.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(B)/unit-tests: $(UNIT_OBJS) $(B)/libhook.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(CHECK_LIBS)
+
+$(B)/tests/unit/%.o: tests/unit/%.c $(wildcard lib/*.h tests/unit/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+deps:
+	@sh scripts/deps.sh
+
+check: deps
+	$(MAKE) all $(B)/unit-tests
+	$(MAKE) check-unit check-priv check-e2e
+
+check-unit: $(B)/unit-tests
+	CK_FORK=yes $(B)/unit-tests
+
+check-priv: $(HOOK)
+	sh tests/run.sh priv
+
+check-e2e: $(HOOK)
+	sh tests/run.sh e2e
+
+demo: deps
+	$(MAKE) all
+	sh examples/demo.sh
+
+format:
+	clang-format -i hook/*.c lib/*.c lib/*.h tests/unit/*.c
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * oci-idmap-hook: an OCI hook (createRuntime or prestart) that gives bind
+ * mounts whose owner differs from the container user an idmapped clone.
+ *
+ *   oci-idmap-hook [--strict] [--log-level L] [--log-file F] < state.json
+ *
+ * Exit codes: 0 done (including every fallback), 1 bad input or, with
+ * --strict, a mount that could not be idmapped, 2 usage.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "hook.h"
+#include "io.h"
+#include "log.h"
+#include "remount.h"
+
+enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+struct options {
+	bool strict;
+	enum log_level level;
+	const char *log_file;
+};
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "oci-idmap-hook: %s '%s' (see --help)\n", what, arg);
+	return EXIT_USAGE;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "strict", no_argument, NULL, 's' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "log-file", required_argument, NULL, 'f' },
+		{ 0 },
+	};
+	int c;
+
+	*o = (struct options){ .level = LOG_WARN };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 's')
+			o->strict = true;
+		else if (c == 'l' && log_parse_level(optarg, &o->level) < 0)
+			return usage_error("unknown log level", optarg);
+		else if (c == 'f')
+			o->log_file = optarg;
+		else if (c == '?')
+			return usage_error("unknown option", argv[optind - 1]);
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument", argv[optind]);
+	return 0;
+}
+
+static FILE *open_log(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+
+	return fd < 0 ? NULL : fdopen(fd, "a");
+}
+
+/* The one error line, and the exit code for it. */
+static int fail_input(const char *id, const struct err *e)
+{
+	fprintf(stderr, "oci-idmap-hook: %s%s%s\n", id ? id : "", id ? ": " : "", e->msg);
+	return EXIT_INPUT;
+}
+
+static void log_plan(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct plan_mount *pm = &p->mounts[i];
+
+		if (pm->action == PLAN_IDMAP)
+			log_info("%s: idmap (owner %u:%u -> %u:%u)", pm->mount->destination,
+				 pm->owner_uid, pm->owner_gid, p->host_uid, p->host_gid);
+		else if (pm->mount->is_bind)
+			log_info("%s: skip: %s", pm->mount->destination, pm->reason);
+	}
+}
+
+static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e)
+{
+	_cleanup_free_ char *input = NULL;
+	struct remount_timing timing = { 0 };
+	long long t0 = log_now_us(), t1;
+	bool ours = false;
+	int r;
+
+	r = io_read_fd(STDIN_FILENO, IO_STATE_MAX, &input, NULL, e);
+	if (r < 0)
+		return err_wrap(e, "state: stdin");
+	r = state_parse(input, &ctx->state, e);
+	if (r < 0)
+		return r;
+	log_set_id(ctx->state.id);
+	r = hook_is_our_stage(&ctx->state, &ours, e);
+	if (r < 0 || !ours)
+		return r;
+	r = hook_prepare(ctx, ctx->state.bundle, ctx->state.pid, e);
+	if (r < 0)
+		return r;
+	log_plan(&ctx->plan);
+	t1 = log_now_us();
+	r = remount_execute(&ctx->spec, &ctx->plan, ctx->state.pid,
+			    o->strict || ctx->spec.strict, &timing, e);
+	log_debug("timing: parse+plan %lld us, userns %lld us, clone %lld us, idmap %lld us, "
+		  "swap %lld us, total %lld us",
+		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.swap_us,
+		  log_now_us() - t0);
+	return r;
+}
+
+static int print_version(void)
+{
+	printf("oci-idmap-hook %s\n", VERSION);
+	return 0;
+}
+
+static int print_help(void)
+{
+	printf("Usage: oci-idmap-hook [--strict] [--log-level LEVEL] [--log-file FILE] < STATE\n"
+	       "\n"
+	       "An OCI hook (createRuntime or prestart): reads the container state on stdin\n"
+	       "and gives every bind mount whose owner differs from the container user an\n"
+	       "idmapped mount, so the container sees its own uid/gid and the host keeps\n"
+	       "the original owner.  Where the kernel or filesystem cannot, the mount is\n"
+	       "left as it was and the hook exits 0 (unless --strict).\n"
+	       "\n"
+	       "  --strict           a mount that cannot be idmapped fails the container\n"
+	       "  --log-level LEVEL  error, warn (default), info or debug\n"
+	       "  --log-file FILE    append log lines to FILE instead of stderr\n"
+	       "  --help, --version\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct hook_ctx ctx = { 0 };
+	struct options o;
+	struct err e = { 0 };
+	FILE *log_stream = NULL;
+	int r;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+		return print_help();
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return print_version();
+	r = parse_options(argc, argv, &o);
+	if (r)
+		return r;
+	if (o.log_file && !(log_stream = open_log(o.log_file)))
+		fprintf(stderr, "oci-idmap-hook: --log-file %s: %s; logging to stderr\n",
+			o.log_file, strerror(errno));
+	log_setup(o.level, log_stream, NULL);
+	r = run_hook(&o, &ctx, &e);
+	if (r < 0)
+		r = fail_input(ctx.state.id, &e);
+	hook_ctx_free(&ctx);
+	if (log_stream)
+		fclose(log_stream);
+	return r;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void vformat(struct err *e, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+
+	if (n < 0)
+		e->msg[0] = '\0';
+}
+
+int err_set(struct err *e, int code, const char *fmt, ...)
+{
+	va_list ap;
+	size_t len;
+
+	e->code = code;
+	va_start(ap, fmt);
+	vformat(e, fmt, ap);
+	va_end(ap);
+	len = strlen(e->msg);
+	snprintf(e->msg + len, sizeof(e->msg) - len, ": %s", strerror(code));
+	return -code;
+}
+
+int err_msg(struct err *e, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->code = code;
+	va_start(ap, fmt);
+	vformat(e, fmt, ap);
+	va_end(ap);
+	return -code;
+}
+
+int err_wrap(struct err *e, const char *fmt, ...)
+{
+	char prefix[ERR_MSG_MAX];
+	char old[ERR_MSG_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		prefix[0] = '\0';
+	memcpy(old, e->msg, sizeof(old));
+	/* Truncation keeps the start of the line, the most specific context. */
+	if (snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old) < 0)
+		e->msg[0] = '\0';
+	return -e->code;
+}
+
+const char *err_hint(int code)
+{
+	switch (code) {
+	case ENOSYS:
+		return "kernel too old for idmapped mounts, or the call is filtered";
+	case EINVAL:
+		return "filesystem cannot be idmapped";
+	case EPERM:
+		return "no privilege, or the mount is already idmapped";
+	case EOPNOTSUPP:
+		return "operation not supported here";
+	case ENOSPC:
+		return "no user namespaces left";
+	default:
+		return NULL;
+	}
+}
+
+int err_is_unsupported(int code)
+{
+	return code == ENOSYS || code == EINVAL || code == EPERM ||
+	       code == EOPNOTSUPP || code == ENOSPC;
+}
+
+void err_clear(struct err *e)
+{
+	e->code = 0;
+	e->msg[0] = '\0';
+}

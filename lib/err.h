@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Errors: fallible functions return >= 0 on success and -errno on failure,
+ * and describe the failure in a struct err with a fixed-size buffer, so the
+ * error path never allocates.  Callers prepend context with err_wrap().
+ */
+#pragma once
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#define ERR_MSG_MAX 512
+
+struct err {
+	int code; /* positive errno, 0 when no error was recorded */
+	char msg[ERR_MSG_MAX];
+};
+
+/* Record a failure: "<formatted>: <strerror(code)>".  Returns -code. */
+int err_set(struct err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Record a failure whose text needs no strerror.  Returns -code. */
+int err_msg(struct err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Prepend context: "<formatted>: <previous message>".  Returns -e->code. */
+int err_wrap(struct err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A hint for errnos whose meaning here is known, or NULL. */
+const char *err_hint(int code);
+
+/* Does this errno mean "the kernel or filesystem cannot idmap here"? */
+int err_is_unsupported(int code);
+
+void err_clear(struct err *e);

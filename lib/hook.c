@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "hook.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "facts.h"
+#include "io.h"
+#include "mntns.h"
+
+int hook_is_our_stage(const struct oci_state *state, bool *ret_ours, struct err *e)
+{
+	bool own = false;
+	int r;
+
+	if (strcmp(state->status, "creating") != 0 && strcmp(state->status, "created") != 0) {
+		*ret_ours = false;
+		return 0;
+	}
+	if (state->pid <= 0) {
+		*ret_ours = false;
+		return 0;
+	}
+	r = mntns_is_own(state->pid, &own, e);
+	if (r < 0)
+		return err_wrap(e, "state: pid %d", (int)state->pid);
+	*ret_ours = !own;
+	return 0;
+}
+
+static int read_proc_map(pid_t pid, const char *file, struct id_map *ret, struct err *e)
+{
+	_cleanup_free_ char *text = NULL;
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	r = io_read_file(path, IO_STATE_MAX, &text, NULL, e);
+	if (r < 0)
+		return r;
+	if (idmap_parse_proc(text, ret) < 0)
+		return err_msg(e, EINVAL, "%s: cannot parse", path);
+	return 0;
+}
+
+/* The container's user namespace maps: from config.json, or from the pid. */
+static int userns_maps(struct hook_ctx *ctx, pid_t pid, const struct id_map **ret_uid,
+		       const struct id_map **ret_gid, struct err *e)
+{
+	const struct oci_spec *s = &ctx->spec;
+	int r;
+
+	*ret_uid = *ret_gid = NULL;
+	if (!s->has_userns)
+		return 0;
+	if (!s->userns_has_path && s->uid_map.n > 0 && s->gid_map.n > 0) {
+		*ret_uid = &s->uid_map;
+		*ret_gid = &s->gid_map;
+		return 0;
+	}
+	if (pid <= 0)
+		return err_msg(e, EINVAL,
+			       "the user namespace is joined by path: its maps need --pid");
+	r = read_proc_map(pid, "uid_map", &ctx->uid_ns, e);
+	if (r >= 0)
+		r = read_proc_map(pid, "gid_map", &ctx->gid_ns, e);
+	if (r < 0)
+		return r;
+	*ret_uid = &ctx->uid_ns;
+	*ret_gid = &ctx->gid_ns;
+	return 0;
+}
+
+int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err *e)
+{
+	_cleanup_free_ char *json = NULL;
+	const struct id_map *uid_ns, *gid_ns;
+	char path[4096];
+	int r;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/config.json", bundle) >= sizeof(path))
+		return err_msg(e, ENAMETOOLONG, "bundle: path too long");
+	r = io_read_file(path, IO_CONFIG_MAX, &json, NULL, e);
+	if (r < 0)
+		return r;
+	r = spec_parse(json, bundle, &ctx->spec, e);
+	if (r < 0)
+		return r;
+	r = userns_maps(ctx, pid, &uid_ns, &gid_ns, e);
+	if (r < 0)
+		return r;
+	r = facts_collect(&ctx->spec, "/proc/self/mountinfo", &ctx->facts, e);
+	if (r < 0)
+		return r;
+	return plan_build(&ctx->spec, uid_ns, gid_ns, ctx->facts, &ctx->plan, e);
+}
+
+void hook_ctx_free(struct hook_ctx *ctx)
+{
+	plan_free(&ctx->plan);
+	free(ctx->facts);
+	free(ctx->uid_ns.ext);
+	free(ctx->gid_ns.ext);
+	spec_free(&ctx->spec);
+	state_free(&ctx->state);
+	*ctx = (struct hook_ctx){ 0 };
+}

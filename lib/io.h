@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Bounded, NUL-terminated reads: input never costs more than max bytes. */
+#pragma once
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define IO_STATE_MAX (64 * 1024)
+#define IO_CONFIG_MAX (4 * 1024 * 1024)
+
+/* Read all of fd (at most max bytes) into a new NUL-terminated buffer. */
+int io_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct err *e);
+
+/* The same for a file at path; what names the input in messages. */
+int io_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len,
+		 struct err *e);
+
+/* Write all of buf to the file at path (opened O_WRONLY), in one write(2). */
+int io_write_file(const char *path, const char *buf, size_t len, struct err *e);

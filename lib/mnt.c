@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "mnt.h"
+
+#include <stdio.h>
+#include <sys/mount.h>
+
+#include "syscalls.h"
+
+int mnt_clone(int dfd, const char *path, bool recursive, int *ret_fd, struct err *e)
+{
+	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+	int fd;
+
+	if (recursive)
+		flags |= AT_RECURSIVE;
+	if (!*path)
+		flags |= AT_EMPTY_PATH;
+	fd = sys_open_tree(dfd, path, flags);
+	if (fd < 0)
+		return err_set(e, errno, "open_tree(CLONE%s)", recursive ? "|RECURSIVE" : "");
+	*ret_fd = fd;
+	return 0;
+}
+
+static uint64_t propagation_flag(int p)
+{
+	switch (p) {
+	case PROPAGATION_PRIVATE:
+		return MS_PRIVATE;
+	case PROPAGATION_SHARED:
+		/* Made a slave first: a shared peer group of its own, never the host's. */
+		return MS_SHARED;
+	case PROPAGATION_UNBINDABLE:
+		return MS_UNBINDABLE;
+	case MNT_PROPAGATION_KEEP:
+		return 0;
+	default:
+		return MS_SLAVE;
+	}
+}
+
+static int setattr(int fd, bool recursive, struct sys_mount_attr *a, const char *what,
+		   struct err *e)
+{
+	unsigned int flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+
+	if (sys_mount_setattr(fd, "", flags, a) < 0)
+		return err_set(e, errno, "mount_setattr(%s)", what);
+	return 0;
+}
+
+int mnt_setattr(int clone_fd, bool recursive, uint64_t attr_set, int propagation,
+		int userns_fd, struct err *e)
+{
+	struct sys_mount_attr a = { .attr_set = attr_set };
+	int r;
+
+	if (userns_fd >= 0) {
+		a.attr_set |= MOUNT_ATTR_IDMAP;
+		a.userns_fd = (uint64_t)userns_fd;
+	}
+	/* Shared follows slave: it joins no peer group outside the container. */
+	a.propagation = propagation_flag(propagation == PROPAGATION_SHARED ? PROPAGATION_SLAVE
+									  : propagation);
+	if (a.attr_set || a.propagation) {
+		r = setattr(clone_fd, recursive, &a, userns_fd >= 0 ? "IDMAP" : "attributes", e);
+		if (r < 0)
+			return r;
+	}
+	if (propagation != PROPAGATION_SHARED)
+		return 0;
+	a = (struct sys_mount_attr){ .propagation = MS_SHARED };
+	return setattr(clone_fd, recursive, &a, "MS_SHARED", e);
+}
+
+int mnt_attach(int clone_fd, int target_fd, struct err *e)
+{
+	if (sys_move_mount(clone_fd, "", target_fd, "",
+			   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return err_set(e, errno, "move_mount");
+	return 0;
+}
+
+int mnt_detach(int clone_fd, struct err *e)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", clone_fd);
+	if (umount2(path, MNT_DETACH) < 0)
+		return err_set(e, errno, "umount2(%s)", path);
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A mount table (/proc/.../mountinfo) as plain structs; the only libmount user. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+struct mount_entry {
+	int id, parent_id;
+	char *target;
+	char fstype[32];
+	bool idmapped;
+};
+
+struct mount_table {
+	struct mount_entry *entries;
+	size_t n;
+};
+
+int mountinfo_read(const char *path, struct mount_table *ret_table, struct err *e);
+const struct mount_entry *mountinfo_find(const struct mount_table *t, int id);
+
+/* Is the mount `id` a descendant (strictly below) of the mount `ancestor`? */
+bool mountinfo_is_below(const struct mount_table *t, int id, int ancestor);
+
+void mountinfo_free(struct mount_table *t);

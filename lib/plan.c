@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "plan.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+
+#define skip plan_fall_back
+
+void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)
+{
+	va_list ap;
+
+	pm->action = PLAN_SKIP;
+	va_start(ap, fmt);
+	vsnprintf(pm->reason, sizeof(pm->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* The container user as the host sees it. */
+static void plan_host_ids(struct plan *p, const struct id_map *uid_ns,
+			  const struct id_map *gid_ns)
+{
+	p->has_userns = uid_ns || gid_ns;
+	p->host_uid = p->uid;
+	p->host_gid = p->gid;
+	p->has_host_ids = true;
+	if (uid_ns && !idmap_to_host(uid_ns, p->uid, &p->host_uid))
+		p->has_host_ids = false;
+	if (gid_ns && !idmap_to_host(gid_ns, p->gid, &p->host_gid))
+		p->has_host_ids = false;
+}
+
+/* Find or add the mapping pair; returns its index. */
+static size_t plan_add_mapping(struct plan *p, const struct plan_mapping *m)
+{
+	for (size_t i = 0; i < p->n_mappings; i++)
+		if (idmap_equal(&p->mappings[i].uid_map, &m->uid_map) &&
+		    idmap_equal(&p->mappings[i].gid_map, &m->gid_map))
+			return i;
+	p->mappings[p->n_mappings] = *m;
+	return p->n_mappings++;
+}
+
+/* Policy that needs no knowledge of the source. */
+static bool plan_skip_by_config(const struct oci_spec *spec, const struct plan *p,
+				struct plan_mount *pm)
+{
+	const struct spec_mount *m = pm->mount;
+
+	if (!m->is_bind)
+		skip(pm, "not a bind mount");
+	else if (spec->disabled)
+		skip(pm, "disabled by annotation %s", ANNOTATION_DISABLE);
+	else if (spec_is_skipped_destination(spec, m->destination))
+		skip(pm, "skipped by annotation %s", ANNOTATION_SKIP);
+	else if (m->has_idmap)
+		skip(pm, "config.json already gives this mount an id mapping");
+	else if (!p->has_host_ids)
+		skip(pm, "container user %" PRIu32 ":%" PRIu32
+			 " has no host id in the container's user namespace",
+		     p->uid, p->gid);
+	else if (p->host_uid == 0)
+		skip(pm, "container user is root on the host; nothing to map");
+	else
+		return false;
+	return true;
+}
+
+/* Policy on the observed source; on idmap, fills the mapping pair. */
+static bool plan_skip_by_source(const struct plan *p, const struct mount_facts *f,
+				struct plan_mount *pm, struct plan_mapping *ret_m)
+{
+	if (f->stat_errno) {
+		skip(pm, "cannot stat source: %s", strerror(f->stat_errno));
+		return true;
+	}
+	pm->has_owner = true;
+	pm->owner_uid = f->uid;
+	pm->owner_gid = f->gid;
+	if (f->already_idmapped) {
+		skip(pm, "source is already an idmapped mount");
+		return true;
+	}
+	if (f->uid == 0) {
+		skip(pm, "source is owned by root; never handed to a container user");
+		return true;
+	}
+	idmap_swap(f->uid, p->host_uid, &ret_m->uid_map);
+	/* Group root on either side is left alone: only the owner is swapped. */
+	if (f->gid == 0 || p->host_gid == 0)
+		idmap_swap(0, 0, &ret_m->gid_map);
+	else
+		idmap_swap(f->gid, p->host_gid, &ret_m->gid_map);
+	if (idmap_is_identity(&ret_m->uid_map) && idmap_is_identity(&ret_m->gid_map)) {
+		skip(pm, "owner %" PRIu32 ":%" PRIu32 " already matches the container user",
+		     f->uid, f->gid);
+		return true;
+	}
+	return false;
+}
+
+int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
+	       const struct id_map *gid_ns, const struct mount_facts *facts,
+	       struct plan *ret_plan, struct err *e)
+{
+	struct plan p = { .uid = spec->uid, .gid = spec->gid };
+
+	plan_host_ids(&p, uid_ns, gid_ns);
+	p.n_mounts = spec->n_mounts;
+	if (spec->n_mounts > 0) {
+		p.mounts = calloc(spec->n_mounts, sizeof(*p.mounts));
+		p.mappings = calloc(spec->n_mounts, sizeof(*p.mappings));
+		if (!p.mounts || !p.mappings) {
+			plan_free(&p);
+			return err_set(e, ENOMEM, "plan");
+		}
+	}
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		struct plan_mount *pm = &p.mounts[i];
+		struct plan_mapping m;
+
+		pm->mount = &spec->mounts[i];
+		if (plan_skip_by_config(spec, &p, pm) ||
+		    plan_skip_by_source(&p, &facts[i], pm, &m))
+			continue;
+		pm->action = PLAN_IDMAP;
+		pm->mapping = plan_add_mapping(&p, &m);
+		if ((facts[i].gid == 0 || p.host_gid == 0) && facts[i].gid != p.host_gid)
+			snprintf(pm->reason, sizeof(pm->reason), "group 0 (root) left unmapped");
+	}
+	*ret_plan = p;
+	return 0;
+}
+
+size_t plan_count(const struct plan *p, enum plan_action action)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n_mounts; i++)
+		n += p->mounts[i].action == action;
+	return n;
+}
+
+void plan_free(struct plan *p)
+{
+	free(p->mounts);
+	free(p->mappings);
+	*p = (struct plan){ 0 };
+}

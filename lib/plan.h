@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The plan: for every mount of config.json, idmap it (with which maps) or
+ * skip it (and why).  plan_build() is a pure function of the spec, the
+ * container's user namespace maps and what was observed of each source;
+ * the hook executes the plan and `plan` mode prints it: one code path.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "idmap.h"
+#include "spec.h"
+
+#define PLAN_REASON_MAX 200
+
+/* What was observed of one mount's source on the host. */
+struct mount_facts {
+	int stat_errno; /* 0 when the source could be stat'ed */
+	uint32_t uid, gid;
+	bool is_dir;
+	bool already_idmapped; /* the source's mount is an idmapped mount */
+	char fstype[32];       /* "" when unknown */
+};
+
+enum plan_action { PLAN_SKIP = 0, PLAN_IDMAP };
+
+/* One distinct pair of maps; mounts that share it share a user namespace. */
+struct plan_mapping {
+	struct idmap uid_map, gid_map;
+};
+
+struct plan_mount {
+	const struct spec_mount *mount;
+	enum plan_action action;
+	char reason[PLAN_REASON_MAX]; /* why skipped, or a note on an idmap */
+	bool has_owner;
+	uint32_t owner_uid, owner_gid;
+	size_t mapping; /* index into plan.mappings when action is PLAN_IDMAP */
+};
+
+struct plan {
+	uint32_t uid, gid;           /* the container user, in the container */
+	uint32_t host_uid, host_gid; /* the same user as the host sees it */
+	bool has_host_ids;           /* false: the user has no host id */
+	bool has_userns;
+	struct plan_mount *mounts; /* one per spec mount, same order */
+	size_t n_mounts;
+	struct plan_mapping *mappings;
+	size_t n_mappings;
+};
+
+/*
+ * uid_ns/gid_ns: the container's user namespace maps (OCI containerID ->
+ * hostID), or NULL when it has none.  facts: one per spec mount.
+ */
+int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
+	       const struct id_map *gid_ns, const struct mount_facts *facts,
+	       struct plan *ret_plan, struct err *e);
+
+/* Turn an idmap entry into a skip, e.g. when the kernel refused it. */
+void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+size_t plan_count(const struct plan *p, enum plan_action action);
+void plan_free(struct plan *p);

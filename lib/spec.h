@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The part of a bundle's config.json the hook reads, as plain structs. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define ID_MAX UINT32_C(4294967294) /* 4294967295 is (uid_t)-1: invalid */
+#define SPEC_MAX_MOUNTS 4096
+#define SPEC_MAX_ID_EXTENTS 340
+
+/* Annotations the hook honours. */
+#define ANNOTATION_DISABLE "io.oci-idmap-hook.disable" /* "true": whole container */
+#define ANNOTATION_SKIP "io.oci-idmap-hook.skip"       /* "/a,/b": those destinations */
+#define ANNOTATION_STRICT "io.oci-idmap-hook.strict"   /* "true": failures are fatal */
+
+/* One line of a uid_map/gid_map: ids first..first+count-1 of the inner side
+ * correspond to lower..lower+count-1 of the outer side. */
+struct id_extent {
+	uint32_t first;
+	uint32_t lower;
+	uint32_t count;
+};
+
+struct id_map {
+	struct id_extent *ext;
+	size_t n;
+};
+
+enum mount_propagation {
+	PROPAGATION_DEFAULT = 0, /* not given: the runtimes' default, slave */
+	PROPAGATION_PRIVATE,
+	PROPAGATION_SLAVE,
+	PROPAGATION_SHARED,
+	PROPAGATION_UNBINDABLE,
+};
+
+struct spec_mount {
+	char *destination; /* absolute, as written */
+	char *source;      /* absolute (relative sources resolved to the bundle) */
+	char *type;        /* may be NULL */
+	bool is_bind;      /* type "bind" or option bind/rbind */
+	bool is_recursive; /* option rbind */
+	bool has_idmap;    /* uidMappings/gidMappings or option idmap/ridmap */
+	uint64_t attr_set; /* MOUNT_ATTR_RDONLY|NOSUID|NODEV|NOEXEC from options */
+	enum mount_propagation propagation;
+};
+
+struct oci_spec {
+	char *root_path; /* absolute (relative root.path resolved to the bundle) */
+	uint32_t uid, gid;
+	bool has_userns;      /* linux.namespaces has "user" */
+	bool userns_has_path; /* ... joined by path: maps come from the pid */
+	struct id_map uid_map, gid_map; /* linux.uidMappings / gidMappings */
+	struct spec_mount *mounts;
+	size_t n_mounts;
+	bool disabled; /* ANNOTATION_DISABLE */
+	bool strict;   /* ANNOTATION_STRICT */
+	char *skip;    /* ANNOTATION_SKIP, comma-separated destinations, or NULL */
+};
+
+/* Parse config.json (NUL-terminated); bundle resolves relative paths. */
+int spec_parse(const char *json, const char *bundle, struct oci_spec *ret_spec,
+	       struct err *e);
+void spec_free(struct oci_spec *s);
+
+/* Is destination listed in the skip annotation? */
+bool spec_is_skipped_destination(const struct oci_spec *s, const char *destination);

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Install the Debian packages the build, the tests and the demo need, once.
+# Idempotent: does nothing when everything is there.
+set -eu
+pkgs="gcc make pkg-config libyajl-dev libmount-dev check runc crun podman
+busybox-static python3 python3-jsonschema uidmap"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages:$missing (run as root, or install them)" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq $missing >/dev/null
