@@ -7,6 +7,8 @@
 
 #include "err.h"
 
+#define STATE_ID_MAX 1024
+
 struct oci_state {
 	char *id;
 	char *status; /* "creating", "created", "running", "stopped" */

@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "json.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_tree.h>
+
+#include "cleanup.h"
+
+/* json_value is never defined: a json_value * is a yajl_val in disguise. */
+static yajl_val yv(const json_value *v)
+{
+	return (yajl_val)v;
+}
+
+static json_value *jv(yajl_val v)
+{
+	return (json_value *)v;
+}
+
+static int fail(struct err *e, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "<path>: <message>", or the message alone at the root. */
+static int fail(struct err *e, const char *path, const char *fmt, ...)
+{
+	char what[ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(what, sizeof(what), fmt, ap) < 0)
+		what[0] = '\0';
+	va_end(ap);
+	return err_msg(e, EINVAL, "%s%s%s", path, *path ? ": " : "", what);
+}
+
+static const char *type_name(yajl_val v)
+{
+	if (YAJL_IS_STRING(v))
+		return "a string";
+	if (YAJL_IS_NUMBER(v))
+		return "a number";
+	if (YAJL_IS_OBJECT(v))
+		return "an object";
+	if (YAJL_IS_ARRAY(v))
+		return "an array";
+	if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v))
+		return "a boolean";
+	return "null";
+}
+
+bool json_is_blank(const char *text)
+{
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	return *text == '\0';
+}
+
+/* Printable ASCII other than quote and backslash, or any UTF-8 byte. */
+static char safe_char(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	if (u < 0x20 || u == 0x7f || c == '"' || c == '\\')
+		return '?';
+	return c;
+}
+
+static bool is_plain_key(const char *key)
+{
+	if (!*key)
+		return false;
+	for (; *key; key++)
+		if (!isalnum((unsigned char)*key) && *key != '_' && *key != '-')
+			return false;
+	return true;
+}
+
+void json_path_key(char buf[static JSON_PATH_MAX], const char *parent, const char *key)
+{
+	size_t len;
+
+	if (is_plain_key(key)) {
+		snprintf(buf, JSON_PATH_MAX, "%s%s%s", parent, *parent ? "." : "", key);
+		return;
+	}
+	snprintf(buf, JSON_PATH_MAX, "%s[\"%s\"]", parent, key);
+	len = strlen(parent) + 2;
+	for (; len < JSON_PATH_MAX && buf[len] && *key; len++, key++)
+		buf[len] = safe_char(*key);
+}
+
+void json_path_index(char buf[static JSON_PATH_MAX], const char *parent, size_t i)
+{
+	snprintf(buf, JSON_PATH_MAX, "%s[%zu]", parent, i);
+}
+
+/* Inside a string at p (just after a backslash): is this "\u0000"? */
+static bool is_nul_escape(const char *p)
+{
+	return p[0] == 'u' && strncmp(p + 1, "0000", 4) == 0;
+}
+
+/*
+ * What yajl accepts but we refuse, found before yajl sees the text: deep
+ * nesting (yajl_tree_free() recurses), comments (they would hide brackets
+ * from this scan), and "\u0000" (it would cut a C string short).
+ */
+static int prescan(const char *p, struct err *e)
+{
+	bool in_string = false;
+	unsigned depth = 0;
+
+	for (; *p; p++) {
+		if (in_string) {
+			if (*p == '\\') {
+				if (is_nul_escape(p + 1))
+					return fail(e, "", "\\u0000 in a string is not allowed");
+				if (*++p == '\0')
+					break;
+			} else if (*p == '"') {
+				in_string = false;
+			}
+		} else if (*p == '"') {
+			in_string = true;
+		} else if (*p == '{' || *p == '[') {
+			if (++depth > JSON_MAX_DEPTH)
+				return fail(e, "", "nesting deeper than %d levels",
+					    JSON_MAX_DEPTH);
+		} else if (*p == '}' || *p == ']') {
+			if (depth > 0)
+				depth--;
+		} else if (*p == '/') {
+			return fail(e, "", "comments are not allowed in JSON");
+		}
+	}
+	return 0;
+}
+
+/* The excerpt of the input in yajl's message may hold any byte at all. */
+static bool is_print_ascii(char c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+/*
+ * yajl's message is "<what>\n<spaces><excerpt>\n<spaces>(right here) --^\n".
+ * Make it one line: "<what> (near: <excerpt>)", with unsafe bytes replaced.
+ */
+static int parse_error(struct err *e, const char *yajl_msg)
+{
+	char what[128], near[128];
+	const char *nl = strchr(yajl_msg, '\n');
+	size_t n = nl ? (size_t)(nl - yajl_msg) : strlen(yajl_msg), i;
+
+	snprintf(what, sizeof(what), "%.*s", (int)n, yajl_msg);
+	while (n > 0 && (what[n - 1] == '.' || what[n - 1] == ' '))
+		what[--n] = '\0';
+	near[0] = '\0';
+	if (nl) {
+		const char *s = nl + 1;
+
+		while (*s == ' ')
+			s++;
+		for (i = 0; s[i] && s[i] != '\n' && i + 1 < sizeof(near); i++)
+			near[i] = is_print_ascii(s[i]) ? s[i] : '?';
+		near[i] = '\0';
+		while (i > 0 && near[i - 1] == ' ')
+			near[--i] = '\0';
+	}
+	if (!*what)
+		snprintf(what, sizeof(what), "invalid JSON");
+	if (!*near)
+		return fail(e, "", "%s", what);
+	return fail(e, "", "%s (near: %s)", what, near);
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int check_keys(yajl_val obj, const char *path, struct err *e)
+{
+	size_t n = obj->u.object.len, i;
+	_cleanup_free_ const char **keys = NULL;
+	char key_path[JSON_PATH_MAX];
+
+	if (n < 2)
+		return 0;
+	keys = malloc(n * sizeof(*keys));
+	if (!keys)
+		return err_set(e, ENOMEM, "%s", path);
+	memcpy(keys, obj->u.object.keys, n * sizeof(*keys));
+	qsort(keys, n, sizeof(*keys), compare_keys);
+	for (i = 1; i < n; i++) {
+		if (strcmp(keys[i - 1], keys[i]) == 0) {
+			json_path_key(key_path, path, keys[i]);
+			return fail(e, key_path, "duplicate key");
+		}
+	}
+	return 0;
+}
+
+/* Duplicate keys anywhere in the tree.  Depth is bounded by prescan(). */
+static int check_tree(yajl_val v, const char *path, struct err *e)
+{
+	char child[JSON_PATH_MAX];
+	size_t i;
+	int r;
+
+	if (YAJL_IS_ARRAY(v)) {
+		for (i = 0; i < v->u.array.len; i++) {
+			json_path_index(child, path, i);
+			r = check_tree(v->u.array.values[i], child, e);
+			if (r < 0)
+				return r;
+		}
+	} else if (YAJL_IS_OBJECT(v)) {
+		r = check_keys(v, path, e);
+		if (r < 0)
+			return r;
+		for (i = 0; i < v->u.object.len; i++) {
+			json_path_key(child, path, v->u.object.keys[i]);
+			r = check_tree(v->u.object.values[i], child, e);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+int json_parse(const char *text, json_value **ret_root, struct err *e)
+{
+	char yajl_msg[256] = "";
+	yajl_val root;
+	int r;
+
+	if (json_is_blank(text))
+		return fail(e, "", "empty input");
+	r = prescan(text, e);
+	if (r < 0)
+		return r;
+	root = yajl_tree_parse(text, yajl_msg, sizeof(yajl_msg));
+	if (!root)
+		return parse_error(e, yajl_msg);
+	r = check_tree(root, "", e);
+	if (r < 0) {
+		yajl_tree_free(root);
+		return r;
+	}
+	*ret_root = jv(root);
+	return 0;
+}
+
+void json_free(json_value *root)
+{
+	yajl_tree_free(yv(root));
+}
+
+void json_freep(json_value **root)
+{
+	json_free(*root);
+	*root = NULL;
+}
+
+int json_expect_object(const json_value *v, const char *path, struct err *e)
+{
+	if (!YAJL_IS_OBJECT(yv(v)))
+		return fail(e, path, "must be an object, not %s", type_name(yv(v)));
+	return 0;
+}
+
+int json_as_string(const json_value *v, const char *path, const char **ret,
+		   struct err *e)
+{
+	if (!YAJL_IS_STRING(yv(v)))
+		return fail(e, path, "must be a string, not %s", type_name(yv(v)));
+	*ret = yv(v)->u.string;
+	return 0;
+}
+
+/* The member key of obj: 1 and *ret if present, 0 if absent and optional. */
+static int member(const json_value *obj, const char *path, const char *key,
+		  enum json_presence p, yajl_val *ret, char child[static JSON_PATH_MAX],
+		  struct err *e)
+{
+	yajl_val o = yv(obj);
+	size_t i;
+
+	json_path_key(child, path, key);
+	for (i = 0; YAJL_IS_OBJECT(o) && i < o->u.object.len; i++) {
+		if (strcmp(o->u.object.keys[i], key) == 0) {
+			*ret = o->u.object.values[i];
+			return 1;
+		}
+	}
+	if (p == JSON_REQUIRED)
+		return fail(e, child, "missing");
+	return 0;
+}
+
+int json_get_object(const json_value *obj, const char *path, const char *key,
+		    enum json_presence p, const json_value **ret, struct err *e)
+{
+	char child[JSON_PATH_MAX];
+	yajl_val v;
+	int r;
+
+	r = member(obj, path, key, p, &v, child, e);
+	if (r <= 0)
+		return r;
+	r = json_expect_object(jv(v), child, e);
+	if (r < 0)
+		return r;
+	*ret = jv(v);
+	return 1;
+}
+
+int json_get_array(const json_value *obj, const char *path, const char *key,
+		   enum json_presence p, const json_value **ret, size_t *ret_len,
+		   struct err *e)
+{
+	char child[JSON_PATH_MAX];
+	yajl_val v;
+	int r;
+
+	r = member(obj, path, key, p, &v, child, e);
+	if (r <= 0)
+		return r;
+	if (!YAJL_IS_ARRAY(v))
+		return fail(e, child, "must be an array, not %s", type_name(v));
+	*ret = jv(v);
+	*ret_len = v->u.array.len;
+	return 1;
+}
+
+int json_get_string(const json_value *obj, const char *path, const char *key,
+		    enum json_presence p, const char **ret, struct err *e)
+{
+	char child[JSON_PATH_MAX];
+	yajl_val v;
+	int r;
+
+	r = member(obj, path, key, p, &v, child, e);
+	if (r <= 0)
+		return r;
+	r = json_as_string(jv(v), child, ret, e);
+	return r < 0 ? r : 1;
+}
+
+int json_get_int(const json_value *obj, const char *path, const char *key,
+		 enum json_presence p, int64_t min, int64_t max, int64_t *ret,
+		 struct err *e)
+{
+	char child[JSON_PATH_MAX];
+	yajl_val v;
+	int r;
+
+	r = member(obj, path, key, p, &v, child, e);
+	if (r <= 0)
+		return r;
+	/* YAJL_GET_INTEGER checks nothing: 1.5 and 1e99 are numbers too. */
+	if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < min ||
+	    YAJL_GET_INTEGER(v) > max)
+		return fail(e, child, "must be an integer in %" PRId64 "..%" PRId64,
+			    min, max);
+	*ret = YAJL_GET_INTEGER(v);
+	return 1;
+}
+
+const json_value *json_array_at(const json_value *arr, size_t i)
+{
+	return jv(yv(arr)->u.array.values[i]);
+}
+
+size_t json_object_len(const json_value *obj)
+{
+	return YAJL_IS_OBJECT(yv(obj)) ? yv(obj)->u.object.len : 0;
+}
+
+const char *json_object_key_at(const json_value *obj, size_t i)
+{
+	return yv(obj)->u.object.keys[i];
+}
+
+const json_value *json_object_value_at(const json_value *obj, size_t i)
+{
+	return jv(yv(obj)->u.object.values[i]);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The only user of yajl: parse a document into a tree, then read it through
+ * typed, range-checked getters whose messages name the JSON path, e.g.
+ * "process.user.uid: must be an integer in 0..4294967294".  Callers prepend
+ * the name of the document ("config.json: ").
+ *
+ * json_parse() rejects what yajl would accept but we do not: comments,
+ * nesting deeper than JSON_MAX_DEPTH, "\u0000" in strings (a C string would
+ * silently end there) and duplicate keys.  yajl itself rejects invalid UTF-8.
+ *
+ * Getters of a member take the object, its path ("" for the root) and the
+ * key.  They return 1 when the member is present (and then write ret_*),
+ * 0 when it is absent and optional, and -EINVAL with a message otherwise.
+ * Strings are borrowed from the tree: copy them before json_free().
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define JSON_MAX_DEPTH 64
+#define JSON_PATH_MAX 256
+
+typedef struct json_value json_value; /* opaque: a node of the tree */
+
+enum json_presence {
+	JSON_OPTIONAL = 0,
+	JSON_REQUIRED = 1,
+};
+
+/* Parse NUL-terminated text.  The tree is freed with json_free(). */
+int json_parse(const char *text, json_value **ret_root, struct err *e);
+void json_free(json_value *root);
+void json_freep(json_value **root);
+#define _cleanup_json_ __attribute__((cleanup(json_freep)))
+
+/* Is text empty or only whitespace? */
+bool json_is_blank(const char *text);
+
+/* Paths for messages: parent.key (or parent["odd key"]) and parent[i]. */
+void json_path_key(char buf[static JSON_PATH_MAX], const char *parent, const char *key);
+void json_path_index(char buf[static JSON_PATH_MAX], const char *parent, size_t i);
+
+/* Type checks of a value itself (array elements, the root). */
+int json_expect_object(const json_value *v, const char *path, struct err *e);
+int json_as_string(const json_value *v, const char *path, const char **ret,
+		   struct err *e);
+
+/* Members of an object. */
+int json_get_object(const json_value *obj, const char *path, const char *key,
+		    enum json_presence p, const json_value **ret, struct err *e);
+int json_get_array(const json_value *obj, const char *path, const char *key,
+		   enum json_presence p, const json_value **ret, size_t *ret_len,
+		   struct err *e);
+int json_get_string(const json_value *obj, const char *path, const char *key,
+		    enum json_presence p, const char **ret, struct err *e);
+/* An integer in min..max; 1.5, 1e99 and "1" are not integers. */
+int json_get_int(const json_value *obj, const char *path, const char *key,
+		 enum json_presence p, int64_t min, int64_t max, int64_t *ret,
+		 struct err *e);
+
+/* Elements of an array and entries of an object (i < length). */
+const json_value *json_array_at(const json_value *arr, size_t i);
+size_t json_object_len(const json_value *obj);
+const char *json_object_key_at(const json_value *obj, size_t i);
+const json_value *json_object_value_at(const json_value *obj, size_t i);

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* config.json -> struct oci_spec: root, user, user namespace, annotations.
+ * The mounts are in spec_mounts.c. */
+#include "spec.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "json.h"
+#include "spec_internal.h"
+
+int spec_resolve_path(const char *bundle, const char *path, char **ret,
+		      struct err *e)
+{
+	if (path[0] == '/')
+		*ret = strdup(path);
+	else if (asprintf(ret, "%s/%s", bundle, path) < 0)
+		*ret = NULL;
+	if (!*ret)
+		return err_set(e, ENOMEM, "%s", path);
+	return 0;
+}
+
+static int parse_root(const json_value *doc, const char *bundle, struct oci_spec *s,
+		      struct err *e)
+{
+	const json_value *root;
+	const char *path;
+	int r;
+
+	r = json_get_object(doc, "", "root", JSON_REQUIRED, &root, e);
+	if (r < 0)
+		return r;
+	r = json_get_string(root, "root", "path", JSON_REQUIRED, &path, e);
+	if (r < 0)
+		return r;
+	if (!*path)
+		return err_msg(e, EINVAL, "root.path: must not be empty");
+	return spec_resolve_path(bundle, path, &s->root_path, e);
+}
+
+static int parse_user(const json_value *doc, struct oci_spec *s, struct err *e)
+{
+	const json_value *process = NULL, *user = NULL;
+	int64_t uid = 0, gid = 0;
+	int r;
+
+	r = json_get_object(doc, "", "process", JSON_OPTIONAL, &process, e);
+	if (r <= 0)
+		return r;
+	r = json_get_object(process, "process", "user", JSON_OPTIONAL, &user, e);
+	if (r <= 0)
+		return r;
+	r = json_get_int(user, "process.user", "uid", JSON_OPTIONAL, 0, ID_MAX, &uid, e);
+	if (r < 0)
+		return r;
+	r = json_get_int(user, "process.user", "gid", JSON_OPTIONAL, 0, ID_MAX, &gid, e);
+	if (r < 0)
+		return r;
+	s->uid = (uint32_t)uid;
+	s->gid = (uint32_t)gid;
+	return 0;
+}
+
+static int parse_namespace(const json_value *ns, const char *path, struct oci_spec *s,
+			   struct err *e)
+{
+	const char *type, *ns_path = NULL;
+	int r;
+
+	r = json_expect_object(ns, path, e);
+	if (r < 0)
+		return r;
+	r = json_get_string(ns, path, "type", JSON_REQUIRED, &type, e);
+	if (r < 0)
+		return r;
+	r = json_get_string(ns, path, "path", JSON_OPTIONAL, &ns_path, e);
+	if (r < 0)
+		return r;
+	if (strcmp(type, "user") == 0) {
+		s->has_userns = true;
+		s->userns_has_path = ns_path && *ns_path;
+	}
+	return 0;
+}
+
+static int parse_namespaces(const json_value *lx, struct oci_spec *s, struct err *e)
+{
+	const char *parent = "linux.namespaces";
+	char path[JSON_PATH_MAX];
+	const json_value *arr = NULL;
+	size_t n = 0, i;
+	int r;
+
+	r = json_get_array(lx, "linux", "namespaces", JSON_OPTIONAL, &arr, &n, e);
+	for (i = 0; r > 0 && i < n; i++) {
+		json_path_index(path, parent, i);
+		r = parse_namespace(json_array_at(arr, i), path, s, e);
+		if (r == 0)
+			r = 1;
+	}
+	return r < 0 ? r : 0;
+}
+
+static int parse_extent(const json_value *v, const char *path, struct id_extent *ext,
+			struct err *e)
+{
+	int64_t first, lower, count;
+	int r;
+
+	r = json_expect_object(v, path, e);
+	if (r >= 0)
+		r = json_get_int(v, path, "containerID", JSON_REQUIRED, 0, ID_MAX,
+				 &first, e);
+	if (r >= 0)
+		r = json_get_int(v, path, "hostID", JSON_REQUIRED, 0, ID_MAX, &lower, e);
+	if (r >= 0)
+		r = json_get_int(v, path, "size", JSON_REQUIRED, 1, ID_MAX + 1, &count, e);
+	if (r < 0)
+		return r;
+	if (first + count > (int64_t)ID_MAX + 1)
+		return err_msg(e, EINVAL, "%s: containerID + size must not exceed %" PRIu32,
+			       path, ID_MAX + 1);
+	if (lower + count > (int64_t)ID_MAX + 1)
+		return err_msg(e, EINVAL, "%s: hostID + size must not exceed %" PRIu32,
+			       path, ID_MAX + 1);
+	*ext = (struct id_extent){ (uint32_t)first, (uint32_t)lower, (uint32_t)count };
+	return 0;
+}
+
+static int parse_id_map(const json_value *lx, const char *key, struct id_map *map,
+			struct err *e)
+{
+	char parent[JSON_PATH_MAX], path[JSON_PATH_MAX];
+	const json_value *arr;
+	size_t n, i;
+	int r;
+
+	json_path_key(parent, "linux", key);
+	r = json_get_array(lx, "linux", key, JSON_OPTIONAL, &arr, &n, e);
+	if (r <= 0 || n == 0)
+		return r;
+	if (n > SPEC_MAX_ID_EXTENTS)
+		return err_msg(e, EINVAL, "%s: more than %d entries", parent,
+			       SPEC_MAX_ID_EXTENTS);
+	map->ext = calloc(n, sizeof(*map->ext));
+	if (!map->ext)
+		return err_set(e, ENOMEM, "%s", parent);
+	map->n = n;
+	for (i = 0; i < n; i++) {
+		json_path_index(path, parent, i);
+		r = parse_extent(json_array_at(arr, i), path, &map->ext[i], e);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_linux(const json_value *doc, struct oci_spec *s, struct err *e)
+{
+	const json_value *lx;
+	int r;
+
+	r = json_get_object(doc, "", "linux", JSON_OPTIONAL, &lx, e);
+	if (r <= 0)
+		return r;
+	r = parse_namespaces(lx, s, e);
+	if (r >= 0)
+		r = parse_id_map(lx, "uidMappings", &s->uid_map, e);
+	if (r >= 0)
+		r = parse_id_map(lx, "gidMappings", &s->gid_map, e);
+	return r;
+}
+
+static bool is_true(const char *value)
+{
+	return strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0 ||
+	       strcasecmp(value, "yes") == 0;
+}
+
+static int parse_annotations(const json_value *doc, struct oci_spec *s, struct err *e)
+{
+	char path[JSON_PATH_MAX];
+	const json_value *obj = NULL;
+	const char *key, *value;
+	size_t i;
+	int r;
+
+	r = json_get_object(doc, "", "annotations", JSON_OPTIONAL, &obj, e);
+	for (i = 0; r > 0 && i < json_object_len(obj); i++) {
+		key = json_object_key_at(obj, i);
+		json_path_key(path, "annotations", key);
+		r = json_as_string(json_object_value_at(obj, i), path, &value, e);
+		if (r < 0)
+			return r;
+		if (strcmp(key, ANNOTATION_DISABLE) == 0)
+			s->disabled = is_true(value);
+		else if (strcmp(key, ANNOTATION_STRICT) == 0)
+			s->strict = is_true(value);
+		else if (strcmp(key, ANNOTATION_SKIP) == 0 && !(s->skip = strdup(value)))
+			return err_set(e, ENOMEM, "%s", path);
+		r = 1;
+	}
+	return r < 0 ? r : 0;
+}
+
+static int parse_doc(const json_value *doc, const char *bundle, struct oci_spec *s,
+		     struct err *e)
+{
+	int r;
+
+	r = json_expect_object(doc, "", e);
+	if (r < 0)
+		return err_wrap(e, "document");
+	r = parse_root(doc, bundle, s, e);
+	if (r >= 0)
+		r = parse_user(doc, s, e);
+	if (r >= 0)
+		r = parse_linux(doc, s, e);
+	if (r >= 0)
+		r = spec_parse_mounts(doc, bundle, s, e);
+	if (r >= 0)
+		r = parse_annotations(doc, s, e);
+	return r;
+}
+
+int spec_parse(const char *json, const char *bundle, struct oci_spec *ret_spec,
+	       struct err *e)
+{
+	_cleanup_json_ json_value *doc = NULL;
+	struct oci_spec s = { 0 };
+	int r;
+
+	r = json_parse(json, &doc, e);
+	if (r >= 0)
+		r = parse_doc(doc, bundle, &s, e);
+	if (r < 0) {
+		spec_free(&s);
+		return err_wrap(e, "config.json");
+	}
+	*ret_spec = s;
+	return 0;
+}
+
+void spec_free(struct oci_spec *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_mounts; i++) {
+		free(s->mounts[i].destination);
+		free(s->mounts[i].source);
+		free(s->mounts[i].type);
+	}
+	free(s->mounts);
+	free(s->root_path);
+	free(s->uid_map.ext);
+	free(s->gid_map.ext);
+	free(s->skip);
+	*s = (struct oci_spec){ 0 };
+}
+
+/* The length of path without trailing slashes ("/" keeps its slash). */
+static size_t trimmed_len(const char *path, size_t len)
+{
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	return len;
+}
+
+bool spec_is_skipped_destination(const struct oci_spec *s, const char *destination)
+{
+	size_t dlen = trimmed_len(destination, strlen(destination));
+	const char *p = s->skip;
+
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		const char *next = p[len] ? p + len + 1 : p + len;
+
+		while (len > 0 && (*p == ' ' || *p == '\t'))
+			p++, len--;
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		len = trimmed_len(p, len);
+		if (len > 0 && len == dlen && strncmp(p, destination, len) == 0)
+			return true;
+		p = next;
+	}
+	return false;
+}

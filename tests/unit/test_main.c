@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Runs every unit suite; run from the repository root (build/unit-tests). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cleanup.h"
+#include "io.h"
+#include "tests.h"
+
+#define FIXTURE_DIR "tests/fixtures/"
+
+char *fixture_read(const char *name)
+{
+	char path[256];
+	struct err e = { 0 };
+	char *buf = NULL;
+	int r;
+
+	snprintf(path, sizeof(path), FIXTURE_DIR "%s", name);
+	r = io_read_file(path, IO_CONFIG_MAX, &buf, NULL, &e);
+	ck_assert_msg(r == 0, "fixture %s: %s (run from the repository root)", path,
+		      e.msg);
+	return buf;
+}
+
+/* Every suite, in order.  Add yours here (and declare it in tests.h). */
+static Suite *(*const suites[])(void) = {
+	state_suite,
+	spec_suite,
+	/* idmap_suite, plan_suite, ...: other modules add theirs here. */
+};
+
+int main(void)
+{
+	SRunner *runner = srunner_create(NULL);
+	size_t i;
+	int failed;
+
+	for (i = 0; i < ARRAY_SIZE(suites); i++)
+		srunner_add_suite(runner, suites[i]());
+	srunner_run_all(runner, CK_NORMAL);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* config.json: what the hook takes from it, and the messages a user sees. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec.h"
+#include "syscalls.h"
+#include "tests.h"
+
+#define BUNDLE "/run/b"
+#define UID_RANGE "must be an integer in 0..4294967294"
+
+static void parse_ok(const char *text, struct oci_spec *s)
+{
+	struct err e = { 0 };
+	int r;
+
+	r = spec_parse(text, BUNDLE, s, &e);
+	ck_assert_msg(r == 0, "spec_parse: %d %s", r, e.msg);
+}
+
+/* Parse text, expect failure with exactly msg and the out struct untouched. */
+static void expect_error(const char *text, const char *msg)
+{
+	struct oci_spec s = { .uid = 77 };
+	struct err e = { 0 };
+	int r;
+
+	r = spec_parse(text, BUNDLE, &s, &e);
+	ck_assert_int_eq(r, -EINVAL);
+	ck_assert_str_eq(e.msg, msg);
+	ck_assert_int_eq(s.uid, 77);
+	ck_assert_ptr_null(s.root_path);
+	ck_assert_ptr_null(s.mounts);
+}
+
+/* A minimal config with `extra` members appended to the root object. */
+static void expect_error_with(const char *extra, const char *msg)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text), "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/r\"},%s}",
+		 extra);
+	expect_error(text, msg);
+}
+
+/* The same with one mount (the object body) and no other member. */
+static void expect_mount_error(const char *mount, const char *msg)
+{
+	char extra[2048];
+
+	snprintf(extra, sizeof(extra), "\"mounts\":[{\"destination\":\"/x\"},{%s}]", mount);
+	expect_error_with(extra, msg);
+}
+
+static void expect_uid_error(const char *value)
+{
+	char extra[256];
+
+	snprintf(extra, sizeof(extra), "\"process\":{\"user\":{\"uid\":%s}}", value);
+	expect_error_with(extra, "config.json: process.user.uid: " UID_RANGE);
+}
+
+START_TEST(test_minimal)
+{
+	char *text = fixture_read("config-minimal.json");
+	struct oci_spec s = { 0 };
+
+	parse_ok(text, &s);
+	ck_assert_str_eq(s.root_path, "/srv/rootfs");
+	ck_assert_uint_eq(s.uid, 0);
+	ck_assert_uint_eq(s.gid, 0);
+	ck_assert(!s.has_userns && !s.userns_has_path);
+	ck_assert_uint_eq(s.uid_map.n, 0);
+	ck_assert_uint_eq(s.n_mounts, 0);
+	ck_assert(!s.disabled && !s.strict);
+	ck_assert_ptr_null(s.skip);
+	ck_assert(!spec_is_skipped_destination(&s, "/data"));
+	spec_free(&s);
+	free(text);
+}
+END_TEST
+
+static void check_full_top(const struct oci_spec *s)
+{
+	ck_assert_str_eq(s->root_path, BUNDLE "/rootfs");
+	ck_assert_uint_eq(s->uid, 1000);
+	ck_assert_uint_eq(s->gid, 1001);
+	ck_assert(s->has_userns);
+	ck_assert(!s->userns_has_path);
+	ck_assert_uint_eq(s->uid_map.n, 2);
+	ck_assert_uint_eq(s->uid_map.ext[0].first, 0);
+	ck_assert_uint_eq(s->uid_map.ext[0].lower, 100000);
+	ck_assert_uint_eq(s->uid_map.ext[0].count, 65536);
+	ck_assert_uint_eq(s->uid_map.ext[1].first, 65536);
+	ck_assert_uint_eq(s->uid_map.ext[1].lower, 4294901760u);
+	ck_assert_uint_eq(s->uid_map.ext[1].count, 65535);
+	ck_assert_uint_eq(s->gid_map.n, 1);
+	ck_assert_uint_eq(s->gid_map.ext[0].lower, 200000);
+	ck_assert(s->disabled);
+	ck_assert(s->strict);
+	ck_assert_str_eq(s->skip, " /a , /b/,,/cache");
+}
+
+static void check_full_mounts(const struct spec_mount *m)
+{
+	ck_assert_str_eq(m[0].destination, "/proc");
+	ck_assert_str_eq(m[0].type, "proc");
+	ck_assert_str_eq(m[0].source, "proc"); /* not a path: not resolved */
+	ck_assert(!m[0].is_bind && !m[0].has_idmap);
+	ck_assert(!m[1].is_bind);
+	ck_assert_uint_eq(m[1].attr_set, MOUNT_ATTR_NOSUID);
+	ck_assert_str_eq(m[2].source, "/srv/volumes/data");
+	ck_assert(m[2].is_bind && m[2].is_recursive && !m[2].has_idmap);
+	ck_assert_uint_eq(m[2].attr_set, MOUNT_ATTR_RDONLY);
+	ck_assert_int_eq(m[2].propagation, PROPAGATION_PRIVATE);
+	ck_assert_str_eq(m[3].destination, "/cache/");
+	ck_assert_ptr_null(m[3].type);
+	ck_assert_str_eq(m[3].source, BUNDLE "/cache");
+	ck_assert(m[3].is_bind && !m[3].is_recursive);
+	ck_assert_uint_eq(m[3].attr_set, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	ck_assert_int_eq(m[3].propagation, PROPAGATION_SLAVE); /* last wins */
+	ck_assert(m[4].is_bind && m[4].is_recursive && m[4].has_idmap);
+	ck_assert_uint_eq(m[4].attr_set, 0); /* ro, then rw */
+	ck_assert_int_eq(m[4].propagation, PROPAGATION_DEFAULT);
+	ck_assert(m[5].is_bind && !m[5].is_recursive && m[5].has_idmap);
+	ck_assert_int_eq(m[5].propagation, PROPAGATION_UNBINDABLE);
+}
+
+START_TEST(test_full)
+{
+	char *text = fixture_read("config-full.json");
+	struct oci_spec s = { 0 };
+
+	parse_ok(text, &s);
+	check_full_top(&s);
+	ck_assert_uint_eq(s.n_mounts, 6);
+	check_full_mounts(s.mounts);
+	ck_assert(spec_is_skipped_destination(&s, "/a"));
+	ck_assert(spec_is_skipped_destination(&s, "/a/"));
+	ck_assert(spec_is_skipped_destination(&s, "/b"));
+	ck_assert(spec_is_skipped_destination(&s, "/cache/"));
+	ck_assert(!spec_is_skipped_destination(&s, "/a/b"));
+	ck_assert(!spec_is_skipped_destination(&s, "/"));
+	ck_assert(!spec_is_skipped_destination(&s, "/c"));
+	ck_assert(!spec_is_skipped_destination(&s, ""));
+	spec_free(&s);
+	ck_assert_ptr_null(s.mounts);
+	spec_free(&s);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_userns_path_and_relative_paths)
+{
+	struct oci_spec s = { 0 };
+
+	parse_ok("{\"root\":{\"path\":\"rootfs/sub\"},\"linux\":{\"namespaces\":"
+		 "[{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]},"
+		 "\"mounts\":[{\"destination\":\"/v\",\"type\":\"bind\","
+		 "\"source\":\"../vol\"}],"
+		 "\"annotations\":{\"io.oci-idmap-hook.disable\":\"false\","
+		 "\"io.oci-idmap-hook.strict\":\"1\"}}",
+		 &s);
+	ck_assert_str_eq(s.root_path, BUNDLE "/rootfs/sub");
+	ck_assert(s.has_userns && s.userns_has_path);
+	ck_assert_str_eq(s.mounts[0].source, BUNDLE "/../vol");
+	ck_assert(!s.disabled && s.strict);
+	spec_free(&s);
+}
+END_TEST
+
+START_TEST(test_skip_root_entry)
+{
+	struct oci_spec s = { .skip = (char *)"/ , /data//" };
+
+	ck_assert(spec_is_skipped_destination(&s, "/"));
+	ck_assert(spec_is_skipped_destination(&s, "/data"));
+	ck_assert(!spec_is_skipped_destination(&s, "/dat"));
+}
+END_TEST
+
+START_TEST(test_uid_invalid)
+{
+	expect_uid_error("-1");
+	expect_uid_error("4294967295");
+	expect_uid_error("1.5");
+	expect_uid_error("1e3");
+	expect_uid_error("\"1000\"");
+	expect_uid_error("true");
+	expect_error_with("\"process\":{\"user\":{\"gid\":-5}}",
+			  "config.json: process.user.gid: " UID_RANGE);
+	expect_error_with("\"process\":{\"user\":[]}",
+			  "config.json: process.user: must be an object, not an array");
+}
+END_TEST
+
+START_TEST(test_uid_bounds)
+{
+	struct oci_spec s = { 0 };
+
+	parse_ok("{\"root\":{\"path\":\"/r\"},\"process\":{\"user\":"
+		 "{\"uid\":4294967294,\"gid\":0}}}",
+		 &s);
+	ck_assert_uint_eq(s.uid, 4294967294u);
+	spec_free(&s);
+}
+END_TEST
+
+START_TEST(test_root_invalid)
+{
+	expect_error("{}", "config.json: root: missing");
+	expect_error("{\"root\":{}}", "config.json: root.path: missing");
+	expect_error("{\"root\":{\"path\":\"\"}}", "config.json: root.path: must not be empty");
+	expect_error("{\"root\":\"/r\"}", "config.json: root: must be an object, not a string");
+	expect_error("[1]", "config.json: document: must be an object, not an array");
+	expect_error("", "config.json: empty input");
+	expect_error("{\"root\":{\"path\":\"/r\"}", "config.json: parse error: premature EOF "
+						    "(near: {\"root\":{\"path\":\"/r\"})");
+}
+END_TEST
+
+START_TEST(test_mappings_invalid)
+{
+	expect_error_with("\"linux\":{\"uidMappings\":[{\"containerID\":4294967200,"
+			  "\"hostID\":0,\"size\":100}]}",
+			  "config.json: linux.uidMappings[0]: containerID + size must not "
+			  "exceed 4294967295");
+	expect_error_with("\"linux\":{\"gidMappings\":[{\"containerID\":0,\"hostID\":0,"
+			  "\"size\":1},{\"containerID\":1,\"hostID\":4294967295,\"size\":1}]}",
+			  "config.json: linux.gidMappings[1].hostID: " UID_RANGE);
+	expect_error_with("\"linux\":{\"gidMappings\":[{\"containerID\":0,"
+			  "\"hostID\":4294967290,\"size\":6}]}",
+			  "config.json: linux.gidMappings[0]: hostID + size must not "
+			  "exceed 4294967295");
+	expect_error_with("\"linux\":{\"gidMappings\":[{\"containerID\":0,\"hostID\":0,"
+			  "\"size\":0}]}",
+			  "config.json: linux.gidMappings[0].size: must be an integer in "
+			  "1..4294967295");
+	expect_error_with("\"linux\":{\"uidMappings\":[{\"containerID\":0,\"size\":1}]}",
+			  "config.json: linux.uidMappings[0].hostID: missing");
+	expect_error_with("\"linux\":{\"uidMappings\":{}}",
+			  "config.json: linux.uidMappings: must be an array, not an object");
+	expect_error_with("\"linux\":{\"uidMappings\":[7]}",
+			  "config.json: linux.uidMappings[0]: must be an object, not a number");
+}
+END_TEST
+
+START_TEST(test_mappings_too_many)
+{
+	size_t i, len;
+	char *text = malloc(64 * 1024);
+
+	ck_assert_ptr_nonnull(text);
+	len = (size_t)sprintf(text, "{\"root\":{\"path\":\"/r\"},\"linux\":{\"uidMappings\":[");
+	for (i = 0; i <= SPEC_MAX_ID_EXTENTS; i++)
+		len += (size_t)sprintf(text + len, "%s{\"containerID\":%zu,\"hostID\":%zu,"
+					    "\"size\":1}", i ? "," : "", i, i);
+	strcpy(text + len, "]}}");
+	expect_error(text, "config.json: linux.uidMappings: more than 340 entries");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_namespaces_invalid)
+{
+	expect_error_with("\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"path\":\"/p\"}]}",
+			  "config.json: linux.namespaces[1].type: missing");
+	expect_error_with("\"linux\":{\"namespaces\":[{\"type\":\"user\",\"path\":3}]}",
+			  "config.json: linux.namespaces[0].path: must be a string, not a number");
+	expect_error_with("\"linux\":[]", "config.json: linux: must be an object, not an array");
+}
+END_TEST
+
+START_TEST(test_mounts_invalid)
+{
+	expect_error_with("\"mounts\":{}", "config.json: mounts: must be an array, not an object");
+	expect_error_with("\"mounts\":[\"/x\"]",
+			  "config.json: mounts[0]: must be an object, not a string");
+	expect_mount_error("\"type\":\"bind\"", "config.json: mounts[1].destination: missing");
+	expect_mount_error("\"destination\":\"\"",
+			   "config.json: mounts[1].destination: must not be empty");
+	expect_mount_error("\"destination\":\"/d\",\"options\":[\"rbind\",5]",
+			   "config.json: mounts[1].options[1]: must be a string, not a number");
+	expect_mount_error("\"destination\":\"/d\",\"options\":\"rbind\"",
+			   "config.json: mounts[1].options: must be an array, not a string");
+	expect_mount_error("\"destination\":\"/d\",\"type\":1",
+			   "config.json: mounts[1].type: must be a string, not a number");
+	expect_mount_error("\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"\"",
+			   "config.json: mounts[1].source: must not be empty");
+	expect_mount_error("\"destination\":\"/d\",\"uidMappings\":{}",
+			   "config.json: mounts[1].uidMappings: must be an array, not an object");
+	expect_mount_error("\"destination\":\"/d\",\"type\":\"bind\",\"type\":\"bind\"",
+			   "config.json: mounts[1].type: duplicate key");
+}
+END_TEST
+
+START_TEST(test_mounts_too_many)
+{
+	size_t i, len, n = SPEC_MAX_MOUNTS + 1;
+	char *text = malloc(n * 24 + 128);
+
+	ck_assert_ptr_nonnull(text);
+	len = (size_t)sprintf(text, "{\"root\":{\"path\":\"/r\"},\"mounts\":[");
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "%s{\"destination\":\"/\"}", i ? "," : "");
+	strcpy(text + len, "]}");
+	expect_error(text, "config.json: mounts: more than 4096 entries");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_annotations_invalid)
+{
+	expect_error_with("\"annotations\":{\"io.oci-idmap-hook.disable\":true}",
+			  "config.json: annotations[\"io.oci-idmap-hook.disable\"]: must be a "
+			  "string, not a boolean");
+	expect_error_with("\"annotations\":{\"a\\nb\":1}",
+			  "config.json: annotations[\"a?b\"]: must be a string, not a number");
+	expect_error_with("\"annotations\":[]",
+			  "config.json: annotations: must be an object, not an array");
+}
+END_TEST
+
+Suite *spec_suite(void)
+{
+	Suite *s = suite_create("spec");
+	TCase *valid = tcase_create("valid");
+	TCase *invalid = tcase_create("invalid");
+
+	tcase_add_test(valid, test_minimal);
+	tcase_add_test(valid, test_full);
+	tcase_add_test(valid, test_userns_path_and_relative_paths);
+	tcase_add_test(valid, test_skip_root_entry);
+	tcase_add_test(valid, test_uid_bounds);
+	tcase_add_test(invalid, test_uid_invalid);
+	tcase_add_test(invalid, test_root_invalid);
+	tcase_add_test(invalid, test_mappings_invalid);
+	tcase_add_test(invalid, test_mappings_too_many);
+	tcase_add_test(invalid, test_namespaces_invalid);
+	tcase_add_test(invalid, test_mounts_invalid);
+	tcase_add_test(invalid, test_mounts_too_many);
+	tcase_add_test(invalid, test_annotations_invalid);
+	suite_add_tcase(s, valid);
+	suite_add_tcase(s, invalid);
+	return s;
+}

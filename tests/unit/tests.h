@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The unit test suites (one per lib/ module) and shared helpers. */
+#pragma once
+
+#include <check.h>
+
+/* Suite factories, run by test_main.c. */
+Suite *state_suite(void);
+Suite *spec_suite(void);
+Suite *idmap_suite(void);
+Suite *plan_suite(void);
+
+/* The contents of tests/fixtures/<name> (the tests run from the repo root);
+ * fails the test if it cannot be read.  Free with free(). */
+char *fixture_read(const char *name);
