@@ -27,7 +27,8 @@ char *fixture_read(const char *name)
 static Suite *(*const suites[])(void) = {
 	state_suite,
 	spec_suite,
-	/* idmap_suite, plan_suite, ...: other modules add theirs here. */
+	idmap_suite,
+	plan_suite,
 };
 
 int main(void)

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The skip policy and the mappings the plan chooses, from hand-made inputs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "tests.h"
+
+#define MAX_MOUNTS 8
+
+struct fixture {
+	struct oci_spec spec;
+	struct spec_mount mounts[MAX_MOUNTS];
+	struct mount_facts facts[MAX_MOUNTS];
+	struct plan plan;
+};
+
+static struct fixture fx;
+
+static void setup(void)
+{
+	memset(&fx, 0, sizeof(fx));
+	fx.spec.uid = 1000;
+	fx.spec.gid = 1000;
+	fx.spec.mounts = fx.mounts;
+}
+
+static void teardown(void)
+{
+	plan_free(&fx.plan);
+}
+
+/* Add a bind mount whose source is owned uid:gid. */
+static struct spec_mount *add_bind(const char *dest, uint32_t uid, uint32_t gid)
+{
+	size_t i = fx.spec.n_mounts++;
+
+	fx.mounts[i] = (struct spec_mount){ .destination = (char *)dest, .source = "/src",
+					    .type = "bind", .is_bind = true };
+	fx.facts[i] = (struct mount_facts){ .uid = uid, .gid = gid, .is_dir = true };
+	return &fx.mounts[i];
+}
+
+static const struct plan_mount *build(const struct id_map *uid_ns, const struct id_map *gid_ns)
+{
+	struct err e = { 0 };
+
+	ck_assert_int_eq(plan_build(&fx.spec, uid_ns, gid_ns, fx.facts, &fx.plan, &e), 0);
+	ck_assert_uint_eq(fx.plan.n_mounts, fx.spec.n_mounts);
+	return fx.plan.mounts;
+}
+
+static void assert_skip(const struct plan_mount *pm, const char *reason)
+{
+	ck_assert_int_eq(pm->action, PLAN_SKIP);
+	ck_assert_msg(strstr(pm->reason, reason), "reason '%s' lacks '%s'", pm->reason, reason);
+}
+
+/* The mount idmaps and its maps send on-disk owner -> the container user's host ids. */
+static void assert_idmap(const struct plan_mount *pm, uint32_t uid_to, uint32_t gid_to)
+{
+	const struct plan_mapping *m;
+	uint32_t out;
+
+	ck_assert_int_eq(pm->action, PLAN_IDMAP);
+	m = &fx.plan.mappings[pm->mapping];
+	ck_assert(idmap_apply(&m->uid_map, pm->owner_uid, &out));
+	ck_assert_uint_eq(out, uid_to);
+	ck_assert(idmap_apply(&m->gid_map, pm->owner_gid, &out));
+	ck_assert_uint_eq(out, gid_to);
+}
+
+START_TEST(test_mismatch_is_idmapped)
+{
+	const struct plan_mount *pm;
+
+	add_bind("/data", 501, 20);
+	pm = build(NULL, NULL);
+	assert_idmap(&pm[0], 1000, 1000);
+	ck_assert(pm[0].has_owner);
+	ck_assert_uint_eq(fx.plan.n_mappings, 1);
+}
+END_TEST
+
+START_TEST(test_gid_only_mismatch_is_idmapped)
+{
+	const struct plan_mount *pm;
+
+	add_bind("/data", 1000, 20);
+	pm = build(NULL, NULL);
+	assert_idmap(&pm[0], 1000, 1000);
+	ck_assert(idmap_is_identity(&fx.plan.mappings[0].uid_map));
+	ck_assert(!idmap_is_identity(&fx.plan.mappings[0].gid_map));
+}
+END_TEST
+
+START_TEST(test_skips)
+{
+	const struct plan_mount *pm;
+
+	add_bind("/match", 1000, 1000);
+	add_bind("/root", 0, 0);
+	add_bind("/mapped", 501, 20)->has_idmap = true;
+	add_bind("/proc", 0, 0)->is_bind = false;
+	add_bind("/gone", 501, 20);
+	fx.facts[4].stat_errno = ENOENT;
+	add_bind("/idmapped", 501, 20);
+	fx.facts[5].already_idmapped = true;
+	pm = build(NULL, NULL);
+	assert_skip(&pm[0], "already matches the container user");
+	assert_skip(&pm[1], "owned by root");
+	assert_skip(&pm[2], "already gives this mount an id mapping");
+	assert_skip(&pm[3], "not a bind mount");
+	assert_skip(&pm[4], "cannot stat source: No such file or directory");
+	assert_skip(&pm[5], "already an idmapped mount");
+	ck_assert_uint_eq(plan_count(&fx.plan, PLAN_IDMAP), 0);
+	ck_assert_uint_eq(fx.plan.n_mappings, 0);
+}
+END_TEST
+
+START_TEST(test_annotations)
+{
+	const struct plan_mount *pm;
+
+	add_bind("/a", 501, 20);
+	add_bind("/b", 501, 20);
+	fx.spec.skip = "/b";
+	pm = build(NULL, NULL);
+	assert_idmap(&pm[0], 1000, 1000);
+	assert_skip(&pm[1], "io.oci-idmap-hook.skip");
+	plan_free(&fx.plan);
+	fx.spec.disabled = true;
+	pm = build(NULL, NULL);
+	assert_skip(&pm[0], "io.oci-idmap-hook.disable");
+	assert_skip(&pm[1], "io.oci-idmap-hook.disable");
+}
+END_TEST
+
+START_TEST(test_root_container_is_left_alone)
+{
+	const struct plan_mount *pm;
+
+	fx.spec.uid = 0;
+	fx.spec.gid = 0;
+	add_bind("/data", 501, 20);
+	pm = build(NULL, NULL);
+	assert_skip(&pm[0], "root on the host");
+}
+END_TEST
+
+START_TEST(test_group_root_is_not_mapped)
+{
+	const struct plan_mount *pm;
+
+	add_bind("/data", 501, 0);
+	pm = build(NULL, NULL);
+	assert_idmap(&pm[0], 1000, 0);
+	ck_assert(idmap_is_identity(&fx.plan.mappings[0].gid_map));
+	ck_assert_str_eq(pm[0].reason, "group 0 (root) left unmapped");
+}
+END_TEST
+
+START_TEST(test_mappings_are_shared)
+{
+	add_bind("/a", 501, 20);
+	add_bind("/b", 501, 20);
+	add_bind("/c", 502, 20);
+	add_bind("/d", 501, 20);
+	build(NULL, NULL);
+	ck_assert_uint_eq(fx.plan.n_mappings, 2);
+	ck_assert_uint_eq(fx.plan.mounts[0].mapping, fx.plan.mounts[1].mapping);
+	ck_assert_uint_eq(fx.plan.mounts[0].mapping, fx.plan.mounts[3].mapping);
+	ck_assert_uint_ne(fx.plan.mounts[0].mapping, fx.plan.mounts[2].mapping);
+}
+END_TEST
+
+START_TEST(test_userns_translates_the_user)
+{
+	struct id_extent u[] = { { 0, 100000, 65536 } };
+	struct id_extent g[] = { { 0, 200000, 65536 } };
+	struct id_map uid_ns = { u, 1 }, gid_ns = { g, 1 };
+	const struct plan_mount *pm;
+
+	add_bind("/data", 501, 20);
+	pm = build(&uid_ns, &gid_ns);
+	ck_assert(fx.plan.has_userns);
+	ck_assert_uint_eq(fx.plan.host_uid, 101000);
+	ck_assert_uint_eq(fx.plan.host_gid, 201000);
+	assert_idmap(&pm[0], 101000, 201000);
+}
+END_TEST
+
+START_TEST(test_userns_root_is_idmapped)
+{
+	struct id_extent u[] = { { 0, 100000, 65536 } };
+	struct id_map ns = { u, 1 };
+	const struct plan_mount *pm;
+
+	fx.spec.uid = 0;
+	fx.spec.gid = 0;
+	add_bind("/data", 501, 20);
+	pm = build(&ns, &ns);
+	assert_idmap(&pm[0], 100000, 100000);
+}
+END_TEST
+
+START_TEST(test_userns_without_the_user)
+{
+	struct id_extent u[] = { { 0, 100000, 1000 } };
+	struct id_map ns = { u, 1 };
+	const struct plan_mount *pm;
+
+	add_bind("/data", 501, 20);
+	pm = build(&ns, &ns);
+	ck_assert(!fx.plan.has_host_ids);
+	assert_skip(&pm[0], "has no host id");
+}
+END_TEST
+
+Suite *plan_suite(void)
+{
+	Suite *s = suite_create("plan");
+	TCase *tc = tcase_create("policy");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_mismatch_is_idmapped);
+	tcase_add_test(tc, test_gid_only_mismatch_is_idmapped);
+	tcase_add_test(tc, test_skips);
+	tcase_add_test(tc, test_annotations);
+	tcase_add_test(tc, test_root_container_is_left_alone);
+	tcase_add_test(tc, test_group_root_is_not_mapped);
+	tcase_add_test(tc, test_mappings_are_shared);
+	tcase_add_test(tc, test_userns_translates_the_user);
+	tcase_add_test(tc, test_userns_root_is_idmapped);
+	tcase_add_test(tc, test_userns_without_the_user);
+	suite_add_tcase(s, tc);
+	return s;
+}
