@@ -11,6 +11,10 @@ PKG_CONFIG ?= pkg-config
 CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
 	-Wstrict-prototypes -Wpointer-arith -Wvla -Wno-unused-parameter
+# CI builds with warnings as errors.
+ifeq ($(CI),true)
+WERROR = 1
+endif
 ifneq ($(WERROR),)
 WARNINGS += -Werror
 endif
