@@ -47,7 +47,7 @@ static void fail(struct run *run, size_t i, int r, struct err *why)
 	struct err e = *why;
 
 	err_wrap(&e, "%s", pm->mount->destination);
-	log_msg(err_is_unsupported(-r) ? LOG_INFO : LOG_WARN,
+	log_msg(err_is_unsupported(-r) || r == -ENOENT ? LOG_INFO : LOG_WARN,
 		"cannot idmap, mount left as the runtime made it: %s%s%s%s", e.msg,
 		hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
 	plan_fall_back(pm, "%s%s%s%s", e.msg, hint ? " (" : "", hint ? hint : "",
@@ -127,10 +127,15 @@ static void find_target(struct run *run, size_t i)
 	int r;
 
 	r = pathres_open_in_root(run->root_fd, m->destination, &fd, &e);
+	if (r == -ENOENT)
+		r = err_msg(&e, ENOENT, "no mount at the destination (a later mount covers it)");
 	if (r >= 0)
 		r = pathres_info(fd, &dst, &e);
-	if (r >= 0 && (!dst.is_mount_root || dst.dev != it->src.dev || dst.ino != it->src.ino))
-		r = err_msg(&e, EINVAL, "not the runtime's mount of %s", m->source);
+	if (r >= 0 && !dst.is_mount_root)
+		r = err_msg(&e, ENOENT, "no mount at the destination (a later mount covers it)");
+	else if (r >= 0 && (dst.dev != it->src.dev || dst.ino != it->src.ino))
+		r = err_msg(&e, ESTALE, "the mount at the destination is not the runtime's mount of %s",
+			    m->source);
 	if (r < 0) {
 		fail(run, i, r, &e);
 		return;

@@ -1,0 +1,14 @@
+#!/bin/bash
+# runc, hook at prestart: user 1000:1000 sees a 501:20 volume as its own,
+# can write to it, and its new files are 501:20 on the host.
+# shellcheck source=../lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/../lib.sh"
+need_runtime runc
+need_hook
+
+vol=$TEST_TMP/vol b=$TEST_TMP/bundle
+make_volume "$vol" 501 20
+before=$(snapshot "$vol")
+probe_bundle "$b" "$vol"
+bundle_hook "$b" prestart "$HOOK" oci-idmap-hook
+expect_idmapped_rw runc "$b" "$vol" "$before" 501:20
