@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * oci-idmap-hook plan --bundle DIR [--pid PID]
+ * oci-idmap-hook plan --state FILE|-
+ *
+ * Prints, as JSON on stdout, the plan the hook would execute for this bundle:
+ * the same hook_prepare() the hook runs, then nothing else.  Changes nothing.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "cmd.h"
+#include "hook.h"
+#include "io.h"
+#include "report.h"
+
+struct plan_options {
+	const char *bundle;
+	const char *state; /* a file, or "-" for stdin */
+	pid_t pid;
+};
+
+static int parse_pid(const char *arg, pid_t *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v <= 0 || v > INT32_MAX)
+		return usage_error("invalid --pid", arg);
+	*ret = (pid_t)v;
+	return 0;
+}
+
+/* Returns -1: not an error, but nothing more to do (exit 0). */
+static int print_plan_help(void)
+{
+	printf("Usage: oci-idmap-hook plan --bundle DIR [--pid PID]\n"
+	       "       oci-idmap-hook plan --state FILE|-\n"
+	       "\n"
+	       "Print, as JSON, what the hook would do for the bundle: every mount of\n"
+	       "config.json, idmapped (with its maps) or skipped (and why).  Changes nothing.\n"
+	       "  --bundle DIR     the bundle directory\n"
+	       "  --pid PID        a process in the container's user namespace (only for\n"
+	       "                   a user namespace joined by path)\n"
+	       "  --state FILE|-   read the OCI state (bundle, id, pid) from FILE or stdin\n");
+	return -1;
+}
+
+static int check_plan_options(const struct plan_options *o, int argc, char **argv)
+{
+	if (optind < argc)
+		return usage_error("unexpected argument", argv[optind]);
+	if (!o->bundle == !o->state)
+		return usage_error("plan needs exactly one of --bundle and --state, got",
+				   o->bundle ? "both" : "neither");
+	if (o->state && o->pid)
+		return usage_error("--pid goes with --bundle (the state has the pid)", "--state");
+	return 0;
+}
+
+static int parse_plan_options(int argc, char **argv, struct plan_options *o)
+{
+	static const struct option longopts[] = {
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "state", required_argument, NULL, 's' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, r = 0;
+
+	*o = (struct plan_options){ 0 };
+	opterr = 0;
+	while (r == 0 && (c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		if (c == 'b')
+			o->bundle = optarg;
+		else if (c == 's')
+			o->state = optarg;
+		else if (c == 'p')
+			r = parse_pid(optarg, &o->pid);
+		else if (c == 'h')
+			r = print_plan_help();
+		else if (c == ':')
+			r = usage_error("missing value for", argv[optind - 1]);
+		else
+			r = usage_error("unknown option", argv[optind - 1]);
+	}
+	return r ? r : check_plan_options(o, argc, argv);
+}
+
+/* The state, as the hook reads it from stdin, from a file or "-". */
+static int read_state(const char *file, struct oci_state *ret, struct err *e)
+{
+	_cleanup_free_ char *input = NULL;
+	int r;
+
+	if (strcmp(file, "-") == 0) {
+		r = io_read_fd(STDIN_FILENO, IO_STATE_MAX, &input, NULL, e);
+		if (r < 0)
+			return err_wrap(e, "state: stdin");
+	} else {
+		r = io_read_file(file, IO_STATE_MAX, &input, NULL, e);
+		if (r < 0)
+			return err_wrap(e, "state");
+	}
+	return state_parse(input, ret, e);
+}
+
+static int print_plan(const struct hook_ctx *ctx, const char *bundle, struct err *e)
+{
+	const struct report_input in = {
+		.id = ctx->state.id,
+		.bundle = bundle,
+		.plan = &ctx->plan,
+	};
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	r = report_plan_json(&in, true, &text, e);
+	if (r < 0)
+		return r;
+	if (fputs(text, stdout) == EOF || fflush(stdout) == EOF)
+		return err_set(e, errno, "plan: stdout");
+	return 0;
+}
+
+static int run_plan(const struct plan_options *o, struct hook_ctx *ctx, struct err *e)
+{
+	_cleanup_free_ char *abs = NULL;
+	const char *bundle = o->bundle;
+	pid_t pid = o->pid;
+	int r;
+
+	if (o->state) {
+		r = read_state(o->state, &ctx->state, e);
+		if (r < 0)
+			return r;
+		bundle = ctx->state.bundle;
+		pid = ctx->state.pid;
+	} else if ((abs = realpath(o->bundle, NULL))) {
+		/* Relative sources resolve against the bundle: make it absolute.
+		 * When it cannot be, reading config.json says why. */
+		bundle = abs;
+	}
+	r = hook_prepare(ctx, bundle, pid, e);
+	if (r < 0)
+		return r;
+	return print_plan(ctx, bundle, e);
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	struct hook_ctx ctx = { 0 };
+	struct plan_options o;
+	struct err e = { 0 };
+	int r;
+
+	r = parse_plan_options(argc, argv, &o);
+	if (r)
+		return r < 0 ? 0 : r;
+	r = run_plan(&o, &ctx, &e);
+	if (r < 0)
+		r = fail_input(ctx.state.id, &e);
+	hook_ctx_free(&ctx);
+	return r;
+}

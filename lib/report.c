@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "report.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+#include "cleanup.h"
+
+/* A generator and the first failure; once failed, every call is a no-op. */
+struct out {
+	yajl_gen g;
+	yajl_gen_status st;
+};
+
+#define GEN(o, call)                                  \
+	do {                                          \
+		if ((o)->st == yajl_gen_status_ok)    \
+			(o)->st = (call);             \
+	} while (0)
+
+static void put_str(struct out *o, const char *s)
+{
+	if (s)
+		GEN(o, yajl_gen_string(o->g, (const unsigned char *)s, strlen(s)));
+	else
+		GEN(o, yajl_gen_null(o->g));
+}
+
+static void put_key_str(struct out *o, const char *key, const char *s)
+{
+	put_str(o, key);
+	put_str(o, s);
+}
+
+static void put_key_bool(struct out *o, const char *key, bool b)
+{
+	put_str(o, key);
+	GEN(o, yajl_gen_bool(o->g, b));
+}
+
+/* "key": {"uid": U, "gid": G}, or "key": null when !present. */
+static void put_ids(struct out *o, const char *key, bool present, uint32_t uid, uint32_t gid)
+{
+	put_str(o, key);
+	if (!present) {
+		GEN(o, yajl_gen_null(o->g));
+		return;
+	}
+	GEN(o, yajl_gen_map_open(o->g));
+	put_str(o, "uid");
+	GEN(o, yajl_gen_integer(o->g, uid));
+	put_str(o, "gid");
+	GEN(o, yajl_gen_integer(o->g, gid));
+	GEN(o, yajl_gen_map_close(o->g));
+}
+
+/* "key": [[first, lower, count], ...] */
+static void put_map(struct out *o, const char *key, const struct idmap *m)
+{
+	put_str(o, key);
+	GEN(o, yajl_gen_array_open(o->g));
+	for (size_t i = 0; i < m->n; i++) {
+		GEN(o, yajl_gen_array_open(o->g));
+		GEN(o, yajl_gen_integer(o->g, m->ext[i].first));
+		GEN(o, yajl_gen_integer(o->g, m->ext[i].lower));
+		GEN(o, yajl_gen_integer(o->g, m->ext[i].count));
+		GEN(o, yajl_gen_array_close(o->g));
+	}
+	GEN(o, yajl_gen_array_close(o->g));
+}
+
+static void put_mount(struct out *o, const struct plan *p, const struct plan_mount *pm)
+{
+	const struct spec_mount *m = pm->mount;
+	bool idmap = pm->action == PLAN_IDMAP;
+
+	GEN(o, yajl_gen_map_open(o->g));
+	put_key_str(o, "destination", m->destination);
+	put_key_str(o, "source", m->source);
+	put_key_str(o, "type", m->type);
+	put_key_bool(o, "bind", m->is_bind);
+	put_ids(o, "owner", pm->has_owner, pm->owner_uid, pm->owner_gid);
+	put_key_str(o, "action", idmap ? "idmap" : "skip");
+	/* A skip always says why; an idmap only when there is a note. */
+	if (!idmap || pm->reason[0])
+		put_key_str(o, "reason", pm->reason[0] ? pm->reason : "skipped");
+	if (idmap) {
+		put_map(o, "uid_map", &p->mappings[pm->mapping].uid_map);
+		put_map(o, "gid_map", &p->mappings[pm->mapping].gid_map);
+	}
+	GEN(o, yajl_gen_map_close(o->g));
+}
+
+static void put_plan(struct out *o, const struct report_input *in)
+{
+	const struct plan *p = in->plan;
+
+	GEN(o, yajl_gen_map_open(o->g));
+	put_key_str(o, "id", in->id);
+	put_key_str(o, "bundle", in->bundle);
+	put_str(o, "container");
+	GEN(o, yajl_gen_map_open(o->g));
+	put_ids(o, "user", true, p->uid, p->gid);
+	put_key_bool(o, "userns", p->has_userns);
+	put_ids(o, "host_user", p->has_host_ids, p->host_uid, p->host_gid);
+	GEN(o, yajl_gen_map_close(o->g));
+	put_str(o, "mounts");
+	GEN(o, yajl_gen_array_open(o->g));
+	for (size_t i = 0; i < p->n_mounts; i++)
+		put_mount(o, p, &p->mounts[i]);
+	GEN(o, yajl_gen_array_close(o->g));
+	GEN(o, yajl_gen_map_close(o->g));
+}
+
+/* Does the array whose body starts at p hold only scalars (no [ or {)? */
+static bool is_flat_array(const char *p)
+{
+	bool in_str = false;
+
+	for (; *p; p++) {
+		if (in_str && *p == '\\' && p[1])
+			p++;
+		else if (*p == '"')
+			in_str = !in_str;
+		else if (!in_str && (*p == '[' || *p == '{'))
+			return false;
+		else if (!in_str && *p == ']')
+			return true;
+	}
+	return true;
+}
+
+static void newline(FILE *f, int depth)
+{
+	fprintf(f, "\n%*s", 2 * depth, "");
+}
+
+/* Indent compact JSON text (well-formed: yajl's output), two spaces a level
+ * and a member a line; an array of scalars, like a map extent, stays on one
+ * line: [501, 1000, 1]. */
+static void indent_json(FILE *f, const char *s)
+{
+	bool in_str = false, flat = false;
+	int depth = 0;
+
+	for (const char *p = s; *p; p++) {
+		char c = *p;
+
+		fputc(c, f);
+		if (in_str) {
+			if (c == '\\' && p[1])
+				fputc(*++p, f);
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == ':') {
+			fputc(' ', f);
+		} else if (c == ',') {
+			if (flat)
+				fputc(' ', f);
+			else
+				newline(f, depth);
+		} else if (c == '[' && is_flat_array(p + 1)) {
+			flat = true;
+		} else if ((c == '[' || c == '{') && p[1] != ']' && p[1] != '}') {
+			newline(f, ++depth);
+		} else if (c == '[' || c == '{') {
+			fputc(*++p, f); /* empty: [] or {} */
+		} else if (c == ']' && flat) {
+			flat = false;
+		}
+		if ((p[1] == ']' || p[1] == '}') && !in_str && !flat && *p != '[' && *p != '{')
+			newline(f, --depth);
+	}
+}
+
+/* Copy the generated text, indented or not, ending in one newline. */
+static int take_text(yajl_gen g, bool pretty, char **ret_text, struct err *e)
+{
+	_cleanup_free_ char *compact = NULL;
+	const unsigned char *buf;
+	char *text = NULL;
+	size_t len, size;
+	FILE *f;
+
+	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+		return err_msg(e, EIO, "plan: JSON generator has no output");
+	compact = strndup((const char *)buf, len);
+	f = compact ? open_memstream(&text, &size) : NULL;
+	if (!f)
+		return err_set(e, ENOMEM, "plan");
+	if (pretty)
+		indent_json(f, compact);
+	else
+		fputs(compact, f);
+	fputc('\n', f);
+	if (fclose(f) != 0) {
+		free(text);
+		return err_set(e, ENOMEM, "plan");
+	}
+	*ret_text = text;
+	return 0;
+}
+
+int report_plan_json(const struct report_input *in, bool pretty, char **ret_text,
+		     struct err *e)
+{
+	struct out o = { .st = yajl_gen_status_ok };
+	int r;
+
+	o.g = yajl_gen_alloc(NULL);
+	if (!o.g)
+		return err_set(e, ENOMEM, "plan");
+	yajl_gen_config(o.g, yajl_gen_validate_utf8, 1);
+	put_plan(&o, in);
+	if (o.st == yajl_gen_invalid_string)
+		r = err_msg(e, EINVAL, "plan: a path or id is not valid UTF-8");
+	else if (o.st != yajl_gen_status_ok)
+		r = err_msg(e, EIO, "plan: JSON generator failed (status %d)", (int)o.st);
+	else
+		r = take_text(o.g, pretty, ret_text, e);
+	yajl_gen_free(o.g);
+	return r;
+}

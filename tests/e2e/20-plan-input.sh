@@ -1,0 +1,120 @@
+#!/bin/bash
+# `oci-idmap-hook plan` input: --state FILE and --state - (the OCI state, as
+# the hook reads it: id, bundle and pid come from it), a container user
+# namespace (the host ids of the container user in the maps), a user
+# namespace joined by path (needs --pid), and the errors: bad input is the
+# hook's own one-line error with exit 1, bad usage exit 2.
+# shellcheck source=../lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/../lib.sh"
+need_runtime runc # make_bundle uses `runc spec`; volumes need chown
+need_hook
+"$PY" -c 'import jsonschema' 2>/dev/null || skip "needs python3-jsonschema"
+
+q() {
+	"$PY" -I -S -c 'import json, sys
+p = json.load(open(sys.argv[1]))
+m = {x["destination"]: x for x in p["mounts"]}
+r = eval(sys.argv[2])
+print(r if isinstance(r, str) else json.dumps(r))' "$1" "$2" || fail "cannot evaluate $2 on $1"
+}
+
+validate() {
+	local why
+	why=$("$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/plan.schema.json" "$1") ||
+		fail "plan output not valid against schemas/plan.schema.json: $why"
+}
+
+b=$TEST_TMP/bundle out=$TEST_TMP/plan.json err=$TEST_TMP/err
+make_volume "$TEST_TMP/v501" 501 20
+make_bundle "$b"
+bundle_user "$b" 1000 1000
+bundle_bind "$b" "$TEST_TMP/v501" /data
+id="plan-input-$$"
+state="{\"ociVersion\":\"1.0.2\",\"id\":\"$id\",\"status\":\"creating\",\"bundle\":\"$b\"}"
+printf '%s' "$state" >"$TEST_TMP/state.json"
+
+# --state FILE and --state -: the same plan as --bundle, with the id.
+"$HOOK" plan --bundle "$b" >"$TEST_TMP/by-bundle.json" || fail "plan --bundle: exit $?"
+"$HOOK" plan --state "$TEST_TMP/state.json" >"$out" || fail "plan --state FILE: exit $?"
+validate "$out"
+assert_eq "$id" "$(q "$out" 'p["id"]')" "id from --state FILE"
+assert_eq "$(q "$TEST_TMP/by-bundle.json" 'p["mounts"]')" "$(q "$out" 'p["mounts"]')" \
+	"mounts with --state FILE and with --bundle"
+"$HOOK" plan --state - <"$TEST_TMP/state.json" >"$out" || fail "plan --state -: exit $?"
+assert_eq "$id" "$(q "$out" 'p["id"]')" "id from --state -"
+assert_eq idmap "$(q "$out" "m['/data']['action']")" "/data action from --state -"
+
+# A container user namespace (0 -> 100000, 65536 ids): the container user
+# 1000:1000 is 101000:101000 on the host, and the volume is swapped with that.
+cp -a "$b/config.json" "$TEST_TMP/config.plain"
+bundle_userns "$b" 100000 65536
+"$HOOK" plan --bundle "$b" >"$out" || fail "plan with a user namespace: exit $?"
+validate "$out"
+assert_eq '{"user": {"uid": 1000, "gid": 1000}, "userns": true, "host_user": {"uid": 101000, "gid": 101000}}' \
+	"$(q "$out" 'p["container"]')" "container with a user namespace"
+assert_eq idmap "$(q "$out" "m['/data']['action']")" "/data action with a user namespace"
+assert_eq '[501, 101000, 1]' "$(q "$out" "[e for e in m['/data']['uid_map'] if e[0] == 501][0]")" \
+	"/data uid_map sends 501 to the container user's host uid"
+assert_eq '[101000, 501, 1]' "$(q "$out" "[e for e in m['/data']['uid_map'] if e[0] == 101000][0]")" \
+	"/data uid_map sends the host uid back to 501"
+
+# The user namespace joined by path: its maps come from --pid (here: this
+# shell, in the initial user namespace: the identity).
+cp -a "$TEST_TMP/config.plain" "$b/config.json"
+"$PY" -I -S - "$b/config.json" "/proc/$$/ns/user" <<-'EOF' || fail "cannot add a userns path"
+	import json, sys
+	spec = json.load(open(sys.argv[1]))
+	spec["linux"].setdefault("namespaces", []).append({"type": "user", "path": sys.argv[2]})
+	json.dump(spec, open(sys.argv[1], "w"), indent=1)
+EOF
+"$HOOK" plan --bundle "$b" >"$out" 2>"$err"
+assert_eq 1 "$?" "plan, userns joined by path, no --pid: exit code"
+assert_eq "oci-idmap-hook: the user namespace is joined by path: its maps need --pid" \
+	"$(cat "$err")" "plan, userns joined by path, no --pid: message"
+"$HOOK" plan --bundle "$b" --pid $$ >"$out" || fail "plan --pid: exit $?"
+validate "$out"
+assert_eq '{"user": {"uid": 1000, "gid": 1000}, "userns": true, "host_user": {"uid": 1000, "gid": 1000}}' \
+	"$(q "$out" 'p["container"]')" "container, userns of pid $$"
+assert_eq idmap "$(q "$out" "m['/data']['action']")" "/data action, userns of pid $$"
+cp -a "$TEST_TMP/config.plain" "$b/config.json"
+
+# Bad input: the hook's own error line (same stdin, same message), exit 1.
+for input in '' '{' '{"ociVersion":"1.0.2","id":"x","status":"creating"}' \
+	"{\"ociVersion\":\"1.0.2\",\"id\":\"x\",\"status\":\"creating\",\"bundle\":\"$TEST_TMP/nope\"}"; do
+	printf '%s' "$input" | "$HOOK" plan --state - >"$out" 2>"$err"
+	assert_eq 1 "$?" "plan --state - <<<'$input': exit code"
+	assert_eq "" "$(cat "$out")" "plan --state - <<<'$input': stdout"
+	assert_eq 1 "$(wc -l <"$err")" "plan --state - <<<'$input': one error line"
+	assert_match "oci-idmap-hook: *" "$(cat "$err")" "plan --state - <<<'$input': message"
+	hook_err=$(printf '%s' "$input" | "$HOOK" 2>&1)
+	# The hook stops at a bundle it cannot read only when it acts (a pid), so
+	# compare where both read the same input the same way.
+	if [ -n "$hook_err" ]; then
+		assert_eq "$hook_err" "$(cat "$err")" "plan and hook agree on '$input'"
+	fi
+done
+"$HOOK" plan --bundle "$TEST_TMP/nope" >"$out" 2>"$err"
+assert_eq 1 "$?" "plan --bundle missing: exit code"
+assert_eq "oci-idmap-hook: open $TEST_TMP/nope/config.json: No such file or directory" \
+	"$(cat "$err")" "plan --bundle missing: message"
+"$HOOK" plan --state "$TEST_TMP/nope.json" >"$out" 2>"$err"
+assert_eq 1 "$?" "plan --state missing: exit code"
+assert_eq "oci-idmap-hook: state: open $TEST_TMP/nope.json: No such file or directory" \
+	"$(cat "$err")" "plan --state missing: message"
+
+# Usage errors: exit 2, nothing on stdout.
+usage() {
+	"$HOOK" plan "$@" >"$out" 2>"$err"
+	assert_eq 2 "$?" "plan $*: exit code"
+	assert_eq "" "$(cat "$out")" "plan $*: stdout"
+	assert_match "oci-idmap-hook: *see --help*" "$(cat "$err")" "plan $*: message"
+}
+usage
+usage --bundle "$b" --state -
+usage --bundle "$b" --bogus
+usage --bundle
+usage --bundle "$b" --pid 0
+usage --bundle "$b" --pid 12x
+usage --state - --pid 1
+usage --bundle "$b" extra
+exit 0

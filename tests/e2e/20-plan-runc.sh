@@ -1,0 +1,61 @@
+#!/bin/bash
+# plan and hook agree on a real runc container: at createRuntime, a first hook
+# runs `oci-idmap-hook plan --state -` on the state runc sends, then the hook
+# itself runs.  The mounts the container sees as idmapped are exactly the
+# plan's idmap destinations (and show the container user as owner); the
+# plan's skips show their source's host owner.
+# shellcheck source=../lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/../lib.sh"
+need_runtime runc
+need_hook
+
+b=$TEST_TMP/bundle plan=$TEST_TMP/plan.json
+make_volume "$TEST_TMP/v501" 501 20
+make_volume "$TEST_TMP/vroot" 0 0
+make_volume "$TEST_TMP/vmine" 1000 1000
+make_volume "$TEST_TMP/v502" 502 502
+make_bundle "$b"
+bundle_user "$b" 1000 1000
+bundle_bind "$b" "$TEST_TMP/v501" /data
+bundle_bind "$b" "$TEST_TMP/v501" /ro rbind ro
+bundle_bind "$b" "$TEST_TMP/vroot" /rootvol
+bundle_bind "$b" "$TEST_TMP/vmine" /mine
+bundle_bind "$b" "$TEST_TMP/v502" /other
+bundle_bind "$b" "$TEST_TMP/v502" /skipme
+bundle_annotation "$b" io.oci-idmap-hook.skip /skipme
+dests="/data /ro /rootvol /mine /other /skipme"
+# shellcheck disable=SC2016
+bundle_args "$b" sh -c 'for d in '"$dests"'; do stat -c "owner $d %u:%g" $d; done
+grep idmapped /proc/self/mountinfo | cut -d" " -f5 | while read -r m; do echo "idmapped $m"; done'
+# shellcheck disable=SC2016
+bundle_hook "$b" createRuntime /bin/sh sh -c '"$0" plan --state - >"$1"' "$HOOK" "$plan"
+bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook
+
+id=$(container_id plan-runc)
+OUT=$(run_runc "$b" "$id")
+assert_eq 0 "$?" "runc exit code"
+[ -s "$plan" ] || fail "the plan hook wrote nothing to $plan"
+
+pq() {
+	"$PY" -I -S -c 'import json, sys
+p = json.load(open(sys.argv[1]))
+print(eval(sys.argv[2]))' "$plan" "$1" || fail "cannot evaluate $1 on the plan"
+}
+assert_eq "$id" "$(pq 'p["id"]')" "id in the plan (from runc's state)"
+assert_eq "$b" "$(pq 'p["bundle"]')" "bundle in the plan (from runc's state)"
+
+planned=$(pq '" ".join(sorted(m["destination"] for m in p["mounts"] if m["action"] == "idmap"))')
+seen=$(grep '^idmapped ' <<<"$OUT" | cut -d' ' -f2 | sort | tr '\n' ' ')
+assert_eq "/data /other /ro" "$planned" "the plan's idmap destinations"
+assert_eq "$planned " "$seen" "idmapped mounts in the container"
+
+for d in $dests; do
+	seen_owner=$(grep "^owner $d " <<<"$OUT" | cut -d' ' -f3)
+	if [ "$(pq "[m['action'] for m in p['mounts'] if m['destination'] == '$d'][0]")" = idmap ]; then
+		assert_eq 1000:1000 "$seen_owner" "owner of idmapped $d inside"
+	else
+		src=$(pq "[m['source'] for m in p['mounts'] if m['destination'] == '$d'][0]")
+		assert_eq "$(stat -c %u:%g "$src")" "$seen_owner" "owner of skipped $d inside (its host owner)"
+	fi
+done
+exit 0
