@@ -33,11 +33,14 @@ LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(B)/%.o)
 HOOK = $(B)/oci-idmap-hook
+HOOK_OBJS = $(filter-out $(B)/hook/runtime%,$(patsubst %.c,$(B)/%.o,$(wildcard hook/*.c)))
+RUNTIME = $(B)/oci-idmap-runtime
+RUNTIME_OBJS = $(patsubst %.c,$(B)/%.o,$(wildcard hook/runtime*.c))
 
 .PHONY: all check check-unit check-priv check-e2e deps demo bench format clean \
 	install uninstall
 
-all: $(HOOK)
+all: $(HOOK) $(RUNTIME)
 
 $(B)/%.o: %.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
@@ -46,8 +49,15 @@ $(B)/%.o: %.c $(wildcard lib/*.h)
 $(B)/libhook.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(HOOK): $(B)/hook/main.o $(B)/libhook.a
+$(HOOK): $(HOOK_OBJS) $(B)/libhook.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(HOOK_OBJS): $(wildcard hook/*.h)
+
+$(RUNTIME): $(RUNTIME_OBJS) $(B)/libhook.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(RUNTIME_OBJS): $(wildcard hook/runtime*.h)
 
 $(B)/unit-tests: $(UNIT_OBJS) $(B)/libhook.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(CHECK_LIBS)
@@ -69,12 +79,41 @@ check-unit: $(B)/unit-tests
 check-priv: $(HOOK)
 	sh tests/run.sh priv
 
-check-e2e: $(HOOK)
+check-e2e: $(HOOK) $(RUNTIME)
 	sh tests/run.sh e2e
 
 demo: deps
 	$(MAKE) all
 	sh examples/demo.sh
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the hook, its oci-hooks(5)
+# descriptor (hook.path generated from PREFIX), the man page, the runtime
+# wrapper.  make uninstall removes exactly these files.
+INST_HOOK = $(PREFIX)/libexec/oci/hooks.d/oci-idmap-hook
+INST_DESCRIPTOR = $(PREFIX)/share/containers/oci/hooks.d/oci-idmap-hook.json
+INST_MAN = $(PREFIX)/share/man/man1/oci-idmap-hook.1
+INST_RUNTIME = $(PREFIX)/bin/oci-idmap-runtime
+MANPAGE = $(wildcard hook/oci-idmap-hook.1)
+
+install: $(HOOK) $(RUNTIME)
+	$(if $(filter /%,$(PREFIX)),,$(error PREFIX must be an absolute path))
+	$(if $(findstring ",$(PREFIX))$(findstring \,$(PREFIX))$(findstring |,$(PREFIX)),\
+		$(error PREFIX must not contain a double quote, a backslash or |))
+	install -d "$(DESTDIR)$(dir $(INST_HOOK))" "$(DESTDIR)$(dir $(INST_DESCRIPTOR))" \
+		"$(DESTDIR)$(dir $(INST_RUNTIME))"
+	install -m 0755 $(HOOK) "$(DESTDIR)$(INST_HOOK)"
+	sed 's|@HOOK_PATH@|$(INST_HOOK)|' examples/hooks.d/oci-idmap-hook.json.in \
+		>"$(DESTDIR)$(INST_DESCRIPTOR)"
+	chmod 0644 "$(DESTDIR)$(INST_DESCRIPTOR)"
+	install -m 0755 $(RUNTIME) "$(DESTDIR)$(INST_RUNTIME)"
+ifneq ($(MANPAGE),)
+	install -d "$(DESTDIR)$(dir $(INST_MAN))"
+	install -m 0644 $(MANPAGE) "$(DESTDIR)$(INST_MAN)"
+endif
+
+uninstall:
+	rm -f "$(DESTDIR)$(INST_HOOK)" "$(DESTDIR)$(INST_DESCRIPTOR)" \
+		"$(DESTDIR)$(INST_MAN)" "$(DESTDIR)$(INST_RUNTIME)"
 
 format:
 	clang-format -i hook/*.c lib/*.c lib/*.h tests/unit/*.c

@@ -27,8 +27,10 @@ char *fixture_read(const char *name)
 static Suite *(*const suites[])(void) = {
 	state_suite,
 	spec_suite,
+	report_suite,
 	idmap_suite,
 	plan_suite,
+	json_edit_suite,
 };
 
 int main(void)

@@ -9,6 +9,8 @@ Suite *state_suite(void);
 Suite *spec_suite(void);
 Suite *idmap_suite(void);
 Suite *plan_suite(void);
+Suite *json_edit_suite(void);
+Suite *report_suite(void);
 
 /* The contents of tests/fixtures/<name> (the tests run from the repo root);
  * fails the test if it cannot be read.  Free with free(). */

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Rewrite a config.json to carry one more OCI hook, keeping everything else:
+ * every member in its order, numbers as their original text, strings as
+ * they were (re-escaped where JSON needs it).  The input is checked like
+ * every JSON document we read (json_parse(): no comments, no duplicate keys,
+ * bounded depth) before it is rewritten.
+ */
+#pragma once
+
+#include <stddef.h>
+
+#include "err.h"
+
+struct json_hook {
+	const char *path;	 /* absolute path of the hook binary */
+	const char *const *args; /* its argv, NULL-terminated; may be NULL */
+};
+
+/*
+ * Append hook to hooks.<stage> of the config text unless an entry of that
+ * stage already has hook->path.  Returns 1 and a new NUL-terminated text in
+ * ret_text/ret_len (free() it) when the hook was added, 0 (ret_* untouched)
+ * when it was already there, -EINVAL with a message naming the JSON path when
+ * the text is not a usable config (e.g. "hooks.createRuntime: must be an
+ * array"), -ENOMEM.
+ */
+int json_edit_add_hook(const char *text, const char *stage, const struct json_hook *hook,
+		       char **ret_text, size_t *ret_len, struct err *e);
