@@ -19,12 +19,6 @@ static pid_t clone_userns(void)
 	return (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_NEWUSER | SIGCHLD), 0, 0, 0, 0);
 }
 
-static void reap(pid_t pid)
-{
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-}
-
 static int write_map(pid_t pid, const char *file, const struct idmap *m, struct err *e)
 {
 	char path[64], text[IDMAP_TEXT_MAX];
@@ -53,7 +47,8 @@ static int userns_fill(pid_t pid, const struct plan_mapping *m, int *ret_fd, str
 	return 0;
 }
 
-int userns_open(const struct plan_mapping *m, int *ret_fd, struct err *e)
+int userns_open_async(const struct plan_mapping *m, int *ret_fd, pid_t *ret_child,
+		      struct err *e)
 {
 	_cleanup_close_ int hold_r = -EBADF, hold_w = -EBADF;
 	int fds[2], r;
@@ -76,7 +71,28 @@ int userns_open(const struct plan_mapping *m, int *ret_fd, struct err *e)
 		_exit(0);
 	}
 	r = userns_fill(pid, m, ret_fd, e);
-	close(TAKE_FD(hold_w));
-	reap(pid);
+	close(TAKE_FD(hold_w)); /* the child exits now */
+	if (r < 0) {
+		userns_reap(pid);
+		return r;
+	}
+	*ret_child = pid;
+	return 0;
+}
+
+void userns_reap(pid_t child)
+{
+	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int userns_open(const struct plan_mapping *m, int *ret_fd, struct err *e)
+{
+	pid_t child;
+	int r;
+
+	r = userns_open_async(m, ret_fd, &child, e);
+	if (r >= 0)
+		userns_reap(child);
 	return r;
 }
