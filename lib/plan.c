@@ -46,11 +46,47 @@ static size_t plan_add_mapping(struct plan *p, const struct plan_mapping *m)
 	return p->n_mappings++;
 }
 
+/* The length of path without trailing slashes ("/" keeps its slash). */
+static size_t trimmed_len(const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	return n;
+}
+
+/* Is destination inner at or below outer (string-wise, as written)? */
+static bool is_at_or_below(const char *inner, const char *outer)
+{
+	size_t n = trimmed_len(outer), k = trimmed_len(inner);
+
+	if (n == 1)
+		return true; /* outer is "/" */
+	return k >= n && strncmp(inner, outer, n) == 0 && (k == n || inner[n] == '/');
+}
+
+/* The runtimes mount in config.json's order (runc and crun do not sort): a
+ * later mount at or above this destination covers it for good.  Returns the
+ * covering mount, or NULL.  Paths that alias only through symlinks are not
+ * seen here; the hook checks what is really at the destination anyway. */
+static const struct spec_mount *plan_covered_by(const struct oci_spec *spec,
+						const struct spec_mount *m)
+{
+	const struct spec_mount *cover = NULL;
+
+	for (size_t k = (size_t)(m - spec->mounts) + 1; k < spec->n_mounts; k++)
+		if (is_at_or_below(m->destination, spec->mounts[k].destination))
+			cover = &spec->mounts[k];
+	return cover;
+}
+
 /* Policy that needs no knowledge of the source. */
 static bool plan_skip_by_config(const struct oci_spec *spec, const struct plan *p,
 				struct plan_mount *pm)
 {
 	const struct spec_mount *m = pm->mount;
+	const struct spec_mount *cover;
 
 	if (!m->is_bind)
 		skip(pm, "not a bind mount");
@@ -60,6 +96,9 @@ static bool plan_skip_by_config(const struct oci_spec *spec, const struct plan *
 		skip(pm, "skipped by annotation %s", ANNOTATION_SKIP);
 	else if (m->has_idmap)
 		skip(pm, "config.json already gives this mount an id mapping");
+	else if ((cover = plan_covered_by(spec, m)))
+		skip(pm, "hidden by %s, which config.json mounts later on top of it",
+		     cover->destination);
 	else if (!p->has_host_ids)
 		skip(pm, "container user %" PRIu32 ":%" PRIu32
 			 " has no host id in the container's user namespace",
@@ -99,6 +138,10 @@ static bool plan_skip_by_source(const struct plan *p, const struct mount_facts *
 	if (idmap_is_identity(&ret_m->uid_map) && idmap_is_identity(&ret_m->gid_map)) {
 		skip(pm, "owner %" PRIu32 ":%" PRIu32 " already matches the container user",
 		     f->uid, f->gid);
+		return true;
+	}
+	if (f->cannot_idmap[0]) {
+		skip(pm, "%s", f->cannot_idmap);
 		return true;
 	}
 	return false;

@@ -24,6 +24,9 @@ struct mount_facts {
 	bool is_dir;
 	bool already_idmapped; /* the source's mount is an idmapped mount */
 	char fstype[32];       /* "" when unknown */
+	/* Why the kernel would refuse to idmap the source's mount (or, for rbind,
+	 * one of its submounts); "" when nothing known stands in the way. */
+	char cannot_idmap[PLAN_REASON_MAX];
 };
 
 enum plan_action { PLAN_SKIP = 0, PLAN_IDMAP };

@@ -217,6 +217,40 @@ START_TEST(test_userns_without_the_user)
 }
 END_TEST
 
+/* The runtimes mount in config.json's order: a later mount at or above a
+ * destination hides it. */
+START_TEST(test_hidden_by_a_later_mount)
+{
+	const struct plan_mount *pm;
+
+	add_bind("/data/cache", 501, 20);
+	add_bind("/datax", 501, 20);
+	add_bind("/data/", 501, 20);
+	add_bind("/data/sub", 501, 20);
+	pm = build(NULL, NULL);
+	assert_skip(&pm[0], "hidden by /data/, which config.json mounts later on top of it");
+	assert_idmap(&pm[1], 1000, 1000);
+	assert_idmap(&pm[2], 1000, 1000);
+	assert_idmap(&pm[3], 1000, 1000);
+}
+END_TEST
+
+START_TEST(test_source_that_cannot_be_idmapped)
+{
+	const struct plan_mount *pm;
+
+	add_bind("/proc-sub", 501, 20);
+	strcpy(fx.facts[0].cannot_idmap, "submount /x/p is on a proc filesystem");
+	add_bind("/mine", 1000, 1000);
+	strcpy(fx.facts[1].cannot_idmap, "source is on a proc filesystem");
+	pm = build(NULL, NULL);
+	assert_skip(&pm[0], "submount /x/p is on a proc filesystem");
+	ck_assert(pm[0].has_owner);
+	assert_skip(&pm[1], "already matches the container user");
+	ck_assert_uint_eq(fx.plan.n_mappings, 0);
+}
+END_TEST
+
 Suite *plan_suite(void)
 {
 	Suite *s = suite_create("plan");
@@ -233,6 +267,8 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_userns_translates_the_user);
 	tcase_add_test(tc, test_userns_root_is_idmapped);
 	tcase_add_test(tc, test_userns_without_the_user);
+	tcase_add_test(tc, test_hidden_by_a_later_mount);
+	tcase_add_test(tc, test_source_that_cannot_be_idmapped);
 	suite_add_tcase(s, tc);
 	return s;
 }
