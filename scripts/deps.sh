@@ -1,9 +1,15 @@
 #!/bin/sh
 # Install the Debian packages the build, the tests and the demo need, once.
 # Idempotent: does nothing when everything is there.
+#   deps.sh sanitizers   also clang and its ASan/UBSan/libFuzzer runtimes
+#   deps.sh valgrind     also valgrind
 set -eu
 pkgs="gcc make pkg-config libyajl-dev libmount-dev check runc crun podman
-busybox-static python3 python3-jsonschema uidmap"
+busybox-static python3 python3-jsonschema uidmap bindfs strace"
+case ${1:-} in
+sanitizers) pkgs="$pkgs clang-14 libclang-rt-14-dev" ;;
+valgrind) pkgs="$pkgs valgrind" ;;
+esac
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

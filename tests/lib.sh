@@ -449,14 +449,18 @@ expect_idmapped_rw() {
 
 # --- the seccomp errno injector -----------------------------------------------
 
-# need_inject: build build/tests/inject from tests/helpers/inject.c (once).
+# need_inject: build build/tests/inject from tests/helpers/inject*.c (when stale).
 need_inject() {
-	local src="$REPO/tests/helpers/inject.c"
-	if [ ! -x "$INJECT" ] || [ "$src" -nt "$INJECT" ]; then
+	local dir="$REPO/tests/helpers" f stale=
+	[ -x "$INJECT" ] || stale=1
+	for f in "$dir"/inject*; do
+		[ "$f" -nt "$INJECT" ] && stale=1
+	done
+	if [ -n "$stale" ]; then
 		need_cmd gcc
 		mkdir -p "$(dirname "$INJECT")"
-		gcc -std=gnu11 -O2 -Wall -Wextra -o "$INJECT.tmp.$$" "$src" ||
-			fail "cannot build $src"
+		gcc -std=gnu11 -O2 -Wall -Wextra -o "$INJECT.tmp.$$" "$dir/inject.c" \
+			"$dir/inject_notify.c" || fail "cannot build $dir/inject*.c"
 		mv -f "$INJECT.tmp.$$" "$INJECT"
 	fi
 }

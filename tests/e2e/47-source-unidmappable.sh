@@ -1,0 +1,86 @@
+#!/bin/bash
+# Sources the hook cannot idmap, each owned 501:20 (runc and crun):
+#   /idm  an already idmapped mount (made by tests/helpers/idmap_mount.c,
+#         showing host 501 as 2001): an idmapped mount cannot be idmapped again;
+#   /fuse a bindfs (FUSE) mount: FUSE is idmappable only where the server
+#         opts in, bindfs does not (plan asks the kernel);
+#   /pp   /proc/PID of a process running as 501:20: proc cannot be idmapped.
+# Each falls back cleanly: plan and the hook's log (info, not a warning) say
+# why, the container starts and sees each source as it does without the hook.
+# shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
+need_hook
+need_cmd bindfs setpriv
+need_idmap_mount
+
+setpriv --reuid=501 --regid=20 --clear-groups sleep 600 &
+sleeper=$!
+# shellcheck disable=SC2317 # called by the EXIT trap
+_sleeper_cleanup() {
+	kill "$sleeper" 2>/dev/null
+	_mounts_cleanup
+}
+trap _sleeper_cleanup EXIT
+for _ in $(seq 100); do
+	[ "$(stat -c %u:%g /proc/$sleeper)" = 501:20 ] && break
+	sleep 0.1
+done
+assert_eq 501:20 "$(stat -c %u:%g /proc/$sleeper)" "owner of /proc/$sleeper"
+
+plain=$TEST_TMP/plain idm=$TEST_TMP/idm fuse=$TEST_TMP/fuse
+make_volume "$plain" 501 20
+mkdir -p "$idm" "$fuse"
+"$IDMAP_MOUNT" "$plain" "$idm" "$(printf '0 0 501\n501 2001 1\n502 502 1000')" ||
+	fail "cannot make an idmapped mount"
+assert_eq 2001:20 "$(stat -c %u:%g "$idm")" "owner of the idmapped source"
+bindfs "$plain" "$fuse" || fail "bindfs failed"
+assert_eq 501:20 "$(stat -c %u:%g "$fuse")" "owner of the FUSE source"
+_open_path_to "$idm"
+before=$(snapshot "$plain")
+
+# shellcheck disable=SC2016
+LOOK='for d in /idm /fuse /pp; do
+	stat -c "owner $d %u:%g" $d
+	echo "mounts $d $(grep -c " $d " /proc/self/mountinfo)"
+done
+echo "idm $(cat /idm/hello 2>&1)"
+echo "fuse $(cat /fuse/hello 2>&1)"
+echo "pp $(grep -c "^Uid:" /pp/status 2>&1)"'
+
+for runtime in runc crun; do
+	need_runtime $runtime
+	b=$TEST_TMP/bundle-$runtime log=$TEST_TMP/hook-$runtime.log
+	make_bundle "$b"
+	bundle_user "$b" 1000 1000
+	bundle_args "$b" sh -c "$LOOK"
+	bundle_bind "$b" "$idm" /idm
+	bundle_bind "$b" "$fuse" /fuse
+	bundle_bind "$b" "/proc/$sleeper" /pp bind
+	mkdir "$b/rootfs/idm" "$b/rootfs/fuse" "$b/rootfs/pp"
+	run_probe $runtime "$b" without
+	assert_eq 0 "$RC" "$runtime: exit code without the hook"
+	without=$OUT
+	assert_match "*idm hello from the host*fuse hello from the host*pp 1*" "$without" \
+		"$runtime: the sources without the hook"
+
+	bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook --log-level info --log-file "$log"
+	plan=$TEST_TMP/plan-$runtime.json
+	plan_to "$plan" "$b"
+	expect_plan "$plan" /idm skip "source is already an idmapped mount"
+	expect_plan "$plan" /fuse skip \
+		"source cannot be idmapped: fuse filesystem: mount_setattr(IDMAP): Invalid argument (filesystem cannot be idmapped)"
+	expect_plan "$plan" /pp skip "source is on a proc filesystem, which cannot be idmapped"
+	assert_eq '{"uid": 2001, "gid": 20}' "$(plan_q "$plan" "m['/idm']['owner']")" "plan: owner of /idm"
+	assert_eq '{"uid": 501, "gid": 20}' "$(plan_q "$plan" "m['/fuse']['owner']")" "plan: owner of /fuse"
+
+	run_probe $runtime "$b" with
+	assert_eq 0 "$RC" "$runtime: exit code"
+	assert_eq "$without" "$OUT" "$runtime: what the container sees, with the hook and without"
+	for d in /idm /fuse /pp; do
+		reason=$(plan_q "$plan" "m['$d']['reason']")
+		assert_match "*info: $d: skip: $reason*" "$(cat "$log")" "$runtime: the hook's log for $d"
+	done
+	assert_no_match "*warn*" "$(cat "$log")" "$runtime: the hook's log"
+	assert_no_new "$before" "$plain"
+done
+exit 0

@@ -1,0 +1,109 @@
+#!/bin/bash
+# tests/helpers/e2e_mounts.sh: for end-to-end tests that mount things on the
+# host side (submounts in a source, FUSE or proc sources, shared volumes).
+# Source it instead of tests/lib.sh, first thing:
+#
+#   . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
+#
+# It re-executes the test in a private mount namespace (unshare -m, every
+# mount private), so nothing the test mounts can reach the host and all of it
+# goes with the namespace; the runtimes run in that namespace too, which is
+# the "host" of the containers.  Then it sources lib.sh and, at exit, unmounts
+# everything under TEST_TMP before lib.sh removes it.  It also has helpers to
+# read `oci-idmap-hook plan` output.
+
+if [ -z "${OIH_PRIVATE_MNTNS:-}" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: needs root"
+		exit 77
+	fi
+	command -v unshare >/dev/null 2>&1 || {
+		echo "SKIP: needs unshare"
+		exit 77
+	}
+	exec unshare -m --propagation private env OIH_PRIVATE_MNTNS=1 bash "$0" "$@"
+fi
+
+# shellcheck source=../lib.sh source-path=SCRIPTDIR
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+# umount_under DIR: unmount every mount at or below DIR, deepest first.
+umount_under() {
+	awk -v p="$1" '$5 == p || index($5, p "/") == 1 { print $5 }' /proc/self/mountinfo |
+		sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+}
+
+_mounts_cleanup() {
+	umount_under "$TEST_TMP"
+	_lib_cleanup
+}
+trap _mounts_cleanup EXIT
+
+# mounts_under DIR: "target fstype" of every mount at or below DIR, sorted.
+mounts_under() {
+	awk -v p="$1" '$5 == p || index($5, p "/") == 1 {
+		for (i = 7; $i != "-"; i++) ;
+		print $5, $(i + 1) }' /proc/self/mountinfo | sort
+}
+
+# IDMAP_MOUNT: build/tests/idmap_mount, from tests/helpers/idmap_mount.c.
+IDMAP_MOUNT="$REPO/build/tests/idmap_mount"
+need_idmap_mount() {
+	local src="$REPO/tests/helpers/idmap_mount.c"
+	if [ ! -x "$IDMAP_MOUNT" ] || [ "$src" -nt "$IDMAP_MOUNT" ]; then
+		need_cmd gcc
+		mkdir -p "$(dirname "$IDMAP_MOUNT")"
+		gcc -std=gnu11 -O2 -Wall -Wextra -o "$IDMAP_MOUNT.tmp.$$" "$src" ||
+			fail "cannot build $src"
+		mv -f "$IDMAP_MOUNT.tmp.$$" "$IDMAP_MOUNT"
+	fi
+}
+
+# --- plan ----------------------------------------------------------------------
+
+# plan_to FILE BUNDLE [PLAN OPTION...]: `oci-idmap-hook plan --bundle BUNDLE` into FILE.
+plan_to() {
+	"$HOOK" plan --bundle "$2" "${@:3}" >"$1" 2>"$1.err" ||
+		fail "oci-idmap-hook plan --bundle $2 ${*:3}: exit $?: $(cat "$1.err")"
+}
+
+# plan_q FILE EXPR: a Python expression over the plan p, with m[destination]
+# its mount entry; strings print as they are, anything else as JSON.
+plan_q() {
+	"$PY" -I -S -c 'import json, sys
+p = json.load(open(sys.argv[1]))
+m = {x["destination"]: x for x in p["mounts"]}
+r = eval(sys.argv[2])
+print(r if isinstance(r, str) else json.dumps(r))' "$1" "$2" || fail "cannot evaluate $2 on $1"
+}
+
+# expect_plan FILE DESTINATION idmap|skip [REASON-GLOB]
+expect_plan() {
+	assert_eq "$3" "$(plan_q "$1" "m['$2']['action']")" "plan: action of $2"
+	[ $# -lt 4 ] || assert_match "$4" "$(plan_q "$1" "m['$2'].get('reason', '')")" \
+		"plan: reason for $2"
+}
+
+# bundle_caps BUNDLE CAP...: add capabilities to every set, ambient included,
+# so that a non-root container user keeps them.
+bundle_caps() {
+	"$PY" -I -S - "$1/config.json" "${@:2}" <<-'EOF' || fail "cannot add capabilities"
+		import json, sys
+		spec = json.load(open(sys.argv[1]))
+		caps = spec["process"].setdefault("capabilities", {})
+		for k in ("bounding", "effective", "permitted", "inheritable", "ambient"):
+		    caps[k] = sorted(set(caps.get(k, [])) | set(sys.argv[2:]))
+		json.dump(spec, open(sys.argv[1], "w"), indent=1)
+	EOF
+}
+
+# bundle_mount BUNDLE TYPE SOURCE DESTINATION [OPTION...]: any mount.
+bundle_mount() {
+	"$PY" -I -S - "$1/config.json" "${@:2}" <<-'EOF' || fail "cannot add a mount"
+		import json, sys
+		spec = json.load(open(sys.argv[1]))
+		spec["mounts"].append({"type": sys.argv[2], "source": sys.argv[3],
+		                       "destination": sys.argv[4], "options": sys.argv[5:]})
+		json.dump(spec, open(sys.argv[1], "w"), indent=1)
+	EOF
+}
