@@ -84,6 +84,15 @@ need_hook() {
 }
 
 # need_runtime runc|crun: root, the runtime and a busybox-static to build a rootfs.
+# The runtime a scenario runs under, from its file name: NN-name-runc.sh and
+# NN-name-crun.sh (a symlink to the runc file) share one body.
+runtime_of_test() {
+	case $(basename "$0" .sh) in
+	*-crun) echo crun ;;
+	*) echo runc ;;
+	esac
+}
+
 need_runtime() {
 	need_root
 	need_cmd "$1" busybox

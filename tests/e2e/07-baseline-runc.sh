@@ -1,17 +1,18 @@
 #!/bin/bash
-# Control, runc without the hook: the container sees the volume's real owner
-# 501:20, no idmapped mount, and cannot write.  (Proves the other tests can fail.)
+# Control, runc (or crun, through the -crun symlink) without the hook: the
+# container sees the volume's real owner 501:20, no idmapped mount, and
+# cannot write.  (Proves the other tests can fail.)
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
-runtime=runc
-need_runtime $runtime
+runtime=$(runtime_of_test)
+need_runtime "$runtime"
 
 vol=$TEST_TMP/vol b=$TEST_TMP/bundle
 make_volume "$vol" 501 20
 before=$(snapshot "$vol")
 probe_bundle "$b" "$vol"
 
-run_probe $runtime "$b" baseline
+run_probe "$runtime" "$b" baseline
 assert_eq 0 "$RC" "$runtime exit code"
 assert_eq 1000:1000 "$(get id "$OUT")" "container user"
 assert_eq 501:20 "$(get data "$OUT")" "owner of /data inside"
