@@ -3,6 +3,9 @@
 #   make check      install missing Debian packages, build, run every test
 #   make demo       a real runc container on a 501:20 volume, without and with the hook
 #   make bench      the benchmark (not part of check)
+#   make fuzz       libFuzzer on the parsers, FUZZ_SECONDS (60) per target (clang)
+#   make check-asan the unit, privileged and end-to-end tests under ASan+UBSan
+#   make check-valgrind  valgrind memcheck of the hook on real containers and of the unit tests
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -38,7 +41,7 @@ RUNTIME = $(B)/oci-idmap-runtime
 RUNTIME_OBJS = $(patsubst %.c,$(B)/%.o,$(wildcard hook/runtime*.c))
 
 .PHONY: all check check-unit check-priv check-e2e deps demo bench format clean \
-	install uninstall
+	install uninstall fuzz check-asan check-valgrind
 
 all: $(HOOK) $(RUNTIME)
 
@@ -85,6 +88,50 @@ check-e2e: $(HOOK) $(RUNTIME)
 demo: deps
 	$(MAKE) all
 	sh examples/demo.sh
+
+# Not part of check: about 10 minutes as root (BENCH_QUICK=1: a smoke run).
+bench: $(HOOK)
+	bash tests/bench/bench.sh
+
+# Fuzzing and sanitizers (not part of check; CI runs them): clang builds in
+# build/fuzz and build/asan, the normal build is untouched.  See tests/fuzz/.
+SAN_CC ?= clang-14
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = state spec proc_map
+ASAN_B = build/asan
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libhook.a $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(B)/libhook.a $(DEP_LIBS)
+
+fuzz:
+	@sh scripts/deps.sh sanitizers
+	$(MAKE) B=build/fuzz CC=$(SAN_CC) WERROR= CFLAGS="$(SAN_FLAGS) -fsanitize=fuzzer-no-link" \
+		$(FUZZ_TARGETS:%=build/fuzz/fuzz/fuzz_%)
+	$(MAKE) $(HOOK)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" sh tests/fuzz/run.sh build/fuzz/fuzz
+	bash tests/fuzz/hostile.sh
+
+# Sanitizer reports go to $(ASAN_B)/sanitizer/log.<pid> (a hook's stderr is
+# not visible under a runtime): tests/fuzz/sanitizer_options.c.
+check-asan:
+	@sh scripts/deps.sh sanitizers
+	$(MAKE) all
+	@mkdir -p $(ASAN_B)
+	$(SAN_CC) $(SAN_FLAGS) -DSANITIZER_LOG='"$(CURDIR)/$(ASAN_B)/sanitizer/log"' \
+		-c -o $(ASAN_B)/sanitizer_options.o tests/fuzz/sanitizer_options.c
+	rm -f $(ASAN_B)/oci-idmap-hook $(ASAN_B)/oci-idmap-runtime $(ASAN_B)/unit-tests
+	$(MAKE) B=$(ASAN_B) CC=$(SAN_CC) WERROR= CFLAGS="$(SAN_FLAGS)" \
+		LDFLAGS=$(ASAN_B)/sanitizer_options.o \
+		$(ASAN_B)/oci-idmap-hook $(ASAN_B)/oci-idmap-runtime $(ASAN_B)/unit-tests
+	sh tests/fuzz/check-asan.sh $(ASAN_B)
+
+check-valgrind:
+	@sh scripts/deps.sh valgrind
+	$(MAKE) all $(B)/unit-tests
+	bash tests/fuzz/valgrind.sh
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the hook, its oci-hooks(5)
 # descriptor (hook.path generated from PREFIX), the man page, the runtime

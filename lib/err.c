@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void vformat(struct err *e, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vformat(struct err *e, const char *fmt, va_list ap)
 {
 	int n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 

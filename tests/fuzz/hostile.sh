@@ -1,0 +1,147 @@
+#!/bin/bash
+# tests/fuzz/hostile.sh: the hook (the normal build) on hostile input at the
+# size limits it accepts, which the fuzzers do not reach: 4 MiB config.json
+# (plan --bundle) and 64 KiB state (stdin).  Every case ends with exit 0 or
+# the expected one-line error (exit 1), no signal, within a hang guard of
+# 60 s, under a 512 MiB address-space limit.  No root needed.
+# shellcheck source=../lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/../lib.sh"
+need_hook
+need_cmd "$PY"
+
+gen=$TEST_TMP/gen
+mkdir -p "$gen"
+
+# run_hook OUTFILE ERRFILE ARGS...: the hook, bounded; sets RC.
+run_hook() {
+	local out=$1 err=$2
+	shift 2
+	(
+		ulimit -v $((512 * 1024)) || exit 125
+		exec timeout -k 5 60 "$HOOK" "$@"
+	) >"$out" 2>"$err"
+	RC=$?
+}
+
+# expect_result NAME RC WANT(0|1) ERRFILE [GLOB]: the outcome of one case.
+expect_result() {
+	local name=$1 rc=$2 want=$3 errf=$4 glob=${5:-} err
+	err=$(cat "$errf")
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		fail "$name: still running after 60 s"
+	fi
+	[ "$rc" -lt 128 ] || fail "$name: killed by signal $((rc - 128))"
+	assert_eq "$want" "$rc" "$name: exit code (stderr: ${err:0:300})"
+	if [ "$want" = 0 ]; then
+		echo "ok $name: exit 0"
+		return 0
+	fi
+	[ "$(wc -l <"$errf")" = 1 ] || fail "$name: stderr is not one line: ${err:0:500}"
+	assert_match "oci-idmap-hook: *$glob*" "$err" "$name: message"
+	echo "ok $name: ${err:0:160}"
+}
+
+# config NAME WANT GLOB: plan --bundle on $gen/NAME/config.json.
+config() {
+	run_hook "$TEST_TMP/out" "$TEST_TMP/err" plan --bundle "$gen/$1"
+	expect_result "config $1" "$RC" "$2" "$TEST_TMP/err" "${3:-}"
+}
+
+# state NAME WANT GLOB: the hook with $gen/NAME.state on stdin.
+state() {
+	run_hook "$TEST_TMP/out" "$TEST_TMP/err" <"$gen/$1.state"
+	expect_result "state $1" "$RC" "$2" "$TEST_TMP/err" "${3:-}"
+}
+
+"$PY" - "$gen" <<-'PYEOF' || fail "cannot generate the inputs"
+	import os, sys
+	gen = sys.argv[1]
+	MAX = 4 * 1024 * 1024
+	HEAD = ('{"ociVersion":"1.0.2","root":{"path":"rootfs"},'
+	        '"process":{"user":{"uid":1000,"gid":1000}},')
+
+	def config(name, text):
+	    os.makedirs(os.path.join(gen, name), exist_ok=True)
+	    data = text.encode() if isinstance(text, str) else text
+	    with open(os.path.join(gen, name, "config.json"), "wb") as f:
+	        f.write(data)
+
+	def fill(head, unit, tail, size=MAX):
+	    return head + unit * ((size - len(head) - len(tail)) // len(unit)) + tail
+
+	def mounts(n):
+	    return ",".join('{"destination":"/d","type":"bind","source":"/nonexistent"}'
+	                    for _ in range(n))
+
+	config("deep-arrays", fill("", "[", ""))
+	config("deep-objects", fill("", '{"a":', ""))
+	config("numbers", fill(HEAD + '"x":[0', ",0", "]}"))
+	config("objects", fill(HEAD + '"x":[{}', ",{}", "]}"))
+	config("keys", HEAD + '"x":{' + ",".join('"k%d":0' % i for i in range(300000)) + "}}")
+	config("long-root-path", fill('{"ociVersion":"1","root":{"path":"', "a", '"}}'))
+	config("too-big", fill(HEAD + '"x":"', "a", '"}', MAX + 1))
+	config("skip-list", fill(HEAD + '"mounts":[' + mounts(4096) +
+	                         '],"annotations":{"io.oci-idmap-hook.skip":"', ",", '"}}'))
+	config("too-many-mounts", HEAD + '"mounts":[' + mounts(4097) + "]}")
+	config("many-options", fill(HEAD + '"mounts":[{"destination":"/d","type":"bind",'
+	                            '"source":"/nonexistent","options":["ro"', ',"rbind"', "]}]}"))
+	config("uid-too-big", HEAD.replace("1000,", "4294967295,") + '"x":0}')
+	config("uid-float", HEAD.replace("1000,", "1e99,") + '"x":0}')
+	config("uid-string", HEAD.replace("1000,", '"1000",') + '"x":0}')
+	config("duplicate-key", HEAD + '"root":{"path":"other"}}')
+	config("bad-utf8", HEAD.encode() + b'"x":"\xc3\x28"}')
+	config("nul-escape", HEAD + '"x":"a\\u0000b"}')
+	config("comment", HEAD + '"x":0 /* hi */}')
+	config("extents", HEAD + '"linux":{"namespaces":[{"type":"user"}],"uidMappings":[' +
+	       ",".join('{"containerID":0,"hostID":0,"size":1}' for _ in range(341)) + "]}}")
+
+	def state(name, text):
+	    data = text.encode() if isinstance(text, str) else text
+	    with open(os.path.join(gen, name + ".state"), "wb") as f:
+	        f.write(data)
+
+	ST = '{"ociVersion":"1.0.2","id":"c1","status":"creating","pid":%s,"bundle":"/b"}'
+	state("too-big", fill('{"ociVersion":"1.0.2","id":"c1","x":"', "a", '"}', 65537))
+	state("deep", fill("", "[", "", 65536))
+	state("pid-too-big", ST % "2147483648")
+	state("pid-negative", ST % "-1")
+	state("long-id", ST.replace('"c1"', '"' + "i" * 1025 + '"') % "1")
+	state("duplicate-key", ST.replace('"id":"c1"', '"id":"c1","id":"c2"') % "1")
+	state("bad-utf8", (ST % "1").encode().replace(b"c1", b"c\xff"))
+	PYEOF
+
+config deep-arrays 1 "nesting deeper than 64 levels"
+config deep-objects 1 "nesting deeper than 64 levels"
+config numbers 0
+config objects 0
+config keys 0
+config long-root-path 0
+config too-big 1 "input larger than 4194304 bytes"
+config skip-list 1 'annotations\["io.oci-idmap-hook.skip"\]: longer than'
+config too-many-mounts 1 "mounts: more than 4096 entries"
+config many-options 0
+config uid-too-big 1 "process.user.uid: must be an integer in 0..4294967294"
+config uid-float 1 "process.user.uid: must be an integer"
+config uid-string 1 "process.user.uid: must be an integer"
+config duplicate-key 1 "root: duplicate key"
+config bad-utf8 1 "invalid bytes in UTF8 string"
+config nul-escape 1 "\\u0000 in a string is not allowed"
+config comment 1 "comments are not allowed"
+config extents 1 "linux.uidMappings: more than 340 entries"
+
+state too-big 1 "input larger than 65536 bytes"
+state deep 1 "nesting deeper than 64 levels"
+state pid-too-big 1 "pid: must be an integer in 0..2147483647"
+state pid-negative 1 "pid: must be an integer in 0..2147483647"
+state long-id 1 "id: must be at most 1024 characters"
+state duplicate-key 1 "id: duplicate key"
+state bad-utf8 1 "invalid bytes in UTF8 string"
+
+# Every prefix of a real runc state is an error (one line), none crashes.
+full='{"ociVersion":"1.0.2-dev","id":"web-1","status":"creating","pid":1,"bundle":"/run/b"}'
+for ((i = 0; i < ${#full}; i++)); do
+	printf '%s' "${full:0:i}" >"$gen/prefix.state"
+	state prefix 1 "" >/dev/null
+done
+echo "ok every prefix of a state (${#full})"
+echo "hostile inputs: all bounded"
