@@ -183,54 +183,100 @@ static int compare_keys(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int check_keys(yajl_val obj, const char *path, struct err *e)
+/* 1 and *ret_key if obj has a key twice, 0 if not, -ENOMEM. */
+static int duplicate_key(yajl_val obj, const char **ret_key)
 {
-	size_t n = obj->u.object.len, i;
+	size_t n = obj->u.object.len, i, j;
 	_cleanup_free_ const char **keys = NULL;
-	char key_path[JSON_PATH_MAX];
 
-	if (n < 2)
+	if (n <= 16) { /* the common case: no allocation */
+		for (i = 1; i < n; i++) {
+			for (j = 0; j < i; j++) {
+				if (strcmp(obj->u.object.keys[i], obj->u.object.keys[j]) == 0) {
+					*ret_key = obj->u.object.keys[i];
+					return 1;
+				}
+			}
+		}
 		return 0;
+	}
 	keys = malloc(n * sizeof(*keys));
 	if (!keys)
-		return err_set(e, ENOMEM, "%s", path);
+		return -ENOMEM;
 	memcpy(keys, obj->u.object.keys, n * sizeof(*keys));
 	qsort(keys, n, sizeof(*keys), compare_keys);
 	for (i = 1; i < n; i++) {
 		if (strcmp(keys[i - 1], keys[i]) == 0) {
-			json_path_key(key_path, path, keys[i]);
-			return fail(e, key_path, "duplicate key");
+			*ret_key = keys[i];
+			return 1;
 		}
 	}
 	return 0;
 }
 
-/* Duplicate keys anywhere in the tree.  Depth is bounded by prescan(). */
-static int check_tree(yajl_val v, const char *path, struct err *e)
+/* The first object (depth first) with a duplicate key.  Depth is bounded by
+ * prescan().  No paths are built here: only for the error, by path_to(). */
+static int find_duplicate(yajl_val v, yajl_val *ret_obj, const char **ret_key)
 {
-	char child[JSON_PATH_MAX];
-	size_t i;
+	size_t i, n;
 	int r;
 
-	if (YAJL_IS_ARRAY(v)) {
-		for (i = 0; i < v->u.array.len; i++) {
-			json_path_index(child, path, i);
-			r = check_tree(v->u.array.values[i], child, e);
-			if (r < 0)
-				return r;
-		}
-	} else if (YAJL_IS_OBJECT(v)) {
-		r = check_keys(v, path, e);
-		if (r < 0)
+	if (YAJL_IS_OBJECT(v)) {
+		r = duplicate_key(v, ret_key);
+		if (r == 1)
+			*ret_obj = v;
+		if (r != 0)
 			return r;
-		for (i = 0; i < v->u.object.len; i++) {
-			json_path_key(child, path, v->u.object.keys[i]);
-			r = check_tree(v->u.object.values[i], child, e);
-			if (r < 0)
-				return r;
-		}
+	}
+	n = YAJL_IS_ARRAY(v) ? v->u.array.len : YAJL_IS_OBJECT(v) ? v->u.object.len : 0;
+	for (i = 0; i < n; i++) {
+		r = find_duplicate(YAJL_IS_ARRAY(v) ? v->u.array.values[i] : v->u.object.values[i],
+				   ret_obj, ret_key);
+		if (r != 0)
+			return r;
 	}
 	return 0;
+}
+
+/* The JSON path of target below v (at path), into out. */
+static bool path_to(yajl_val v, yajl_val target, const char *path, char out[JSON_PATH_MAX])
+{
+	char child[JSON_PATH_MAX];
+	size_t i, n;
+
+	if (v == target) {
+		snprintf(out, JSON_PATH_MAX, "%s", path);
+		return true;
+	}
+	n = YAJL_IS_ARRAY(v) ? v->u.array.len : YAJL_IS_OBJECT(v) ? v->u.object.len : 0;
+	for (i = 0; i < n; i++) {
+		if (YAJL_IS_ARRAY(v))
+			json_path_index(child, path, i);
+		else
+			json_path_key(child, path, v->u.object.keys[i]);
+		if (path_to(YAJL_IS_ARRAY(v) ? v->u.array.values[i] : v->u.object.values[i],
+			    target, child, out))
+			return true;
+	}
+	return false;
+}
+
+/* Duplicate keys anywhere in the tree. */
+static int check_tree(yajl_val root, struct err *e)
+{
+	char obj_path[JSON_PATH_MAX] = "", key_path[JSON_PATH_MAX];
+	const char *key = NULL;
+	yajl_val obj = NULL;
+	int r;
+
+	r = find_duplicate(root, &obj, &key);
+	if (r == -ENOMEM)
+		return err_set(e, ENOMEM, "duplicate key check");
+	if (r == 0)
+		return 0;
+	path_to(root, obj, "", obj_path);
+	json_path_key(key_path, obj_path, key);
+	return fail(e, key_path, "duplicate key");
 }
 
 int json_parse(const char *text, json_value **ret_root, struct err *e)
@@ -247,7 +293,7 @@ int json_parse(const char *text, json_value **ret_root, struct err *e)
 	root = yajl_tree_parse(text, yajl_msg, sizeof(yajl_msg));
 	if (!root)
 		return parse_error(e, yajl_msg);
-	r = check_tree(root, "", e);
+	r = check_tree(root, e);
 	if (r < 0) {
 		yajl_tree_free(root);
 		return r;

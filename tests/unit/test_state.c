@@ -182,6 +182,12 @@ START_TEST(test_duplicate_keys)
 	expect_error("{\"ociVersion\":\"1\",\"id\":\"a\",\"status\":\"s\",\"bundle\":\"/b\","
 		     "\"annotations\":{\"k\":\"1\",\"k\":\"2\"}}",
 		     "state: annotations.k: duplicate key");
+	/* A large object (checked by sorting) inside an array. */
+	expect_error("{\"ociVersion\":\"1\",\"id\":\"a\",\"status\":\"s\",\"bundle\":\"/b\","
+		     "\"x\":[0,{\"a\":0,\"b\":0,\"c\":0,\"d\":0,\"e\":0,\"f\":0,\"g\":0,"
+		     "\"h\":0,\"i\":0,\"j\":0,\"k\":0,\"l\":0,\"m\":0,\"n\":0,\"o\":0,"
+		     "\"p\":0,\"q\":0,\"g\":1}]}",
+		     "state: x[1].g: duplicate key");
 }
 END_TEST
 
