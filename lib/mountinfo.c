@@ -47,6 +47,13 @@ static int entry_from_fs(struct libmnt_fs *fs, struct mount_entry *ret)
 	return 0;
 }
 
+static int compare_ids(const void *a, const void *b)
+{
+	const struct mount_entry *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
 int mountinfo_read(const char *path, struct mount_table *ret_table, struct err *e)
 {
 	__attribute__((cleanup(table_unrefp))) struct libmnt_table *tb = NULL;
@@ -72,16 +79,19 @@ int mountinfo_read(const char *path, struct mount_table *ret_table, struct err *
 		}
 		t.n++;
 	}
+	/* By id, for mountinfo_find(): walks up parent chains are frequent. */
+	qsort(t.entries, t.n, sizeof(*t.entries), compare_ids);
 	*ret_table = t;
 	return 0;
 }
 
 const struct mount_entry *mountinfo_find(const struct mount_table *t, int id)
 {
-	for (size_t i = 0; i < t->n; i++)
-		if (t->entries[i].id == id)
-			return &t->entries[i];
-	return NULL;
+	struct mount_entry key = { .id = id };
+
+	if (!t->entries)
+		return NULL;
+	return bsearch(&key, t->entries, t->n, sizeof(*t->entries), compare_ids);
 }
 
 bool mountinfo_is_below(const struct mount_table *t, int id, int ancestor)

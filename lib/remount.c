@@ -98,31 +98,52 @@ static void prepare_mapping(struct run *run, size_t mapping)
 	}
 }
 
+/* What is at every destination from the first idmapped one on (no earlier
+ * mount can lie on top of it), looked up once before anything is attached:
+ * grouping and the target checks below need no further lookups. */
+static void locate_all(struct run *run)
+{
+	size_t first = 0;
+
+	while (first < run->n && !remount_is_idmap(run, first))
+		first++;
+	for (size_t k = first; k < run->n; k++) {
+		struct item *it = &run->items[k];
+		_cleanup_close_ int fd = -EBADF;
+		struct err e = { 0 };
+
+		it->at_err = pathres_open_in_root(run->root_fd, run->spec->mounts[k].destination,
+						  &fd, &e);
+		if (it->at_err < 0)
+			continue;
+		it->at_err = pathres_info(fd, &it->at, &e);
+		it->at_err_statx = it->at_err < 0;
+		it->at_mount = it->at_err >= 0 && it->at.is_mount_root;
+	}
+}
+
 /* Container side: the runtime's mount of the source must be at the destination. */
 static void find_target(struct run *run, size_t i)
 {
 	const struct spec_mount *m = run->plan->mounts[i].mount;
 	struct item *it = &run->items[i];
-	_cleanup_close_ int fd = -EBADF;
-	struct path_info dst;
 	struct err e = { 0 };
-	int r;
+	int r = 0;
 
-	r = pathres_open_in_root(run->root_fd, m->destination, &fd, &e);
-	if (r == -ENOENT)
+	if (it->at_err < 0 && it->at_err != -ENOENT)
+		r = it->at_err_statx ? err_set(&e, -it->at_err, "statx")
+				     : err_set(&e, -it->at_err, "resolve %s in the rootfs",
+					       m->destination);
+	else if (!it->at_mount)
 		r = err_msg(&e, ENOENT, "no mount at the destination (a later mount covers it)");
-	if (r >= 0)
-		r = pathres_info(fd, &dst, &e);
-	if (r >= 0 && !dst.is_mount_root)
-		r = err_msg(&e, ENOENT, "no mount at the destination (a later mount covers it)");
-	else if (r >= 0 && (dst.dev != it->src.dev || dst.ino != it->src.ino))
+	else if (it->at.dev != it->src.dev || it->at.ino != it->src.ino)
 		r = err_msg(&e, ESTALE, "the mount at the destination is not the runtime's mount of %s",
 			    m->source);
 	if (r < 0) {
 		remount_fail(run, i, r, &e);
 		return;
 	}
-	it->target_mnt = dst.mnt_id;
+	it->target_mnt = it->at.mnt_id;
 }
 
 static int enter_container(struct run *run, pid_t pid, int *ret_home, struct err *e)
@@ -140,6 +161,7 @@ static int enter_container(struct run *run, pid_t pid, int *ret_home, struct err
 
 static void in_container(struct run *run)
 {
+	locate_all(run);
 	for (size_t i = 0; i < run->n && !should_stop(run); i++)
 		if (run->items[i].clone_fd >= 0)
 			find_target(run, i);

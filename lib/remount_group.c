@@ -89,9 +89,16 @@ void remount_form_group(struct run *run, size_t i)
 		_cleanup_close_ int fd = -EBADF;
 		struct path_info info;
 
-		if (!mount_at(run, k, &info, &fd) ||
-		    !mountinfo_is_below(&run->table, (int)info.mnt_id, (int)run->items[i].target_mnt))
+		/* Looked up once (locate_all); only members are opened again. */
+		if (!run->items[k].at_mount ||
+		    !mountinfo_is_below(&run->table, (int)run->items[k].at.mnt_id,
+					(int)run->items[i].target_mnt))
 			continue;
+		if (!mount_at(run, k, &info, &fd) || info.mnt_id != run->items[k].at.mnt_id) {
+			r = err_msg(&e, ESTALE, "%s changed while the hook ran",
+				    run->spec->mounts[k].destination);
+			break;
+		}
 		run->items[k].target_mnt = info.mnt_id;
 		r = adopt_member(run, i, k, fd, &e);
 	}
