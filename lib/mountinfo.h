@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* A mount table (/proc/.../mountinfo) as plain structs; the only libmount user. */
+/* A mount table (/proc/.../mountinfo) as plain structs: the only reader of it. */
 #pragma once
 
 #include <stdbool.h>
@@ -20,6 +20,9 @@ struct mount_table {
 };
 
 int mountinfo_read(const char *path, struct mount_table *ret_table, struct err *e);
+
+/* The same from text already read (modified in place). */
+int mountinfo_parse(char *text, struct mount_table *ret_table, struct err *e);
 const struct mount_entry *mountinfo_find(const struct mount_table *t, int id);
 
 /* Is the mount `id` a descendant (strictly below) of the mount `ancestor`? */

@@ -4,7 +4,7 @@
 #   deps.sh sanitizers   also clang and its ASan/UBSan/libFuzzer runtimes
 #   deps.sh valgrind     also valgrind
 set -eu
-pkgs="gcc make pkg-config libyajl-dev libmount-dev check runc crun podman
+pkgs="gcc libc6-dev make pkg-config libyajl-dev check runc crun podman
 busybox-static python3 python3-jsonschema uidmap bindfs strace"
 case ${1:-} in
 sanitizers) pkgs="$pkgs clang-14 libclang-rt-14-dev" ;;

@@ -30,6 +30,7 @@ static Suite *(*const suites[])(void) = {
 	report_suite,
 	idmap_suite,
 	plan_suite,
+	mountinfo_suite,
 	json_edit_suite,
 };
 
