@@ -137,10 +137,14 @@ check-asan:
 		$(ASAN_B)/oci-idmap-hook $(ASAN_B)/oci-idmap-runtime $(ASAN_B)/unit-tests
 	sh tests/fuzz/check-asan.sh $(ASAN_B)
 
+# memcheck cannot replace malloc in a static executable: it checks a
+# dynamically linked build of the same hook.
+VG_B = build/valgrind
 check-valgrind:
 	@sh scripts/deps.sh valgrind
 	$(MAKE) all $(B)/unit-tests
-	bash tests/fuzz/valgrind.sh
+	$(MAKE) B=$(VG_B) HOOK_STATIC=0 $(VG_B)/oci-idmap-hook
+	OCI_IDMAP_HOOK=$(CURDIR)/$(VG_B)/oci-idmap-hook bash tests/fuzz/valgrind.sh
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the hook, its oci-hooks(5)
 # descriptor (hook.path generated from PREFIX), the man page, the runtime
