@@ -20,15 +20,13 @@ static bool check_path(const char *path)
 {
 	char fstype[PROBE_FSTYPE_MAX];
 	struct err e = { 0 };
-	const char *hint;
 
 	if (probe_idmap(path, fstype, &e) == 0) {
 		printf("%s: yes (%s)\n", path, fstype[0] ? fstype : "unknown filesystem");
 		return true;
 	}
-	hint = err_hint(e.code);
-	printf("%s: no: %s%s%s%s\n", path, e.msg, hint ? " (" : "", hint ? hint : "",
-	       hint ? ")" : "");
+	err_add_hint(&e);
+	printf("%s: no: %s\n", path, e.msg);
 	return false;
 }
 

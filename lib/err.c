@@ -74,6 +74,15 @@ const char *err_hint(int code)
 	}
 }
 
+void err_add_hint(struct err *e)
+{
+	const char *hint = err_hint(e->code);
+	size_t len = strlen(e->msg);
+
+	if (hint)
+		snprintf(e->msg + len, sizeof(e->msg) - len, " (%s)", hint);
+}
+
 int err_is_unsupported(int code)
 {
 	return code == ENOSYS || code == EINVAL || code == EPERM ||

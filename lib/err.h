@@ -32,6 +32,9 @@ int err_wrap(struct err *e, const char *fmt, ...)
 /* A hint for errnos whose meaning here is known, or NULL. */
 const char *err_hint(int code);
 
+/* Append " (<hint>)" for e->code to the message, when there is one. */
+void err_add_hint(struct err *e);
+
 /* Does this errno mean "the kernel or filesystem cannot idmap here"? */
 int err_is_unsupported(int code);
 

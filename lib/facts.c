@@ -29,10 +29,8 @@
 #include "cleanup.h"
 #include "mountinfo.h"
 #include "probe.h"
+#include "syscalls.h"
 
-#ifndef STATX_MNT_ID
-#define STATX_MNT_ID 0x00001000U
-#endif
 
 /* Filesystems whose mounts Linux (up to 6.18 at least) never idmaps. */
 static const char *const never_idmappable[] = {
@@ -71,15 +69,11 @@ static void probe_source(const char *path, const char *what, struct mount_facts 
 {
 	char fstype[PROBE_FSTYPE_MAX];
 	struct err e = { 0 };
-	const char *hint;
-	int r;
 
-	r = probe_idmap(path, fstype, &e);
-	if (r >= 0)
+	if (probe_idmap(path, fstype, &e) >= 0)
 		return;
-	hint = err_hint(-r);
-	cannot_idmap(f, "%s cannot be idmapped: %s%s%s%s", what, e.msg, hint ? " (" : "",
-		     hint ? hint : "", hint ? ")" : "");
+	err_add_hint(&e);
+	cannot_idmap(f, "%s cannot be idmapped: %s", what, e.msg);
 }
 
 /* Can mount me, at path (the source or a submount's mount point), be

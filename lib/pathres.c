@@ -7,12 +7,6 @@
 
 #include "syscalls.h"
 
-#ifndef STATX_MNT_ID
-#define STATX_MNT_ID 0x00001000U
-#endif
-#ifndef STATX_ATTR_MOUNT_ROOT
-#define STATX_ATTR_MOUNT_ROOT 0x00002000
-#endif
 
 int pathres_open_in_root(int root_fd, const char *dest, int *ret_fd, struct err *e)
 {

@@ -9,11 +9,9 @@
 #include "idmap.h"
 #include "mnt.h"
 #include "mountinfo.h"
+#include "syscalls.h"
 #include "userns.h"
 
-#ifndef STATX_MNT_ID
-#define STATX_MNT_ID 0x00001000U
-#endif
 
 /* The type of the filesystem holding path, from the mount table; "" when
  * it cannot be told.  Only informative: never an error. */

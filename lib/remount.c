@@ -20,15 +20,15 @@
 void remount_fail(struct run *run, size_t i, int r, struct err *why)
 {
 	struct plan_mount *pm = &run->plan->mounts[i];
-	const char *hint = err_hint(-r);
-	struct err e = *why;
+	struct err e = *why, shown;
 
+	e.code = -r;
 	err_wrap(&e, "%s", pm->mount->destination);
+	shown = e;
+	err_add_hint(&shown);
 	log_msg(err_is_unsupported(-r) || r == -ENOENT ? LOG_INFO : LOG_WARN,
-		"cannot idmap, mount left as the runtime made it: %s%s%s%s", e.msg,
-		hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
-	plan_fall_back(pm, "%s%s%s%s", e.msg, hint ? " (" : "", hint ? hint : "",
-		       hint ? ")" : "");
+		"cannot idmap, mount left as the runtime made it: %s", shown.msg);
+	plan_fall_back(pm, "%s", shown.msg);
 	if (!run->failed) {
 		run->failed = r;
 		*run->e = e;
