@@ -3,6 +3,7 @@
 #   make check      install missing Debian packages, build, run every test
 #   make demo       a real runc container on a 501:20 volume, without and with the hook
 #   make bench      the benchmark (not part of check)
+#   make format     clang-format every C file; make format-check (CI) fails on a difference
 #   make fuzz       libFuzzer on the parsers, FUZZ_SECONDS (60) per target (clang)
 #   make check-asan the unit, privileged and end-to-end tests under ASan+UBSan
 #   make check-valgrind  valgrind memcheck of the hook on real containers and of the unit tests
@@ -50,7 +51,7 @@ RUNTIME = $(B)/oci-idmap-runtime
 RUNTIME_OBJS = $(patsubst %.c,$(B)/%.o,$(wildcard hook/runtime*.c))
 
 .PHONY: all check check-unit check-priv check-e2e deps demo bench format clean \
-	install uninstall fuzz check-asan check-valgrind
+	install uninstall fuzz check-asan check-valgrind format-check
 
 all: $(HOOK) $(RUNTIME)
 
@@ -175,8 +176,15 @@ uninstall:
 	rm -f "$(DESTDIR)$(INST_HOOK)" "$(DESTDIR)$(INST_DESCRIPTOR)" \
 		"$(DESTDIR)$(INST_MAN)" "$(DESTDIR)$(INST_RUNTIME)"
 
+C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find hook lib tests -name '*.[ch]')
+
 format:
-	clang-format -i hook/*.c lib/*.c lib/*.h tests/unit/*.c
+	clang-format -i $(C_FILES)
+
+# CI fails on C code that does not match .clang-format.
+format-check:
+	@sh scripts/deps.sh format
+	clang-format --dry-run -Werror $(C_FILES)
 
 clean:
 	rm -rf $(B)

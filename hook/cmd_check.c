@@ -19,7 +19,7 @@
 static bool check_path(const char *path)
 {
 	char fstype[PROBE_FSTYPE_MAX];
-	struct err e = { 0 };
+	struct err e = {0};
 
 	if (probe_idmap(path, fstype, &e) == 0) {
 		printf("%s: yes (%s)\n", path, fstype[0] ? fstype : "unknown filesystem");
@@ -36,8 +36,8 @@ static bool check_path(const char *path)
 static int first_path(int argc, char **argv, int *ret_first)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	int c;
 

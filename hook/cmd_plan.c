@@ -69,15 +69,15 @@ static int check_plan_options(const struct plan_options *o, int argc, char **arg
 static int parse_plan_options(int argc, char **argv, struct plan_options *o)
 {
 	static const struct option longopts[] = {
-		{ "bundle", required_argument, NULL, 'b' },
-		{ "state", required_argument, NULL, 's' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"bundle", required_argument, NULL, 'b'},
+	    {"state", required_argument, NULL, 's'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	int c, r = 0;
 
-	*o = (struct plan_options){ 0 };
+	*o = (struct plan_options){0};
 	opterr = 0;
 	while (r == 0 && (c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		if (c == 'b')
@@ -117,9 +117,9 @@ static int read_state(const char *file, struct oci_state *ret, struct err *e)
 static int print_plan(const struct hook_ctx *ctx, const char *bundle, struct err *e)
 {
 	const struct report_input in = {
-		.id = ctx->state.id,
-		.bundle = bundle,
-		.plan = &ctx->plan,
+	    .id = ctx->state.id,
+	    .bundle = bundle,
+	    .plan = &ctx->plan,
 	};
 	_cleanup_free_ char *text = NULL;
 	int r;
@@ -158,9 +158,9 @@ static int run_plan(const struct plan_options *o, struct hook_ctx *ctx, struct e
 
 int cmd_plan(int argc, char **argv)
 {
-	struct hook_ctx ctx = { 0 };
+	struct hook_ctx ctx = {0};
 	struct plan_options o;
-	struct err e = { 0 };
+	struct err e = {0};
 	int r;
 
 	r = parse_plan_options(argc, argv, &o);

@@ -41,14 +41,14 @@ int usage_error(const char *what, const char *arg)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{ "strict", no_argument, NULL, 's' },
-		{ "log-level", required_argument, NULL, 'l' },
-		{ "log-file", required_argument, NULL, 'f' },
-		{ 0 },
+	    {"strict", no_argument, NULL, 's'},
+	    {"log-level", required_argument, NULL, 'l'},
+	    {"log-file", required_argument, NULL, 'f'},
+	    {0},
 	};
 	int c;
 
-	*o = (struct options){ .level = LOG_WARN };
+	*o = (struct options){.level = LOG_WARN};
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == 's')
@@ -95,7 +95,7 @@ static void log_plan(const struct plan *p)
 static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e)
 {
 	_cleanup_free_ char *input = NULL;
-	struct remount_timing timing = { 0 };
+	struct remount_timing timing = {0};
 	long long t0 = log_now_us(), t1;
 	bool ours = false;
 	int r;
@@ -115,8 +115,8 @@ static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e
 		return r;
 	log_plan(&ctx->plan);
 	t1 = log_now_us();
-	r = remount_execute(&ctx->spec, &ctx->plan, ctx->state.pid,
-			    o->strict || ctx->spec.strict, &timing, e);
+	r = remount_execute(&ctx->spec, &ctx->plan, ctx->state.pid, o->strict || ctx->spec.strict,
+			    &timing, e);
 	log_debug("timing: parse+plan %lld us, userns %lld us, clone %lld us, idmap %lld us, "
 		  "swap %lld us, total %lld us",
 		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.swap_us,
@@ -142,8 +142,8 @@ static const struct mode {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } modes[] = {
-	{ "plan", cmd_plan },
-	{ "check", cmd_check },
+    {"plan", cmd_plan},
+    {"check", cmd_check},
 };
 
 static int print_help(void)
@@ -179,9 +179,9 @@ static int print_help(void)
 
 int main(int argc, char **argv)
 {
-	struct hook_ctx ctx = { 0 };
+	struct hook_ctx ctx = {0};
 	struct options o;
-	struct err e = { 0 };
+	struct err e = {0};
 	FILE *log_stream = NULL;
 	int r;
 

@@ -24,18 +24,18 @@ static inline void freep(void *p)
 #define _cleanup_free_ _cleanup_(freep)
 
 /* Move ownership out of a cleanup variable. */
-#define TAKE_FD(fd)                      \
-	({                               \
-		int _fd_ = (fd);         \
-		(fd) = -EBADF;           \
-		_fd_;                    \
+#define TAKE_FD(fd)                                                                                \
+	({                                                                                         \
+		int _fd_ = (fd);                                                                   \
+		(fd) = -EBADF;                                                                     \
+		_fd_;                                                                              \
 	})
 
-#define TAKE_PTR(p)                          \
-	({                                   \
-		__typeof__(p) _p_ = (p);     \
-		(p) = NULL;                  \
-		_p_;                         \
+#define TAKE_PTR(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) _p_ = (p);                                                           \
+		(p) = NULL;                                                                        \
+		_p_;                                                                               \
 	})
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

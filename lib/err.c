@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-__attribute__((format(printf, 2, 0))) static void vformat(struct err *e, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vformat(struct err *e, const char *fmt,
+							  va_list ap)
 {
 	int n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 
@@ -85,8 +86,8 @@ void err_add_hint(struct err *e)
 
 int err_is_unsupported(int code)
 {
-	return code == ENOSYS || code == EINVAL || code == EPERM ||
-	       code == EOPNOTSUPP || code == ENOSPC;
+	return code == ENOSYS || code == EINVAL || code == EPERM || code == EOPNOTSUPP ||
+	       code == ENOSPC;
 }
 
 void err_clear(struct err *e)

@@ -18,16 +18,13 @@ struct err {
 };
 
 /* Record a failure: "<formatted>: <strerror(code)>".  Returns -code. */
-int err_set(struct err *e, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int err_set(struct err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Record a failure whose text needs no strerror.  Returns -code. */
-int err_msg(struct err *e, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int err_msg(struct err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Prepend context: "<formatted>: <previous message>".  Returns -e->code. */
-int err_wrap(struct err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int err_wrap(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A hint for errnos whose meaning here is known, or NULL. */
 const char *err_hint(int code);

@@ -31,12 +31,11 @@
 #include "probe.h"
 #include "syscalls.h"
 
-
 /* Filesystems whose mounts Linux (up to 6.18 at least) never idmaps. */
 static const char *const never_idmappable[] = {
-	"proc", "sysfs", "devtmpfs", "devpts", "mqueue", "cgroup", "cgroup2", "debugfs",
-	"tracefs", "securityfs", "bpf", "pstore", "configfs", "efivarfs", "binfmt_misc",
-	"fusectl", "autofs", "nsfs", "overlay", "nfs", "nfs4", "9p", "cifs", "smb3",
+    "proc",    "sysfs",	     "devtmpfs", "devpts", "mqueue",   "cgroup",   "cgroup2",	  "debugfs",
+    "tracefs", "securityfs", "bpf",	 "pstore", "configfs", "efivarfs", "binfmt_misc", "fusectl",
+    "autofs",  "nsfs",	     "overlay",	 "nfs",	   "nfs4",     "9p",	   "cifs",	  "smb3",
 };
 
 static bool is_never_idmappable(const char *fstype)
@@ -68,7 +67,7 @@ cannot_idmap(struct mount_facts *f, const char *fmt, ...)
 static void probe_source(const char *path, const char *what, struct mount_facts *f)
 {
 	char fstype[PROBE_FSTYPE_MAX];
-	struct err e = { 0 };
+	struct err e = {0};
 
 	if (probe_idmap(path, fstype, &e) >= 0)
 		return;
@@ -156,7 +155,7 @@ int facts_collect(const struct oci_spec *spec, const char *mountinfo,
 		  struct mount_facts **ret_facts, struct err *e)
 {
 	_cleanup_free_ struct mount_facts *facts = NULL;
-	struct mount_table t = { 0 };
+	struct mount_table t = {0};
 	int r;
 
 	facts = calloc(spec->n_mounts + 1, sizeof(*facts));

@@ -105,5 +105,5 @@ void hook_ctx_free(struct hook_ctx *ctx)
 	free(ctx->gid_ns.ext);
 	spec_free(&ctx->spec);
 	state_free(&ctx->state);
-	*ctx = (struct hook_ctx){ 0 };
+	*ctx = (struct hook_ctx){0};
 }

@@ -14,12 +14,12 @@ static void add_extent(struct idmap *m, uint32_t first, uint32_t lower, uint32_t
 {
 	if (count == 0)
 		return;
-	m->ext[m->n++] = (struct id_extent){ .first = first, .lower = lower, .count = count };
+	m->ext[m->n++] = (struct id_extent){.first = first, .lower = lower, .count = count};
 }
 
 void idmap_swap(uint32_t a, uint32_t b, struct idmap *ret_map)
 {
-	struct idmap m = { .n = 0 };
+	struct idmap m = {.n = 0};
 	uint32_t lo = a < b ? a : b;
 	uint32_t hi = a < b ? b : a;
 
@@ -54,8 +54,7 @@ bool idmap_equal(const struct idmap *a, const struct idmap *b)
 	return true;
 }
 
-static bool extents_apply(const struct id_extent *ext, size_t n, uint32_t id,
-			  uint32_t *ret_id)
+static bool extents_apply(const struct id_extent *ext, size_t n, uint32_t id, uint32_t *ret_id)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (id >= ext[i].first && id - ext[i].first < ext[i].count) {

@@ -48,8 +48,7 @@ int io_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct err *
 	return 0;
 }
 
-int io_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len,
-		 struct err *e)
+int io_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len, struct err *e)
 {
 	_cleanup_close_ int fd = -EBADF;
 	int r;

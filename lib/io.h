@@ -13,8 +13,7 @@
 int io_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct err *e);
 
 /* The same for a file at path; what names the input in messages. */
-int io_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len,
-		 struct err *e);
+int io_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len, struct err *e);
 
 /* Write all of buf to the file at path (opened O_WRONLY), in one write(2). */
 int io_write_file(const char *path, const char *buf, size_t len, struct err *e);

@@ -22,7 +22,7 @@ static json_value *jv(yajl_val v)
 }
 
 static int fail(struct err *e, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* "<path>: <message>", or the message alone at the root. */
 static int fail(struct err *e, const char *path, const char *fmt, ...)
@@ -128,8 +128,7 @@ static int prescan(const char *p, struct err *e)
 			in_string = true;
 		} else if (*p == '{' || *p == '[') {
 			if (++depth > JSON_MAX_DEPTH)
-				return fail(e, "", "nesting deeper than %d levels",
-					    JSON_MAX_DEPTH);
+				return fail(e, "", "nesting deeper than %d levels", JSON_MAX_DEPTH);
 		} else if (*p == '}' || *p == ']') {
 			if (depth > 0)
 				depth--;
@@ -254,8 +253,8 @@ static bool path_to(yajl_val v, yajl_val target, const char *path, char out[JSON
 			json_path_index(child, path, i);
 		else
 			json_path_key(child, path, v->u.object.keys[i]);
-		if (path_to(YAJL_IS_ARRAY(v) ? v->u.array.values[i] : v->u.object.values[i],
-			    target, child, out))
+		if (path_to(YAJL_IS_ARRAY(v) ? v->u.array.values[i] : v->u.object.values[i], target,
+			    child, out))
 			return true;
 	}
 	return false;
@@ -320,8 +319,7 @@ int json_expect_object(const json_value *v, const char *path, struct err *e)
 	return 0;
 }
 
-int json_as_string(const json_value *v, const char *path, const char **ret,
-		   struct err *e)
+int json_as_string(const json_value *v, const char *path, const char **ret, struct err *e)
 {
 	if (!YAJL_IS_STRING(yv(v)))
 		return fail(e, path, "must be a string, not %s", type_name(yv(v)));
@@ -330,9 +328,8 @@ int json_as_string(const json_value *v, const char *path, const char **ret,
 }
 
 /* The member key of obj: 1 and *ret if present, 0 if absent and optional. */
-static int member(const json_value *obj, const char *path, const char *key,
-		  enum json_presence p, yajl_val *ret, char child[static JSON_PATH_MAX],
-		  struct err *e)
+static int member(const json_value *obj, const char *path, const char *key, enum json_presence p,
+		  yajl_val *ret, char child[static JSON_PATH_MAX], struct err *e)
 {
 	yajl_val o = yv(obj);
 	size_t i;
@@ -349,8 +346,8 @@ static int member(const json_value *obj, const char *path, const char *key,
 	return 0;
 }
 
-int json_get_object(const json_value *obj, const char *path, const char *key,
-		    enum json_presence p, const json_value **ret, struct err *e)
+int json_get_object(const json_value *obj, const char *path, const char *key, enum json_presence p,
+		    const json_value **ret, struct err *e)
 {
 	char child[JSON_PATH_MAX];
 	yajl_val v;
@@ -366,9 +363,8 @@ int json_get_object(const json_value *obj, const char *path, const char *key,
 	return 1;
 }
 
-int json_get_array(const json_value *obj, const char *path, const char *key,
-		   enum json_presence p, const json_value **ret, size_t *ret_len,
-		   struct err *e)
+int json_get_array(const json_value *obj, const char *path, const char *key, enum json_presence p,
+		   const json_value **ret, size_t *ret_len, struct err *e)
 {
 	char child[JSON_PATH_MAX];
 	yajl_val v;
@@ -384,8 +380,8 @@ int json_get_array(const json_value *obj, const char *path, const char *key,
 	return 1;
 }
 
-int json_get_string(const json_value *obj, const char *path, const char *key,
-		    enum json_presence p, const char **ret, struct err *e)
+int json_get_string(const json_value *obj, const char *path, const char *key, enum json_presence p,
+		    const char **ret, struct err *e)
 {
 	char child[JSON_PATH_MAX];
 	yajl_val v;
@@ -398,9 +394,8 @@ int json_get_string(const json_value *obj, const char *path, const char *key,
 	return r < 0 ? r : 1;
 }
 
-int json_get_int(const json_value *obj, const char *path, const char *key,
-		 enum json_presence p, int64_t min, int64_t max, int64_t *ret,
-		 struct err *e)
+int json_get_int(const json_value *obj, const char *path, const char *key, enum json_presence p,
+		 int64_t min, int64_t max, int64_t *ret, struct err *e)
 {
 	char child[JSON_PATH_MAX];
 	yajl_val v;
@@ -410,10 +405,8 @@ int json_get_int(const json_value *obj, const char *path, const char *key,
 	if (r <= 0)
 		return r;
 	/* YAJL_GET_INTEGER checks nothing: 1.5 and 1e99 are numbers too. */
-	if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < min ||
-	    YAJL_GET_INTEGER(v) > max)
-		return fail(e, child, "must be an integer in %" PRId64 "..%" PRId64,
-			    min, max);
+	if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < min || YAJL_GET_INTEGER(v) > max)
+		return fail(e, child, "must be an integer in %" PRId64 "..%" PRId64, min, max);
 	*ret = YAJL_GET_INTEGER(v);
 	return 1;
 }

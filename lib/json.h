@@ -47,21 +47,18 @@ void json_path_index(char buf[static JSON_PATH_MAX], const char *parent, size_t 
 
 /* Type checks of a value itself (array elements, the root). */
 int json_expect_object(const json_value *v, const char *path, struct err *e);
-int json_as_string(const json_value *v, const char *path, const char **ret,
-		   struct err *e);
+int json_as_string(const json_value *v, const char *path, const char **ret, struct err *e);
 
 /* Members of an object. */
-int json_get_object(const json_value *obj, const char *path, const char *key,
-		    enum json_presence p, const json_value **ret, struct err *e);
-int json_get_array(const json_value *obj, const char *path, const char *key,
-		   enum json_presence p, const json_value **ret, size_t *ret_len,
-		   struct err *e);
-int json_get_string(const json_value *obj, const char *path, const char *key,
-		    enum json_presence p, const char **ret, struct err *e);
+int json_get_object(const json_value *obj, const char *path, const char *key, enum json_presence p,
+		    const json_value **ret, struct err *e);
+int json_get_array(const json_value *obj, const char *path, const char *key, enum json_presence p,
+		   const json_value **ret, size_t *ret_len, struct err *e);
+int json_get_string(const json_value *obj, const char *path, const char *key, enum json_presence p,
+		    const char **ret, struct err *e);
 /* An integer in min..max; 1.5, 1e99 and "1" are not integers. */
-int json_get_int(const json_value *obj, const char *path, const char *key,
-		 enum json_presence p, int64_t min, int64_t max, int64_t *ret,
-		 struct err *e);
+int json_get_int(const json_value *obj, const char *path, const char *key, enum json_presence p,
+		 int64_t min, int64_t max, int64_t *ret, struct err *e);
 
 /* Elements of an array and entries of an object (i < length). */
 const json_value *json_array_at(const json_value *arr, size_t i);

@@ -10,7 +10,7 @@ static enum log_level current_level = LOG_WARN;
 static FILE *log_stream;
 static const char *log_id = "";
 
-static const char *const level_names[] = { "error", "warn", "info", "debug" };
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
 void log_setup(enum log_level level, FILE *stream, const char *container_id)
 {
@@ -47,8 +47,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 
 	if (!log_enabled(level))
 		return;
-	fprintf(out, "oci-idmap-hook: %s%s%s: ", log_id, *log_id ? ": " : "",
-		level_names[level]);
+	fprintf(out, "oci-idmap-hook: %s%s%s: ", log_id, *log_id ? ": " : "", level_names[level]);
 	va_start(ap, fmt);
 	vfprintf(out, fmt, ap);
 	va_end(ap);

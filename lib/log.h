@@ -10,8 +10,7 @@ void log_setup(enum log_level level, FILE *stream, const char *container_id);
 void log_set_id(const char *container_id);
 int log_parse_level(const char *name, enum log_level *ret_level);
 int log_enabled(enum log_level level);
-void log_msg(enum log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Monotonic microseconds, for the debug phase timing. */
 long long log_now_us(void);

@@ -49,10 +49,10 @@ static int setattr(int fd, bool recursive, struct sys_mount_attr *a, const char 
 	return 0;
 }
 
-int mnt_setattr(int clone_fd, bool recursive, uint64_t attr_set, int propagation,
-		int userns_fd, struct err *e)
+int mnt_setattr(int clone_fd, bool recursive, uint64_t attr_set, int propagation, int userns_fd,
+		struct err *e)
 {
-	struct sys_mount_attr a = { .attr_set = attr_set };
+	struct sys_mount_attr a = {.attr_set = attr_set};
 	int r;
 
 	if (userns_fd >= 0) {
@@ -60,8 +60,8 @@ int mnt_setattr(int clone_fd, bool recursive, uint64_t attr_set, int propagation
 		a.userns_fd = (uint64_t)userns_fd;
 	}
 	/* Shared follows slave: it joins no peer group outside the container. */
-	a.propagation = propagation_flag(propagation == PROPAGATION_SHARED ? PROPAGATION_SLAVE
-									  : propagation);
+	a.propagation =
+	    propagation_flag(propagation == PROPAGATION_SHARED ? PROPAGATION_SLAVE : propagation);
 	if (a.attr_set || a.propagation) {
 		r = setattr(clone_fd, recursive, &a, userns_fd >= 0 ? "IDMAP" : "attributes", e);
 		if (r < 0)
@@ -69,7 +69,7 @@ int mnt_setattr(int clone_fd, bool recursive, uint64_t attr_set, int propagation
 	}
 	if (propagation != PROPAGATION_SHARED)
 		return 0;
-	a = (struct sys_mount_attr){ .propagation = MS_SHARED };
+	a = (struct sys_mount_attr){.propagation = MS_SHARED};
 	return setattr(clone_fd, recursive, &a, "MS_SHARED", e);
 }
 

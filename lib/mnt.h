@@ -15,8 +15,8 @@ int mnt_clone(int dfd, const char *path, bool recursive, int *ret_fd, struct err
  * means slave, as the runtimes make container mounts; KEEP leaves it) and,
  * when userns_fd >= 0, its id mapping. */
 #define MNT_PROPAGATION_KEEP (-1)
-int mnt_setattr(int clone_fd, bool recursive, uint64_t attr_set, int propagation,
-		int userns_fd, struct err *e);
+int mnt_setattr(int clone_fd, bool recursive, uint64_t attr_set, int propagation, int userns_fd,
+		struct err *e);
 
 /* Attach the clone on top of whatever is mounted at target_fd. */
 int mnt_attach(int clone_fd, int target_fd, struct err *e);

@@ -103,7 +103,7 @@ static int parse_line(char *line, struct mount_entry *m)
 
 int mountinfo_parse(char *text, struct mount_table *ret_table, struct err *e)
 {
-	struct mount_table t = { 0 };
+	struct mount_table t = {0};
 	size_t lines = 1, i = 0;
 	char *save = NULL;
 
@@ -142,7 +142,7 @@ int mountinfo_read(const char *path, struct mount_table *ret_table, struct err *
 
 const struct mount_entry *mountinfo_find(const struct mount_table *t, int id)
 {
-	struct mount_entry key = { .id = id };
+	struct mount_entry key = {.id = id};
 
 	if (!t->entries)
 		return NULL;
@@ -169,5 +169,5 @@ void mountinfo_free(struct mount_table *t)
 	for (size_t i = 0; i < t->n; i++)
 		free(t->entries[i].target);
 	free(t->entries);
-	*t = (struct mount_table){ 0 };
+	*t = (struct mount_table){0};
 }

@@ -23,7 +23,10 @@ static void trim_partial_utf8(char *s)
 	if (cont == n)
 		return;
 	lead = (unsigned char)s[n - 1 - cont];
-	need = (lead & 0xe0) == 0xc0 ? 1 : (lead & 0xf0) == 0xe0 ? 2 : (lead & 0xf8) == 0xf0 ? 3 : 0;
+	need = (lead & 0xe0) == 0xc0   ? 1
+	       : (lead & 0xf0) == 0xe0 ? 2
+	       : (lead & 0xf8) == 0xf0 ? 3
+				       : 0;
 	if (cont < need)
 		s[n - 1 - cont] = '\0';
 }
@@ -40,8 +43,7 @@ void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)
 }
 
 /* The container user as the host sees it. */
-static void plan_host_ids(struct plan *p, const struct id_map *uid_ns,
-			  const struct id_map *gid_ns)
+static void plan_host_ids(struct plan *p, const struct id_map *uid_ns, const struct id_map *gid_ns)
 {
 	p->has_userns = uid_ns || gid_ns;
 	p->host_uid = p->uid;
@@ -118,8 +120,9 @@ static bool plan_skip_by_config(const struct oci_spec *spec, const struct plan *
 		skip(pm, "hidden by %s, which config.json mounts later on top of it",
 		     cover->destination);
 	else if (!p->has_host_ids)
-		skip(pm, "container user %" PRIu32 ":%" PRIu32
-			 " has no host id in the container's user namespace",
+		skip(pm,
+		     "container user %" PRIu32 ":%" PRIu32
+		     " has no host id in the container's user namespace",
 		     p->uid, p->gid);
 	else if (p->host_uid == 0)
 		skip(pm, "container user is root on the host; nothing to map");
@@ -154,8 +157,8 @@ static bool plan_skip_by_source(const struct plan *p, const struct mount_facts *
 	else
 		idmap_swap(f->gid, p->host_gid, &ret_m->gid_map);
 	if (idmap_is_identity(&ret_m->uid_map) && idmap_is_identity(&ret_m->gid_map)) {
-		skip(pm, "owner %" PRIu32 ":%" PRIu32 " already matches the container user",
-		     f->uid, f->gid);
+		skip(pm, "owner %" PRIu32 ":%" PRIu32 " already matches the container user", f->uid,
+		     f->gid);
 		return true;
 	}
 	if (f->cannot_idmap[0]) {
@@ -166,10 +169,10 @@ static bool plan_skip_by_source(const struct plan *p, const struct mount_facts *
 }
 
 int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
-	       const struct id_map *gid_ns, const struct mount_facts *facts,
-	       struct plan *ret_plan, struct err *e)
+	       const struct id_map *gid_ns, const struct mount_facts *facts, struct plan *ret_plan,
+	       struct err *e)
 {
-	struct plan p = { .uid = spec->uid, .gid = spec->gid };
+	struct plan p = {.uid = spec->uid, .gid = spec->gid};
 
 	plan_host_ids(&p, uid_ns, gid_ns);
 	p.n_mounts = spec->n_mounts;
@@ -186,8 +189,7 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 		struct plan_mapping m;
 
 		pm->mount = &spec->mounts[i];
-		if (plan_skip_by_config(spec, &p, pm) ||
-		    plan_skip_by_source(&p, &facts[i], pm, &m))
+		if (plan_skip_by_config(spec, &p, pm) || plan_skip_by_source(&p, &facts[i], pm, &m))
 			continue;
 		pm->action = PLAN_IDMAP;
 		pm->mapping = plan_add_mapping(&p, &m);
@@ -211,5 +213,5 @@ void plan_free(struct plan *p)
 {
 	free(p->mounts);
 	free(p->mappings);
-	*p = (struct plan){ 0 };
+	*p = (struct plan){0};
 }

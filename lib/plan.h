@@ -46,9 +46,9 @@ struct plan_mount {
 };
 
 struct plan {
-	uint32_t uid, gid;           /* the container user, in the container */
+	uint32_t uid, gid;	     /* the container user, in the container */
 	uint32_t host_uid, host_gid; /* the same user as the host sees it */
-	bool has_host_ids;           /* false: the user has no host id */
+	bool has_host_ids;	     /* false: the user has no host id */
 	bool has_userns;
 	struct plan_mount *mounts; /* one per spec mount, same order */
 	size_t n_mounts;
@@ -61,12 +61,12 @@ struct plan {
  * hostID), or NULL when it has none.  facts: one per spec mount.
  */
 int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
-	       const struct id_map *gid_ns, const struct mount_facts *facts,
-	       struct plan *ret_plan, struct err *e);
+	       const struct id_map *gid_ns, const struct mount_facts *facts, struct plan *ret_plan,
+	       struct err *e);
 
 /* Turn an idmap entry into a skip, e.g. when the kernel refused it. */
 void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 size_t plan_count(const struct plan *p, enum plan_action action);
 void plan_free(struct plan *p);

@@ -12,14 +12,13 @@
 #include "syscalls.h"
 #include "userns.h"
 
-
 /* The type of the filesystem holding path, from the mount table; "" when
  * it cannot be told.  Only informative: never an error. */
 static void probe_fstype(const char *path, char ret[static PROBE_FSTYPE_MAX])
 {
-	struct mount_table t = { 0 };
+	struct mount_table t = {0};
 	const struct mount_entry *me;
-	struct err ignored = { 0 };
+	struct err ignored = {0};
 	struct statx stx;
 
 	ret[0] = '\0';

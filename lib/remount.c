@@ -62,8 +62,8 @@ static int make_idmapped_clone(struct run *run, size_t i, int userns_fd, struct 
 	if (r < 0)
 		return err_wrap(e, "%s", m->source);
 	t0 = log_now_us();
-	r = mnt_setattr(it->clone_fd, m->is_recursive, m->attr_set, (int)m->propagation,
-			userns_fd, e);
+	r = mnt_setattr(it->clone_fd, m->is_recursive, m->attr_set, (int)m->propagation, userns_fd,
+			e);
 	run->timing->idmap_us += log_now_us() - t0;
 	/* Recursive: one mount of the tree that cannot be idmapped fails them all. */
 	if (r < 0)
@@ -76,7 +76,7 @@ static int make_idmapped_clone(struct run *run, size_t i, int userns_fd, struct 
 static void prepare_mapping(struct run *run, size_t mapping)
 {
 	_cleanup_close_ int userns_fd = -EBADF;
-	struct err ue = { 0 };
+	struct err ue = {0};
 	long long t0 = log_now_us();
 	int ur;
 
@@ -110,10 +110,10 @@ static void locate_all(struct run *run)
 	for (size_t k = first; k < run->n; k++) {
 		struct item *it = &run->items[k];
 		_cleanup_close_ int fd = -EBADF;
-		struct err e = { 0 };
+		struct err e = {0};
 
-		it->at_err = pathres_open_in_root(run->root_fd, run->spec->mounts[k].destination,
-						  &fd, &e);
+		it->at_err =
+		    pathres_open_in_root(run->root_fd, run->spec->mounts[k].destination, &fd, &e);
 		if (it->at_err < 0)
 			continue;
 		it->at_err = pathres_info(fd, &it->at, &e);
@@ -127,17 +127,18 @@ static void find_target(struct run *run, size_t i)
 {
 	const struct spec_mount *m = run->plan->mounts[i].mount;
 	struct item *it = &run->items[i];
-	struct err e = { 0 };
+	struct err e = {0};
 	int r = 0;
 
 	if (it->at_err < 0 && it->at_err != -ENOENT)
-		r = it->at_err_statx ? err_set(&e, -it->at_err, "statx")
-				     : err_set(&e, -it->at_err, "resolve %s in the rootfs",
-					       m->destination);
+		r = it->at_err_statx
+			? err_set(&e, -it->at_err, "statx")
+			: err_set(&e, -it->at_err, "resolve %s in the rootfs", m->destination);
 	else if (!it->at_mount)
 		r = err_msg(&e, ENOENT, "no mount at the destination (a later mount covers it)");
 	else if (it->at.dev != it->src.dev || it->at.ino != it->src.ino)
-		r = err_msg(&e, ESTALE, "the mount at the destination is not the runtime's mount of %s",
+		r = err_msg(&e, ESTALE,
+			    "the mount at the destination is not the runtime's mount of %s",
 			    m->source);
 	if (r < 0) {
 		remount_fail(run, i, r, &e);
@@ -196,10 +197,15 @@ static void run_free(struct run *run)
 int remount_execute(const struct oci_spec *spec, struct plan *plan, pid_t pid, bool strict,
 		    struct remount_timing *timing, struct err *e)
 {
-	struct run run = { .spec = spec, .plan = plan, .n = plan->n_mounts, .root_fd = -EBADF,
-			   .strict = strict, .timing = timing, .e = e };
+	struct run run = {.spec = spec,
+			  .plan = plan,
+			  .n = plan->n_mounts,
+			  .root_fd = -EBADF,
+			  .strict = strict,
+			  .timing = timing,
+			  .e = e};
 	_cleanup_close_ int home = -EBADF;
-	struct err ne = { 0 };
+	struct err ne = {0};
 	int r;
 
 	if (plan_count(plan, PLAN_IDMAP) == 0)
@@ -211,7 +217,7 @@ int remount_execute(const struct oci_spec *spec, struct plan *plan, pid_t pid, b
 		return err_set(e, ENOMEM, "remount");
 	}
 	for (size_t i = 0; i < run.n; i++)
-		run.items[i] = (struct item){ .clone_fd = -EBADF, .group = NO_GROUP };
+		run.items[i] = (struct item){.clone_fd = -EBADF, .group = NO_GROUP};
 	for (size_t k = 0; k < plan->n_mappings && !should_stop(&run); k++)
 		prepare_mapping(&run, k);
 	if (!should_stop(&run)) {

@@ -13,7 +13,7 @@
 /* The runtime's mount at mount k's destination, if any. */
 static bool mount_at(const struct run *run, size_t k, struct path_info *ret_info, int *ret_fd)
 {
-	struct err e = { 0 };
+	struct err e = {0};
 	int fd = -EBADF;
 
 	if (pathres_open_in_root(run->root_fd, run->spec->mounts[k].destination, &fd, &e) < 0)
@@ -32,8 +32,8 @@ static int adopt_member(struct run *run, size_t i, size_t k, int fd, struct err 
 {
 	const struct spec_mount *m = &run->spec->mounts[k];
 	struct item *it = &run->items[k];
-	int prop = m->propagation == PROPAGATION_DEFAULT ? MNT_PROPAGATION_KEEP
-							 : (int)m->propagation;
+	int prop =
+	    m->propagation == PROPAGATION_DEFAULT ? MNT_PROPAGATION_KEEP : (int)m->propagation;
 	int r;
 
 	it->group = i;
@@ -57,9 +57,10 @@ static bool group_covers_table(const struct run *run, size_t i)
 		if (!mountinfo_is_below(&run->table, id, (int)run->items[i].target_mnt))
 			continue;
 		for (size_t k = i + 1; k < run->n && !covered; k++)
-			covered = run->items[k].group == i &&
-				  (id == (int)run->items[k].target_mnt ||
-				   mountinfo_is_below(&run->table, id, (int)run->items[k].target_mnt));
+			covered =
+			    run->items[k].group == i &&
+			    (id == (int)run->items[k].target_mnt ||
+			     mountinfo_is_below(&run->table, id, (int)run->items[k].target_mnt));
 		if (!covered)
 			return false;
 	}
@@ -81,7 +82,7 @@ static void ungroup(struct run *run, size_t i)
 
 void remount_form_group(struct run *run, size_t i)
 {
-	struct err e = { 0 };
+	struct err e = {0};
 	int r = 0;
 
 	run->items[i].group = i;
@@ -158,7 +159,7 @@ static bool detach_group(struct run *run, size_t i)
 {
 	for (size_t k = run->n; k-- > i;) {
 		struct item *it = &run->items[k];
-		struct err e = { 0 };
+		struct err e = {0};
 
 		if (it->group != i || !it->attached)
 			continue;
@@ -188,7 +189,7 @@ static int complete_group(struct run *run, size_t i, struct err *e)
 
 void remount_swap_group(struct run *run, size_t i)
 {
-	struct err e = { 0 };
+	struct err e = {0};
 	size_t failed_at = i;
 	int r = 0;
 
@@ -203,7 +204,7 @@ void remount_swap_group(struct run *run, size_t i)
 		return;
 	}
 	if (!detach_group(run, i)) {
-		struct err ce = { 0 };
+		struct err ce = {0};
 
 		if (complete_group(run, i, &ce) >= 0) {
 			log_warn("%s: idmapped after all (%s; the undo failed)",

@@ -22,15 +22,15 @@
 
 /* Per spec mount: the clone to attach and where it belongs. */
 struct item {
-	int clone_fd;         /* detached clone, or -EBADF */
+	int clone_fd;	      /* detached clone, or -EBADF */
 	struct path_info src; /* the clone's root: the source as the host sees it */
 	uint64_t target_mnt;  /* the runtime's mount at the destination */
-	size_t group;         /* index of the group's first mount, or NO_GROUP */
+	size_t group;	      /* index of the group's first mount, or NO_GROUP */
 	bool attached;
-	bool at_mount;        /* a mount root was found at the destination: at */
-	struct path_info at;  /* ... looked up once, before anything is attached */
-	int at_err;           /* or why the lookup failed (-errno) */
-	bool at_err_statx;    /* ... in statx rather than in the resolution */
+	bool at_mount;	     /* a mount root was found at the destination: at */
+	struct path_info at; /* ... looked up once, before anything is attached */
+	int at_err;	     /* or why the lookup failed (-errno) */
+	bool at_err_statx;   /* ... in statx rather than in the resolution */
 };
 
 struct run {

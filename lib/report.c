@@ -15,10 +15,10 @@ struct out {
 	yajl_gen_status st;
 };
 
-#define GEN(o, call)                                  \
-	do {                                          \
-		if ((o)->st == yajl_gen_status_ok)    \
-			(o)->st = (call);             \
+#define GEN(o, call)                                                                               \
+	do {                                                                                       \
+		if ((o)->st == yajl_gen_status_ok)                                                 \
+			(o)->st = (call);                                                          \
 	} while (0)
 
 static void put_str(struct out *o, const char *s)
@@ -206,10 +206,9 @@ static int take_text(yajl_gen g, bool pretty, char **ret_text, struct err *e)
 	return 0;
 }
 
-int report_plan_json(const struct report_input *in, bool pretty, char **ret_text,
-		     struct err *e)
+int report_plan_json(const struct report_input *in, bool pretty, char **ret_text, struct err *e)
 {
-	struct out o = { .st = yajl_gen_status_ok };
+	struct out o = {.st = yajl_gen_status_ok};
 	int r;
 
 	o.g = yajl_gen_alloc(NULL);

@@ -13,7 +13,7 @@
 #include "plan.h"
 
 struct report_input {
-	const char *id;     /* the container id, or NULL when not known */
+	const char *id;	    /* the container id, or NULL when not known */
 	const char *bundle; /* the bundle directory */
 	const struct plan *plan;
 };
@@ -21,5 +21,4 @@ struct report_input {
 /* Write the plan as a JSON document (pretty: indented, one member a line;
  * else on one line) into a new NUL-terminated buffer ending in "\n".
  * Fails with EINVAL when a string is not valid UTF-8. */
-int report_plan_json(const struct report_input *in, bool pretty, char **ret_text,
-		     struct err *e);
+int report_plan_json(const struct report_input *in, bool pretty, char **ret_text, struct err *e);

@@ -12,8 +12,7 @@
 #include "json.h"
 #include "spec_internal.h"
 
-int spec_resolve_path(const char *bundle, const char *path, char **ret,
-		      struct err *e)
+int spec_resolve_path(const char *bundle, const char *path, char **ret, struct err *e)
 {
 	if (path[0] == '/')
 		*ret = strdup(path);
@@ -24,8 +23,7 @@ int spec_resolve_path(const char *bundle, const char *path, char **ret,
 	return 0;
 }
 
-static int parse_root(const json_value *doc, const char *bundle, struct oci_spec *s,
-		      struct err *e)
+static int parse_root(const json_value *doc, const char *bundle, struct oci_spec *s, struct err *e)
 {
 	const json_value *root;
 	const char *path;
@@ -105,16 +103,14 @@ static int parse_namespaces(const json_value *lx, struct oci_spec *s, struct err
 	return r < 0 ? r : 0;
 }
 
-static int parse_extent(const json_value *v, const char *path, struct id_extent *ext,
-			struct err *e)
+static int parse_extent(const json_value *v, const char *path, struct id_extent *ext, struct err *e)
 {
 	int64_t first, lower, count;
 	int r;
 
 	r = json_expect_object(v, path, e);
 	if (r >= 0)
-		r = json_get_int(v, path, "containerID", JSON_REQUIRED, 0, ID_MAX,
-				 &first, e);
+		r = json_get_int(v, path, "containerID", JSON_REQUIRED, 0, ID_MAX, &first, e);
 	if (r >= 0)
 		r = json_get_int(v, path, "hostID", JSON_REQUIRED, 0, ID_MAX, &lower, e);
 	if (r >= 0)
@@ -122,17 +118,16 @@ static int parse_extent(const json_value *v, const char *path, struct id_extent 
 	if (r < 0)
 		return r;
 	if (first + count > (int64_t)ID_MAX + 1)
-		return err_msg(e, EINVAL, "%s: containerID + size must not exceed %" PRIu32,
-			       path, ID_MAX + 1);
+		return err_msg(e, EINVAL, "%s: containerID + size must not exceed %" PRIu32, path,
+			       ID_MAX + 1);
 	if (lower + count > (int64_t)ID_MAX + 1)
-		return err_msg(e, EINVAL, "%s: hostID + size must not exceed %" PRIu32,
-			       path, ID_MAX + 1);
-	*ext = (struct id_extent){ (uint32_t)first, (uint32_t)lower, (uint32_t)count };
+		return err_msg(e, EINVAL, "%s: hostID + size must not exceed %" PRIu32, path,
+			       ID_MAX + 1);
+	*ext = (struct id_extent){(uint32_t)first, (uint32_t)lower, (uint32_t)count};
 	return 0;
 }
 
-static int parse_id_map(const json_value *lx, const char *key, struct id_map *map,
-			struct err *e)
+static int parse_id_map(const json_value *lx, const char *key, struct id_map *map, struct err *e)
 {
 	char parent[JSON_PATH_MAX], path[JSON_PATH_MAX];
 	const json_value *arr;
@@ -144,8 +139,7 @@ static int parse_id_map(const json_value *lx, const char *key, struct id_map *ma
 	if (r <= 0 || n == 0)
 		return r;
 	if (n > SPEC_MAX_ID_EXTENTS)
-		return err_msg(e, EINVAL, "%s: more than %d entries", parent,
-			       SPEC_MAX_ID_EXTENTS);
+		return err_msg(e, EINVAL, "%s: more than %d entries", parent, SPEC_MAX_ID_EXTENTS);
 	map->ext = calloc(n, sizeof(*map->ext));
 	if (!map->ext)
 		return err_set(e, ENOMEM, "%s", parent);
@@ -194,8 +188,8 @@ static int parse_skip(const char *value, const char *path, char **ret, struct er
 	for (const char *p = value; *p; p++)
 		entries += *p == ',';
 	if (strlen(value) > SKIP_MAX_BYTES || entries > SPEC_MAX_MOUNTS)
-		return err_msg(e, EINVAL, "%s: longer than %d bytes or more than %d entries",
-			       path, SKIP_MAX_BYTES, SPEC_MAX_MOUNTS);
+		return err_msg(e, EINVAL, "%s: longer than %d bytes or more than %d entries", path,
+			       SKIP_MAX_BYTES, SPEC_MAX_MOUNTS);
 	*ret = strdup(value);
 	return *ret ? 0 : err_set(e, ENOMEM, "%s", path);
 }
@@ -228,8 +222,7 @@ static int parse_annotations(const json_value *doc, struct oci_spec *s, struct e
 	return r < 0 ? r : 0;
 }
 
-static int parse_doc(const json_value *doc, const char *bundle, struct oci_spec *s,
-		     struct err *e)
+static int parse_doc(const json_value *doc, const char *bundle, struct oci_spec *s, struct err *e)
 {
 	int r;
 
@@ -248,11 +241,10 @@ static int parse_doc(const json_value *doc, const char *bundle, struct oci_spec 
 	return r;
 }
 
-int spec_parse(const char *json, const char *bundle, struct oci_spec *ret_spec,
-	       struct err *e)
+int spec_parse(const char *json, const char *bundle, struct oci_spec *ret_spec, struct err *e)
 {
 	_cleanup_json_ json_value *doc = NULL;
-	struct oci_spec s = { 0 };
+	struct oci_spec s = {0};
 	int r;
 
 	r = json_parse(json, &doc, e);
@@ -280,7 +272,7 @@ void spec_free(struct oci_spec *s)
 	free(s->uid_map.ext);
 	free(s->gid_map.ext);
 	free(s->skip);
-	*s = (struct oci_spec){ 0 };
+	*s = (struct oci_spec){0};
 }
 
 /* The length of path without trailing slashes ("/" keeps its slash). */

@@ -40,11 +40,11 @@ enum mount_propagation {
 
 struct spec_mount {
 	char *destination; /* absolute, as written */
-	char *source;      /* absolute (relative sources resolved to the bundle) */
-	char *type;        /* may be NULL */
-	bool is_bind;      /* type "bind" or option bind/rbind */
+	char *source;	   /* absolute (relative sources resolved to the bundle) */
+	char *type;	   /* may be NULL */
+	bool is_bind;	   /* type "bind" or option bind/rbind */
 	bool is_recursive; /* option rbind */
-	bool has_idmap;    /* uidMappings/gidMappings or option idmap/ridmap */
+	bool has_idmap;	   /* uidMappings/gidMappings or option idmap/ridmap */
 	uint64_t attr_set; /* MOUNT_ATTR_RDONLY|NOSUID|NODEV|NOEXEC from options */
 	enum mount_propagation propagation;
 };
@@ -52,8 +52,8 @@ struct spec_mount {
 struct oci_spec {
 	char *root_path; /* absolute (relative root.path resolved to the bundle) */
 	uint32_t uid, gid;
-	bool has_userns;      /* linux.namespaces has "user" */
-	bool userns_has_path; /* ... joined by path: maps come from the pid */
+	bool has_userns;		/* linux.namespaces has "user" */
+	bool userns_has_path;		/* ... joined by path: maps come from the pid */
 	struct id_map uid_map, gid_map; /* linux.uidMappings / gidMappings */
 	struct spec_mount *mounts;
 	size_t n_mounts;
@@ -63,8 +63,7 @@ struct oci_spec {
 };
 
 /* Parse config.json (NUL-terminated); bundle resolves relative paths. */
-int spec_parse(const char *json, const char *bundle, struct oci_spec *ret_spec,
-	       struct err *e);
+int spec_parse(const char *json, const char *bundle, struct oci_spec *ret_spec, struct err *e);
 void spec_free(struct oci_spec *s);
 
 /* Is destination listed in the skip annotation? */

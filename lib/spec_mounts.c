@@ -13,10 +13,10 @@ struct attr_option {
 };
 
 static const struct attr_option attr_options[] = {
-	{ "ro", MOUNT_ATTR_RDONLY, 0 },	    { "rw", 0, MOUNT_ATTR_RDONLY },
-	{ "nosuid", MOUNT_ATTR_NOSUID, 0 }, { "suid", 0, MOUNT_ATTR_NOSUID },
-	{ "nodev", MOUNT_ATTR_NODEV, 0 },   { "dev", 0, MOUNT_ATTR_NODEV },
-	{ "noexec", MOUNT_ATTR_NOEXEC, 0 }, { "exec", 0, MOUNT_ATTR_NOEXEC },
+    {"ro", MOUNT_ATTR_RDONLY, 0},     {"rw", 0, MOUNT_ATTR_RDONLY},
+    {"nosuid", MOUNT_ATTR_NOSUID, 0}, {"suid", 0, MOUNT_ATTR_NOSUID},
+    {"nodev", MOUNT_ATTR_NODEV, 0},   {"dev", 0, MOUNT_ATTR_NODEV},
+    {"noexec", MOUNT_ATTR_NOEXEC, 0}, {"exec", 0, MOUNT_ATTR_NOEXEC},
 };
 
 struct propagation_option {
@@ -25,14 +25,10 @@ struct propagation_option {
 };
 
 static const struct propagation_option propagation_options[] = {
-	{ "private", PROPAGATION_PRIVATE },
-	{ "rprivate", PROPAGATION_PRIVATE },
-	{ "slave", PROPAGATION_SLAVE },
-	{ "rslave", PROPAGATION_SLAVE },
-	{ "shared", PROPAGATION_SHARED },
-	{ "rshared", PROPAGATION_SHARED },
-	{ "unbindable", PROPAGATION_UNBINDABLE },
-	{ "runbindable", PROPAGATION_UNBINDABLE },
+    {"private", PROPAGATION_PRIVATE},	    {"rprivate", PROPAGATION_PRIVATE},
+    {"slave", PROPAGATION_SLAVE},	    {"rslave", PROPAGATION_SLAVE},
+    {"shared", PROPAGATION_SHARED},	    {"rshared", PROPAGATION_SHARED},
+    {"unbindable", PROPAGATION_UNBINDABLE}, {"runbindable", PROPAGATION_UNBINDABLE},
 };
 
 /* One option; options the hook does not care about are ignored. */
@@ -62,8 +58,7 @@ static void apply_option(struct spec_mount *m, const char *opt)
 	}
 }
 
-static int parse_options(const json_value *v, const char *path, struct spec_mount *m,
-			 struct err *e)
+static int parse_options(const json_value *v, const char *path, struct spec_mount *m, struct err *e)
 {
 	char parent[JSON_PATH_MAX], opt_path[JSON_PATH_MAX];
 	const json_value *arr = NULL;
@@ -86,10 +81,10 @@ static int parse_options(const json_value *v, const char *path, struct spec_moun
 }
 
 /* Mount-level uidMappings/gidMappings: only their presence matters here. */
-static int parse_mount_idmaps(const json_value *v, const char *path,
-			      struct spec_mount *m, struct err *e)
+static int parse_mount_idmaps(const json_value *v, const char *path, struct spec_mount *m,
+			      struct err *e)
 {
-	static const char *const keys[] = { "uidMappings", "gidMappings" };
+	static const char *const keys[] = {"uidMappings", "gidMappings"};
 	const json_value *arr;
 	size_t i, n;
 	int r;
@@ -104,8 +99,8 @@ static int parse_mount_idmaps(const json_value *v, const char *path,
 	return 0;
 }
 
-static int copy_string(const json_value *v, const char *path, const char *key,
-		       enum json_presence p, char **ret, struct err *e)
+static int copy_string(const json_value *v, const char *path, const char *key, enum json_presence p,
+		       char **ret, struct err *e)
 {
 	const char *s;
 	int r;
@@ -166,8 +161,7 @@ static int parse_mount(const json_value *v, const char *path, const char *bundle
 	return r;
 }
 
-int spec_parse_mounts(const json_value *root, const char *bundle, struct oci_spec *s,
-		      struct err *e)
+int spec_parse_mounts(const json_value *root, const char *bundle, struct oci_spec *s, struct err *e)
 {
 	char path[JSON_PATH_MAX];
 	const json_value *arr;

@@ -8,8 +8,8 @@
 #include "json.h"
 
 /* A copy of a required string member; non_empty refuses "". */
-static int copy_string(const json_value *root, const char *key, bool non_empty,
-		       char **ret, struct err *e)
+static int copy_string(const json_value *root, const char *key, bool non_empty, char **ret,
+		       struct err *e)
 {
 	const char *s;
 	int r;
@@ -62,7 +62,7 @@ static int parse_fields(const json_value *root, struct oci_state *s, struct err 
 int state_parse(const char *json, struct oci_state *ret_state, struct err *e)
 {
 	_cleanup_json_ json_value *root = NULL;
-	struct oci_state s = { 0 };
+	struct oci_state s = {0};
 	int r;
 
 	if (json_is_blank(json))
@@ -84,5 +84,5 @@ void state_free(struct oci_state *s)
 	free(s->id);
 	free(s->status);
 	free(s->bundle);
-	*s = (struct oci_state){ 0 };
+	*s = (struct oci_state){0};
 }

@@ -47,8 +47,7 @@ static int userns_fill(pid_t pid, const struct plan_mapping *m, int *ret_fd, str
 	return 0;
 }
 
-int userns_open_async(const struct plan_mapping *m, int *ret_fd, pid_t *ret_child,
-		      struct err *e)
+int userns_open_async(const struct plan_mapping *m, int *ret_fd, pid_t *ret_child, struct err *e)
 {
 	_cleanup_close_ int hold_r = -EBADF, hold_w = -EBADF;
 	int fds[2], r;

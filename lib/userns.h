@@ -14,6 +14,5 @@ int userns_open(const struct plan_mapping *m, int *ret_fd, struct err *e);
 /* The same, but the child (told to exit, *ret_child) is left for
  * userns_reap(): its exit takes longer than everything else the hook does,
  * so the caller reaps it last.  On failure there is nothing to reap. */
-int userns_open_async(const struct plan_mapping *m, int *ret_fd, pid_t *ret_child,
-		      struct err *e);
+int userns_open_async(const struct plan_mapping *m, int *ret_fd, pid_t *ret_child, struct err *e);
 void userns_reap(pid_t child);

@@ -3,12 +3,14 @@
 # Idempotent: does nothing when everything is there.
 #   deps.sh sanitizers   also clang and its ASan/UBSan/libFuzzer runtimes
 #   deps.sh valgrind     also valgrind
+#   deps.sh format       only clang-format
 set -eu
 pkgs="gcc libc6-dev make pkg-config libyajl-dev check runc crun podman
 busybox-static python3 python3-jsonschema uidmap bindfs strace"
 case ${1:-} in
 sanitizers) pkgs="$pkgs clang-14 libclang-rt-14-dev" ;;
 valgrind) pkgs="$pkgs valgrind" ;;
+format) pkgs="clang-format" ;;
 esac
 missing=""
 for p in $pkgs; do

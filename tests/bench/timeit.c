@@ -70,9 +70,9 @@ static int status_code(int status)
 int main(int argc, char **argv)
 {
 	struct redirect red[3] = {
-		{ NULL, O_RDONLY, STDIN_FILENO },
-		{ NULL, O_WRONLY | O_CREAT | O_TRUNC, STDOUT_FILENO },
-		{ NULL, O_WRONLY | O_CREAT | O_TRUNC, STDERR_FILENO },
+	    {NULL, O_RDONLY, STDIN_FILENO},
+	    {NULL, O_WRONLY | O_CREAT | O_TRUNC, STDOUT_FILENO},
+	    {NULL, O_WRONLY | O_CREAT | O_TRUNC, STDERR_FILENO},
 	};
 	posix_spawn_file_actions_t fa;
 	long long t0, t1;

@@ -94,7 +94,7 @@ static int make_userns(const char *map)
 
 int main(int argc, char **argv)
 {
-	struct attr a = { .attr_set = MOUNT_ATTR_IDMAP };
+	struct attr a = {.attr_set = MOUNT_ATTR_IDMAP};
 	int tree;
 
 	if (argc != 4) {

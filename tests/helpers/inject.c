@@ -69,40 +69,38 @@
 #error "inject: unknown architecture"
 #endif
 
-#define SC(n, p, d, f) { #n, __NR_##n, p, d, f }
+#define SC(n, p, d, f)                                                                             \
+	{                                                                                          \
+#n, __NR_##n, p, d, f                                                              \
+	}
 const struct sc inject_syscalls[] = {
 #ifdef __NR_open_tree
-	SC(open_tree, 1, 0, -1),
+    SC(open_tree, 1, 0, -1),
 #endif
 #ifdef __NR_mount_setattr
-	SC(mount_setattr, 1, 0, -1),
+    SC(mount_setattr, 1, 0, -1),
 #endif
 #ifdef __NR_move_mount
-	SC(move_mount, 1, 0, -1),
+    SC(move_mount, 1, 0, -1),
 #endif
 #ifdef __NR_fsopen
-	SC(fsopen, -1, -1, -1),
+    SC(fsopen, -1, -1, -1),
 #endif
 #ifdef __NR_fsmount
-	SC(fsmount, -1, -1, 0),
+    SC(fsmount, -1, -1, 0),
 #endif
 #ifdef __NR_openat2
-	SC(openat2, 1, 0, -1),
+    SC(openat2, 1, 0, -1),
 #endif
 #ifdef __NR_clone3
-	SC(clone3, -1, -1, -1),
+    SC(clone3, -1, -1, -1),
 #endif
 #ifdef __NR_clone
-	SC(clone, -1, -1, -1),
+    SC(clone, -1, -1, -1),
 #endif
-	SC(openat, 1, 0, -1),
-	SC(setns, -1, -1, 0),
-	SC(unshare, -1, -1, -1),
-	SC(umount2, 0, -1, -1),
-	SC(mount, 1, -1, -1),
-	SC(pivot_root, 0, -1, -1),
-	SC(write, -1, -1, 0),
-	{ NULL, 0, 0, 0, 0 },
+    SC(openat, 1, 0, -1),	 SC(setns, -1, -1, 0), SC(unshare, -1, -1, -1),
+    SC(umount2, 0, -1, -1),	 SC(mount, 1, -1, -1), SC(pivot_root, 0, -1, -1),
+    SC(write, -1, -1, 0),	 {NULL, 0, 0, 0, 0},
 };
 
 struct name_nr {
@@ -111,10 +109,9 @@ struct name_nr {
 };
 
 static const struct name_nr errnos[] = {
-	{ "ENOSYS", ENOSYS }, { "EINVAL", EINVAL },	{ "EPERM", EPERM },
-	{ "ENOMEM", ENOMEM }, { "ENOSPC", ENOSPC },	{ "EACCES", EACCES },
-	{ "EBUSY", EBUSY },   { "EOPNOTSUPP", EOPNOTSUPP }, { "ENOENT", ENOENT },
-	{ "EIO", EIO },	      { "ESTALE", ESTALE },	{ "EAGAIN", EAGAIN },
+    {"ENOSYS", ENOSYS}, {"EINVAL", EINVAL}, {"EPERM", EPERM},	{"ENOMEM", ENOMEM},
+    {"ENOSPC", ENOSPC}, {"EACCES", EACCES}, {"EBUSY", EBUSY},	{"EOPNOTSUPP", EOPNOTSUPP},
+    {"ENOENT", ENOENT}, {"EIO", EIO},	    {"ESTALE", ESTALE}, {"EAGAIN", EAGAIN},
 };
 
 static const struct sc *find_sc(const char *name)
@@ -187,11 +184,12 @@ dup:
 /* [--nth N] [--path GLOB] SYSCALL[,...] ERRNO at argv[*i]. */
 static int parse_rule(struct config *c, int argc, char **argv, int *i)
 {
-	struct rule r = { 0 };
+	struct rule r = {0};
 	char *list;
 
 	for (; *i + 1 < argc && argv[*i][0] == '-' && argv[*i][1] == '-' && argv[*i][2]; *i += 2) {
-		if (strcmp(argv[*i], "--nth") == 0 && (r.nth = parse_number(argv[*i + 1], LONG_MAX)) > 0)
+		if (strcmp(argv[*i], "--nth") == 0 &&
+		    (r.nth = parse_number(argv[*i + 1], LONG_MAX)) > 0)
 			continue;
 		if (strcmp(argv[*i], "--path") == 0) {
 			r.glob = argv[*i + 1];
@@ -263,8 +261,9 @@ static int install(const struct config *c, bool notify, int *ret_listener)
 	prog[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 						 offsetof(struct seccomp_data, nr));
 	for (size_t i = 0; i < c->n_rules; i++) {
-		unsigned int ret = notify ? SECCOMP_RET_USER_NOTIF
-					  : SECCOMP_RET_ERRNO | (c->rules[i].err & SECCOMP_RET_DATA);
+		unsigned int ret = notify
+				       ? SECCOMP_RET_USER_NOTIF
+				       : SECCOMP_RET_ERRNO | (c->rules[i].err & SECCOMP_RET_DATA);
 
 		for (size_t j = 0; j < c->rules[i].n_calls; j++) {
 			long nr = inject_syscalls[c->rules[i].calls[j]].nr;
@@ -276,7 +275,7 @@ static int install(const struct config *c, bool notify, int *ret_listener)
 	}
 	prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 
-	struct sock_fprog fprog = { .len = (unsigned short)k, .filter = prog };
+	struct sock_fprog fprog = {.len = (unsigned short)k, .filter = prog};
 
 	/* Without CAP_SYS_ADMIN the kernel requires no_new_privs. */
 	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
@@ -292,7 +291,7 @@ static int install(const struct config *c, bool notify, int *ret_listener)
 
 int main(int argc, char **argv)
 {
-	struct config c = { 0 };
+	struct config c = {0};
 	bool notify;
 	int sock = -1, listener = -1;
 

@@ -21,11 +21,11 @@ struct sc {
 struct rule {
 	size_t calls[MAX_CALLS];
 	size_t n_calls;
-	long err;         /* 0: let the call run (after run) */
-	long nth;         /* 0: every matching call */
+	long err;	  /* 0: let the call run (after run) */
+	long nth;	  /* 0: every matching call */
 	const char *glob; /* NULL: every call matches */
 	const char *run;  /* a shell command to run first, or NULL */
-	long seen;        /* matching calls so far (supervisor) */
+	long seen;	  /* matching calls so far (supervisor) */
 };
 
 struct config {

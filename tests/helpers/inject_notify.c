@@ -59,8 +59,7 @@ static void fd_target(pid_t pid, int fd, char *buf, size_t size)
 }
 
 /* The path a call names (see the top of the file). */
-static void call_path(const struct sc *s, const struct seccomp_notif *req, char *buf,
-		      size_t size)
+static void call_path(const struct sc *s, const struct seccomp_notif *req, char *buf, size_t size)
 {
 	char arg[PATH_MAX], dir[PATH_MAX];
 	pid_t pid = (pid_t)req->pid;
@@ -164,7 +163,7 @@ static int supervise(int listener, struct config *c)
 	if (!req || !resp)
 		return 1;
 	for (;;) {
-		struct pollfd p = { .fd = listener, .events = POLLIN };
+		struct pollfd p = {.fd = listener, .events = POLLIN};
 
 		if (poll(&p, 1, -1) < 0) {
 			if (errno == EINTR)
@@ -184,9 +183,9 @@ int start_supervisor(struct config *c, int *ret_sock)
 	int sv[2], null, listener;
 	char b = 0;
 	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct iovec iov = {.iov_base = &b, .iov_len = 1};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	pid_t pid;
 
 	if (c->trace && !(trace_file = fopen(c->trace, "ae"))) {
@@ -226,10 +225,10 @@ int start_supervisor(struct config *c, int *ret_sock)
 int hand_over(int sock, int listener)
 {
 	char b = 0;
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = &b, .iov_len = 1};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
 
 	cm->cmsg_level = SOL_SOCKET;
@@ -244,4 +243,3 @@ int hand_over(int sock, int listener)
 	close(sock);
 	return 0;
 }
-

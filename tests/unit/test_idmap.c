@@ -48,7 +48,7 @@ static void check_swap(uint32_t a, uint32_t b)
 	ck_assert(idmap_apply(&m, b, &out));
 	ck_assert_uint_eq(out, a);
 	/* Identity everywhere else, including at the edges and next to a and b. */
-	const uint32_t probes[] = { 0, 1, a - 1, a + 1, b - 1, b + 1, 65534, 65535, 65536, ID_MAX };
+	const uint32_t probes[] = {0, 1, a - 1, a + 1, b - 1, b + 1, 65534, 65535, 65536, ID_MAX};
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		uint32_t id = probes[i];
 
@@ -128,8 +128,8 @@ END_TEST
 
 START_TEST(test_to_host)
 {
-	struct id_extent ext[] = { { 0, 100000, 65536 }, { 65536, 300000, 10 } };
-	struct id_map m = { .ext = ext, .n = 2 };
+	struct id_extent ext[] = {{0, 100000, 65536}, {65536, 300000, 10}};
+	struct id_map m = {.ext = ext, .n = 2};
 	uint32_t host;
 
 	ck_assert(idmap_to_host(&m, 1000, &host));
@@ -142,7 +142,7 @@ END_TEST
 
 START_TEST(test_parse_proc)
 {
-	struct id_map m = { 0 };
+	struct id_map m = {0};
 
 	ck_assert_int_eq(idmap_parse_proc("         0     100000      65536\n"
 					  "     65536     300000         10\n",

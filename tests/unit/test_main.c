@@ -12,26 +12,20 @@
 char *fixture_read(const char *name)
 {
 	char path[256];
-	struct err e = { 0 };
+	struct err e = {0};
 	char *buf = NULL;
 	int r;
 
 	snprintf(path, sizeof(path), FIXTURE_DIR "%s", name);
 	r = io_read_file(path, IO_CONFIG_MAX, &buf, NULL, &e);
-	ck_assert_msg(r == 0, "fixture %s: %s (run from the repository root)", path,
-		      e.msg);
+	ck_assert_msg(r == 0, "fixture %s: %s (run from the repository root)", path, e.msg);
 	return buf;
 }
 
 /* Every suite, in order.  Add yours here (and declare it in tests.h). */
 static Suite *(*const suites[])(void) = {
-	state_suite,
-	spec_suite,
-	report_suite,
-	idmap_suite,
-	plan_suite,
-	mountinfo_suite,
-	json_edit_suite,
+    state_suite, spec_suite,	  report_suite,	   idmap_suite,
+    plan_suite,	 mountinfo_suite, json_edit_suite,
 };
 
 int main(void)

@@ -7,21 +7,21 @@
 #include "tests.h"
 
 static const char table[] =
-	"22 1 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n"
-	"1 0 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
-	"40 1 254:0 /srv/v /data rw,relatime,idmapped master:1 shared:7 - ext4 /dev/vda rw\n"
-	"41 40 0:50 / /data/my\\040dir\\011x\\134 rw - tmpfs tmpfs rw\n"
-	"42 41 0:51 / /data/my\\040dir\\011x\\134/deep rw - tmpfs tmpfs rw\n"
-	"this is not a mountinfo line\n"
-	"43 40 0:52 / /short rw\n"
-	"x 40 0:53 / /bad-id rw - tmpfs tmpfs rw\n";
+    "22 1 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n"
+    "1 0 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
+    "40 1 254:0 /srv/v /data rw,relatime,idmapped master:1 shared:7 - ext4 /dev/vda rw\n"
+    "41 40 0:50 / /data/my\\040dir\\011x\\134 rw - tmpfs tmpfs rw\n"
+    "42 41 0:51 / /data/my\\040dir\\011x\\134/deep rw - tmpfs tmpfs rw\n"
+    "this is not a mountinfo line\n"
+    "43 40 0:52 / /short rw\n"
+    "x 40 0:53 / /bad-id rw - tmpfs tmpfs rw\n";
 
 START_TEST(test_parse)
 {
 	char *text = strdup(table);
-	struct mount_table t = { 0 };
+	struct mount_table t = {0};
 	const struct mount_entry *m;
-	struct err e = { 0 };
+	struct err e = {0};
 
 	ck_assert_int_eq(mountinfo_parse(text, &t, &e), 0);
 	ck_assert_uint_eq(t.n, 5); /* the three junk lines are skipped */
@@ -44,8 +44,8 @@ END_TEST
 START_TEST(test_is_below)
 {
 	char *text = strdup(table);
-	struct mount_table t = { 0 };
-	struct err e = { 0 };
+	struct mount_table t = {0};
+	struct err e = {0};
 
 	ck_assert_int_eq(mountinfo_parse(text, &t, &e), 0);
 	ck_assert(mountinfo_is_below(&t, 42, 40));
@@ -62,8 +62,8 @@ END_TEST
 
 START_TEST(test_read_self)
 {
-	struct mount_table t = { 0 };
-	struct err e = { 0 };
+	struct mount_table t = {0};
+	struct err e = {0};
 
 	/* Every real table has a root mount and /proc. */
 	ck_assert_int_eq(mountinfo_read("/proc/self/mountinfo", &t, &e), 0);

@@ -35,15 +35,15 @@ static struct spec_mount *add_bind(const char *dest, uint32_t uid, uint32_t gid)
 {
 	size_t i = fx.spec.n_mounts++;
 
-	fx.mounts[i] = (struct spec_mount){ .destination = (char *)dest, .source = "/src",
-					    .type = "bind", .is_bind = true };
-	fx.facts[i] = (struct mount_facts){ .uid = uid, .gid = gid, .is_dir = true };
+	fx.mounts[i] = (struct spec_mount){
+	    .destination = (char *)dest, .source = "/src", .type = "bind", .is_bind = true};
+	fx.facts[i] = (struct mount_facts){.uid = uid, .gid = gid, .is_dir = true};
 	return &fx.mounts[i];
 }
 
 static const struct plan_mount *build(const struct id_map *uid_ns, const struct id_map *gid_ns)
 {
-	struct err e = { 0 };
+	struct err e = {0};
 
 	ck_assert_int_eq(plan_build(&fx.spec, uid_ns, gid_ns, fx.facts, &fx.plan, &e), 0);
 	ck_assert_uint_eq(fx.plan.n_mounts, fx.spec.n_mounts);
@@ -176,9 +176,9 @@ END_TEST
 
 START_TEST(test_userns_translates_the_user)
 {
-	struct id_extent u[] = { { 0, 100000, 65536 } };
-	struct id_extent g[] = { { 0, 200000, 65536 } };
-	struct id_map uid_ns = { u, 1 }, gid_ns = { g, 1 };
+	struct id_extent u[] = {{0, 100000, 65536}};
+	struct id_extent g[] = {{0, 200000, 65536}};
+	struct id_map uid_ns = {u, 1}, gid_ns = {g, 1};
 	const struct plan_mount *pm;
 
 	add_bind("/data", 501, 20);
@@ -192,8 +192,8 @@ END_TEST
 
 START_TEST(test_userns_root_is_idmapped)
 {
-	struct id_extent u[] = { { 0, 100000, 65536 } };
-	struct id_map ns = { u, 1 };
+	struct id_extent u[] = {{0, 100000, 65536}};
+	struct id_map ns = {u, 1};
 	const struct plan_mount *pm;
 
 	fx.spec.uid = 0;
@@ -206,8 +206,8 @@ END_TEST
 
 START_TEST(test_userns_without_the_user)
 {
-	struct id_extent u[] = { { 0, 100000, 1000 } };
-	struct id_map ns = { u, 1 };
+	struct id_extent u[] = {{0, 100000, 1000}};
+	struct id_map ns = {u, 1};
 	const struct plan_mount *pm;
 
 	add_bind("/data", 501, 20);

@@ -11,28 +11,40 @@
 #include "tests.h"
 
 static struct spec_mount mounts[] = {
-	{ .destination = "/proc", .source = "proc", .type = "proc" },
-	{ .destination = "/data", .source = "/srv/vol", .type = "bind", .is_bind = true },
-	{ .destination = "/gone", .is_bind = true },
-	{ .destination = "/logs", .source = "/srv/logs", .type = "none", .is_bind = true },
+    {.destination = "/proc", .source = "proc", .type = "proc"},
+    {.destination = "/data", .source = "/srv/vol", .type = "bind", .is_bind = true},
+    {.destination = "/gone", .is_bind = true},
+    {.destination = "/logs", .source = "/srv/logs", .type = "none", .is_bind = true},
 };
 
 /* The container user 1000:1000; /data (501:20) and /logs (501:0) idmapped. */
 static void build_plan(struct plan *p, struct plan_mount pm[4], struct plan_mapping *mp)
 {
-	*p = (struct plan){ .uid = 1000, .gid = 1000, .host_uid = 1000, .host_gid = 1000,
-			    .has_host_ids = true, .mounts = pm, .n_mounts = 4,
-			    .mappings = mp, .n_mappings = 2 };
+	*p = (struct plan){.uid = 1000,
+			   .gid = 1000,
+			   .host_uid = 1000,
+			   .host_gid = 1000,
+			   .has_host_ids = true,
+			   .mounts = pm,
+			   .n_mounts = 4,
+			   .mappings = mp,
+			   .n_mappings = 2};
 	memset(pm, 0, 4 * sizeof(*pm));
 	for (size_t i = 0; i < 4; i++)
 		pm[i].mount = &mounts[i];
 	snprintf(pm[0].reason, sizeof(pm[0].reason), "not a bind mount");
-	pm[1] = (struct plan_mount){ .mount = &mounts[1], .action = PLAN_IDMAP,
-				     .has_owner = true, .owner_uid = 501, .owner_gid = 20 };
+	pm[1] = (struct plan_mount){.mount = &mounts[1],
+				    .action = PLAN_IDMAP,
+				    .has_owner = true,
+				    .owner_uid = 501,
+				    .owner_gid = 20};
 	snprintf(pm[2].reason, sizeof(pm[2].reason), "cannot stat source: No such file");
-	pm[3] = (struct plan_mount){ .mount = &mounts[3], .action = PLAN_IDMAP,
-				     .has_owner = true, .owner_uid = 501, .owner_gid = 0,
-				     .mapping = 1 };
+	pm[3] = (struct plan_mount){.mount = &mounts[3],
+				    .action = PLAN_IDMAP,
+				    .has_owner = true,
+				    .owner_uid = 501,
+				    .owner_gid = 0,
+				    .mapping = 1};
 	snprintf(pm[3].reason, sizeof(pm[3].reason), "group 0 (root) left unmapped");
 	idmap_swap(501, 1000, &mp[0].uid_map);
 	idmap_swap(20, 1000, &mp[0].gid_map);
@@ -42,8 +54,8 @@ static void build_plan(struct plan *p, struct plan_mount pm[4], struct plan_mapp
 
 static char *report(const char *id, const char *bundle, const struct plan *p, bool pretty)
 {
-	const struct report_input in = { .id = id, .bundle = bundle, .plan = p };
-	struct err e = { 0 };
+	const struct report_input in = {.id = id, .bundle = bundle, .plan = p};
+	struct err e = {0};
 	char *text = NULL;
 
 	ck_assert_msg(report_plan_json(&in, pretty, &text, &e) == 0, "report: %s", e.msg);
@@ -62,27 +74,27 @@ START_TEST(compact_plan)
 	build_plan(&p, pm, mp);
 	text = report("c1", "/b", &p, false);
 	ck_assert_str_eq(
-		text,
-		"{\"id\":\"c1\",\"bundle\":\"/b\",\"container\":{\"user\":{\"uid\":1000,"
-		"\"gid\":1000},\"userns\":false,\"host_user\":{\"uid\":1000,\"gid\":1000}},"
-		"\"mounts\":["
-		"{\"destination\":\"/proc\",\"source\":\"proc\",\"type\":\"proc\",\"bind\":false,"
-		"\"owner\":null,\"action\":\"skip\",\"reason\":\"not a bind mount\"},"
-		"{\"destination\":\"/data\",\"source\":\"/srv/vol\",\"type\":\"bind\",\"bind\":true,"
-		"\"owner\":{\"uid\":501,\"gid\":20},\"action\":\"idmap\",\"uid_map\":" UID_SWAP ","
-		"\"gid_map\":[[0,0,20],[20,1000,1],[21,21,979],[1000,20,1],[1001,1001,4294966294]]},"
-		"{\"destination\":\"/gone\",\"source\":null,\"type\":null,\"bind\":true,"
-		"\"owner\":null,\"action\":\"skip\",\"reason\":\"cannot stat source: No such file\"},"
-		"{\"destination\":\"/logs\",\"source\":\"/srv/logs\",\"type\":\"none\",\"bind\":true,"
-		"\"owner\":{\"uid\":501,\"gid\":0},\"action\":\"idmap\","
-		"\"reason\":\"group 0 (root) left unmapped\",\"uid_map\":" UID_SWAP ","
-		"\"gid_map\":[[0,0,4294967295]]}]}\n");
+	    text,
+	    "{\"id\":\"c1\",\"bundle\":\"/b\",\"container\":{\"user\":{\"uid\":1000,"
+	    "\"gid\":1000},\"userns\":false,\"host_user\":{\"uid\":1000,\"gid\":1000}},"
+	    "\"mounts\":["
+	    "{\"destination\":\"/proc\",\"source\":\"proc\",\"type\":\"proc\",\"bind\":false,"
+	    "\"owner\":null,\"action\":\"skip\",\"reason\":\"not a bind mount\"},"
+	    "{\"destination\":\"/data\",\"source\":\"/srv/vol\",\"type\":\"bind\",\"bind\":true,"
+	    "\"owner\":{\"uid\":501,\"gid\":20},\"action\":\"idmap\",\"uid_map\":" UID_SWAP ","
+	    "\"gid_map\":[[0,0,20],[20,1000,1],[21,21,979],[1000,20,1],[1001,1001,4294966294]]},"
+	    "{\"destination\":\"/gone\",\"source\":null,\"type\":null,\"bind\":true,"
+	    "\"owner\":null,\"action\":\"skip\",\"reason\":\"cannot stat source: No such file\"},"
+	    "{\"destination\":\"/logs\",\"source\":\"/srv/logs\",\"type\":\"none\",\"bind\":true,"
+	    "\"owner\":{\"uid\":501,\"gid\":0},\"action\":\"idmap\","
+	    "\"reason\":\"group 0 (root) left unmapped\",\"uid_map\":" UID_SWAP ","
+	    "\"gid_map\":[[0,0,4294967295]]}]}\n");
 }
 END_TEST
 
 START_TEST(no_id_no_host_user)
 {
-	struct plan p = { .uid = 70000, .gid = 70000, .has_userns = true };
+	struct plan p = {.uid = 70000, .gid = 70000, .has_userns = true};
 	_cleanup_free_ char *text = NULL;
 
 	text = report(NULL, "/b", &p, false);
@@ -176,20 +188,21 @@ static void squeeze(char *s)
 /* Characters that matter to JSON and to the indenter, inside strings. */
 START_TEST(escapes_survive_both_layouts)
 {
-	struct spec_mount m = { .destination = "/a \"b\" \\c ],{x}: [y]", .source = "/s",
-				.is_bind = true };
-	struct plan_mount pm = { .mount = &m };
-	struct plan p = { .mounts = &pm, .n_mounts = 1, .has_host_ids = true };
+	struct spec_mount m = {
+	    .destination = "/a \"b\" \\c ],{x}: [y]", .source = "/s", .is_bind = true};
+	struct plan_mount pm = {.mount = &m};
+	struct plan p = {.mounts = &pm, .n_mounts = 1, .has_host_ids = true};
 	_cleanup_free_ char *compact = NULL, *pretty = NULL;
 	_cleanup_json_ json_value *root = NULL;
-	struct err e = { 0 };
+	struct err e = {0};
 
 	snprintf(pm.reason, sizeof(pm.reason), "tab\there, newline\nthere, \"quoted\"");
 	compact = report("id \"1\"", "/b\\", &p, false);
 	pretty = report("id \"1\"", "/b\\", &p, true);
 	ck_assert_ptr_nonnull(strstr(compact, "\"/a \\\"b\\\" \\\\c ],{x}: [y]\""));
 	ck_assert_ptr_nonnull(strstr(compact, "\"tab\\there, newline\\nthere, \\\"quoted\\\"\""));
-	ck_assert_ptr_nonnull(strstr(pretty, "\n      \"destination\": \"/a \\\"b\\\" \\\\c ],{x}: [y]\",\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(pretty, "\n      \"destination\": \"/a \\\"b\\\" \\\\c ],{x}: [y]\",\n"));
 	ck_assert_int_eq(json_parse(pretty, &root, &e), 0);
 	squeeze(pretty);
 	squeeze(compact);
@@ -199,9 +212,9 @@ END_TEST
 
 START_TEST(invalid_utf8_is_refused)
 {
-	const struct plan p = { 0 };
-	const struct report_input in = { .bundle = "/b\xff", .plan = &p };
-	struct err e = { 0 };
+	const struct plan p = {0};
+	const struct report_input in = {.bundle = "/b\xff", .plan = &p};
+	struct err e = {0};
 	char *text = NULL;
 
 	ck_assert_int_eq(report_plan_json(&in, true, &text, &e), -EINVAL);

@@ -13,7 +13,7 @@
 
 static void parse_ok(const char *text, struct oci_spec *s)
 {
-	struct err e = { 0 };
+	struct err e = {0};
 	int r;
 
 	r = spec_parse(text, BUNDLE, s, &e);
@@ -23,8 +23,8 @@ static void parse_ok(const char *text, struct oci_spec *s)
 /* Parse text, expect failure with exactly msg and the out struct untouched. */
 static void expect_error(const char *text, const char *msg)
 {
-	struct oci_spec s = { .uid = 77 };
-	struct err e = { 0 };
+	struct oci_spec s = {.uid = 77};
+	struct err e = {0};
 	int r;
 
 	r = spec_parse(text, BUNDLE, &s, &e);
@@ -65,7 +65,7 @@ static void expect_uid_error(const char *value)
 START_TEST(test_minimal)
 {
 	char *text = fixture_read("config-minimal.json");
-	struct oci_spec s = { 0 };
+	struct oci_spec s = {0};
 
 	parse_ok(text, &s);
 	ck_assert_str_eq(s.root_path, "/srv/rootfs");
@@ -131,7 +131,7 @@ static void check_full_mounts(const struct spec_mount *m)
 START_TEST(test_full)
 {
 	char *text = fixture_read("config-full.json");
-	struct oci_spec s = { 0 };
+	struct oci_spec s = {0};
 
 	parse_ok(text, &s);
 	check_full_top(&s);
@@ -154,7 +154,7 @@ END_TEST
 
 START_TEST(test_userns_path_and_relative_paths)
 {
-	struct oci_spec s = { 0 };
+	struct oci_spec s = {0};
 
 	parse_ok("{\"root\":{\"path\":\"rootfs/sub\"},\"linux\":{\"namespaces\":"
 		 "[{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]},"
@@ -173,7 +173,7 @@ END_TEST
 
 START_TEST(test_skip_root_entry)
 {
-	struct oci_spec s = { .skip = (char *)"/ , /data//" };
+	struct oci_spec s = {.skip = (char *)"/ , /data//"};
 
 	ck_assert(spec_is_skipped_destination(&s, "/"));
 	ck_assert(spec_is_skipped_destination(&s, "/data"));
@@ -198,7 +198,7 @@ END_TEST
 
 START_TEST(test_uid_bounds)
 {
-	struct oci_spec s = { 0 };
+	struct oci_spec s = {0};
 
 	parse_ok("{\"root\":{\"path\":\"/r\"},\"process\":{\"user\":"
 		 "{\"uid\":4294967294,\"gid\":0}}}",
@@ -255,8 +255,10 @@ START_TEST(test_mappings_too_many)
 	ck_assert_ptr_nonnull(text);
 	len = (size_t)sprintf(text, "{\"root\":{\"path\":\"/r\"},\"linux\":{\"uidMappings\":[");
 	for (i = 0; i <= SPEC_MAX_ID_EXTENTS; i++)
-		len += (size_t)sprintf(text + len, "%s{\"containerID\":%zu,\"hostID\":%zu,"
-					    "\"size\":1}", i ? "," : "", i, i);
+		len += (size_t)sprintf(text + len,
+				       "%s{\"containerID\":%zu,\"hostID\":%zu,"
+				       "\"size\":1}",
+				       i ? "," : "", i, i);
 	strcpy(text + len, "]}}");
 	expect_error(text, "config.json: linux.uidMappings: more than 340 entries");
 	free(text);

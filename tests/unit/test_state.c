@@ -14,8 +14,8 @@
 /* Parse text, expect failure with exactly msg, and ret untouched. */
 static void expect_error(const char *text, const char *msg)
 {
-	struct oci_state s = { .pid = 77 };
-	struct err e = { 0 };
+	struct oci_state s = {.pid = 77};
+	struct err e = {0};
 	int r;
 
 	r = state_parse(text, &s, &e);
@@ -29,8 +29,8 @@ static void expect_error(const char *text, const char *msg)
 /* The same, comparing only the start of the message. */
 static void expect_error_prefix(const char *text, const char *prefix)
 {
-	struct oci_state s = { 0 };
-	struct err e = { 0 };
+	struct oci_state s = {0};
+	struct err e = {0};
 
 	ck_assert_int_eq(state_parse(text, &s, &e), -EINVAL);
 	ck_assert_msg(strncmp(e.msg, prefix, strlen(prefix)) == 0,
@@ -42,9 +42,9 @@ static void expect_error_prefix(const char *text, const char *prefix)
 static void expect_field_error(const char *key, const char *value, const char *msg)
 {
 	const char *fields[][2] = {
-		{ "ociVersion", "\"1.0.2\"" }, { "id", "\"c1\"" },
-		{ "status", "\"creating\"" },  { "pid", "42" },
-		{ "bundle", "\"/b\"" },
+	    {"ociVersion", "\"1.0.2\""}, {"id", "\"c1\""},
+	    {"status", "\"creating\""},	 {"pid", "42"},
+	    {"bundle", "\"/b\""},
 	};
 	char text[512] = "{";
 	size_t i;
@@ -66,8 +66,8 @@ static void expect_field_error(const char *key, const char *value, const char *m
 START_TEST(test_runc_state)
 {
 	char *text = fixture_read("state-runc.json");
-	struct oci_state s = { 0 };
-	struct err e = { 0 };
+	struct oci_state s = {0};
+	struct err e = {0};
 
 	ck_assert_int_eq(state_parse(text, &s, &e), 0);
 	ck_assert_str_eq(s.id, "web-1");
@@ -83,8 +83,8 @@ END_TEST
 START_TEST(test_crun_state)
 {
 	char *text = fixture_read("state-crun.json");
-	struct oci_state s = { 0 };
-	struct err e = { 0 };
+	struct oci_state s = {0};
+	struct err e = {0};
 
 	ck_assert_int_eq(state_parse(text, &s, &e), 0);
 	ck_assert_str_eq(s.id, "web-2");
@@ -98,16 +98,20 @@ END_TEST
 
 START_TEST(test_pid_optional_and_bounds)
 {
-	struct oci_state s = { 0 };
-	struct err e = { 0 };
+	struct oci_state s = {0};
+	struct err e = {0};
 
 	ck_assert_int_eq(state_parse("{\"ociVersion\":\"1\",\"id\":\"x\",\"status\":\"\","
-				     "\"bundle\":\"/b\"}", &s, &e), 0);
+				     "\"bundle\":\"/b\"}",
+				     &s, &e),
+			 0);
 	ck_assert_int_eq(s.pid, 0);
 	ck_assert_str_eq(s.status, "");
 	state_free(&s);
 	ck_assert_int_eq(state_parse("{\"ociVersion\":\"1\",\"id\":\"x\",\"status\":\"s\","
-				     "\"bundle\":\"/b\",\"pid\":2147483647}", &s, &e), 0);
+				     "\"bundle\":\"/b\",\"pid\":2147483647}",
+				     &s, &e),
+			 0);
 	ck_assert_int_eq(s.pid, 2147483647);
 	state_free(&s);
 }
@@ -132,8 +136,7 @@ START_TEST(test_wrong_types)
 			   "state: ociVersion: must be a string, not a boolean");
 	expect_field_error("id", "5", "state: id: must be a string, not a number");
 	expect_field_error("status", "null", "state: status: must be a string, not null");
-	expect_field_error("bundle", "[\"/b\"]",
-			   "state: bundle: must be a string, not an array");
+	expect_field_error("bundle", "[\"/b\"]", "state: bundle: must be a string, not an array");
 	expect_field_error("id", "{}", "state: id: must be a string, not an object");
 	expect_error("[]", "state: document: must be an object, not an array");
 	expect_error("\"x\"", "state: document: must be an object, not a string");
@@ -226,8 +229,8 @@ static char *nested_state(size_t arrays)
 
 START_TEST(test_nesting_limit)
 {
-	struct oci_state s = { 0 };
-	struct err e = { 0 };
+	struct oci_state s = {0};
+	struct err e = {0};
 	char *text = nested_state(63);
 
 	ck_assert_int_eq(state_parse(text, &s, &e), 0);
@@ -241,15 +244,16 @@ END_TEST
 
 START_TEST(test_brackets_in_strings_do_not_count)
 {
-	struct oci_state s = { 0 };
-	struct err e = { 0 };
+	struct oci_state s = {0};
+	struct err e = {0};
 	char text[1024];
 
 	snprintf(text, sizeof(text),
 		 "{\"ociVersion\":\"1\",\"id\":\"%.*s\\\"\",\"status\":\"s\","
 		 "\"bundle\":\"/b\"}",
-		 200, "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
-		      "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
+		 200,
+		 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+		 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
 	ck_assert_int_eq(state_parse(text, &s, &e), 0);
 	ck_assert_uint_eq(strlen(s.id), 121);
 	state_free(&s);
@@ -260,8 +264,8 @@ START_TEST(test_huge_string)
 {
 	size_t n = 60000;
 	char *text = malloc(n + 128);
-	struct oci_state s = { 0 };
-	struct err e = { 0 };
+	struct oci_state s = {0};
+	struct err e = {0};
 	size_t len;
 
 	ck_assert_ptr_nonnull(text);
@@ -291,11 +295,13 @@ END_TEST
 
 START_TEST(test_escaped_backslash_is_not_nul)
 {
-	struct oci_state s = { 0 };
-	struct err e = { 0 };
+	struct oci_state s = {0};
+	struct err e = {0};
 
 	ck_assert_int_eq(state_parse("{\"ociVersion\":\"1\",\"id\":\"a\\\\u0000\","
-				     "\"status\":\"s\",\"bundle\":\"/b\"}", &s, &e), 0);
+				     "\"status\":\"s\",\"bundle\":\"/b\"}",
+				     &s, &e),
+			 0);
 	ck_assert_str_eq(s.id, "a\\u0000");
 	state_free(&s);
 }
@@ -303,7 +309,7 @@ END_TEST
 
 START_TEST(test_free_zeroed)
 {
-	struct oci_state s = { 0 };
+	struct oci_state s = {0};
 
 	state_free(&s);
 	state_free(&s);
