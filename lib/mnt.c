@@ -49,10 +49,20 @@ static int setattr(int fd, bool recursive, struct sys_mount_attr *a, const char 
 	return 0;
 }
 
-int mnt_setattr(int clone_fd, bool recursive, uint64_t attr_set, int propagation, int userns_fd,
+/* The kernel's bits for ours, here at the syscall and nowhere else. */
+static uint64_t mount_attr_of(unsigned int flags)
+{
+	return (flags & MOUNT_FLAG_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
+	       (flags & MOUNT_FLAG_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+	       (flags & MOUNT_FLAG_NODEV ? MOUNT_ATTR_NODEV : 0) |
+	       (flags & MOUNT_FLAG_NOEXEC ? MOUNT_ATTR_NOEXEC : 0) |
+	       (flags & MOUNT_FLAG_NOSYMFOLLOW ? MOUNT_ATTR_NOSYMFOLLOW : 0);
+}
+
+int mnt_setattr(int clone_fd, bool recursive, unsigned int flags, int propagation, int userns_fd,
 		struct err *e)
 {
-	struct sys_mount_attr a = {.attr_set = attr_set};
+	struct sys_mount_attr a = {.attr_set = mount_attr_of(flags)};
 	int r;
 
 	if (userns_fd >= 0) {

@@ -11,11 +11,11 @@
 /* A detached clone of the mount at dfd/path ("" with dfd alone). */
 int mnt_clone(int dfd, const char *path, bool recursive, int *ret_fd, struct err *e);
 
-/* Set the mount's attributes (ro, nosuid, ...), its propagation (DEFAULT
+/* Set the mount's flags (enum mount_flag: ro, nosuid, ...), its propagation (DEFAULT
  * means slave, as the runtimes make container mounts; KEEP leaves it) and,
  * when userns_fd >= 0, its id mapping. */
 #define MNT_PROPAGATION_KEEP (-1)
-int mnt_setattr(int clone_fd, bool recursive, uint64_t attr_set, int propagation, int userns_fd,
+int mnt_setattr(int clone_fd, bool recursive, unsigned int flags, int propagation, int userns_fd,
 		struct err *e);
 
 /* Attach the clone on top of whatever is mounted at target_fd. */

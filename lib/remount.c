@@ -62,8 +62,7 @@ static int make_idmapped_clone(struct run *run, size_t i, int userns_fd, struct 
 	if (r < 0)
 		return err_wrap(e, "%s", m->source);
 	t0 = log_now_us();
-	r = mnt_setattr(it->clone_fd, m->is_recursive, m->attr_set, (int)m->propagation, userns_fd,
-			e);
+	r = mnt_setattr(it->clone_fd, m->is_recursive, m->flags, (int)m->propagation, userns_fd, e);
 	run->timing->idmap_us += log_now_us() - t0;
 	/* Recursive: one mount of the tree that cannot be idmapped fails them all. */
 	if (r < 0)

@@ -41,7 +41,7 @@ static int adopt_member(struct run *run, size_t i, size_t k, int fd, struct err 
 		return 0;
 	r = mnt_clone(fd, "", m->is_recursive, &it->clone_fd, e);
 	if (r >= 0)
-		r = mnt_setattr(it->clone_fd, m->is_recursive, m->attr_set, prop, -1, e);
+		r = mnt_setattr(it->clone_fd, m->is_recursive, m->flags, prop, -1, e);
 	if (r < 0)
 		return err_wrap(e, "carry over %s on top of it", m->destination);
 	return 0;

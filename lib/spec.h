@@ -30,6 +30,17 @@ struct id_map {
 	size_t n;
 };
 
+/* What config.json's options ask of a mount, in the hook's own terms; mnt.c
+ * converts them to MOUNT_ATTR_* at the syscall.  Only restrictions: the hook
+ * adds them to a clone, it never clears a flag the runtime set. */
+enum mount_flag {
+	MOUNT_FLAG_RDONLY = 1 << 0,
+	MOUNT_FLAG_NOSUID = 1 << 1,
+	MOUNT_FLAG_NODEV = 1 << 2,
+	MOUNT_FLAG_NOEXEC = 1 << 3,
+	MOUNT_FLAG_NOSYMFOLLOW = 1 << 4,
+};
+
 enum mount_propagation {
 	PROPAGATION_DEFAULT = 0, /* not given: the runtimes' default, slave */
 	PROPAGATION_PRIVATE,
@@ -39,13 +50,14 @@ enum mount_propagation {
 };
 
 struct spec_mount {
-	char *destination; /* absolute, as written */
-	char *source;	   /* absolute (relative sources resolved to the bundle) */
-	char *type;	   /* may be NULL */
-	bool is_bind;	   /* type "bind" or option bind/rbind */
-	bool is_recursive; /* option rbind */
-	bool has_idmap;	   /* uidMappings/gidMappings or option idmap/ridmap */
-	uint64_t attr_set; /* MOUNT_ATTR_RDONLY|NOSUID|NODEV|NOEXEC from options */
+	char *destination;	 /* absolute, as written */
+	char *source;		 /* absolute (relative sources resolved to the bundle) */
+	char *type;		 /* may be NULL */
+	bool is_bind;		 /* type "bind" or option bind/rbind */
+	bool is_recursive;	 /* option rbind */
+	bool has_idmap;		 /* uidMappings/gidMappings or option idmap/ridmap */
+	unsigned int flags;	 /* enum mount_flag: ro, nosuid, ... (the mount itself) */
+	unsigned int flags_tree; /* enum mount_flag: rro, rnosuid, ... (every submount too) */
 	enum mount_propagation propagation;
 };
 

@@ -5,18 +5,17 @@
 
 #include "cleanup.h"
 #include "spec_internal.h"
-#include "syscalls.h"
 
 struct attr_option {
 	const char *name;
-	uint64_t set, clear;
+	unsigned int set, clear;
 };
 
 static const struct attr_option attr_options[] = {
-    {"ro", MOUNT_ATTR_RDONLY, 0},     {"rw", 0, MOUNT_ATTR_RDONLY},
-    {"nosuid", MOUNT_ATTR_NOSUID, 0}, {"suid", 0, MOUNT_ATTR_NOSUID},
-    {"nodev", MOUNT_ATTR_NODEV, 0},   {"dev", 0, MOUNT_ATTR_NODEV},
-    {"noexec", MOUNT_ATTR_NOEXEC, 0}, {"exec", 0, MOUNT_ATTR_NOEXEC},
+    {"ro", MOUNT_FLAG_RDONLY, 0},     {"rw", 0, MOUNT_FLAG_RDONLY},
+    {"nosuid", MOUNT_FLAG_NOSUID, 0}, {"suid", 0, MOUNT_FLAG_NOSUID},
+    {"nodev", MOUNT_FLAG_NODEV, 0},   {"dev", 0, MOUNT_FLAG_NODEV},
+    {"noexec", MOUNT_FLAG_NOEXEC, 0}, {"exec", 0, MOUNT_FLAG_NOEXEC},
 };
 
 struct propagation_option {
@@ -38,8 +37,8 @@ static void apply_option(struct spec_mount *m, const char *opt)
 
 	for (i = 0; i < ARRAY_SIZE(attr_options); i++) {
 		if (strcmp(opt, attr_options[i].name) == 0) {
-			m->attr_set |= attr_options[i].set;
-			m->attr_set &= ~attr_options[i].clear;
+			m->flags |= attr_options[i].set;
+			m->flags &= ~attr_options[i].clear;
 			return;
 		}
 	}

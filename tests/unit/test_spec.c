@@ -110,19 +110,19 @@ static void check_full_mounts(const struct spec_mount *m)
 	ck_assert_str_eq(m[0].source, "proc"); /* not a path: not resolved */
 	ck_assert(!m[0].is_bind && !m[0].has_idmap);
 	ck_assert(!m[1].is_bind);
-	ck_assert_uint_eq(m[1].attr_set, MOUNT_ATTR_NOSUID);
+	ck_assert_uint_eq(m[1].flags, MOUNT_FLAG_NOSUID);
 	ck_assert_str_eq(m[2].source, "/srv/volumes/data");
 	ck_assert(m[2].is_bind && m[2].is_recursive && !m[2].has_idmap);
-	ck_assert_uint_eq(m[2].attr_set, MOUNT_ATTR_RDONLY);
+	ck_assert_uint_eq(m[2].flags, MOUNT_FLAG_RDONLY);
 	ck_assert_int_eq(m[2].propagation, PROPAGATION_PRIVATE);
 	ck_assert_str_eq(m[3].destination, "/cache/");
 	ck_assert_ptr_null(m[3].type);
 	ck_assert_str_eq(m[3].source, BUNDLE "/cache");
 	ck_assert(m[3].is_bind && !m[3].is_recursive);
-	ck_assert_uint_eq(m[3].attr_set, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	ck_assert_uint_eq(m[3].flags, MOUNT_FLAG_NOSUID | MOUNT_FLAG_NODEV);
 	ck_assert_int_eq(m[3].propagation, PROPAGATION_SLAVE); /* last wins */
 	ck_assert(m[4].is_bind && m[4].is_recursive && m[4].has_idmap);
-	ck_assert_uint_eq(m[4].attr_set, 0); /* ro, then rw */
+	ck_assert_uint_eq(m[4].flags, 0); /* ro, then rw */
 	ck_assert_int_eq(m[4].propagation, PROPAGATION_DEFAULT);
 	ck_assert(m[5].is_bind && !m[5].is_recursive && m[5].has_idmap);
 	ck_assert_int_eq(m[5].propagation, PROPAGATION_UNBINDABLE);
