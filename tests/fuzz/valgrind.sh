@@ -1,7 +1,7 @@
 #!/bin/bash
-# tests/fuzz/valgrind.sh: valgrind memcheck of the hook (OCI_IDMAP_HOOK: make check-valgrind gives it a dynamically linked build, since memcheck cannot replace malloc in a static one) on real
-# runc and crun containers (valgrind registered as the hook, wrapping it), on
-# plan and check mode, on bad and hostile input, and of the unit tests.  Every
+# tests/fuzz/valgrind.sh: valgrind memcheck of the hook (OCI_IDMAP_HOOK, or
+# build/oci-idmap-hook) on real runc and crun containers (valgrind registered
+# as the hook, wrapping it), on plan and check mode, on bad and hostile input, and of the unit tests.  Every
 # valgrind log must say "ERROR SUMMARY: 0 errors"; definite and indirect
 # leaks are errors.
 #
