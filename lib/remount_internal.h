@@ -34,8 +34,6 @@ struct item {
 };
 
 struct run {
-	pid_t *children; /* user namespace holders, reaped last */
-	size_t n_children;
 	const struct oci_spec *spec;
 	struct plan *plan;
 	struct item *items;

@@ -3,16 +3,11 @@
 #pragma once
 
 #include "err.h"
-#include "plan.h"
-
-#include <sys/types.h>
+#include "idmap.h"
 
 /* Create a user namespace with these maps and return an fd to it.  The
- * short-lived child that holds it is reaped before this returns. */
-int userns_open(const struct plan_mapping *m, int *ret_fd, struct err *e);
-
-/* The same, but the child (told to exit, *ret_child) is left for
- * userns_reap(): its exit takes longer than everything else the hook does,
- * so the caller reaps it last.  On failure there is nothing to reap. */
-int userns_open_async(const struct plan_mapping *m, int *ret_fd, pid_t *ret_child, struct err *e);
-void userns_reap(pid_t child);
+ * short-lived child that holds it while the maps are written shares the
+ * hook's memory (CLONE_VM: no page tables copied, no copy-on-write faults
+ * afterwards) and is killed and reaped before this returns, on every path. */
+int userns_open(const struct idmap *uid_map, const struct idmap *gid_map, int *ret_fd,
+		struct err *e);
