@@ -86,8 +86,10 @@ static int copy_table(struct libmnt_table *tb, struct mount_table *ret_table)
 		}
 		t.n += (size_t)r;
 	}
-	/* By id, for mountinfo_find(): walks up parent chains are frequent. */
-	qsort(t.entries, t.n, sizeof(*t.entries), compare_ids);
+	if (t.n == 0) /* not a mountinfo file */
+		free(TAKE_PTR(t.entries));
+	else /* by id, for mountinfo_find(): walks up parent chains are frequent */
+		qsort(t.entries, t.n, sizeof(*t.entries), compare_ids);
 	*ret_table = t;
 	return 0;
 }

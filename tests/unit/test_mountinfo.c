@@ -129,10 +129,12 @@ START_TEST(test_parse_other_formats)
 	/* fstab lines are no mountinfo lines: nothing is guessed from them. */
 	ck_assert_int_eq(mountinfo_parse(fstab, &t, &e), 0);
 	ck_assert_uint_eq(t.n, 0);
+	mountinfo_free(&t);
 	ck_assert_int_eq(mountinfo_parse(empty, &t, &e), 0);
 	ck_assert_uint_eq(t.n, 0);
 	ck_assert_ptr_null(mountinfo_find(&t, 1));
 	ck_assert_ptr_null(mountinfo_find_target(&t, "/"));
+	mountinfo_free(&t);
 }
 END_TEST
 
