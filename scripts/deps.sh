@@ -5,7 +5,7 @@
 #   deps.sh valgrind     also valgrind
 #   deps.sh format       only clang-format
 set -eu
-pkgs="gcc libc6-dev make pkg-config libyajl-dev check runc crun podman
+pkgs="gcc libc6-dev make pkg-config libyajl-dev libmount-dev check runc crun podman
 busybox-static python3 python3-jsonschema uidmap bindfs strace"
 case ${1:-} in
 sanitizers) pkgs="$pkgs clang-14 libclang-rt-14-dev" ;;
