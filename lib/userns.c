@@ -5,13 +5,13 @@
  * child creates it (clone(CLONE_NEWUSER)) and waits, the hook writes the maps
  * and opens /proc/<child>/ns/user, and the child is no longer needed.
  *
- * The child shares the hook's memory (CLONE_VM) and runs on a small stack of
- * its own: nothing is copied, and the hook takes no copy-on-write faults
- * afterwards as it would after a fork.  It makes raw
+ * The child shares the hook's memory and fd table (CLONE_VM | CLONE_FILES)
+ * and runs on a small stack of its own: nothing is copied, and the hook takes
+ * no copy-on-write faults afterwards as it would after a fork.  It makes raw
  * syscalls only (no glibc wrapper that could touch errno or thread state it
  * shares with the hook), never returns, and dies with the hook
- * (PR_SET_PDEATHSIG).  The hook owns it (struct holder): killed and reaped on
- * every path (holder_freep), its status checked on success.
+ * (PR_SET_PDEATHSIG).  It is an owned resource (struct userns_holder): killed
+ * and reaped on every path (userns_holder_freep), its status checked.
  */
 #include "userns.h"
 
@@ -36,7 +36,7 @@
 #ifdef USERNS_FORK_HOLDER
 #define HOLDER_CLONE_FLAGS (CLONE_NEWUSER | SIGCHLD)
 #else
-#define HOLDER_CLONE_FLAGS (CLONE_VM | CLONE_NEWUSER | SIGCHLD)
+#define HOLDER_CLONE_FLAGS (CLONE_VM | CLONE_FILES | CLONE_NEWUSER | SIGCHLD)
 #endif
 
 static int holder_main(void *arg)
@@ -54,54 +54,36 @@ static int holder_main(void *arg)
 	return 0;
 }
 
-/* The holder: its pid and the stack it runs on. */
-struct holder {
-	pid_t pid;
-	void *stack;
-};
-
-/* SIGKILL and reap, with its wait status.  A holder that cannot be killed
- * is not waited for (that would hang the hook): it dies with the hook
- * (PR_SET_PDEATHSIG) and until then sleeps in the kernel, its stack left
- * allocated for it. */
-static int holder_kill(struct holder *h, int *ret_status, struct err *e)
-{
-	if (kill(h->pid, SIGKILL) < 0 && errno != ESRCH)
-		return err_set(e, errno, "kill user namespace holder %d", (int)h->pid);
-	while (waitpid(h->pid, ret_status, 0) < 0)
-		if (errno != EINTR)
-			return err_set(e, errno, "waitpid user namespace holder %d", (int)h->pid);
-	h->pid = -1;
-	return 0;
-}
-
-static void holder_freep(struct holder *h)
-{
-	struct err ignored = {0};
-	int status;
-
-	if (h->pid > 0 && holder_kill(h, &status, &ignored) < 0)
-		return;
-	free(h->stack);
-}
-
-/* Kill and reap; the holder must have lived until now. */
-static int holder_reap(struct holder *h, struct err *e)
+int userns_holder_reap(struct userns_holder *h, struct err *e)
 {
 	pid_t pid = h->pid;
-	int status = 0, r;
+	int status = 0;
 
-	r = holder_kill(h, &status, e);
-	if (r < 0)
-		return r;
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+	if (pid > 0) {
+		if (kill(pid, SIGKILL) < 0 && errno != ESRCH)
+			return err_set(e, errno, "kill user namespace holder %d", (int)pid);
+		while (waitpid(pid, &status, 0) < 0)
+			if (errno != EINTR)
+				return err_set(e, errno, "waitpid user namespace holder %d",
+					       (int)pid);
+	}
+	free(h->stack);
+	*h = USERNS_HOLDER_NONE;
+	if (pid > 0 && (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL))
 		return err_msg(e, ECHILD, "user namespace holder %d ended on its own (status %#x)",
 			       (int)pid, status);
 	return 0;
 }
 
+void userns_holder_freep(struct userns_holder *h)
+{
+	struct err ignored = {0};
+
+	(void)userns_holder_reap(h, &ignored);
+}
+
 /* Start a holder in a new user namespace. */
-static int holder_start(struct holder *h, struct err *e)
+static int holder_start(struct userns_holder *h, struct err *e)
 {
 	static pid_t self;
 	char *top;
@@ -140,10 +122,10 @@ static int open_userns(pid_t pid, int *ret_fd, struct err *e)
 	return 0;
 }
 
-int userns_open(const struct idmap *uid_map, const struct idmap *gid_map, int *ret_fd,
-		struct err *e)
+int userns_open_async(const struct idmap *uid_map, const struct idmap *gid_map, int *ret_fd,
+		      struct userns_holder *ret_holder, struct err *e)
 {
-	_cleanup_(holder_freep) struct holder h = {.pid = -1};
+	_cleanup_(userns_holder_freep) struct userns_holder h = USERNS_HOLDER_NONE;
 	_cleanup_close_ int fd = -EBADF;
 	int r;
 
@@ -154,8 +136,27 @@ int userns_open(const struct idmap *uid_map, const struct idmap *gid_map, int *r
 		r = write_map(h.pid, "gid_map", gid_map, e);
 	if (r >= 0)
 		r = open_userns(h.pid, &fd, e);
+	if (r < 0)
+		return r;
+	/* Done with it: it dies now, the reap can wait. */
+	if (kill(h.pid, SIGKILL) < 0)
+		return err_set(e, errno, "kill user namespace holder %d", (int)h.pid);
+	*ret_fd = TAKE_FD(fd);
+	*ret_holder = h;
+	h = USERNS_HOLDER_NONE;
+	return 0;
+}
+
+int userns_open(const struct idmap *uid_map, const struct idmap *gid_map, int *ret_fd,
+		struct err *e)
+{
+	_cleanup_(userns_holder_freep) struct userns_holder h = USERNS_HOLDER_NONE;
+	_cleanup_close_ int fd = -EBADF;
+	int r;
+
+	r = userns_open_async(uid_map, gid_map, &fd, &h, e);
 	if (r >= 0)
-		r = holder_reap(&h, e);
+		r = userns_holder_reap(&h, e);
 	if (r < 0)
 		return r;
 	*ret_fd = TAKE_FD(fd);
