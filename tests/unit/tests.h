@@ -10,7 +10,7 @@ Suite *spec_suite(void);
 Suite *idmap_suite(void);
 Suite *plan_suite(void);
 Suite *mountinfo_suite(void);
-Suite *json_edit_suite(void);
+Suite *config_edit_suite(void);
 Suite *report_suite(void);
 
 /* The contents of tests/fixtures/<name> (the tests run from the repo root);

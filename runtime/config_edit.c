@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "json_edit.h"
+#include "config_edit.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -106,7 +106,7 @@ static void gen_value(struct gen *o, yajl_val v)
 	}
 }
 
-static void gen_hook(struct gen *o, const struct json_hook *hook)
+static void gen_hook(struct gen *o, const struct config_hook *hook)
 {
 	const char *const *a;
 
@@ -129,7 +129,7 @@ static void gen_hook(struct gen *o, const struct json_hook *hook)
  * end of keys, v is the array (or NULL) that gets the hook appended.
  */
 static void gen_edit(struct gen *o, yajl_val v, const char *const *keys,
-		     const struct json_hook *hook)
+		     const struct config_hook *hook)
 {
 	bool found = false;
 	size_t i, n;
@@ -174,7 +174,7 @@ static void yajl_tree_freep(yajl_val *v)
 }
 
 /* The text with the hook added; the text is known to be a valid config. */
-static int rewrite(const char *text, const char *stage, const struct json_hook *hook,
+static int rewrite(const char *text, const char *stage, const struct config_hook *hook,
 		   char **ret_text, size_t *ret_len, struct err *e)
 {
 	__attribute__((cleanup(yajl_tree_freep))) yajl_val root = NULL;
@@ -207,8 +207,8 @@ static int rewrite(const char *text, const char *stage, const struct json_hook *
 	return 0;
 }
 
-int json_edit_add_hook(const char *text, const char *stage, const struct json_hook *hook,
-		       char **ret_text, size_t *ret_len, struct err *e)
+int config_edit_add_hook(const char *text, const char *stage, const struct config_hook *hook,
+			 char **ret_text, size_t *ret_len, struct err *e)
 {
 	int r;
 

@@ -12,7 +12,7 @@
 
 #include "err.h"
 
-struct json_hook {
+struct config_hook {
 	const char *path;	 /* absolute path of the hook binary */
 	const char *const *args; /* its argv, NULL-terminated; may be NULL */
 };
@@ -25,5 +25,5 @@ struct json_hook {
  * the text is not a usable config (e.g. "hooks.createRuntime: must be an
  * array"), -ENOMEM.
  */
-int json_edit_add_hook(const char *text, const char *stage, const struct json_hook *hook,
-		       char **ret_text, size_t *ret_len, struct err *e);
+int config_edit_add_hook(const char *text, const char *stage, const struct config_hook *hook,
+			 char **ret_text, size_t *ret_len, struct err *e);

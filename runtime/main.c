@@ -28,7 +28,8 @@
 #include <unistd.h>
 
 #include "err.h"
-#include "runtime_bundle.h"
+#include "bundle.h"
+#include "engine_log.h"
 
 #define DEFAULT_RUNTIME "runc"
 #define HOOK_FROM_BINDIR "../libexec/oci/hooks.d/oci-idmap-hook"
@@ -203,8 +204,8 @@ static int find_runtime(char ret[static PATH_MAX], struct err *e)
 static int fail(char **argv, int cmd, const struct err *e)
 {
 	fprintf(stderr, "oci-idmap-runtime: %s\n", e->msg);
-	runtime_log_error(global_option(argv, cmd, "log"), global_option(argv, cmd, "log-format"),
-			  e->msg);
+	engine_log_error(global_option(argv, cmd, "log"), global_option(argv, cmd, "log-format"),
+			 e->msg);
 	return EXIT_FAILURE;
 }
 
@@ -220,7 +221,7 @@ int main(int argc, char **argv)
 		return fail(argv, cmd, &e);
 	if (strcmp(command, "create") == 0 || strcmp(command, "run") == 0) {
 		if (find_hook(hook, &e) < 0 ||
-		    runtime_bundle_add_hook(find_bundle(argc, argv, cmd), hook, hook_args, &e) < 0)
+		    bundle_add_hook(find_bundle(argc, argv, cmd), hook, hook_args, &e) < 0)
 			return fail(argv, cmd, &e);
 	}
 	argv[0] = runtime;
