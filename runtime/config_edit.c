@@ -2,10 +2,9 @@
 #include "config_edit.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
 
 #include "cleanup.h"
 #include "json.h"
@@ -15,18 +14,14 @@
  * config.json message: 1 when hooks.<stage> has an entry with this path, 0
  * when not, -EINVAL when the document or its hooks are malformed.
  */
-static int has_hook(const char *text, const char *stage, const char *hook_path, struct err *e)
+static int has_hook(const json_value *root, const char *stage, const char *hook_path, struct err *e)
 {
-	_cleanup_json_ json_value *root = NULL;
 	const json_value *hooks = NULL, *list = NULL;
 	char list_path[JSON_PATH_MAX], at[JSON_PATH_MAX];
 	size_t n = 0, i;
 	const char *p;
 	int r;
 
-	r = json_parse(text, &root, e);
-	if (r < 0)
-		return r;
 	r = json_expect_object(root, "", e);
 	if (r < 0)
 		return r;
@@ -51,76 +46,81 @@ static int has_hook(const char *text, const char *stage, const char *hook_path, 
 	return 0;
 }
 
-/* A generator that remembers its first failure, so the walk needs no checks. */
-struct gen {
-	yajl_gen g;
-	yajl_gen_status status;
-};
-
-static void put(struct gen *o, yajl_gen_status s)
+/*
+ * A JSON string: the two characters JSON requires escaped and the control
+ * characters are escaped, every other byte is written as it is (the parser
+ * checked the UTF-8, and "\u0000" never reaches a C string: json_parse()).
+ */
+static void put_string(FILE *f, const char *s)
 {
-	if (o->status == yajl_gen_status_ok)
-		o->status = s;
+	static const char plain[] = "\"\\\b\f\n\r\t", escaped[] = "\"\\bfnrt";
+	const char *at;
+
+	fputc('"', f);
+	for (; *s; s++) {
+		at = strchr(plain, *s);
+		if (at)
+			fprintf(f, "\\%c", escaped[at - plain]);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", (unsigned)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
 }
 
-static void put_string(struct gen *o, const char *s)
+/* Any value, as it was; depth is bounded: json_parse() refused deeper ones. */
+static void put_value(FILE *f, const json_value *v)
 {
-	put(o, yajl_gen_string(o->g, (const unsigned char *)s, strlen(s)));
-}
-
-static void gen_value(struct gen *o, yajl_val v);
-
-static void gen_scalar(struct gen *o, yajl_val v)
-{
-	if (YAJL_IS_STRING(v))
-		put_string(o, v->u.string);
-	else if (YAJL_IS_NUMBER(v)) /* the original text: 1.50, 1e3, 2^64 stay */
-		put(o, yajl_gen_number(o->g, v->u.number.r, strlen(v->u.number.r)));
-	else if (YAJL_IS_TRUE(v))
-		put(o, yajl_gen_bool(o->g, 1));
-	else if (YAJL_IS_FALSE(v))
-		put(o, yajl_gen_bool(o->g, 0));
-	else
-		put(o, yajl_gen_null(o->g));
-}
-
-/* Depth is bounded: json_parse() refused deeper documents. */
-static void gen_value(struct gen *o, yajl_val v)
-{
+	static const char *const words[] = {
+	    [JSON_NULL] = "null", [JSON_FALSE] = "false", [JSON_TRUE] = "true"};
 	size_t i;
 
-	if (YAJL_IS_OBJECT(v)) {
-		put(o, yajl_gen_map_open(o->g));
-		for (i = 0; i < v->u.object.len; i++) {
-			put_string(o, v->u.object.keys[i]);
-			gen_value(o, v->u.object.values[i]);
+	switch (json_kind_of(v)) {
+	case JSON_OBJECT:
+		fputc('{', f);
+		for (i = 0; i < json_object_len(v); i++) {
+			fputs(i ? "," : "", f);
+			put_string(f, json_object_key_at(v, i));
+			fputc(':', f);
+			put_value(f, json_object_value_at(v, i));
 		}
-		put(o, yajl_gen_map_close(o->g));
-	} else if (YAJL_IS_ARRAY(v)) {
-		put(o, yajl_gen_array_open(o->g));
-		for (i = 0; i < v->u.array.len; i++)
-			gen_value(o, v->u.array.values[i]);
-		put(o, yajl_gen_array_close(o->g));
-	} else {
-		gen_scalar(o, v);
+		fputc('}', f);
+		break;
+	case JSON_ARRAY:
+		fputc('[', f);
+		for (i = 0; i < json_array_len(v); i++) {
+			fputs(i ? "," : "", f);
+			put_value(f, json_array_at(v, i));
+		}
+		fputc(']', f);
+		break;
+	case JSON_STRING:
+		put_string(f, json_string_of(v));
+		break;
+	case JSON_NUMBER: /* the original text: 1.50, 1E+3, 2^64 stay */
+		fputs(json_number_text(v), f);
+		break;
+	default:
+		fputs(words[json_kind_of(v)], f);
 	}
 }
 
-static void gen_hook(struct gen *o, const struct config_hook *hook)
+static void put_hook(FILE *f, const struct config_hook *hook)
 {
 	const char *const *a;
 
-	put(o, yajl_gen_map_open(o->g));
-	put_string(o, "path");
-	put_string(o, hook->path);
+	fputs("{\"path\":", f);
+	put_string(f, hook->path);
 	if (hook->args) {
-		put_string(o, "args");
-		put(o, yajl_gen_array_open(o->g));
-		for (a = hook->args; *a; a++)
-			put_string(o, *a);
-		put(o, yajl_gen_array_close(o->g));
+		fputs(",\"args\":[", f);
+		for (a = hook->args; *a; a++) {
+			fputs(a == hook->args ? "" : ",", f);
+			put_string(f, *a);
+		}
+		fputc(']', f);
 	}
-	put(o, yajl_gen_map_close(o->g));
+	fputc('}', f);
 }
 
 /*
@@ -128,81 +128,64 @@ static void gen_hook(struct gen *o, const struct config_hook *hook)
  * keys[0] edited the same way one level down, added last when absent; at the
  * end of keys, v is the array (or NULL) that gets the hook appended.
  */
-static void gen_edit(struct gen *o, yajl_val v, const char *const *keys,
-		     const struct config_hook *hook)
+static void put_edited(FILE *f, const json_value *v, const char *const *keys,
+		       const struct config_hook *hook)
 {
-	bool found = false;
+	bool found = false, here;
 	size_t i, n;
 
 	if (!*keys) {
-		n = v ? v->u.array.len : 0;
-		put(o, yajl_gen_array_open(o->g));
-		for (i = 0; i < n; i++)
-			gen_value(o, v->u.array.values[i]);
-		gen_hook(o, hook);
-		put(o, yajl_gen_array_close(o->g));
+		n = v ? json_array_len(v) : 0;
+		fputc('[', f);
+		for (i = 0; i < n; i++) {
+			put_value(f, json_array_at(v, i));
+			fputc(',', f);
+		}
+		put_hook(f, hook);
+		fputc(']', f);
 		return;
 	}
-	n = v ? v->u.object.len : 0;
-	put(o, yajl_gen_map_open(o->g));
+	n = v ? json_object_len(v) : 0;
+	fputc('{', f);
 	for (i = 0; i < n; i++) {
-		put_string(o, v->u.object.keys[i]);
-		if (strcmp(v->u.object.keys[i], keys[0]) == 0) {
-			gen_edit(o, v->u.object.values[i], keys + 1, hook);
-			found = true;
-		} else {
-			gen_value(o, v->u.object.values[i]);
-		}
+		fputs(i ? "," : "", f);
+		put_string(f, json_object_key_at(v, i));
+		fputc(':', f);
+		here = strcmp(json_object_key_at(v, i), keys[0]) == 0;
+		found |= here;
+		if (here)
+			put_edited(f, json_object_value_at(v, i), keys + 1, hook);
+		else
+			put_value(f, json_object_value_at(v, i));
 	}
 	if (!found) {
-		put_string(o, keys[0]);
-		gen_edit(o, NULL, keys + 1, hook);
+		fputs(n ? "," : "", f);
+		put_string(f, keys[0]);
+		fputc(':', f);
+		put_edited(f, NULL, keys + 1, hook);
 	}
-	put(o, yajl_gen_map_close(o->g));
+	fputc('}', f);
 }
 
-static void yajl_gen_freep(yajl_gen *g)
-{
-	if (*g)
-		yajl_gen_free(*g);
-}
-
-static void yajl_tree_freep(yajl_val *v)
-{
-	if (*v)
-		yajl_tree_free(*v);
-}
-
-/* The text with the hook added; the text is known to be a valid config. */
-static int rewrite(const char *text, const char *stage, const struct config_hook *hook,
+/* The text of root with the hook added (has_hook() checked its shape). */
+static int rewrite(const json_value *root, const char *stage, const struct config_hook *hook,
 		   char **ret_text, size_t *ret_len, struct err *e)
 {
-	__attribute__((cleanup(yajl_tree_freep))) yajl_val root = NULL;
-	__attribute__((cleanup(yajl_gen_freep))) yajl_gen g = NULL;
 	const char *const keys[] = {"hooks", stage, NULL};
-	struct gen o = {0};
-	const unsigned char *buf;
-	size_t len;
-	char *copy;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	bool failed;
+	FILE *f;
 
-	root = yajl_tree_parse(text, NULL, 0);
-	g = yajl_gen_alloc(NULL);
-	if (!root || !g)
-		return err_msg(e, ENOMEM, "cannot rewrite the JSON: out of memory");
-	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
-	o = (struct gen){.g = g, .status = yajl_gen_status_ok};
-	gen_edit(&o, root, keys, hook);
-	if (o.status == yajl_gen_status_ok)
-		o.status = yajl_gen_get_buf(g, &buf, &len);
-	if (o.status != yajl_gen_status_ok)
-		return err_msg(e, EINVAL, "cannot rewrite the JSON (yajl_gen status %d)",
-			       (int)o.status);
-	copy = malloc(len + 1);
-	if (!copy)
+	f = open_memstream(&text, &len);
+	if (!f)
+		return err_set(e, errno, "cannot rewrite the JSON");
+	put_edited(f, root, keys, hook);
+	failed = ferror(f);
+	/* A memory stream fails only for memory. */
+	if (fclose(f) != 0 || failed)
 		return err_set(e, ENOMEM, "cannot rewrite the JSON");
-	memcpy(copy, buf, len);
-	copy[len] = '\0';
-	*ret_text = copy;
+	*ret_text = TAKE_PTR(text);
 	*ret_len = len;
 	return 0;
 }
@@ -210,11 +193,15 @@ static int rewrite(const char *text, const char *stage, const struct config_hook
 int config_edit_add_hook(const char *text, const char *stage, const struct config_hook *hook,
 			 char **ret_text, size_t *ret_len, struct err *e)
 {
+	_cleanup_json_ json_value *root = NULL;
 	int r;
 
-	r = has_hook(text, stage, hook->path, e);
+	r = json_parse(text, &root, e);
+	if (r < 0)
+		return r;
+	r = has_hook(root, stage, hook->path, e);
 	if (r != 0)
 		return r < 0 ? r : 0;
-	r = rewrite(text, stage, hook, ret_text, ret_len, e);
+	r = rewrite(root, stage, hook, ret_text, ret_len, e);
 	return r < 0 ? r : 1;
 }

@@ -92,6 +92,15 @@ START_TEST(test_values_kept)
 }
 END_TEST
 
+/* Control characters are escaped again, in keys too; DEL needs no escape. */
+START_TEST(test_control_characters)
+{
+	expect_edit("{\"k\\u0001\":\"\\b\\f\\r\\u001F\\u007f\\\\\"}",
+		    "{\"k\\u0001\":\"\\b\\f\\r\\u001f\x7f\\\\\","
+		    "\"hooks\":{\"createRuntime\":[" HOOK_JSON "]}}");
+}
+END_TEST
+
 START_TEST(test_hook_without_args)
 {
 	const struct config_hook bare = {.path = "/bare"};
@@ -130,6 +139,7 @@ Suite *config_edit_suite(void)
 	tcase_add_test(tc, test_appended_after_other_hooks);
 	tcase_add_test(tc, test_already_there);
 	tcase_add_test(tc, test_values_kept);
+	tcase_add_test(tc, test_control_characters);
 	tcase_add_test(tc, test_hook_without_args);
 	tcase_add_test(tc, test_errors);
 	suite_add_tcase(s, tc);
