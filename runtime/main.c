@@ -132,21 +132,38 @@ static const char *find_bundle(int argc, char **argv, int cmd)
 	return bundle;
 }
 
+/* The directory of this binary, from /proc/self/exe. */
+static int self_dir(char ret[static PATH_MAX], struct err *e)
+{
+	ssize_t n;
+	char *slash;
+
+	n = readlink("/proc/self/exe", ret, PATH_MAX);
+	if (n < 0)
+		return err_set(e, errno, "readlink /proc/self/exe");
+	/* A full buffer may hold a cut path: refuse rather than guess. */
+	if (n == PATH_MAX)
+		return err_msg(e, ENAMETOOLONG, "readlink /proc/self/exe: path too long");
+	ret[n] = '\0';
+	/* The kernel gives an absolute path; anything else names no directory. */
+	slash = strrchr(ret, '/');
+	if (!slash)
+		return err_msg(e, ENOENT, "/proc/self/exe is %s, not a path", ret);
+	*slash = '\0';
+	return 0;
+}
+
 /* The hook to add: OCI_IDMAP_HOOK, or the one installed beside this binary. */
 static int find_hook(char ret[static PATH_MAX], struct err *e)
 {
 	const char *env = getenv("OCI_IDMAP_HOOK");
 	char self[PATH_MAX], guess[PATH_MAX + sizeof(HOOK_FROM_BINDIR)];
-	ssize_t n;
 
 	if (env && *env) {
 		snprintf(guess, sizeof(guess), "%s", env);
 	} else {
-		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-		if (n < 0)
-			return err_set(e, errno, "readlink /proc/self/exe");
-		self[n] = '\0';
-		*strrchr(self, '/') = '\0';
+		if (self_dir(self, e) < 0)
+			return err_wrap(e, "hook (set OCI_IDMAP_HOOK)");
 		snprintf(guess, sizeof(guess), "%s/%s", self, HOOK_FROM_BINDIR);
 	}
 	if (!realpath(guess, ret) || access(ret, X_OK) < 0)

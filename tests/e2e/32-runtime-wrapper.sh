@@ -180,4 +180,17 @@ ERR=$(OCI_IDMAP_HOOK=$TEST_TMP/nowhere "$wrapper" create --bundle "$b" c5 2>&1)
 assert_eq 1 "$?" "exit code without a hook"
 assert_match "oci-idmap-runtime: hook $TEST_TMP/nowhere (set OCI_IDMAP_HOOK): No such file*" \
 	"$ERR" "message without a hook"
+
+# Installed deeper than PATH_MAX, the wrapper cannot read its own path to find
+# the hook beside it: one line, exit 1, the runtime not run (never a guess).
+part=$(printf '%0200d' 0) deep=$TEST_TMP
+while [ ${#deep} -lt 4200 ]; do deep=$deep/$part; done
+mkdir -p "$deep" || fail "mkdir -p of a path of ${#deep} bytes"
+rm -f "$TEST_TMP/argv"
+# cd one step at a time: a path this long cannot be passed to chdir(2).
+ERR=$(cd "$TEST_TMP" && while cd "$part" 2>/dev/null; do :; done && cp "$wrapper" . &&
+	env -u OCI_IDMAP_HOOK OCI_IDMAP_RUNTIME="$fake" ./oci-idmap-runtime create --bundle "$b2" c6 2>&1)
+assert_eq "1 oci-idmap-runtime: hook (set OCI_IDMAP_HOOK): readlink /proc/self/exe: File name too long" \
+	"$? $ERR" "exit code and message of a wrapper deeper than PATH_MAX"
+[ ! -e "$TEST_TMP/argv" ] || fail "the runtime ran without a hook"
 exit 0
