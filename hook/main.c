@@ -67,9 +67,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 static FILE *open_log(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	_cleanup_close_ int fd = -EBADF;
+	FILE *f;
 
-	return fd < 0 ? NULL : fdopen(fd, "a");
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "a");
+	if (f)
+		TAKE_FD(fd); /* the stream owns it now */
+	return f;
 }
 
 /* The one error line, and the exit code for it (plan mode shares it). */
