@@ -191,8 +191,7 @@ END_TEST
  * limit bytes (SIGXFSZ ignored: the write fails instead).  No assertion
  * while the limit holds: check itself writes its results to a file.
  */
-static int write_limited(const char *path, const char *buf, size_t len, rlim_t limit,
-			 struct err *e)
+static int write_limited(const char *path, const char *buf, size_t len, rlim_t limit, struct err *e)
 {
 	struct rlimit old, r;
 	int ret;
