@@ -4,7 +4,8 @@
 #   make demo       a real runc container on a 501:20 volume, without and with the hook
 #   make bench      the benchmark (not part of check)
 #   make format     clang-format every C file; make format-check (CI) fails on a difference
-#   make fuzz       libFuzzer on the parsers, FUZZ_SECONDS (60) per target (clang)
+#   make fuzz       libFuzzer on the parsers and the wrapper's config.json rewriter,
+#                   FUZZ_SECONDS (60) per target (clang)
 #   make check-asan the unit, privileged and end-to-end tests under ASan+UBSan
 #   make check-valgrind  valgrind memcheck of the hook on real containers and of the unit tests
 
@@ -116,12 +117,13 @@ SAN_CC ?= clang-14
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = state spec proc_map
+FUZZ_TARGETS = state spec proc_map config_edit
 ASAN_B = build/asan
 
-$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libhook.a $(wildcard lib/*.h)
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libruntime.a $(B)/libhook.a $(wildcard lib/*.h runtime/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(B)/libhook.a $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) -Iruntime -fsanitize=fuzzer -o $@ $< $(B)/libruntime.a $(B)/libhook.a \
+		$(DEP_LIBS)
 
 fuzz:
 	@sh scripts/deps.sh sanitizers
