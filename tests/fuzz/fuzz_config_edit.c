@@ -95,7 +95,8 @@ static bool is_hook(const json_value *v, const struct config_hook *hook)
 	if (strcmp(json_object_key_at(v, 1), "args") != 0 || json_kind_of(args) != JSON_ARRAY)
 		return false;
 	for (; hook->args[n]; n++)
-		if (n >= json_array_len(args) || json_kind_of(json_array_at(args, n)) != JSON_STRING ||
+		if (n >= json_array_len(args) ||
+		    json_kind_of(json_array_at(args, n)) != JSON_STRING ||
 		    strcmp(json_string_of(json_array_at(args, n)), hook->args[n]) != 0)
 			return false;
 	return n == json_array_len(args);
