@@ -45,6 +45,12 @@ static const char *const create_with_value[] = {
     "bundle", "b", "console-socket", "pid-file", "preserve-fds", "config", "f", NULL,
 };
 
+/* Did snprintf's result n fit a buffer of size bytes? */
+static bool fits(int n, size_t size)
+{
+	return n >= 0 && (size_t)n < size;
+}
+
 /* The name of an option ("-x", "--name", "-name", "--name=v"), or NULL. */
 static const char *option_name(const char *arg)
 {
@@ -160,7 +166,11 @@ static int find_hook(char ret[static PATH_MAX], struct err *e)
 	char self[PATH_MAX], guess[PATH_MAX + sizeof(HOOK_FROM_BINDIR)];
 
 	if (env && *env) {
-		snprintf(guess, sizeof(guess), "%s", env);
+		/* Cut short, it could name another file: refuse. */
+		if (!fits(snprintf(guess, sizeof(guess), "%s", env), sizeof(guess)))
+			return err_msg(e, ENAMETOOLONG,
+				       "hook: OCI_IDMAP_HOOK is longer than %zu bytes",
+				       sizeof(guess) - 1);
 	} else {
 		if (self_dir(self, e) < 0)
 			return err_wrap(e, "hook (set OCI_IDMAP_HOOK)");
@@ -194,12 +204,15 @@ static int check_runtime(const char *path, struct err *e)
 static int find_runtime(char ret[static PATH_MAX], struct err *e)
 {
 	const char *name = getenv("OCI_IDMAP_RUNTIME"), *dirs = getenv("PATH"), *end;
-	int r;
+	int r, n;
 
 	if (!name || !*name)
 		name = DEFAULT_RUNTIME;
 	if (strchr(name, '/')) {
-		snprintf(ret, PATH_MAX, "%s", name);
+		if (!fits(snprintf(ret, PATH_MAX, "%s", name), PATH_MAX))
+			return err_msg(e, ENAMETOOLONG,
+				       "runtime: OCI_IDMAP_RUNTIME is longer than %d bytes",
+				       PATH_MAX - 1);
 		r = check_runtime(ret, e);
 		if (r < 0 && r != -ELOOP)
 			return err_set(e, -r, "runtime %s", name);
@@ -208,11 +221,12 @@ static int find_runtime(char ret[static PATH_MAX], struct err *e)
 	for (dirs = dirs && *dirs ? dirs : DEFAULT_PATH; *dirs; dirs = end + (*end != '\0')) {
 		end = dirs + strcspn(dirs, ":");
 		if (end == dirs) /* an empty entry is the working directory */
-			snprintf(ret, PATH_MAX, "./%s", name);
+			n = snprintf(ret, PATH_MAX, "./%s", name);
 		else
-			snprintf(ret, PATH_MAX, "%.*s/%s", (int)(end - dirs), dirs, name);
-		/* Not this binary: it may be installed as "runc" earlier in PATH. */
-		if (check_runtime(ret, e) == 0)
+			n = snprintf(ret, PATH_MAX, "%.*s/%s", (int)(end - dirs), dirs, name);
+		/* Not a path cut short, nor this binary: it may be installed as
+		 * "runc" earlier in PATH. */
+		if (fits(n, PATH_MAX) && check_runtime(ret, e) == 0)
 			return 0;
 	}
 	return err_msg(e, ENOENT, "runtime %s not found in PATH (set OCI_IDMAP_RUNTIME)", name);

@@ -181,6 +181,20 @@ assert_eq 1 "$?" "exit code without a hook"
 assert_match "oci-idmap-runtime: hook $TEST_TMP/nowhere (set OCI_IDMAP_HOOK): No such file*" \
 	"$ERR" "message without a hook"
 
+# A runtime path longer than PATH_MAX is refused, not cut short: cut at
+# PATH_MAX - 1 bytes, this one would name the fake runtime.
+lead=$TEST_TMP/ name=${fake##*/}
+pad=$((4095 - ${#lead} - ${#name}))
+[ $((pad % 2)) = 0 ] || lead=$lead/ pad=$((pad - 1))
+long=$lead$(printf './%.0s' $(seq $((pad / 2))))$name-elsewhere
+assert_eq "$fake" "$(realpath -m "${long:0:4095}")" "the long path cut at 4095 bytes"
+echo '{}' >"$b2/config.json"
+rm -f "$TEST_TMP/argv"
+ERR=$(OCI_IDMAP_RUNTIME=$long OCI_IDMAP_HOOK=$installed_hook "$wrapper" create -b "$b2" c7 2>&1)
+assert_eq "1 oci-idmap-runtime: runtime: OCI_IDMAP_RUNTIME is longer than 4095 bytes" "$? $ERR" \
+	"exit code and message for a runtime path of ${#long} bytes"
+[ ! -e "$TEST_TMP/argv" ] || fail "the runtime at the cut path ran"
+
 # Installed deeper than PATH_MAX, the wrapper cannot read its own path to find
 # the hook beside it: one line, exit 1, the runtime not run (never a guess).
 part=$(printf '%0200d' 0) deep=$TEST_TMP
