@@ -114,7 +114,9 @@ static const char *global_option(char **argv, int cmd, const char *want)
 	return value;
 }
 
-/* The bundle of create/run: --bundle/-b (the last one given), else ".". */
+/* The bundle of create/run: --bundle/-b (the last one given), else ".";
+ * an empty one is "." too, as runc reads it (it changes directory only to a
+ * bundle that is not ""), never "/config.json". */
 static const char *find_bundle(int argc, char **argv, int cmd)
 {
 	const char *name, *bundle = ".";
@@ -135,7 +137,7 @@ static const char *find_bundle(int argc, char **argv, int cmd)
 		if (takes_next(name, create_with_value))
 			i++;
 	}
-	return bundle;
+	return *bundle ? bundle : ".";
 }
 
 /* The directory of this binary, from /proc/self/exe. */

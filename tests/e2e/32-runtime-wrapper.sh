@@ -155,6 +155,10 @@ echo '{"ociVersion": "1.0.2", "hooks": {"createRuntime": [{"path": "/x"}]}}' >"$
 (cd "$b2" && fake_run create c2) || fail "create in the bundle directory failed"
 assert_eq 1 "$(count_hook "$b2" "$installed_hook")" "the hook, bundle = working directory"
 assert_eq 1 "$(count_hook "$b2" /x)" "the hook that was there"
+# An empty --bundle is the working directory too (as runc reads it), not /.
+echo '{}' >"$b2/config.json"
+(cd "$b2" && fake_run create --bundle= c2) || fail "create --bundle= failed"
+assert_eq 1 "$(count_hook "$b2" "$installed_hook")" "the hook, --bundle= (empty)"
 
 # A bad config.json: one line, exit 1, nothing changed, the runtime not run.
 for bad in '{"hooks": [' '{"hooks": {"createRuntime": {}}}' '[]'; do
