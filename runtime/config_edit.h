@@ -2,9 +2,10 @@
 /*
  * Rewrite a config.json to carry one more OCI hook, keeping everything else:
  * every member in its order, numbers as their original text, strings as
- * they were (re-escaped where JSON needs it).  The input is checked like
+ * they were (re-escaped where JSON needs it); the text comes out compact,
+ * without the original's whitespace.  The input is parsed once, checked like
  * every JSON document we read (json_parse(): no comments, no duplicate keys,
- * bounded depth) before it is rewritten.
+ * bounded depth), and the text is written from that tree.
  */
 #pragma once
 
