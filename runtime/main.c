@@ -27,117 +27,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "err.h"
+#include "args.h"
 #include "bundle.h"
 #include "engine_log.h"
+#include "err.h"
 
 #define DEFAULT_RUNTIME "runc"
 #define HOOK_FROM_BINDIR "../libexec/oci/hooks.d/oci-idmap-hook"
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* Global options of runc and crun that take a value ("--root R"). */
-static const char *const global_with_value[] = {
-    "root", "log", "log-format", "log-level", "criu", "rootless", "cgroup-manager", NULL,
-};
-
-/* Options of create and run that take a value. */
-static const char *const create_with_value[] = {
-    "bundle", "b", "console-socket", "pid-file", "preserve-fds", "config", "f", NULL,
-};
-
 /* Did snprintf's result n fit a buffer of size bytes? */
 static bool fits(int n, size_t size)
 {
 	return n >= 0 && (size_t)n < size;
-}
-
-/* The name of an option ("-x", "--name", "-name", "--name=v"), or NULL. */
-static const char *option_name(const char *arg)
-{
-	if (arg[0] != '-' || arg[1] == '\0')
-		return NULL;
-	return arg[1] == '-' ? arg + 2 : arg + 1;
-}
-
-/* Does the option name (up to any '=') equal want? */
-static bool is_option(const char *name, const char *want)
-{
-	size_t n = strcspn(name, "=");
-
-	return strlen(want) == n && strncmp(name, want, n) == 0;
-}
-
-/* Does argv[i] take argv[i + 1] as its value? */
-static bool takes_next(const char *name, const char *const *with_value)
-{
-	if (strchr(name, '='))
-		return false;
-	for (; *with_value; with_value++)
-		if (strcmp(name, *with_value) == 0)
-			return true;
-	return false;
-}
-
-/* The index of the command (create, start, ...), or argc when there is none. */
-static int find_command(int argc, char **argv)
-{
-	const char *name;
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		name = option_name(argv[i]);
-		if (!name)
-			return i;
-		if (strcmp(name, "") == 0) /* "--" */
-			return i + 1;
-		if (takes_next(name, global_with_value))
-			i++;
-	}
-	return argc;
-}
-
-/* The value of a global option (the last one given), or NULL. */
-static const char *global_option(char **argv, int cmd, const char *want)
-{
-	const char *name, *value = NULL;
-	int i;
-
-	for (i = 1; i < cmd; i++) {
-		name = option_name(argv[i]);
-		if (!name || !is_option(name, want))
-			continue;
-		if (strchr(name, '='))
-			value = strchr(name, '=') + 1;
-		else if (i + 1 < cmd)
-			value = argv[i + 1];
-	}
-	return value;
-}
-
-/* The bundle of create/run: --bundle/-b (the last one given), else ".";
- * an empty one is "." too, as runc reads it (it changes directory only to a
- * bundle that is not ""), never "/config.json". */
-static const char *find_bundle(int argc, char **argv, int cmd)
-{
-	const char *name, *bundle = ".";
-	int i;
-
-	for (i = cmd + 1; i < argc; i++) {
-		name = option_name(argv[i]);
-		if (!name)
-			continue;
-		if (strcmp(name, "") == 0)
-			break;
-		if (is_option(name, "bundle") || is_option(name, "b")) {
-			if (strchr(name, '='))
-				bundle = strchr(name, '=') + 1;
-			else if (i + 1 < argc)
-				bundle = argv[i + 1];
-		}
-		if (takes_next(name, create_with_value))
-			i++;
-	}
-	return *bundle ? bundle : ".";
 }
 
 /* The directory of this binary, from /proc/self/exe. */
@@ -237,7 +139,7 @@ static int find_runtime(char ret[static PATH_MAX], struct err *e)
 static int fail(char **argv, int cmd, const struct err *e)
 {
 	fprintf(stderr, "oci-idmap-runtime: %s\n", e->msg);
-	engine_log_error(global_option(argv, cmd, "log"), global_option(argv, cmd, "log-format"),
+	engine_log_error(args_global(argv, cmd, "log"), args_global(argv, cmd, "log-format"),
 			 e->msg);
 	return EXIT_FAILURE;
 }
@@ -247,14 +149,14 @@ int main(int argc, char **argv)
 	static const char *const hook_args[] = {"oci-idmap-hook", NULL};
 	char runtime[PATH_MAX], hook[PATH_MAX];
 	struct err e = {0};
-	int cmd = find_command(argc, argv);
+	int cmd = args_command(argc, argv);
 	const char *command = cmd < argc ? argv[cmd] : "";
 
 	if (find_runtime(runtime, &e) < 0)
 		return fail(argv, cmd, &e);
 	if (strcmp(command, "create") == 0 || strcmp(command, "run") == 0) {
 		if (find_hook(hook, &e) < 0 ||
-		    bundle_add_hook(find_bundle(argc, argv, cmd), hook, hook_args, &e) < 0)
+		    bundle_add_hook(args_bundle(argc, argv, cmd), hook, hook_args, &e) < 0)
 			return fail(argv, cmd, &e);
 	}
 	argv[0] = runtime;

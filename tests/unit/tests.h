@@ -11,6 +11,7 @@ Suite *idmap_suite(void);
 Suite *plan_suite(void);
 Suite *mountinfo_suite(void);
 Suite *config_edit_suite(void);
+Suite *args_suite(void);
 Suite *report_suite(void);
 Suite *err_suite(void);
 Suite *io_suite(void);
