@@ -6,6 +6,7 @@
  *   oci-idmap-hook [--strict] [--log-level L] [--log-file F | --no-syslog] < state.json
  *   oci-idmap-hook plan --bundle DIR [--pid PID] | --state FILE|-
  *   oci-idmap-hook check [PATH...]
+ *   oci-idmap-hook status PID
  *
  * Exit codes: 0 done (including every fallback), 1 bad input or, with
  * --strict, a mount that could not be idmapped, 2 usage.
@@ -197,6 +198,7 @@ static const struct mode {
 } modes[] = {
     {"plan", cmd_plan},
     {"check", cmd_check},
+    {"status", cmd_status},
 };
 
 static int print_help(void)
@@ -207,6 +209,7 @@ static int print_help(void)
 	    "       oci-idmap-hook plan --bundle DIR [--pid PID]\n"
 	    "       oci-idmap-hook plan --state FILE|-\n"
 	    "       oci-idmap-hook check [PATH...]\n"
+	    "       oci-idmap-hook status PID\n"
 	    "\n"
 	    "An OCI hook (createRuntime or prestart): reads the container state on stdin\n"
 	    "and gives every bind mount whose owner differs from the container user an\n"
@@ -230,6 +233,10 @@ static int print_help(void)
 	    "check tries an idmapped mount (never attached) of the filesystem holding\n"
 	    "each PATH (default /) and prints \"PATH: yes (FSTYPE)\" or \"PATH: no: REASON\".\n"
 	    "Exit 0 when all work, 1 when any does not.\n"
+	    "\n"
+	    "status prints, as JSON, what is mounted now in the container whose init is\n"
+	    "PID: every mount, whether it is idmapped and, where the kernel reports them\n"
+	    "(6.15), its maps.  It changes nothing.\n"
 	    "\n"
 	    "See oci-idmap-hook(1).\n");
 	return 0;

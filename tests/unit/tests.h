@@ -13,6 +13,7 @@ Suite *mountinfo_suite(void);
 Suite *json_edit_suite(void);
 Suite *report_suite(void);
 Suite *log_suite(void);
+Suite *mntmaps_suite(void);
 
 /* The contents of tests/fixtures/<name> (the tests run from the repo root);
  * fails the test if it cannot be read.  Free with free(). */
