@@ -8,7 +8,9 @@
 
 START_TEST(test_parse_maps)
 {
-	static const char text[] = "0 0 501\0" "501 1000 1\0" "1001 1001 4294966294";
+	static const char text[] = "0 0 501\0"
+				   "501 1000 1\0"
+				   "1001 1001 4294966294";
 	struct id_map m = {0};
 
 	ck_assert_int_eq(mntmaps_parse(text, sizeof(text), 3, &m), 0);
@@ -30,15 +32,15 @@ START_TEST(test_parse_maps_rejects)
 		size_t len;
 		uint32_t n;
 	} bad[] = {
-	    {"0 0 501", 7, 1},		      /* no NUL within the buffer */
-	    {"0 0 501\0", 8, 2},	      /* fewer lines than said */
-	    {"0 0\0", 4, 1},		      /* two numbers */
-	    {"0 0 501 7\0", 10, 1},	      /* four */
-	    {"0 0 4294967296\0", 15, 1},      /* over 32 bits */
-	    {"0 -1 5\0", 7, 1},		      /* a sign */
-	    {"0  0 5\0", 7, 1},		      /* two spaces */
-	    {" 0 0 5\0", 7, 1},		      /* leading space */
-	    {"x 0 5\0", 6, 1},		      /* not a number */
+	    {"0 0 501", 7, 1},		 /* no NUL within the buffer */
+	    {"0 0 501\0", 8, 2},	 /* fewer lines than said */
+	    {"0 0\0", 4, 1},		 /* two numbers */
+	    {"0 0 501 7\0", 10, 1},	 /* four */
+	    {"0 0 4294967296\0", 15, 1}, /* over 32 bits */
+	    {"0 -1 5\0", 7, 1},		 /* a sign */
+	    {"0  0 5\0", 7, 1},		 /* two spaces */
+	    {" 0 0 5\0", 7, 1},		 /* leading space */
+	    {"x 0 5\0", 6, 1},		 /* not a number */
 	};
 	struct id_map m = {0};
 
