@@ -5,16 +5,20 @@
 # plan printed, stacked on the runtime's mount (covered, not idmapped);
 # /proc is not idmapped; the document validates against
 # schemas/status.schema.json.  A bad pid and a vanished one are one line and
-# exit 1.  Without the hook, /data is not idmapped.
+# exit 1.  Without the hook, /data is not idmapped.  A kernel that cannot
+# report maps (statmount or listmount failing with ENOSYS, injected): the
+# maps are null, maps_reported false, idmapped still right.
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 runtime=$(runtime_of_test)
 need_runtime "$runtime"
 need_hook
+need_inject
 "$PY" -c 'import jsonschema' 2>/dev/null || skip "needs python3-jsonschema"
 
 # status_of RUNTIME BUNDLE ID OUT: create the container, run status on its
-# init into OUT, delete it; prints the init's pid.  crun runs, as in lib.sh,
+# init into OUT (and, with statmount or listmount failing with ENOSYS, into
+# OUT.statmount and OUT.listmount), delete it; prints the init's pid.  crun runs, as in lib.sh,
 # in a private mount namespace with cgroup2 at /sys/fs/cgroup.
 status_of() {
 	local root="$TEST_TMP/state/$1"
@@ -28,15 +32,18 @@ status_of() {
 			mount -t cgroup2 none /sys/fs/cgroup || exit 125
 			set -- "$@" --cgroup-manager=disabled
 		fi
-		rt=$1 root=$2 bundle=$3 id=$4 out=$5 hook=$6
-		shift 6
+		rt=$1 root=$2 bundle=$3 id=$4 out=$5 hook=$6 inject=$7
+		shift 7
 		"$rt" --root "$root" "$@" create --bundle "$bundle" "$id" </dev/null >/dev/null || exit 124
 		pid=$("$rt" --root "$root" state "$id" | sed -n "s/.*\"pid\": *\([0-9]*\).*/\1/p")
 		"$hook" status "$pid" >"$out"
 		rc=$?
+		for sc in statmount listmount; do
+			"$inject" $sc ENOSYS -- "$hook" status "$pid" >"$out.$sc" || rc=$?
+		done
 		"$rt" --root "$root" delete -f "$id" >/dev/null 2>&1
 		echo "$pid"
-		exit $rc' sh "$1" "$root" "$2" "$3" "$4" "$HOOK"
+		exit $rc' sh "$1" "$root" "$2" "$3" "$4" "$HOOK" "$INJECT"
 }
 
 # q FILE EXPR: a Python expression over the status document s, and m: the
@@ -91,6 +98,17 @@ assert_eq '"proc"' "$(q "$s" 'm["/proc"]["fstype"]')" "status: fstype of /proc"
 assert_eq false "$(q "$s" '"uid_map" in m["/proc"]')" "status: /proc has maps"
 assert_eq '[]' "$(q "$s" '[x["destination"] for x in s["mounts"] if "rootfs" in x["destination"]]')" \
 	"status: destinations outside the container's view"
+
+# A kernel that cannot report maps.
+for sc in statmount listmount; do
+	"$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/status.schema.json" "$s.$sc" >/dev/null ||
+		fail "status without $sc does not validate"
+	assert_eq false "$(q "$s.$sc" 's["maps_reported"]')" "status without $sc: maps reported"
+	assert_eq true "$(q "$s.$sc" 'm["/data"]["idmapped"]')" "status without $sc: /data idmapped"
+	assert_eq '[null, null]' "$(q "$s.$sc" '[m["/data"]["uid_map"], m["/data"]["gid_map"]]')" \
+		"status without $sc: the maps of /data"
+	assert_eq false "$(q "$s.$sc" 'm["/proc"]["idmapped"]')" "status without $sc: /proc idmapped"
+done
 
 # A bad pid, a pid that is gone: one line, exit 1.
 for bad in abc 0 -5 99999999999; do
