@@ -89,7 +89,10 @@ static void format_line(char *buf, size_t size, enum log_level level, const char
 	buf[k] = '\0';
 }
 
-/* Connect once; false when there is no syslog to send to. */
+/* Connect once; false when there is no syslog to send to.  The first line
+ * may come while the hook is in the container's mount namespace: hooks run
+ * before pivot_root, so its / is still the host's (a copy of its mounts),
+ * and the path reaches the host's daemon; nothing in the rootfs is on it. */
 static bool syslog_connect(void)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
