@@ -15,6 +15,8 @@ Suite *args_suite(void);
 Suite *report_suite(void);
 Suite *err_suite(void);
 Suite *io_suite(void);
+Suite *log_suite(void);
+Suite *mntmaps_suite(void);
 
 /* The contents of tests/fixtures/<name> (the tests run from the repo root);
  * fails the test if it cannot be read.  Free with free(). */
