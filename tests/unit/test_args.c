@@ -9,9 +9,21 @@
 /* As the containerd shim runs runc for a Docker container. */
 START_TEST(test_shim_create)
 {
-	char *argv[] = {"oci-idmap-runtime", "--root", "/run/docker/runtime-runc/moby",
-			"--log", "/b/log.json", "--log-format", "json", "--systemd-cgroup",
-			"create", "--bundle", "/b", "--pid-file", "/b/init.pid", "ctr1", NULL};
+	char *argv[] = {"oci-idmap-runtime",
+			"--root",
+			"/run/docker/runtime-runc/moby",
+			"--log",
+			"/b/log.json",
+			"--log-format",
+			"json",
+			"--systemd-cgroup",
+			"create",
+			"--bundle",
+			"/b",
+			"--pid-file",
+			"/b/init.pid",
+			"ctr1",
+			NULL};
 	int argc = ARGC(argv), cmd = args_command(argc, argv);
 
 	ck_assert_int_eq(cmd, 8);
@@ -26,9 +38,9 @@ END_TEST
 /* -name, --name=value, -b: every spelling urfave/cli takes; the last wins. */
 START_TEST(test_spellings)
 {
-	char *argv[] = {"w", "-log=/l1",  "-root", "/r",	  "--log", "/l2", "run",
-			"-b", "/first", "--bundle=/second", "-bundle", "/third", "id",
-			NULL};
+	char *argv[] = {"w",	   "-log=/l1", "-root", "/r",	  "--log",
+			"/l2",	   "run",      "-b",	"/first", "--bundle=/second",
+			"-bundle", "/third",   "id",	NULL};
 	int argc = ARGC(argv), cmd = args_command(argc, argv);
 
 	ck_assert_int_eq(cmd, 6);
@@ -42,8 +54,8 @@ END_TEST
 START_TEST(test_values_are_not_options)
 {
 	char *globals[] = {"w", "--root", "--log", "--log-format", "json", "create", "id", NULL};
-	char *create[] = {"w", "create", "--pid-file", "--bundle", "--console-socket", "-b", "id",
-			  NULL};
+	char *create[] = {"w",	"create", "--pid-file", "--bundle", "--console-socket",
+			  "-b", "id",	  NULL};
 	int cmd = args_command(ARGC(globals), globals);
 
 	ck_assert_int_eq(cmd, 5);
