@@ -43,6 +43,7 @@ static int copy_fs(struct libmnt_fs *fs, struct mount_entry *m)
 {
 	const char *target = mnt_fs_get_target(fs), *root = mnt_fs_get_root(fs);
 	const char *fstype = mnt_fs_get_fstype(fs), *vfs = mnt_fs_get_vfs_options(fs);
+	const char *source = mnt_fs_get_source(fs);
 
 	if (!mnt_fs_is_kernel(fs) || !target || !root || !fstype)
 		return 0;
@@ -51,12 +52,14 @@ static int copy_fs(struct libmnt_fs *fs, struct mount_entry *m)
 	    .parent_id = mnt_fs_get_parent_id(fs),
 	    .target = strdup(target),
 	    .root = strdup(root),
+	    .source = strdup(source ? source : ""),
 	    .idmapped = vfs && mnt_optstr_get_option(vfs, "idmapped", NULL, NULL) == 0,
 	};
 	snprintf(m->fstype, sizeof(m->fstype), "%s", fstype);
-	if (!m->target || !m->root) {
+	if (!m->target || !m->root || !m->source) {
 		free(m->target);
 		free(m->root);
+		free(m->source);
 		return -ENOMEM;
 	}
 	return 1;
@@ -187,6 +190,7 @@ void mountinfo_free(struct mount_table *t)
 	for (size_t i = 0; i < t->n; i++) {
 		free(t->entries[i].target);
 		free(t->entries[i].root);
+		free(t->entries[i].source);
 	}
 	free(t->entries);
 	*t = (struct mount_table){0};

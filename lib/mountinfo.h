@@ -17,6 +17,7 @@ struct mount_entry {
 	int id, parent_id;
 	char *target; /* where it is mounted, unescaped */
 	char *root;   /* the path inside its filesystem that is mounted there */
+	char *source; /* the filesystem's source: a device, "proc", "tmpfs", ... or "" */
 	char fstype[MOUNTINFO_FSTYPE_MAX];
 	bool idmapped; /* the VFS option "idmapped" */
 };

@@ -36,7 +36,9 @@ START_TEST(test_parse)
 	ck_assert_str_eq(m->target, "/data");
 	ck_assert_str_eq(m->fstype, "ext4");
 	ck_assert_str_eq(m->root, "/srv/v");
+	ck_assert_str_eq(m->source, "/dev/vda");
 	ck_assert(m->idmapped);
+	ck_assert_str_eq(mountinfo_find(&t, 22)->source, "proc");
 	/* "idmapped" is a VFS option: among the superblock's it means nothing. */
 	ck_assert(!mountinfo_find(&t, 44)->idmapped);
 	ck_assert_str_eq(mountinfo_find(&t, 44)->root, "/srv/w x");
