@@ -131,9 +131,86 @@ static bool plan_skip_by_config(const struct oci_spec *spec, const struct plan *
 	return true;
 }
 
+/*
+ * Owners the container user must never receive as its own, uid and gid each:
+ * root on the host, the container's root (the host ids container 0 maps to;
+ * host 0 without a user namespace) and the overflow id (what an id not mapped
+ * where the hook runs reads as).  Such an id is never swapped; the other one
+ * of the pair is decided on its own.
+ */
+struct owner_rules {
+	uint32_t root_uid, root_gid; /* the container's root on the host */
+	uint32_t overflow_uid, overflow_gid;
+};
+
+static struct owner_rules owner_rules(const struct id_map *uid_ns, const struct id_map *gid_ns,
+				      const struct hostinfo *host)
+{
+	struct owner_rules o = {0, 0, host->overflow_uid, host->overflow_gid};
+
+	/* A namespace without container 0 has no root to protect but host 0. */
+	if (uid_ns && !idmap_to_host(uid_ns, 0, &o.root_uid))
+		o.root_uid = 0;
+	if (gid_ns && !idmap_to_host(gid_ns, 0, &o.root_gid))
+		o.root_gid = 0;
+	return o;
+}
+
+/* Why id may not be swapped, as "root", "the container's root (host uid
+ * 100000)" ...; false when it may be. */
+static bool is_protected_owner(uint32_t id, uint32_t root, uint32_t overflow, const char *kind,
+			       char *buf, size_t size)
+{
+	if (id == 0)
+		snprintf(buf, size, "root");
+	else if (id == root)
+		snprintf(buf, size, "the container's root (host %s %" PRIu32 ")", kind, id);
+	else if (id == overflow)
+		snprintf(buf, size,
+			 "the overflow %s %" PRIu32 " (an id not mapped where the hook runs)", kind,
+			 id);
+	else
+		return false;
+	return true;
+}
+
+/* The owner rules on one source: fills both maps, or skips when neither id
+ * may be swapped.  A note says which protected id stays as it is. */
+static bool plan_skip_by_owner(const struct plan *p, const struct owner_rules *o,
+			       const struct mount_facts *f, struct plan_mount *pm,
+			       struct plan_mapping *ret_m)
+{
+	char why_uid[96], why_gid[96];
+	bool keep_uid = is_protected_owner(f->uid, o->root_uid, o->overflow_uid, "uid", why_uid,
+					   sizeof(why_uid));
+	bool keep_gid = is_protected_owner(f->gid, o->root_gid, o->overflow_gid, "gid", why_gid,
+					   sizeof(why_gid));
+
+	idmap_swap(f->uid, keep_uid ? f->uid : p->host_uid, &ret_m->uid_map);
+	/* The container user's own group being root's: nothing to swap either. */
+	idmap_swap(f->gid, keep_gid || p->host_gid == 0 ? f->gid : p->host_gid, &ret_m->gid_map);
+	if (idmap_is_identity(&ret_m->uid_map) && idmap_is_identity(&ret_m->gid_map)) {
+		if (keep_uid && f->uid != p->host_uid)
+			skip(pm, "source is owned by %s; never handed to a container user",
+			     why_uid);
+		else
+			skip(pm, "owner %" PRIu32 ":%" PRIu32 " already matches the container user",
+			     f->uid, f->gid);
+		return true;
+	}
+	if (keep_uid)
+		snprintf(pm->reason, sizeof(pm->reason), "owner %s left unmapped", why_uid);
+	else if (keep_gid && f->gid != 0)
+		snprintf(pm->reason, sizeof(pm->reason), "group %s left unmapped", why_gid);
+	else if (keep_gid || p->host_gid == 0)
+		snprintf(pm->reason, sizeof(pm->reason), "group 0 (root) left unmapped");
+	return false;
+}
+
 /* Policy on the observed source; on idmap, fills the mapping pair. */
-static bool plan_skip_by_source(const struct plan *p, const struct mount_facts *f,
-				struct plan_mount *pm, struct plan_mapping *ret_m)
+static bool plan_skip_by_source(const struct plan *p, const struct owner_rules *o,
+				const struct mount_facts *f, struct plan_mount *pm,
+				struct plan_mapping *ret_m)
 {
 	if (f->stat_errno) {
 		skip(pm, "cannot stat source: %s", strerror(f->stat_errno));
@@ -146,21 +223,8 @@ static bool plan_skip_by_source(const struct plan *p, const struct mount_facts *
 		skip(pm, "source is already an idmapped mount");
 		return true;
 	}
-	if (f->uid == 0) {
-		skip(pm, "source is owned by root; never handed to a container user");
+	if (plan_skip_by_owner(p, o, f, pm, ret_m))
 		return true;
-	}
-	idmap_swap(f->uid, p->host_uid, &ret_m->uid_map);
-	/* Group root on either side is left alone: only the owner is swapped. */
-	if (f->gid == 0 || p->host_gid == 0)
-		idmap_swap(0, 0, &ret_m->gid_map);
-	else
-		idmap_swap(f->gid, p->host_gid, &ret_m->gid_map);
-	if (idmap_is_identity(&ret_m->uid_map) && idmap_is_identity(&ret_m->gid_map)) {
-		skip(pm, "owner %" PRIu32 ":%" PRIu32 " already matches the container user", f->uid,
-		     f->gid);
-		return true;
-	}
 	if (f->cannot_idmap[0]) {
 		skip(pm, "%s", f->cannot_idmap);
 		return true;
@@ -168,11 +232,27 @@ static bool plan_skip_by_source(const struct plan *p, const struct mount_facts *
 	return false;
 }
 
+/* Outside the initial user namespace (a rootless engine runs its hooks
+ * there) the kernel refuses to idmap a filesystem the host mounted (EPERM);
+ * only one mounted inside that namespace could be, and the hook cannot tell
+ * them apart without trying: it leaves every mount alone and says why. */
+static bool plan_skip_rootless(const struct hostinfo *host, struct plan_mount *pm)
+{
+	if (host->in_initial_userns)
+		return false;
+	skip(pm,
+	     "rootless: the hook runs in a user namespace (uid_map %s), where the kernel "
+	     "refuses to idmap a filesystem of the host",
+	     host->uid_map[0] ? host->uid_map : "unknown");
+	return true;
+}
+
 int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
-	       const struct id_map *gid_ns, const struct mount_facts *facts, struct plan *ret_plan,
-	       struct err *e)
+	       const struct id_map *gid_ns, const struct hostinfo *host,
+	       const struct mount_facts *facts, struct plan *ret_plan, struct err *e)
 {
 	struct plan p = {.uid = spec->uid, .gid = spec->gid};
+	struct owner_rules o = owner_rules(uid_ns, gid_ns, host);
 
 	plan_host_ids(&p, uid_ns, gid_ns);
 	p.n_mounts = spec->n_mounts;
@@ -189,12 +269,11 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 		struct plan_mapping m;
 
 		pm->mount = &spec->mounts[i];
-		if (plan_skip_by_config(spec, &p, pm) || plan_skip_by_source(&p, &facts[i], pm, &m))
+		if (plan_skip_by_config(spec, &p, pm) || plan_skip_rootless(host, pm) ||
+		    plan_skip_by_source(&p, &o, &facts[i], pm, &m))
 			continue;
 		pm->action = PLAN_IDMAP;
 		pm->mapping = plan_add_mapping(&p, &m);
-		if ((facts[i].gid == 0 || p.host_gid == 0) && facts[i].gid != p.host_gid)
-			snprintf(pm->reason, sizeof(pm->reason), "group 0 (root) left unmapped");
 	}
 	*ret_plan = p;
 	return 0;
