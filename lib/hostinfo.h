@@ -20,8 +20,7 @@ struct hostinfo {
 
 /* What a run as root on the host observes (unit tests, fuzzing). */
 #define HOSTINFO_INITIAL                                                                           \
-	((struct hostinfo){                                                                        \
-	    .overflow_uid = 65534, .overflow_gid = 65534, .in_initial_userns = true})
+	((struct hostinfo){.overflow_uid = 65534, .overflow_gid = 65534, .in_initial_userns = true})
 
 /* Observe the facts above from /proc.  What cannot be read takes the
  * kernel's default (65534); a user namespace that cannot be identified

@@ -236,10 +236,16 @@ static bool plan_skip_by_source(const struct plan *p, const struct owner_rules *
  * there) the kernel refuses to idmap a filesystem the host mounted (EPERM);
  * only one mounted inside that namespace could be, and the hook cannot tell
  * them apart without trying: it leaves every mount alone and says why. */
-static bool plan_skip_rootless(const struct hostinfo *host, struct plan_mount *pm)
+static bool plan_skip_rootless(const struct hostinfo *host, const struct mount_facts *f,
+			       struct plan_mount *pm)
 {
-	if (host->in_initial_userns)
+	if (host->in_initial_userns || !pm->mount->is_bind)
 		return false;
+	if (!f->stat_errno) {
+		pm->has_owner = true; /* as seen there: often the overflow id */
+		pm->owner_uid = f->uid;
+		pm->owner_gid = f->gid;
+	}
 	skip(pm,
 	     "rootless: the hook runs in a user namespace (uid_map %s), where the kernel "
 	     "refuses to idmap a filesystem of the host",
@@ -269,7 +275,7 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 		struct plan_mapping m;
 
 		pm->mount = &spec->mounts[i];
-		if (plan_skip_by_config(spec, &p, pm) || plan_skip_rootless(host, pm) ||
+		if (plan_skip_rootless(host, &facts[i], pm) || plan_skip_by_config(spec, &p, pm) ||
 		    plan_skip_by_source(&p, &o, &facts[i], pm, &m))
 			continue;
 		pm->action = PLAN_IDMAP;
