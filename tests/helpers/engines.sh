@@ -17,6 +17,8 @@
 #   containerd_start         sets CTD_SOCK; CTR ARG... runs ctr in namespace oih
 #   busybox_image DIR        a busybox-static rootfs at DIR (the tests' usual one)
 #   leftovers DIR            processes whose executable lies under DIR, mounts under DIR
+#   drun NAME RUNTIME ARG... docker run of PROBE (tests/lib.sh) and ETC as 1000:1000
+#   expect_own, expect_control, expect_etc_kept: what that run saw
 
 # shellcheck source=e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/e2e_mounts.sh" "$@"
@@ -145,4 +147,65 @@ leftovers() {
 		case $exe in "$1"/*) echo "process ${p#/proc/}: $exe" ;; esac
 	done
 	mounts_under "$1" | sed 's/^/mount /'
+}
+
+# --- what a docker run sees ---------------------------------------------------
+
+# ETC: owners of the engine's files and whether the user can write them.
+# shellcheck disable=SC2016
+ETC='for f in /etc/hosts /etc/hostname /etc/resolv.conf; do
+	echo "$f=$(stat -c %u:%g "$f") $(if echo x >>"$f" 2>/dev/null; then echo written; else echo refused; fi)"
+done'
+
+# drun NAME RUNTIME ARG...: docker run --rm as 1000:1000 of PROBE (and ETC);
+# sets OUT, ERR, RC like run_probe.
+drun() {
+	local name=$1 runtime=$2
+	OUT=$(timeout -k 5 "$CONTAINER_TIMEOUT" "$DOCKER_BIN" -H "unix://$DOCKER_SOCK" run --rm \
+		--name "oih-$name-$$" --runtime "$runtime" --network none --user 1000:1000 \
+		"${@:3}" oih/busybox:test sh -c "$PROBE
+$ETC" 2>"$TEST_TMP/stderr")
+	RC=$?
+	ERR=$(cat "$TEST_TMP/stderr")
+}
+
+# expect_own RUNTIME-LABEL VOLUME BEFORE [ro]: the container sees the 501:20
+# volume as 1000:1000 through an idmapped mount; rw: it wrote /data/new, which
+# is 501:20 on the host; ro: the write failed as read-only.
+expect_own() {
+	local what=$1 vol=$2 before=$3 mode=${4:-rw}
+	assert_eq 0 "$RC" "$what: docker run exit code"
+	assert_eq 1000:1000 "$(get id "$OUT")" "$what: container user"
+	assert_eq 1000:1000 "$(get data "$OUT")" "$what: owner of /data inside"
+	assert_eq 1000:1000 "$(get hello "$OUT")" "$what: owner of /data/hello inside"
+	assert_eq "hello from the host" "$(get content "$OUT")" "$what: content of /data/hello"
+	assert_match "*idmapped*" "$(get mnt "$OUT")" "$what: mount options of /data"
+	if [ "$mode" = ro ]; then
+		assert_match "ro,*" "$(get mnt "$OUT")" "$what: mount options of /data"
+		assert_eq "fail:Read-only file system" "$(get write "$OUT")" "$what: touch /data/new"
+		assert_no_new "$before" "$vol"
+	else
+		assert_eq ok "$(get write "$OUT")" "$what: touch /data/new"
+		assert_eq 1000:1000 "$(get new "$OUT")" "$what: owner of /data/new inside"
+		assert_eq 501:20 "$(stat -c %u:%g "$vol/new")" "$what: owner of the new file on the host"
+		rm -f "$vol/new"
+		assert_kept "$before" "$vol"
+	fi
+}
+
+# expect_control VOLUME BEFORE [OWNER]: plain runc: the user sees the volume
+# as OWNER (501:20) and cannot write.
+expect_control() {
+	assert_eq 0 "$RC" "control: docker run exit code"
+	assert_eq "${3:-501:20}" "$(get data "$OUT")" "control: owner of /data inside"
+	assert_eq "fail:Permission denied" "$(get write "$OUT")" "control: touch /data/new"
+	assert_no_new "$2" "$1"
+}
+
+# expect_etc_kept: the engine's files are root's and the user cannot write them.
+expect_etc_kept() {
+	local f
+	for f in /etc/hosts /etc/hostname /etc/resolv.conf; do
+		assert_eq "0:0 refused" "$(get "$f" "$OUT")" "$1: $f inside (owner, write)"
+	done
 }
