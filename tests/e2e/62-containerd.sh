@@ -26,8 +26,7 @@ runc_bin=$(command -v runc)
 
 # crun_ NAME BINARY MOUNT-OPTIONS: ctr run --rm of PROBE with the volume at /data.
 crun_() {
-	OUT=$(timeout -k 5 "$CONTAINER_TIMEOUT" ctr --address "$CTD_SOCK" --namespace oih run --rm \
-		--runc-binary "$2" --mount "type=bind,src=$vol,dst=/data,options=$3" \
+	OUT=$(CTR_RUN --runc-binary "$2" --mount "type=bind,src=$vol,dst=/data,options=$3" \
 		"$image" "oih-$1-$$" sh -c "$PROBE" 2>"$TEST_TMP/stderr")
 	RC=$?
 	ERR=$(cat "$TEST_TMP/stderr")

@@ -26,6 +26,14 @@
 DOCKER_BIN=/usr/bin/docker
 ENGINE_CGROUP=oih-e2e-$$
 _engine_pids=()
+# Paths the daemons use whatever they are told: containerd 1.6 its shims'
+# sockets (/run/containerd/s), dockerd 20.10 its plugin sockets
+# (/run/docker/plugins) and its trust key (/etc/docker/key.json).  What the
+# test made there, it removes again.
+_engine_made=()
+for p in /run/containerd /run/docker /etc/docker; do
+	[ -e $p ] || _engine_made+=($p)
+done
 
 # Stop every daemon this test started, by pid: SIGTERM, then SIGKILL after
 # 30 s.  dockerd stops the containerd it started itself.
@@ -49,6 +57,11 @@ _engines_stop() {
 _engines_cleanup() {
 	_engines_stop
 	[ -z "${_engine_made_dockremap:-}" ] || userdel dockremap 2>/dev/null
+	local p
+	for p in "${_engine_made[@]}"; do
+		[ $p != /etc/docker ] || rm -f /etc/docker/key.json
+		find $p -depth -type d -empty -delete 2>/dev/null
+	done
 	_mounts_cleanup
 }
 trap _engines_cleanup EXIT
@@ -131,6 +144,13 @@ containerd_start() {
 }
 
 CTR() { ctr --address "$CTD_SOCK" --namespace oih "$@"; }
+
+# CTR_RUN ARG...: ctr run --rm (bounded by CONTAINER_TIMEOUT) with the FIFOs
+# and runc's state under TEST_TMP.
+CTR_RUN() {
+	timeout -k 5 "$CONTAINER_TIMEOUT" ctr --address "$CTD_SOCK" --namespace oih run --rm \
+		--fifo-dir "$TEST_TMP/containerd/fifo" --runc-root "$TEST_TMP/containerd/runc" "$@"
+}
 
 # busybox_image DIR: the tests' busybox-static rootfs (uid 1000 is "app").
 busybox_image() {
