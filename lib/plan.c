@@ -233,9 +233,11 @@ static bool plan_skip_by_source(const struct plan *p, const struct owner_rules *
 }
 
 /* Outside the initial user namespace (a rootless engine runs its hooks
- * there) the kernel refuses to idmap a filesystem the host mounted (EPERM);
- * only one mounted inside that namespace could be, and the hook cannot tell
- * them apart without trying: it leaves every mount alone and says why. */
+ * there) the kernel refuses to idmap a filesystem the host mounted (EPERM).
+ * Only one mounted inside that namespace (a tmpfs) could be, but there an
+ * unprivileged user cannot write the full-range map the swap needs either
+ * (measured: EPERM on uid_map): every bind mount is left alone, saying why,
+ * and no user namespace is created. */
 static bool plan_skip_rootless(const struct hostinfo *host, const struct mount_facts *f,
 			       struct plan_mount *pm)
 {
