@@ -17,6 +17,7 @@ need_engine docker
 need_cmd tar
 
 install_wrapper
+# shellcheck disable=SC2119 # no extra dockerd options here
 dockerd_start
 busybox_image "$TEST_TMP/image"
 tar -C "$TEST_TMP/image" -c . | DOCKER import - oih/busybox:test >/dev/null ||
@@ -57,14 +58,15 @@ N=10
 for i in $(seq $N); do
 	make_volume "$TEST_TMP/own-$i" 501 20
 done
+# shellcheck disable=SC2016 # expanded in the container
+MANY='stat -c %u:%g /data/hello /shared/hello | tr "\n" " "; touch /data/c /shared/c-$1 && echo ok'
 baseline=$(leftovers "$TEST_TMP")
 pids=()
 for i in $(seq $N); do
 	timeout -k 5 "$CONTAINER_TIMEOUT" "$DOCKER_BIN" -H "unix://$DOCKER_SOCK" run --rm \
 		--name "oih-many-$i-$$" --runtime idmap --network none --user 1000:1000 \
 		-v "$TEST_TMP/own-$i:/data" -v "$vol:/shared" oih/busybox:test \
-		sh -c 'stat -c %u:%g /data/hello /shared/hello | tr "\n" " "; touch /data/c /shared/c-$1 && echo ok' \
-		sh "$i" >"$TEST_TMP/many-$i.out" 2>&1 &
+		sh -c "$MANY" sh "$i" >"$TEST_TMP/many-$i.out" 2>&1 &
 	pids+=($!)
 done
 wait "${pids[@]}"

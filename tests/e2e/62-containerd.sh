@@ -29,6 +29,7 @@ crun_() {
 	OUT=$(CTR_RUN --runc-binary "$2" --mount "type=bind,src=$vol,dst=/data,options=$3" \
 		"$image" "oih-$1-$$" sh -c "$PROBE" 2>"$TEST_TMP/stderr")
 	RC=$?
+	# shellcheck disable=SC2034 # fail (lib.sh) shows it
 	ERR=$(cat "$TEST_TMP/stderr")
 }
 

@@ -12,7 +12,7 @@
 # used (another docker client may come first in PATH).
 #
 #   need_engine docker|containerd
-#   install_wrapper          make install into TEST_TMP: sets WRAPPER, INSTALLED_HOOK
+#   install_wrapper          make install into TEST_TMP: sets WRAPPER
 #   dockerd_start [OPTION...]  sets DOCKER_SOCK, DOCKER_EXEC; DOCKER ARG... runs the client
 #   containerd_start         sets CTD_SOCK; CTR ARG... runs ctr in namespace oih
 #   busybox_image DIR        a busybox-static rootfs at DIR (the tests' usual one)
@@ -32,16 +32,16 @@ _engine_pids=()
 # test made there, it removes again.
 _engine_made=()
 for p in /run/containerd /run/docker /etc/docker; do
-	[ -e $p ] || _engine_made+=($p)
+	[ -e "$p" ] || _engine_made+=("$p")
 done
 
 # Stop every daemon this test started, by pid: SIGTERM, then SIGKILL after
 # 30 s.  dockerd stops the containerd it started itself.
 _engines_stop() {
-	local pid i
+	local pid
 	for pid in "${_engine_pids[@]}"; do
 		kill "$pid" 2>/dev/null || continue
-		for i in $(seq 300); do
+		for _ in $(seq 300); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 		done
@@ -59,8 +59,8 @@ _engines_cleanup() {
 	[ -z "${_engine_made_dockremap:-}" ] || userdel dockremap 2>/dev/null
 	local p
 	for p in "${_engine_made[@]}"; do
-		[ $p != /etc/docker ] || rm -f /etc/docker/key.json
-		find $p -depth -type d -empty -delete 2>/dev/null
+		[ "$p" != /etc/docker ] || rm -f /etc/docker/key.json
+		find "$p" -depth -type d -empty -delete 2>/dev/null
 	done
 	_mounts_cleanup
 }
@@ -87,15 +87,14 @@ install_wrapper() {
 		install PREFIX="$prefix" >"$TEST_TMP/make.out" 2>&1 ||
 		fail "make install PREFIX=$prefix: $(cat "$TEST_TMP/make.out")"
 	WRAPPER=$prefix/bin/oci-idmap-runtime
-	INSTALLED_HOOK=$(realpath "$prefix/libexec/oci/hooks.d/oci-idmap-hook")
 	_open_path_to "$prefix/bin"
 }
 
 # _wait_for WHAT PID CMD...: until CMD succeeds (60 s), or the daemon died.
 _wait_for() {
-	local what=$1 pid=$2 i
+	local what=$1 pid=$2
 	shift 2
-	for i in $(seq 600); do
+	for _ in $(seq 600); do
 		"$@" >/dev/null 2>&1 && return 0
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
