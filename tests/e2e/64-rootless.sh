@@ -6,12 +6,14 @@
 # bind mount, with the owner as seen there (65534, the overflow id, for a
 # volume of an unmapped owner), and the hook skips each one with that
 # reason, creates no user namespace and no mount, and exits 0.  The same
-# bundle planned as root on the host idmaps the volume.
+# bundle planned as root on the host idmaps the volume.  The plan is valid
+# against schemas/plan.schema.json.
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 need_runtime runc # make_bundle uses `runc spec`; volumes need chown
 need_hook
 need_cmd setpriv unshare strace
+"$PY" -c "import jsonschema" 2>/dev/null || skip "needs python3-jsonschema"
 
 USER_ID=1000
 # as_rootless CMD...: CMD as uid 1000, root only in a new user namespace.
@@ -57,6 +59,8 @@ for d in /data /mine; do
 	assert_match "rootless: the hook runs in a user namespace (uid_map 0 $USER_ID 1)*" \
 		"$(q "$TEST_TMP/plan.json" "m['$d']['reason']")" "$d reason"
 done
+why=$("$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/plan.schema.json" "$TEST_TMP/plan.json") ||
+	fail "rootless plan not valid against schemas/plan.schema.json: $why"
 assert_eq '{"uid": 65534, "gid": 65534}' "$(q "$TEST_TMP/plan.json" 'm["/data"]["owner"]')" \
 	"owner of the 501:20 volume as seen rootless"
 assert_eq '{"uid": 0, "gid": 0}' "$(q "$TEST_TMP/plan.json" 'm["/mine"]["owner"]')" \
