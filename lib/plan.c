@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "owner.h"
 
 #define skip plan_fall_back
 
@@ -131,82 +132,6 @@ static bool plan_skip_by_config(const struct oci_spec *spec, const struct plan *
 	return true;
 }
 
-/*
- * Owners the container user must never receive as its own, uid and gid each:
- * root on the host, the container's root (the host ids container 0 maps to;
- * host 0 without a user namespace) and the overflow id (what an id not mapped
- * where the hook runs reads as).  Such an id is never swapped; the other one
- * of the pair is decided on its own.
- */
-struct owner_rules {
-	uint32_t root_uid, root_gid; /* the container's root on the host */
-	uint32_t overflow_uid, overflow_gid;
-};
-
-static struct owner_rules owner_rules(const struct id_map *uid_ns, const struct id_map *gid_ns,
-				      const struct hostinfo *host)
-{
-	struct owner_rules o = {0, 0, host->overflow_uid, host->overflow_gid};
-
-	/* A namespace without container 0 has no root to protect but host 0. */
-	if (uid_ns && !idmap_to_host(uid_ns, 0, &o.root_uid))
-		o.root_uid = 0;
-	if (gid_ns && !idmap_to_host(gid_ns, 0, &o.root_gid))
-		o.root_gid = 0;
-	return o;
-}
-
-/* Why id may not be swapped, as "root", "the container's root (host uid
- * 100000)" ...; false when it may be. */
-static bool is_protected_owner(uint32_t id, uint32_t root, uint32_t overflow, const char *kind,
-			       char *buf, size_t size)
-{
-	if (id == 0)
-		snprintf(buf, size, "root");
-	else if (id == root)
-		snprintf(buf, size, "the container's root (host %s %" PRIu32 ")", kind, id);
-	else if (id == overflow)
-		snprintf(buf, size,
-			 "the overflow %s %" PRIu32 " (an id not mapped where the hook runs)", kind,
-			 id);
-	else
-		return false;
-	return true;
-}
-
-/* The owner rules on one source: fills both maps, or skips when neither id
- * may be swapped.  A note says which protected id stays as it is. */
-static bool plan_skip_by_owner(const struct plan *p, const struct owner_rules *o,
-			       const struct mount_facts *f, struct plan_mount *pm,
-			       struct plan_mapping *ret_m)
-{
-	char why_uid[96], why_gid[96];
-	bool keep_uid = is_protected_owner(f->uid, o->root_uid, o->overflow_uid, "uid", why_uid,
-					   sizeof(why_uid));
-	bool keep_gid = is_protected_owner(f->gid, o->root_gid, o->overflow_gid, "gid", why_gid,
-					   sizeof(why_gid));
-
-	idmap_swap(f->uid, keep_uid ? f->uid : p->host_uid, &ret_m->uid_map);
-	/* The container user's own group being root's: nothing to swap either. */
-	idmap_swap(f->gid, keep_gid || p->host_gid == 0 ? f->gid : p->host_gid, &ret_m->gid_map);
-	if (idmap_is_identity(&ret_m->uid_map) && idmap_is_identity(&ret_m->gid_map)) {
-		if (keep_uid && f->uid != p->host_uid)
-			skip(pm, "source is owned by %s; never handed to a container user",
-			     why_uid);
-		else
-			skip(pm, "owner %" PRIu32 ":%" PRIu32 " already matches the container user",
-			     f->uid, f->gid);
-		return true;
-	}
-	if (keep_uid)
-		snprintf(pm->reason, sizeof(pm->reason), "owner %s left unmapped", why_uid);
-	else if (keep_gid && f->gid != 0)
-		snprintf(pm->reason, sizeof(pm->reason), "group %s left unmapped", why_gid);
-	else if (keep_gid || p->host_gid == 0)
-		snprintf(pm->reason, sizeof(pm->reason), "group 0 (root) left unmapped");
-	return false;
-}
-
 /* Policy on the observed source; on idmap, fills the mapping pair. */
 static bool plan_skip_by_source(const struct plan *p, const struct owner_rules *o,
 				const struct mount_facts *f, struct plan_mount *pm,
@@ -223,8 +148,11 @@ static bool plan_skip_by_source(const struct plan *p, const struct owner_rules *
 		skip(pm, "source is already an idmapped mount");
 		return true;
 	}
-	if (plan_skip_by_owner(p, o, f, pm, ret_m))
+	if (owner_decide(o, f->uid, f->gid, p->host_uid, p->host_gid, &ret_m->uid_map,
+			 &ret_m->gid_map, pm->reason, sizeof(pm->reason))) {
+		pm->action = PLAN_SKIP;
 		return true;
+	}
 	if (f->cannot_idmap[0]) {
 		skip(pm, "%s", f->cannot_idmap);
 		return true;
