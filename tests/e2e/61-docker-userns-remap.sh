@@ -1,13 +1,14 @@
 #!/bin/bash
 # Docker Engine with --userns-remap=default: container ids 0..65535 are host
-# 100000..165535 (user dockremap, which dockerd creates; the test removes it
-# again if it did not exist before).  Through oci-idmap-runtime, against
+# R..R+65535 (R is 100000 on a fresh host: the subordinate ids of the user
+# dockremap, which dockerd creates; the test removes it again if it did not
+# exist before).  Through oci-idmap-runtime, against
 # plain runc:
 #  - a 501:20 volume (-v): the control sees 65534:65534 (501 is not mapped
 #    in the container) and cannot write; with the hook the user sees
 #    1000:1000 and writes, and its files land 501:20;
 #  - the engine's /etc/hosts, /etc/hostname, /etc/resolv.conf, owned on the
-#    host by the container's root (100000:100000): 0:0 inside and not
+#    host by the container's root (R:R): 0:0 inside and not
 #    writable by the user, with and without the hook;
 #  - a named volume, which the engine creates owned by the container's root:
 #    the same.
@@ -26,7 +27,10 @@ busybox_image "$TEST_TMP/image"
 tar -C "$TEST_TMP/image" -c . | DOCKER import - oih/busybox:test >/dev/null ||
 	fail "docker import failed"
 remap_root=$(DOCKER info -f '{{.DockerRootDir}}') || fail "docker info failed"
-case $remap_root in */100000.100000) ;; *) fail "not remapped to 100000: $remap_root" ;; esac
+# <data-root>/R.R: the container's root on the host.
+root_ids=${remap_root##*/}
+case $root_ids in [1-9]*.[1-9]*) ;; *) fail "not remapped: data root $remap_root" ;; esac
+root_ids=${root_ids/./:}
 
 vol=$TEST_TMP/vol
 make_volume "$vol" 501 20
@@ -47,7 +51,7 @@ OUT=$(timeout -k 5 "$CONTAINER_TIMEOUT" "$DOCKER_BIN" -H "unix://$DOCKER_SOCK" s
 expect_etc_kept "userns-remap (kept container)"
 cid=$(DOCKER inspect -f '{{.Id}}' "oih-kept-$$") || fail "docker inspect failed"
 for f in hosts hostname resolv.conf; do
-	assert_eq 100000:100000 "$(stat -c %u:%g "$remap_root/containers/$cid/$f")" \
+	assert_eq "$root_ids" "$(stat -c %u:%g "$remap_root/containers/$cid/$f")" \
 		"owner of the engine's $f on the host"
 	grep -qx x "$remap_root/containers/$cid/$f" && fail "the engine's $f was written to"
 done
@@ -56,9 +60,9 @@ DOCKER rm "oih-kept-$$" >/dev/null
 # A named volume: the engine creates it owned by the container's root.
 DOCKER volume create oih-named >/dev/null || fail "docker volume create failed"
 nvol=$(DOCKER volume inspect -f '{{.Mountpoint}}' oih-named) || fail "docker volume inspect failed"
-assert_eq 100000:100000 "$(stat -c %u:%g "$nvol")" "owner of the named volume on the host"
+assert_eq "$root_ids" "$(stat -c %u:%g "$nvol")" "owner of the named volume on the host"
 printf 'hello from the host\n' >"$nvol/hello"
-chown 100000:100000 "$nvol/hello"
+chown "$root_ids" "$nvol/hello"
 nbefore=$(snapshot "$nvol")
 for rt in runc idmap; do
 	drun "named-$rt" $rt -v oih-named:/data
