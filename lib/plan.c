@@ -162,10 +162,10 @@ static bool plan_skip_by_source(const struct plan *p, const struct owner_rules *
 
 /* Outside the initial user namespace (a rootless engine runs its hooks
  * there) the kernel refuses to idmap a filesystem the host mounted (EPERM).
- * Only one mounted inside that namespace (a tmpfs) could be, but there an
- * unprivileged user cannot write the full-range map the swap needs either
- * (measured: EPERM on uid_map): every bind mount is left alone, saying why,
- * and no user namespace is created. */
+ * Only one mounted inside that namespace (a tmpfs) could be, but the swap's
+ * map covers every id, and a child namespace can map only the ids its
+ * parent has (measured rootless: EPERM on uid_map).  So every bind mount is
+ * left alone, saying why, and no user namespace is created. */
 static bool plan_skip_rootless(const struct hostinfo *host, const struct mount_facts *f,
 			       struct plan_mount *pm)
 {
