@@ -19,8 +19,8 @@ struct owner_rules owner_rules(const struct id_map *uid_ns, const struct id_map 
 
 /* Why id may not be swapped, as "root", "the container's root (host uid
  * 100000)" ...; false when it may be. */
-static bool is_protected(uint32_t id, uint32_t root, uint32_t overflow, const char *kind,
-			 char *buf, size_t size)
+static bool is_protected(uint32_t id, uint32_t root, uint32_t overflow, const char *kind, char *buf,
+			 size_t size)
 {
 	if (id == 0)
 		snprintf(buf, size, "root");
@@ -40,10 +40,10 @@ bool owner_decide(const struct owner_rules *o, uint32_t uid, uint32_t gid, uint3
 		  char *why, size_t size)
 {
 	char why_uid[96], why_gid[96];
-	bool keep_uid = is_protected(uid, o->root_uid, o->overflow_uid, "uid", why_uid,
-				     sizeof(why_uid));
-	bool keep_gid = is_protected(gid, o->root_gid, o->overflow_gid, "gid", why_gid,
-				     sizeof(why_gid));
+	bool keep_uid =
+	    is_protected(uid, o->root_uid, o->overflow_uid, "uid", why_uid, sizeof(why_uid));
+	bool keep_gid =
+	    is_protected(gid, o->root_gid, o->overflow_gid, "gid", why_gid, sizeof(why_gid));
 
 	idmap_swap(uid, keep_uid ? uid : host_uid, ret_uid_map);
 	/* The container user's own group being root's: nothing to swap either. */
@@ -51,7 +51,8 @@ bool owner_decide(const struct owner_rules *o, uint32_t uid, uint32_t gid, uint3
 	why[0] = '\0';
 	if (idmap_is_identity(ret_uid_map) && idmap_is_identity(ret_gid_map)) {
 		if (keep_uid && uid != host_uid)
-			snprintf(why, size, "source is owned by %s; never handed to a container user",
+			snprintf(why, size,
+				 "source is owned by %s; never handed to a container user",
 				 why_uid);
 		else
 			snprintf(why, size,
