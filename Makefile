@@ -30,14 +30,17 @@ DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags yajl mount 2>/dev/null)
 YAJL_LIBS = $(shell $(PKG_CONFIG) --libs yajl 2>/dev/null)
 MOUNT_LIBS = $(shell $(PKG_CONFIG) --libs mount 2>/dev/null)
 DEP_LIBS = $(YAJL_LIBS) $(MOUNT_LIBS)
-# The hook links yajl in (Debian's libyajl_s.a) and libmount dynamically
-# (Debian ships no libmount.a): a node needs libc and libmount1 only.
+# The hook and the wrapper link yajl in (Debian's libyajl_s.a), the hook
+# libmount dynamically (Debian ships no libmount.a): a node needs libc and
+# libmount1 only.
 # YAJL_STATIC=0 links yajl dynamically too (sanitizer builds).
 YAJL_STATIC ?= 1
 ifeq ($(YAJL_STATIC),1)
 HOOK_LINK = -l:libyajl_s.a $(MOUNT_LIBS)
+RUNTIME_LINK = -l:libyajl_s.a
 else
 HOOK_LINK = $(DEP_LIBS)
+RUNTIME_LINK = $(YAJL_LIBS)
 endif
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
@@ -78,7 +81,7 @@ $(B)/libruntime.a: $(RUNTIME_LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(RUNTIME): $(RUNTIME_MAIN) $(B)/libruntime.a $(B)/libhook.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(YAJL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(RUNTIME_LINK)
 
 $(RUNTIME_MAIN) $(RUNTIME_LIB_OBJS): $(wildcard runtime/*.h)
 
