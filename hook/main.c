@@ -115,8 +115,7 @@ static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e
 		return r;
 	log_plan(&ctx->plan);
 	t1 = log_now_us();
-	r = remount_execute(&ctx->spec, &ctx->plan, ctx->state.pid, o->strict || ctx->spec.strict,
-			    &timing, e);
+	r = hook_execute(ctx, o->strict || ctx->spec.strict, &timing, e);
 	log_debug("timing: parse+plan %lld us, userns %lld us, clone %lld us, idmap %lld us, "
 		  "swap %lld us, total %lld us",
 		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.swap_us,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "hook.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,7 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 {
 	_cleanup_free_ char *json = NULL;
 	const struct id_map *uid_ns, *gid_ns;
-	char path[4096];
+	char path[PATH_MAX];
 	int r;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/config.json", bundle) >= sizeof(path))
@@ -91,16 +92,24 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 	r = userns_maps(ctx, pid, &uid_ns, &gid_ns, e);
 	if (r < 0)
 		return r;
-	r = facts_collect(&ctx->spec, "/proc/self/mountinfo", &ctx->facts, e);
+	ctx->pid = pid;
+	r = facts_collect(&ctx->spec, pid, &ctx->facts, &ctx->view, e);
 	if (r < 0)
 		return r;
 	return plan_build(&ctx->spec, uid_ns, gid_ns, ctx->facts, &ctx->plan, e);
 }
 
+int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timing, struct err *e)
+{
+	return remount_execute(&ctx->spec, &ctx->plan, ctx->facts, &ctx->view, ctx->pid, strict,
+			       timing, e);
+}
+
 void hook_ctx_free(struct hook_ctx *ctx)
 {
 	plan_free(&ctx->plan);
-	free(ctx->facts);
+	facts_free(ctx->facts, ctx->spec.n_mounts);
+	facts_view_free(&ctx->view);
 	free(ctx->uid_ns.ext);
 	free(ctx->gid_ns.ext);
 	spec_free(&ctx->spec);

@@ -8,7 +8,8 @@
 
 int mnt_clone(int dfd, const char *path, bool recursive, int *ret_fd, struct err *e)
 {
-	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+	/* An autofs mount point is cloned as it is, never triggered. */
+	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_NO_AUTOMOUNT;
 	int fd;
 
 	if (recursive)
