@@ -185,11 +185,9 @@ static bool plan_skip_unidmappable(const char *what, const char *fstype, bool id
 	return true;
 }
 
-/* The source path as written: every directory and symlink on it belongs to
- * root or to the volume's owner, none lets others replace its entries, and
- * it leads to the mount that is there (StrictModes, protected_symlinks). */
-static bool plan_skip_by_path(const struct spec_mount *m, const struct mount_facts *f,
-			      struct plan_mount *pm)
+/* The source path as written must lead to the very mount that is there. */
+static bool plan_skip_elsewhere(const struct spec_mount *m, const struct mount_facts *f,
+				struct plan_mount *pm)
 {
 	const struct path_walk *w = &f->walk;
 
@@ -202,24 +200,35 @@ static bool plan_skip_by_path(const struct spec_mount *m, const struct mount_fac
 		     "the mount at the destination is not the runtime's mount of %s (the "
 		     "source path leads elsewhere now)",
 		     m->source);
-	else if (w->open_dir[0])
+	else
+		return false;
+	return true;
+}
+
+/* Every directory and symlink on the source path belongs to root or to the
+ * volume's owner, and none lets others replace its entries (in the spirit
+ * of OpenSSH's StrictModes and the kernel's protected_symlinks). */
+static bool plan_skip_by_path(const struct mount_facts *f, struct plan_mount *pm)
+{
+	const struct path_walk *w = &f->walk;
+
+	if (w->open_dir[0]) {
 		skip(pm,
 		     "%s, on the source path, lets others replace its entries (writable by "
 		     "group or others, no sticky bit)",
 		     w->open_dir);
-	else {
-		for (size_t k = 0; k < w->n_owners; k++) {
-			if (w->owners[k] == f->uid)
-				continue;
-			skip(pm,
-			     "%s, on the source path, belongs to uid %" PRIu32
-			     ", neither root nor the volume's owner",
-			     w->owner_at[k], w->owners[k]);
-			return true;
-		}
-		return false;
+		return true;
 	}
-	return true;
+	for (size_t k = 0; k < w->n_owners; k++) {
+		if (w->owners[k] == f->uid)
+			continue;
+		skip(pm,
+		     "%s, on the source path, belongs to uid %" PRIu32
+		     ", neither root nor the volume's owner",
+		     w->owner_at[k], w->owners[k]);
+		return true;
+	}
+	return false;
 }
 
 /* A path in the container's mount namespace as the container will see it. */
@@ -243,6 +252,8 @@ static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *
 		skip(pm, "cannot stat source: %s", strerror(f->stat_errno));
 		return true;
 	}
+	if (plan_skip_elsewhere(pm->mount, f, pm))
+		return true;
 	pm->has_owner = true;
 	pm->owner_uid = f->uid;
 	pm->owner_gid = f->gid;
@@ -265,8 +276,7 @@ static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *
 		     f->gid);
 		return true;
 	}
-	if (plan_skip_by_path(pm->mount, f, pm) ||
-	    plan_skip_unidmappable("source", f->fstype, false, pm))
+	if (plan_skip_by_path(f, pm) || plan_skip_unidmappable("source", f->fstype, false, pm))
 		return true;
 	for (size_t k = 0; k < f->n_subs; k++) {
 		char what[PLAN_REASON_MAX];
