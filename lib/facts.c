@@ -81,6 +81,15 @@ static int facts_on_host(const struct spec_mount *m, const struct mount_table *t
 	return 0;
 }
 
+/* Looking failed at a step (e says which): the plan says so for every mount. */
+static void cannot_look(struct mount_facts *f, const struct err *e)
+{
+	f->seen_in_container = true;
+	f->dest_errno = e->code ? e->code : EIO;
+	if (snprintf(f->dest_err, sizeof(f->dest_err), "%s", e->msg) < 0)
+		f->dest_err[0] = '\0';
+}
+
 static bool is_bind_with_source(const struct spec_mount *m)
 {
 	return m->is_bind && m->source;
@@ -172,7 +181,7 @@ static void look_at(const struct oci_spec *spec, size_t i, struct mount_facts *f
 	if (r >= 0)
 		r = pathres_info(v->dest_fds[i], &info, &e);
 	if (r < 0) {
-		f->dest_errno = -r;
+		cannot_look(f, &e);
 		return;
 	}
 	f->at_mount_root = info.is_mount_root;
@@ -247,20 +256,19 @@ static int look(const struct oci_spec *spec, struct mount_facts *facts, struct f
 		v->dest_fds[i] = -EBADF;
 	v->root_fd = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (v->root_fd < 0)
-		r = -errno;
+		r = err_set(&e, errno, "open rootfs %s", spec->root_path);
 	else
 		r = mountinfo_read("/proc/self/mountinfo", &v->table, &e);
 	/* An entry can only be hidden by a later one: none before the first bind matters. */
 	while (first < spec->n_mounts && !is_bind_with_source(&spec->mounts[first]))
 		first++;
 	for (size_t i = first; i < spec->n_mounts; i++) {
-		if (r < 0) {
-			facts[i].seen_in_container = true;
-			facts[i].dest_errno = -r;
-		} else
+		if (r < 0)
+			cannot_look(&facts[i], &e);
+		else
 			look_at(spec, i, &facts[i], v);
 	}
-	return r == -ENOMEM ? r : assign_makers(spec, facts, v);
+	return assign_makers(spec, facts, v);
 }
 
 /* Enter pid's mount namespace, look, come back. */
@@ -269,23 +277,21 @@ static int in_container(const struct oci_spec *spec, pid_t pid, struct mount_fac
 {
 	_cleanup_close_ int home = -EBADF;
 	struct err ne = {0};
-	int r;
+	int nomem = 0, r;
 
 	r = mntns_enter(pid, &home, &ne);
-	if (r < 0) {
-		/* Every mount stays as the runtime made it; the plan says why. */
-		for (size_t i = 0; i < spec->n_mounts; i++) {
-			facts[i].seen_in_container = true;
-			facts[i].dest_errno = -r;
+	if (r >= 0) {
+		nomem = look(spec, facts, v); /* fails only for memory */
+		if (mntns_leave(TAKE_FD(home), &ne) < 0) {
+			/* Never carry on in the wrong namespace: nothing more is done. */
+			v->stuck = true;
+			r = -ne.code;
 		}
-		return 0;
 	}
-	r = look(spec, facts, v);
-	if (mntns_leave(TAKE_FD(home), &ne) < 0) {
-		*e = ne;
-		return -ne.code; /* never carry on in the wrong namespace */
-	}
-	return r < 0 ? err_set(e, -r, "facts") : 0;
+	/* Every mount stays as the runtime made it; the plan says why. */
+	for (size_t i = 0; r < 0 && i < spec->n_mounts; i++)
+		cannot_look(&facts[i], &ne);
+	return nomem < 0 ? err_set(e, ENOMEM, "facts") : 0;
 }
 
 int facts_collect(const struct oci_spec *spec, pid_t pid, struct mount_facts **ret_facts,
@@ -305,13 +311,15 @@ int facts_collect(const struct oci_spec *spec, pid_t pid, struct mount_facts **r
 	if (facts_needed(spec)) {
 		bool own = true;
 
-		/* A pid in the hook's own mount namespace has no container mounts to show. */
-		if (pid > 0 && mntns_is_own(pid, &own, &ne) < 0)
-			own = false; /* in_container() says why it cannot look */
 		r = walk_sources(spec, facts, e);
-		if (r >= 0)
+		/* A pid in the hook's own mount namespace has no container mounts to show. */
+		if (r >= 0 && pid > 0 && mntns_is_own(pid, &own, &ne) < 0) {
+			for (size_t i = 0; i < spec->n_mounts; i++)
+				cannot_look(&facts[i], &ne);
+		} else if (r >= 0) {
 			r = own ? host_only(spec, facts, &v, e)
 				: in_container(spec, pid, facts, &v, e);
+		}
 	}
 	if (r < 0) {
 		facts_free(facts, spec->n_mounts);

@@ -23,6 +23,7 @@ struct facts_view {
 	struct mount_table table; /* the container's mount table */
 	size_t *made_by;	  /* per table entry: the spec mount whose visible mount is
 				     its nearest ancestor-or-self, or FACTS_NO_ENTRY */
+	bool stuck;		  /* could not return from the container: act no more */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "facts.h"
 #include "io.h"
+#include "log.h"
 #include "mntns.h"
 
 int hook_is_our_stage(const struct oci_state *state, bool *ret_ours, struct err *e)
@@ -99,8 +100,35 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 	return plan_build(&ctx->spec, uid_ns, gid_ns, ctx->facts, &ctx->plan, e);
 }
 
+/* Mounts whose skip is a failure to look (not a decision) fall back as a
+ * failed step would: logged, and fatal with --strict. */
+static int report_failed_looks(const struct plan *p, bool strict, struct err *e)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct plan_mount *pm = &p->mounts[i];
+
+		if (!pm->failed)
+			continue;
+		log_msg(strict ? LOG_ERROR : LOG_INFO,
+			"cannot idmap, mount left as the runtime made it: %s: %s",
+			pm->mount->destination, pm->reason);
+		if (!failed) {
+			failed = pm->failed;
+			err_msg(e, -pm->failed, "%s: %s", pm->mount->destination, pm->reason);
+		}
+	}
+	return strict ? failed : 0;
+}
+
 int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timing, struct err *e)
 {
+	int r;
+
+	r = report_failed_looks(&ctx->plan, strict, e);
+	if (r < 0 || ctx->view.stuck)
+		return r;
 	return remount_execute(&ctx->spec, &ctx->plan, ctx->facts, &ctx->view, ctx->pid, strict,
 			       timing, e);
 }

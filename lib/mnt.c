@@ -91,13 +91,3 @@ int mnt_attach(int clone_fd, int target_fd, struct err *e)
 		return err_set(e, errno, "move_mount");
 	return 0;
 }
-
-int mnt_detach(int clone_fd, struct err *e)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", clone_fd);
-	if (umount2(path, MNT_DETACH) < 0)
-		return err_set(e, errno, "umount2(%s)", path);
-	return 0;
-}

@@ -115,10 +115,10 @@ static bool plan_skip_hidden(const struct oci_spec *spec, const struct mount_fac
 			return false;
 		skip(pm, "hidden by %s, which config.json mounts later on top of it",
 		     cover->destination);
-	} else if (f->dest_errno)
-		skip(pm, "cannot look at the destination in the container: %s",
-		     strerror(f->dest_errno));
-	else if (f->made_by != FACTS_NO_ENTRY && f->made_by > i)
+	} else if (f->dest_errno) {
+		skip(pm, "cannot look at the destination in the container: %s", f->dest_err);
+		pm->failed = -f->dest_errno;
+	} else if (f->made_by != FACTS_NO_ENTRY && f->made_by > i)
 		skip(pm, "hidden by %s, which config.json mounts later on top of it",
 		     spec->mounts[f->made_by].destination);
 	else if (!f->at_mount_root || f->made_by != i)

@@ -36,13 +36,14 @@ struct submount_facts {
 struct mount_facts {
 	struct path_walk walk; /* the source path, walked on the host */
 	bool seen_in_container;
-	int dest_errno;	    /* the destination could not be resolved */
-	bool at_mount_root; /* the destination is the root of a mount ... */
-	size_t made_by;	    /* ... visible there, made by this entry (the last one that
-			       resolves to it), or FACTS_NO_ENTRY */
-	int stat_errno;	    /* 0 when what is mounted (or the source) was seen */
-	uint64_t mnt_id;    /* the mount seen: in the container, or the source's on the host */
-	dev_t dev;	    /* ... its root */
+	int dest_errno;			/* looking at the destination failed ... */
+	char dest_err[PLAN_REASON_MAX]; /* ... at this step (with its error) */
+	bool at_mount_root;		/* the destination is the root of a mount ... */
+	size_t made_by;			/* ... visible there, made by this entry (the last one that
+					   resolves to it), or FACTS_NO_ENTRY */
+	int stat_errno;			/* 0 when what is mounted (or the source) was seen */
+	uint64_t mnt_id; /* the mount seen: in the container, or the source's on the host */
+	dev_t dev;	 /* ... its root */
 	ino_t ino;
 	uint32_t uid, gid;
 	bool is_dir;
@@ -66,6 +67,7 @@ struct plan_mount {
 	bool has_owner;
 	uint32_t owner_uid, owner_gid;
 	size_t mapping; /* index into plan.mappings when action is PLAN_IDMAP */
+	int failed;	/* a skip that is a failure, not a decision: -errno */
 };
 
 struct plan {
