@@ -92,6 +92,19 @@ static void log_plan(const struct plan *p)
 	}
 }
 
+/* Valid input too large to read within the hook's bounds: the runtime would
+ * start the container, so the hook falls back for every mount (with --strict
+ * it fails, as for any mount it cannot idmap). */
+static int beyond_limits(bool strict, struct err *e, const char *what)
+{
+	if (*what)
+		err_wrap(e, "%s", what);
+	if (strict)
+		return -e->code;
+	log_error("%s; every mount left as the runtime made it", e->msg);
+	return 0;
+}
+
 static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e)
 {
 	_cleanup_free_ char *input = NULL;
@@ -101,6 +114,8 @@ static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e
 	int r;
 
 	r = io_read_fd(STDIN_FILENO, IO_STATE_MAX, &input, NULL, e);
+	if (r == -EFBIG)
+		return beyond_limits(o->strict, e, "state: stdin");
 	if (r < 0)
 		return err_wrap(e, "state: stdin");
 	r = state_parse(input, &ctx->state, e);
@@ -111,6 +126,8 @@ static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e
 	if (r < 0 || !ours)
 		return r;
 	r = hook_prepare(ctx, ctx->state.bundle, ctx->state.pid, e);
+	if (r == -EFBIG)
+		return beyond_limits(o->strict || ctx->spec.strict, e, "");
 	if (r < 0)
 		return r;
 	log_plan(&ctx->plan);

@@ -8,10 +8,28 @@
 
 #include "cleanup.h"
 
+/* Grow buf to hold at least one more byte than len, never past max + 2
+ * (max bytes, one more to see that there is more, and the NUL). */
+static int grow(char **buf, size_t *cap, size_t max)
+{
+	size_t bigger = *cap > max / 2 ? max + 2 : *cap * 2;
+	char *p;
+
+	if (bigger <= *cap)
+		return -EFBIG;
+	p = realloc(*buf, bigger);
+	if (!p)
+		return -ENOMEM;
+	*buf = p;
+	*cap = bigger;
+	return 0;
+}
+
 int io_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct err *e)
 {
 	_cleanup_free_ char *buf = NULL;
-	size_t cap = 4096, len = 0;
+	size_t cap = IO_CHUNK < max + 2 ? IO_CHUNK : max + 2, len = 0;
+	int r;
 
 	buf = malloc(cap);
 	if (!buf)
@@ -19,17 +37,11 @@ int io_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct err *
 	for (;;) {
 		ssize_t n;
 
-		if (len + 1 == cap) {
-			char *bigger;
-
-			if (cap > max)
-				return err_msg(e, EFBIG, "input larger than %zu bytes", max);
-			cap *= 2;
-			bigger = realloc(buf, cap);
-			if (!bigger)
-				return err_set(e, ENOMEM, "read");
-			buf = bigger;
-		}
+		if (len > max)
+			return err_msg(e, EFBIG, "input larger than %zu bytes", max);
+		if (len + 1 == cap && (r = grow(&buf, &cap, max)) < 0)
+			return r == -ENOMEM ? err_set(e, ENOMEM, "read")
+					    : err_msg(e, EFBIG, "input larger than %zu bytes", max);
 		n = read(fd, buf + len, cap - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -39,8 +51,6 @@ int io_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct err *
 			break;
 		len += (size_t)n;
 	}
-	if (len > max)
-		return err_msg(e, EFBIG, "input larger than %zu bytes", max);
 	buf[len] = '\0';
 	if (ret_len)
 		*ret_len = len;

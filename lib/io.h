@@ -6,10 +6,18 @@
 
 #include "err.h"
 
-#define IO_STATE_MAX (64 * 1024)
-#define IO_CONFIG_MAX (4 * 1024 * 1024)
+/*
+ * At least what the runtimes accept (neither runc nor crun bounds them): a
+ * state carries the pod's annotations (Kubernetes allows 256 KiB of them), a
+ * config.json thousands of mounts.  Past these the hook falls back (EFBIG:
+ * logged, exit 0), it never fails a container the runtime would start.
+ */
+#define IO_STATE_MAX (16 * 1024 * 1024)
+#define IO_CONFIG_MAX (64 * 1024 * 1024)
+#define IO_CHUNK 4096 /* the first allocation; it doubles from there */
 
-/* Read all of fd (at most max bytes) into a new NUL-terminated buffer. */
+/* Read all of fd (at most max bytes, else EFBIG) into a new NUL-terminated
+ * buffer of at most max + 2 bytes. */
 int io_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct err *e);
 
 /* The same for a file at path; what names the input in messages. */
