@@ -172,14 +172,15 @@ static size_t maker_of(const struct maker *mk, size_t n, uint64_t id)
 static void look_at(const struct oci_spec *spec, size_t i, struct mount_facts *f,
 		    struct facts_view *v)
 {
+	_cleanup_close_ int fd = -EBADF; /* not kept: thousands of mounts, 1024 fds */
 	struct path_info info;
 	struct err e = {0};
 	int r;
 
 	f->seen_in_container = true;
-	r = pathres_open_in_root(v->root_fd, spec->mounts[i].destination, &v->dest_fds[i], &e);
+	r = pathres_open_in_root(v->root_fd, spec->mounts[i].destination, &fd, &e);
 	if (r >= 0)
-		r = pathres_info(v->dest_fds[i], &info, &e);
+		r = pathres_info(fd, &info, &e);
 	if (r < 0) {
 		cannot_look(f, &e);
 		return;
@@ -248,12 +249,6 @@ static int look(const struct oci_spec *spec, struct mount_facts *facts, struct f
 	size_t first = 0;
 	int r = 0;
 
-	v->n = spec->n_mounts;
-	v->dest_fds = calloc(v->n + 1, sizeof(*v->dest_fds));
-	if (!v->dest_fds)
-		return -ENOMEM;
-	for (size_t i = 0; i < v->n; i++)
-		v->dest_fds[i] = -EBADF;
 	v->root_fd = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (v->root_fd < 0)
 		r = err_set(&e, errno, "open rootfs %s", spec->root_path);
@@ -340,9 +335,6 @@ void facts_free(struct mount_facts *facts, size_t n)
 
 void facts_view_free(struct facts_view *v)
 {
-	for (size_t i = 0; v->dest_fds && i < v->n; i++)
-		close_fdp(&v->dest_fds[i]);
-	free(v->dest_fds);
 	free(v->made_by);
 	close_fdp(&v->root_fd);
 	mountinfo_free(&v->table);

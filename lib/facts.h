@@ -18,8 +18,6 @@
 /* What the hook keeps of the container after looking at it, for remount. */
 struct facts_view {
 	int root_fd;		  /* the rootfs, opened in the container's mount namespace */
-	int *dest_fds;		  /* per spec mount: its destination (O_PATH), or -EBADF */
-	size_t n;		  /* spec mounts */
 	struct mount_table table; /* the container's mount table */
 	size_t *made_by;	  /* per table entry: the spec mount whose visible mount is
 				     its nearest ancestor-or-self, or FACTS_NO_ENTRY */

@@ -340,6 +340,36 @@ static bool is_outermost(const struct remount *rm, size_t i)
 	return true;
 }
 
+/* Destination i, resolved again: still the very mount that was looked at
+ * (mount id, and the root's device and inode the owner was read from). */
+static int open_dest(struct remount *rm, size_t i, int *ret_fd, struct err *e)
+{
+	const struct mount_facts *f = &rm->facts[i];
+	_cleanup_close_ int fd = -EBADF;
+	struct path_info at;
+	int r;
+
+	r = pathres_open_in_root(rm->view->root_fd, rm->spec->mounts[i].destination, &fd, e);
+	if (r >= 0)
+		r = pathres_info(fd, &at, e);
+	if (r >= 0 &&
+	    (!at.is_mount_root || at.mnt_id != f->mnt_id || at.dev != f->dev || at.ino != f->ino))
+		r = err_msg(e, ESTALE, "the destination changed while the hook ran");
+	if (r < 0)
+		return r;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+static int clone_at(struct remount *rm, size_t i, size_t k, struct err *e)
+{
+	_cleanup_close_ int fd = -EBADF;
+	int r;
+
+	r = open_dest(rm, i, &fd, e);
+	return r < 0 ? r : build(rm, fd, k, &rm->clones[i], e);
+}
+
 /* Planned mounts inside i's tree (i included) share its fate. */
 static void fail_tree(struct remount *rm, size_t i, int r, const struct err *why)
 {
@@ -363,7 +393,7 @@ static void clone_all(struct remount *rm)
 			continue;
 		k = index_of(rm, rm->facts[i].mnt_id);
 		r = k == FACTS_NO_ENTRY ? err_msg(&e, ENOENT, "not in the mount table")
-					: build(rm, rm->view->dest_fds[i], k, &rm->clones[i], &e);
+					: clone_at(rm, i, k, &e);
 		rm->timing->clone_us += log_now_us() - t0;
 		if (r < 0) {
 			err_wrap(&e, "%s%s", rm->spec->mounts[i].source,
@@ -380,17 +410,11 @@ static void clone_all(struct remount *rm)
  * through the fd that was checked. */
 static int attach(struct remount *rm, size_t i, struct err *e)
 {
-	const struct spec_mount *m = rm->plan->mounts[i].mount;
 	_cleanup_close_ int fd = -EBADF;
 	long long t0 = log_now_us();
-	struct path_info at;
 	int r;
 
-	r = pathres_open_in_root(rm->view->root_fd, m->destination, &fd, e);
-	if (r >= 0)
-		r = pathres_info(fd, &at, e);
-	if (r >= 0 && (!at.is_mount_root || at.mnt_id != rm->facts[i].mnt_id))
-		r = err_msg(e, ESTALE, "the destination changed while the hook ran");
+	r = open_dest(rm, i, &fd, e);
 	if (r >= 0)
 		r = mnt_attach(rm->clones[i], fd, e);
 	rm->timing->swap_us += log_now_us() - t0;

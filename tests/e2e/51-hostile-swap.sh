@@ -151,11 +151,11 @@ assert_no_new "$before" "$vol"
 
 # The same race inside a clone being assembled: /data (volume 1) and
 # /data/sub (volume 2), both idmapped, so volume 2's clone is placed into
-# volume 1's detached clone.  Just before the hook resolves sub in volume 1's
-# clone (its 4th openat2: /data, /data/sub, sub in the runtime's tree, sub in
-# the clone), an attacker sharing volume 1 swaps volume 1's sub for a symlink
-# to /etc.  Volume 2 must not land on /etc: nothing is attached, both stay
-# as runc made them.
+# volume 1's detached clone.  Just before the hook resolves sub in the
+# runtime's tree to clone it (its 4th openat2: /data and /data/sub to look,
+# /data again to clone it, then sub below it), an attacker sharing volume 1
+# swaps volume 1's sub for a symlink to /etc.  Volume 2 must not land on
+# /etc: nothing is attached, both stay as runc made them.
 what="volume 1's sub -> /etc between the hook's check and the carry-over"
 echo "case: $what"
 v1=$TEST_TMP/race-1 v2=$TEST_TMP/race-2 b=$TEST_TMP/b-race-group
