@@ -13,11 +13,18 @@ __attribute__((format(printf, 2, 0))) static void vformat(struct err *e, const c
 		e->msg[0] = '\0';
 }
 
+/* A failure must never read as success (-0): one without an errno is EIO. */
+static int failure_code(int code)
+{
+	return code > 0 ? code : EIO;
+}
+
 int err_set(struct err *e, int code, const char *fmt, ...)
 {
 	va_list ap;
 	size_t len;
 
+	code = failure_code(code);
 	e->code = code;
 	va_start(ap, fmt);
 	vformat(e, fmt, ap);
@@ -31,11 +38,11 @@ int err_msg(struct err *e, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	e->code = code;
+	e->code = failure_code(code);
 	va_start(ap, fmt);
 	vformat(e, fmt, ap);
 	va_end(ap);
-	return -code;
+	return -e->code;
 }
 
 int err_wrap(struct err *e, const char *fmt, ...)

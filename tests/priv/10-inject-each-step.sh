@@ -32,6 +32,11 @@ mkdir -p "$t"
 errnos="ENOSYS EINVAL EPERM ENOMEM"
 declare -A strerror=([ENOSYS]="Function not implemented" [EINVAL]="Invalid argument"
 	[EPERM]="Operation not permitted" [ENOMEM]="Cannot allocate memory")
+# The hint a failed step of the remount carries, in the log and in the
+# --strict error line alike (ENOMEM has none).
+declare -A hint=([ENOSYS]=" (kernel too old for idmapped mounts, or the call is filtered)"
+	[EINVAL]=" (filesystem cannot be idmapped)" [EPERM]=" (no privilege, or the mount is already idmapped)"
+	[ENOMEM]="")
 
 # name | injector rule (the errno is appended) | expected | the step, as a glob
 # expected: fallback  the mount stays as runc made it; --strict fails
@@ -158,6 +163,10 @@ while IFS='|' read -r name rule expect step; do
 			expect_idmapped "$what --strict"
 		else
 			expect_strict_failure "$what" "$step" "$why"
+		fi
+		if [ "$expect" = fallback ]; then
+			assert_match "*stderr: oci-idmap-hook: oih-*: *$step*: $why${hint[$errno]}*" "$ERR" \
+				"$what --strict: the errno and its hint in runc's error"
 		fi
 		assert_no_new "$before" "$vol"
 	done

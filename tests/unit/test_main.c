@@ -25,7 +25,7 @@ char *fixture_read(const char *name)
 /* Every suite, in order.  Add yours here (and declare it in tests.h). */
 static Suite *(*const suites[])(void) = {
     state_suite, spec_suite,	  report_suite,	   idmap_suite,
-    plan_suite,	 mountinfo_suite, json_edit_suite,
+    plan_suite,	 mountinfo_suite, json_edit_suite, errno_suite,
 };
 
 int main(void)

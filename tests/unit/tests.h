@@ -12,6 +12,7 @@ Suite *plan_suite(void);
 Suite *mountinfo_suite(void);
 Suite *json_edit_suite(void);
 Suite *report_suite(void);
+Suite *errno_suite(void);
 
 /* The contents of tests/fixtures/<name> (the tests run from the repo root);
  * fails the test if it cannot be read.  Free with free(). */
