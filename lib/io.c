@@ -8,40 +8,31 @@
 
 #include "cleanup.h"
 
-/* Grow buf to hold at least one more byte than len, never past max + 2
- * (max bytes, one more to see that there is more, and the NUL). */
-static int grow(char **buf, size_t *cap, size_t max)
-{
-	size_t bigger = *cap > max / 2 ? max + 2 : *cap * 2;
-	char *p;
-
-	if (bigger <= *cap)
-		return -EFBIG;
-	p = realloc(*buf, bigger);
-	if (!p)
-		return -ENOMEM;
-	*buf = p;
-	*cap = bigger;
-	return 0;
-}
-
+/*
+ * The buffer holds at most max + 2 bytes: max of input, one more to tell
+ * "exactly max" from "more than max", and the NUL.  So at most max + 1 bytes
+ * are ever read, whatever the input.
+ */
 int io_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct err *e)
 {
 	_cleanup_free_ char *buf = NULL;
-	size_t cap = IO_CHUNK < max + 2 ? IO_CHUNK : max + 2, len = 0;
-	int r;
+	size_t limit = max + 2, cap = limit < 4096 ? limit : 4096, len = 0;
+	char *bigger;
+	ssize_t n;
 
 	buf = malloc(cap);
 	if (!buf)
 		return err_set(e, ENOMEM, "read");
 	for (;;) {
-		ssize_t n;
-
 		if (len > max)
 			return err_msg(e, EFBIG, "input larger than %zu bytes", max);
-		if (len + 1 == cap && (r = grow(&buf, &cap, max)) < 0)
-			return r == -ENOMEM ? err_set(e, ENOMEM, "read")
-					    : err_msg(e, EFBIG, "input larger than %zu bytes", max);
+		if (len + 1 == cap) {
+			cap = cap > limit / 2 ? limit : cap * 2;
+			bigger = realloc(buf, cap);
+			if (!bigger)
+				return err_set(e, ENOMEM, "read");
+			buf = bigger;
+		}
 		n = read(fd, buf + len, cap - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;

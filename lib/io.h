@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Bounded, NUL-terminated reads: input never costs more than max bytes. */
+/* Bounded, NUL-terminated reads: input never costs more than max + 2 bytes. */
 #pragma once
 
 #include <stddef.h>
@@ -14,10 +14,9 @@
  */
 #define IO_STATE_MAX (16 * 1024 * 1024)
 #define IO_CONFIG_MAX (64 * 1024 * 1024)
-#define IO_CHUNK 4096 /* the first allocation; it doubles from there */
 
-/* Read all of fd (at most max bytes, else EFBIG) into a new NUL-terminated
- * buffer of at most max + 2 bytes. */
+/* Read all of fd (at most max bytes) into a new NUL-terminated buffer;
+ * EFBIG, after reading at most max + 1 bytes, when there is more. */
 int io_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct err *e);
 
 /* The same for a file at path; what names the input in messages. */

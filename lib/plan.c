@@ -35,6 +35,8 @@ void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* An idmap that cannot be done is a fallback; a skip by policy is not. */
+	pm->fallback = pm->action == PLAN_IDMAP;
 	pm->action = PLAN_SKIP;
 	va_start(ap, fmt);
 	vsnprintf(pm->reason, sizeof(pm->reason), fmt, ap);
@@ -182,6 +184,8 @@ static bool plan_skip_unidmappable(const char *what, const char *fstype, bool id
 		skip(pm, "%s is on a %s filesystem, which cannot be idmapped", what, fstype);
 	else
 		return false;
+	/* To be idmapped, and the kernel cannot: a fallback, not a decision. */
+	pm->fallback = true;
 	return true;
 }
 
@@ -276,7 +280,9 @@ static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *
 		     f->gid);
 		return true;
 	}
-	if (plan_skip_by_path(f, pm) || plan_skip_unidmappable("source", f->fstype, false, pm))
+	if (plan_skip_by_path(f, pm))
+		return true;
+	if (plan_skip_unidmappable("source", f->fstype, false, pm))
 		return true;
 	for (size_t k = 0; k < f->n_subs; k++) {
 		char what[PLAN_REASON_MAX];

@@ -90,8 +90,7 @@ static void remount_fail(struct remount *rm, size_t i, int r, const struct err *
 	e.code = -r;
 	err_wrap(&e, "%s", pm->mount->destination);
 	err_add_hint(&e);
-	log_msg(err_is_unsupported(-r) || r == -ENOENT ? LOG_INFO : LOG_WARN,
-		"cannot idmap, mount left as the runtime made it: %s", e.msg);
+	log_warn("cannot idmap, mount left as the runtime made it: %s", e.msg);
 	plan_fall_back(pm, "%s", e.msg);
 	if (!rm->failed) {
 		rm->failed = r;

@@ -6,6 +6,7 @@
  *
  * SYSCALL: open_tree mount_setattr move_mount fsopen fsmount setns unshare
  *          clone clone3 openat openat2 umount2 mount pivot_root write
+ *          statmount listmount
  * ERRNO:   ENOSYS EINVAL EPERM ENOMEM ENOSPC EACCES EBUSY EOPNOTSUPP ENOENT
  *          EIO ESTALE EAGAIN, or a number; "none" (with --run only): the
  *          call then runs normally
@@ -69,6 +70,14 @@
 #error "inject: unknown architecture"
 #endif
 
+/* Newer than Debian 12's headers: the kernel's unified numbers. */
+#if !defined(__NR_statmount) && !defined(__alpha__) && !defined(__mips__)
+#define __NR_statmount 457
+#endif
+#if !defined(__NR_listmount) && !defined(__alpha__) && !defined(__mips__)
+#define __NR_listmount 458
+#endif
+
 #define SC(n, p, d, f)                                                                             \
 	{                                                                                          \
 #n, __NR_##n, p, d, f                                                              \
@@ -91,6 +100,12 @@ const struct sc inject_syscalls[] = {
 #endif
 #ifdef __NR_openat2
     SC(openat2, 1, 0, -1),
+#endif
+#ifdef __NR_statmount
+    SC(statmount, -1, -1, -1),
+#endif
+#ifdef __NR_listmount
+    SC(listmount, -1, -1, -1),
 #endif
 #ifdef __NR_clone3
     SC(clone3, -1, -1, -1),
