@@ -31,7 +31,7 @@ static char dir[PATH_MAX]; /* a tmpfs, under $TMPDIR (tests/run.sh removes it) *
 
 static void path_at(char out[static PATH_MAX], const char *rel)
 {
-	snprintf(out, PATH_MAX, "%s/%s", dir, rel);
+	ck_assert(snprintf(out, PATH_MAX, "%s/%s", dir, rel) < PATH_MAX);
 }
 
 static void must(int ok, const char *what)
@@ -265,9 +265,8 @@ START_TEST(test_idmap_only_at_the_root_of_a_detached_tree)
 	ck_assert_str_eq(before, after);
 	ck_assert(fstatat(sub, "", &st, AT_EMPTY_PATH) == 0 && st.st_uid == 501);
 	/* At the root it works, and attaching puts it on top of the target. */
-	ck_assert_int_eq(mnt_setattr(clone, false, MOUNT_FLAG_NOSUID, MNT_PROPAGATION_KEEP,
-				     userns, &e),
-			 0);
+	ck_assert_int_eq(
+	    mnt_setattr(clone, false, MOUNT_FLAG_NOSUID, MNT_PROPAGATION_KEEP, userns, &e), 0);
 	target = open_path("target");
 	ck_assert_int_eq(mnt_attach(clone, target, &e), 0);
 	path_at(p, "target");
