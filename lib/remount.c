@@ -31,6 +31,7 @@
 #include "log.h"
 #include "mnt.h"
 #include "mntns.h"
+#include "mounttree.h"
 #include "pathres.h"
 #include "userns.h"
 
@@ -42,9 +43,9 @@ struct remount {
 	const struct mount_facts *facts;
 	const struct facts_view *view;
 	const struct mount_table *table;
-	size_t *by_parent; /* table indices sorted by parent id */
-	bool *needs_work;  /* per table entry: it or a mount below it has a role */
-	int *userns_fds;   /* per mapping, or -errno */
+	struct mount_tree tree; /* its children, by parent */
+	bool *needs_work;	/* per table entry: it or a mount below it has a role */
+	int *userns_fds;	/* per mapping, or -errno */
 	struct err *userns_errs;
 	pid_t *holders; /* user namespace holders, reaped last */
 	size_t n_holders;
@@ -67,7 +68,7 @@ static void remount_free(struct remount *rm)
 	free(rm->userns_fds);
 	free(rm->userns_errs);
 	free(rm->clones);
-	free(rm->by_parent);
+	mounttree_free(&rm->tree);
 	free(rm->needs_work);
 }
 
@@ -100,13 +101,6 @@ static void remount_fail(struct remount *rm, size_t i, int r, const struct err *
 
 /* --- the container's mount tree ------------------------------------------ */
 
-static size_t index_of(const struct remount *rm, uint64_t mnt_id)
-{
-	const struct mount_entry *me = mountinfo_find(rm->table, (int)mnt_id);
-
-	return me ? (size_t)(me - rm->table->entries) : FACTS_NO_ENTRY;
-}
-
 static enum role role_of(const struct remount *rm, size_t k, size_t *ret_i)
 {
 	size_t i = rm->view->made_by[k];
@@ -119,48 +113,13 @@ static enum role role_of(const struct remount *rm, size_t k, size_t *ret_i)
 	return rm->spec->mounts[i].is_recursive ? ROLE_SUB : ROLE_KEEP;
 }
 
-static const struct mount_table *sort_table;
-
-static int compare_parents(const void *a, const void *b)
-{
-	int x = sort_table->entries[*(const size_t *)a].parent_id;
-	int y = sort_table->entries[*(const size_t *)b].parent_id;
-
-	return (x > y) - (x < y);
-}
-
-/* Children of table entry k: by_parent[*ret_first .. *ret_end). */
-static void children(const struct remount *rm, size_t k, size_t *ret_first, size_t *ret_end)
-{
-	int id = rm->table->entries[k].id;
-	size_t lo = 0, hi = rm->table->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (rm->table->entries[rm->by_parent[mid]].parent_id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*ret_first = lo;
-	while (lo < rm->table->n && rm->table->entries[rm->by_parent[lo]].parent_id == id)
-		lo++;
-	*ret_end = lo;
-}
-
 static int index_tree(struct remount *rm)
 {
 	size_t n = rm->table->n, i;
 
-	rm->by_parent = calloc(n + 1, sizeof(*rm->by_parent));
 	rm->needs_work = calloc(n + 1, sizeof(*rm->needs_work));
-	if (!rm->by_parent || !rm->needs_work)
+	if (!rm->needs_work || mounttree_build(rm->table, &rm->tree) < 0)
 		return -ENOMEM;
-	for (size_t k = 0; k < n; k++)
-		rm->by_parent[k] = k;
-	sort_table = rm->table;
-	qsort(rm->by_parent, n, sizeof(*rm->by_parent), compare_parents);
 	for (size_t k = 0; k < n; k++) {
 		const struct mount_entry *me = &rm->table->entries[k];
 
@@ -185,9 +144,9 @@ static bool is_uniform(const struct remount *rm, size_t k, enum role role, size_
 {
 	size_t first, end, ci;
 
-	children(rm, k, &first, &end);
+	mounttree_children(&rm->tree, k, &first, &end);
 	for (size_t c = first; c < end; c++) {
-		size_t kc = rm->by_parent[c];
+		size_t kc = rm->tree.by_parent[c];
 		enum role rc = role_of(rm, kc, &ci);
 
 		if (role == ROLE_KEEP ? rm->needs_work[kc] : (rc != ROLE_SUB || ci != i))
@@ -243,19 +202,6 @@ static int apply(struct remount *rm, int clone, enum role role, size_t i, bool r
 	return r;
 }
 
-/* rel: child's mount point below parent's, "" when stacked on its root. */
-static int relative(const char *parent, const char *child, const char **ret)
-{
-	size_t n = strlen(parent);
-
-	if (strcmp(parent, "/") == 0 && child[0] == '/')
-		n = 0;
-	else if (strncmp(child, parent, n) != 0 || (child[n] != '/' && child[n] != '\0'))
-		return -EINVAL;
-	*ret = child[n] == '/' ? child + n + 1 : child + n;
-	return 0;
-}
-
 static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct err *e);
 
 /* Child kc of the mount live (table entry k): clone it as a root of its own
@@ -268,7 +214,7 @@ static int place(struct remount *rm, int live, size_t k, size_t kc, int clone, s
 	const char *rel;
 	int r;
 
-	if (relative(rm->table->entries[k].target, me->target, &rel) < 0 || !*rel)
+	if (mounttree_relative(rm->table->entries[k].target, me->target, &rel) < 0 || !*rel)
 		return err_msg(e, EBUSY, "%s: mounts stacked inside the tree", me->target);
 	r = pathres_open_beneath(live, rel, false, &child, e);
 	if (r >= 0)
@@ -306,7 +252,7 @@ static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct 
 	r = mnt_clone(live, "", uniform, &clone, e);
 	if (r < 0)
 		return r;
-	children(rm, k, &first, &end);
+	mounttree_children(&rm->tree, k, &first, &end);
 	if (uniform) {
 		r = apply(rm, clone, role, i, first < end, e);
 	} else {
@@ -316,7 +262,7 @@ static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct 
 		if (r >= 0)
 			r = apply(rm, clone, role, i, false, e);
 		for (size_t c = first; c < end && r >= 0; c++)
-			r = place(rm, live, k, rm->by_parent[c], clone, e);
+			r = place(rm, live, k, rm->tree.by_parent[c], clone, e);
 	}
 	if (r < 0)
 		return r;
@@ -327,10 +273,10 @@ static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct 
 /* Planned mount i, unless it lies inside another planned mount's tree. */
 static bool is_outermost(const struct remount *rm, size_t i)
 {
-	size_t k = index_of(rm, rm->facts[i].mnt_id), j;
+	size_t k = mounttree_index_of(&rm->tree, rm->facts[i].mnt_id), j;
 	const struct mount_entry *me;
 
-	for (me = k == FACTS_NO_ENTRY ? NULL : &rm->table->entries[k];
+	for (me = k == MOUNTTREE_NONE ? NULL : &rm->table->entries[k];
 	     me && me->parent_id != me->id;) {
 		me = mountinfo_find(rm->table, me->parent_id);
 		if (me && role_of(rm, (size_t)(me - rm->table->entries), &j) != ROLE_KEEP)
@@ -390,8 +336,8 @@ static void clone_all(struct remount *rm)
 
 		if (!is_idmap(rm, i) || !is_outermost(rm, i))
 			continue;
-		k = index_of(rm, rm->facts[i].mnt_id);
-		r = k == FACTS_NO_ENTRY ? err_msg(&e, ENOENT, "not in the mount table")
+		k = mounttree_index_of(&rm->tree, rm->facts[i].mnt_id);
+		r = k == MOUNTTREE_NONE ? err_msg(&e, ENOENT, "not in the mount table")
 					: clone_at(rm, i, k, &e);
 		rm->timing->clone_us += log_now_us() - t0;
 		if (r < 0) {
