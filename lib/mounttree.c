@@ -40,8 +40,7 @@ size_t mounttree_index_of(const struct mount_tree *mt, uint64_t id)
 	return me ? (size_t)(me - mt->table->entries) : MOUNTTREE_NONE;
 }
 
-void mounttree_children(const struct mount_tree *mt, size_t k, size_t *ret_first,
-			size_t *ret_end)
+void mounttree_children(const struct mount_tree *mt, size_t k, size_t *ret_first, size_t *ret_end)
 {
 	const struct mount_table *t = mt->table;
 	int id = t->entries[k].id;

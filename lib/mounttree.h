@@ -21,8 +21,7 @@ void mounttree_free(struct mount_tree *mt);
 size_t mounttree_index_of(const struct mount_tree *mt, uint64_t id);
 
 /* The children of table entry k: table indices by_parent[*ret_first .. *ret_end). */
-void mounttree_children(const struct mount_tree *mt, size_t k, size_t *ret_first,
-			size_t *ret_end);
+void mounttree_children(const struct mount_tree *mt, size_t k, size_t *ret_first, size_t *ret_end);
 
 /* child's mount point relative to parent's ("" when stacked on its root);
  * -EINVAL when it is not below it. */

@@ -29,11 +29,11 @@
 
 #include "cleanup.h"
 #include "log.h"
+#include "mapset.h"
 #include "mnt.h"
 #include "mntns.h"
 #include "mounttree.h"
 #include "pathres.h"
-#include "userns.h"
 
 enum role { ROLE_KEEP, ROLE_TOP, ROLE_SUB };
 
@@ -45,11 +45,8 @@ struct remount {
 	const struct mount_table *table;
 	struct mount_tree tree; /* its children, by parent */
 	bool *needs_work;	/* per table entry: it or a mount below it has a role */
-	int *userns_fds;	/* per mapping, or -errno */
-	struct err *userns_errs;
-	pid_t *holders; /* user namespace holders, reaped last */
-	size_t n_holders;
-	int *clones; /* per spec mount: the clone to attach, or -EBADF */
+	struct mapset maps;	/* the user namespaces, one per mapping */
+	int *clones;		/* per spec mount: the clone to attach, or -EBADF */
 	bool strict;
 	struct remount_timing *timing;
 	struct err *e; /* the first failure, returned in strict mode */
@@ -58,16 +55,10 @@ struct remount {
 
 static void remount_free(struct remount *rm)
 {
-	for (size_t i = 0; rm->holders && i < rm->n_holders; i++)
-		userns_reap(rm->holders[i]);
-	for (size_t i = 0; rm->userns_fds && i < rm->plan->n_mappings; i++)
-		close_fdp(&rm->userns_fds[i]);
 	for (size_t i = 0; rm->clones && i < rm->plan->n_mounts; i++)
 		close_fdp(&rm->clones[i]);
-	free(rm->holders);
-	free(rm->userns_fds);
-	free(rm->userns_errs);
 	free(rm->clones);
+	mapset_free(&rm->maps);
 	mounttree_free(&rm->tree);
 	free(rm->needs_work);
 }
@@ -181,19 +172,18 @@ static int apply(struct remount *rm, int clone, enum role role, size_t i, bool r
 {
 	const struct spec_mount *m;
 	long long t0 = log_now_us();
-	int r;
+	int userns, r;
 
 	if (role == ROLE_KEEP)
 		return 0;
 	m = rm->plan->mounts[i].mount;
-	if (rm->userns_fds[rm->plan->mounts[i].mapping] < 0) {
-		*e = rm->userns_errs[rm->plan->mounts[i].mapping];
-		return -e->code;
-	}
+	userns = mapset_get(&rm->maps, rm->plan->mounts[i].mapping, e);
+	if (userns < 0)
+		return userns;
 	/* Restrictions only, never a flag cleared: nosuid always (setuid, setgid and
 	 * file capabilities are not honoured through a remapped volume). */
 	r = mnt_setattr(clone, recursive, m->flags_tree | MOUNT_FLAG_NOSUID, clone_propagation(m),
-			rm->userns_fds[rm->plan->mounts[i].mapping], e);
+			userns, e);
 	/* config.json's plain flags are for the mount itself (crun sets them after
 	 * the hooks on its own mount; runc's rbind,ro leaves submounts rw). */
 	if (r >= 0 && role == ROLE_TOP && (m->flags & ~(m->flags_tree | MOUNT_FLAG_NOSUID)))
@@ -390,40 +380,15 @@ static void attach_all(struct remount *rm)
 
 /* --- the flow ------------------------------------------------------------- */
 
-/* On the host: one user namespace per mapping that a planned mount uses. */
-static void make_userns(struct remount *rm)
-{
-	long long t0 = log_now_us();
-
-	for (size_t k = 0; k < rm->plan->n_mappings; k++) {
-		int fd = -EBADF, r;
-
-		r = userns_open_async(&rm->plan->mappings[k], &fd, &rm->holders[rm->n_holders],
-				      &rm->userns_errs[k]);
-		if (r < 0) {
-			rm->userns_fds[k] = r;
-			continue;
-		}
-		rm->userns_fds[k] = fd;
-		rm->n_holders++;
-	}
-	rm->timing->userns_us += log_now_us() - t0;
-}
-
 static int remount_alloc(struct remount *rm)
 {
-	size_t n = rm->plan->n_mounts, m = rm->plan->n_mappings;
+	size_t n = rm->plan->n_mounts;
 
 	rm->clones = calloc(n + 1, sizeof(*rm->clones));
-	rm->userns_fds = calloc(m + 1, sizeof(*rm->userns_fds));
-	rm->userns_errs = calloc(m + 1, sizeof(*rm->userns_errs));
-	rm->holders = calloc(m + 1, sizeof(*rm->holders));
-	if (!rm->clones || !rm->userns_fds || !rm->userns_errs || !rm->holders)
+	if (!rm->clones)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		rm->clones[i] = -EBADF;
-	for (size_t k = 0; k < m; k++)
-		rm->userns_fds[k] = -EBADF;
 	return index_tree(rm);
 }
 
@@ -449,13 +414,15 @@ int remount_execute(const struct oci_spec *spec, struct plan *plan, const struct
 						     .e = e};
 	_cleanup_close_ int home = -EBADF;
 	struct err ne = {0};
+	long long t0;
 	int r;
 
 	if (plan_count(plan, PLAN_IDMAP) == 0)
 		return 0;
-	if (remount_alloc(&rm) < 0)
+	t0 = log_now_us();
+	if (remount_alloc(&rm) < 0 || mapset_open(plan, &rm.maps) < 0)
 		return err_set(e, ENOMEM, "remount");
-	make_userns(&rm);
+	timing->userns_us += log_now_us() - t0;
 	r = mntns_enter(pid, &home, &ne);
 	if (r < 0) {
 		fail_all(&rm, r, &ne);
