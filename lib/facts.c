@@ -31,11 +31,16 @@ static void facts_of_mount(const struct mount_table *t, struct mount_facts *f)
 
 static int add_sub(struct mount_facts *f, const struct mount_entry *me)
 {
-	struct submount_facts *subs = realloc(f->subs, (f->n_subs + 1) * sizeof(*subs));
+	size_t n = f->n_subs;
+	struct submount_facts *subs = f->subs;
 
-	if (!subs)
-		return -ENOMEM;
-	f->subs = subs;
+	/* The capacity doubles at each power of two: linear for thousands. */
+	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
+		subs = realloc(f->subs, (n ? 2 * n : 4) * sizeof(*subs));
+		if (!subs)
+			return -ENOMEM;
+		f->subs = subs;
+	}
 	subs[f->n_subs] = (struct submount_facts){.target = me->target, .idmapped = me->idmapped};
 	snprintf(subs[f->n_subs].fstype, FACTS_FSTYPE_MAX, "%s", me->fstype);
 	f->n_subs++;
