@@ -10,12 +10,8 @@
  *  3. attach every clone on top of the runtime's mount, after checking that
  *     the destination still is that mount.  Nothing is ever unmounted.
  *
- * What each mount of a clone gets (its role): the planned mount itself (TOP)
- * its map, config.json's restrictions and always nosuid; the submounts that
- * came with an rbind source (SUB) the same map, the recursive restrictions
- * and nosuid; every other mount (nested entries of config.json that are not
- * planned, mounts nobody listed) is kept as it is.  The kernel idmaps only
- * the root of a detached tree, so a tree whose mounts need different things
+ * What each mount of a clone gets is its role (roles.h).  The kernel idmaps
+ * only the root of a detached tree, so a tree whose mounts need different things
  * is assembled: each part is cloned and set as a root of its own, then
  * moved onto its place in the clone above it (Linux 6.15+ attaches to
  * detached trees; before, such a tree falls back).
@@ -32,10 +28,8 @@
 #include "mapset.h"
 #include "mnt.h"
 #include "mntns.h"
-#include "mounttree.h"
+#include "roles.h"
 #include "pathres.h"
-
-enum role { ROLE_KEEP, ROLE_TOP, ROLE_SUB };
 
 struct remount {
 	const struct oci_spec *spec;
@@ -43,10 +37,9 @@ struct remount {
 	const struct mount_facts *facts;
 	const struct facts_view *view;
 	const struct mount_table *table;
-	struct mount_tree tree; /* its children, by parent */
-	bool *needs_work;	/* per table entry: it or a mount below it has a role */
-	struct mapset maps;	/* the user namespaces, one per mapping */
-	int *clones;		/* per spec mount: the clone to attach, or -EBADF */
+	struct roles roles; /* what each mount of the container's tree gets */
+	struct mapset maps; /* the user namespaces, one per mapping */
+	int *clones;	    /* per spec mount: the clone to attach, or -EBADF */
 	bool strict;
 	struct remount_timing *timing;
 	struct err *e; /* the first failure, returned in strict mode */
@@ -59,13 +52,12 @@ static void remount_free(struct remount *rm)
 		close_fdp(&rm->clones[i]);
 	free(rm->clones);
 	mapset_free(&rm->maps);
-	mounttree_free(&rm->tree);
-	free(rm->needs_work);
+	roles_free(&rm->roles);
 }
 
 static bool is_idmap(const struct remount *rm, size_t i)
 {
-	return i != FACTS_NO_ENTRY && rm->plan->mounts[i].action == PLAN_IDMAP;
+	return roles_is_idmap(&rm->roles, i);
 }
 
 static bool should_stop(const struct remount *rm)
@@ -88,64 +80,6 @@ static void remount_fail(struct remount *rm, size_t i, int r, const struct err *
 		rm->failed = r;
 		*rm->e = e;
 	}
-}
-
-/* --- the container's mount tree ------------------------------------------ */
-
-static enum role role_of(const struct remount *rm, size_t k, size_t *ret_i)
-{
-	size_t i = rm->view->made_by[k];
-
-	*ret_i = i;
-	if (!is_idmap(rm, i))
-		return ROLE_KEEP;
-	if ((uint64_t)rm->table->entries[k].id == rm->facts[i].mnt_id)
-		return ROLE_TOP;
-	return rm->spec->mounts[i].is_recursive ? ROLE_SUB : ROLE_KEEP;
-}
-
-static int index_tree(struct remount *rm)
-{
-	size_t n = rm->table->n, i;
-
-	rm->needs_work = calloc(n + 1, sizeof(*rm->needs_work));
-	if (!rm->needs_work || mounttree_build(rm->table, &rm->tree) < 0)
-		return -ENOMEM;
-	for (size_t k = 0; k < n; k++) {
-		const struct mount_entry *me = &rm->table->entries[k];
-
-		if (role_of(rm, k, &i) == ROLE_KEEP)
-			continue;
-		for (size_t steps = 0; me && steps < n; steps++) {
-			size_t at = (size_t)(me - rm->table->entries);
-
-			if (rm->needs_work[at])
-				break;
-			rm->needs_work[at] = true;
-			me = me->parent_id == me->id ? NULL
-						     : mountinfo_find(rm->table, me->parent_id);
-		}
-	}
-	return 0;
-}
-
-/* Does every mount below k want what k wants (SUB of the same entry below a
- * TOP or SUB, nothing below a kept mount)? */
-static bool is_uniform(const struct remount *rm, size_t k, enum role role, size_t i)
-{
-	size_t first, end, ci;
-
-	mounttree_children(&rm->tree, k, &first, &end);
-	for (size_t c = first; c < end; c++) {
-		size_t kc = rm->tree.by_parent[c];
-		enum role rc = role_of(rm, kc, &ci);
-
-		if (role == ROLE_KEEP ? rm->needs_work[kc] : (rc != ROLE_SUB || ci != i))
-			return false;
-		if (!is_uniform(rm, kc, role, i))
-			return false;
-	}
-	return true;
 }
 
 /* --- clone ---------------------------------------------------------------- */
@@ -233,8 +167,8 @@ static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct 
 {
 	_cleanup_close_ int clone = -EBADF;
 	size_t i, first, end;
-	enum role role = role_of(rm, k, &i);
-	bool uniform = is_uniform(rm, k, role, i);
+	enum role role = roles_of(&rm->roles, k, &i);
+	bool uniform = roles_is_uniform(&rm->roles, k, role, i);
 	int r;
 
 	/* Uniform: the whole tree in one clone.  Else the mount alone, and each
@@ -242,7 +176,7 @@ static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct 
 	r = mnt_clone(live, "", uniform, &clone, e);
 	if (r < 0)
 		return r;
-	mounttree_children(&rm->tree, k, &first, &end);
+	mounttree_children(&rm->roles.tree, k, &first, &end);
 	if (uniform) {
 		r = apply(rm, clone, role, i, first < end, e);
 	} else {
@@ -252,27 +186,12 @@ static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct 
 		if (r >= 0)
 			r = apply(rm, clone, role, i, false, e);
 		for (size_t c = first; c < end && r >= 0; c++)
-			r = place(rm, live, k, rm->tree.by_parent[c], clone, e);
+			r = place(rm, live, k, rm->roles.tree.by_parent[c], clone, e);
 	}
 	if (r < 0)
 		return r;
 	*ret_clone = TAKE_FD(clone);
 	return 0;
-}
-
-/* Planned mount i, unless it lies inside another planned mount's tree. */
-static bool is_outermost(const struct remount *rm, size_t i)
-{
-	size_t k = mounttree_index_of(&rm->tree, rm->facts[i].mnt_id), j;
-	const struct mount_entry *me;
-
-	for (me = k == MOUNTTREE_NONE ? NULL : &rm->table->entries[k];
-	     me && me->parent_id != me->id;) {
-		me = mountinfo_find(rm->table, me->parent_id);
-		if (me && role_of(rm, (size_t)(me - rm->table->entries), &j) != ROLE_KEEP)
-			return false;
-	}
-	return true;
 }
 
 /* Destination i, resolved again: still the very mount that was looked at
@@ -324,9 +243,9 @@ static void clone_all(struct remount *rm)
 		struct err e = {0};
 		int r;
 
-		if (!is_idmap(rm, i) || !is_outermost(rm, i))
+		if (!is_idmap(rm, i) || !roles_is_outermost(&rm->roles, i))
 			continue;
-		k = mounttree_index_of(&rm->tree, rm->facts[i].mnt_id);
+		k = mounttree_index_of(&rm->roles.tree, rm->facts[i].mnt_id);
 		r = k == MOUNTTREE_NONE ? err_msg(&e, ENOENT, "not in the mount table")
 					: clone_at(rm, i, k, &e);
 		rm->timing->clone_us += log_now_us() - t0;
@@ -389,7 +308,7 @@ static int remount_alloc(struct remount *rm)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		rm->clones[i] = -EBADF;
-	return index_tree(rm);
+	return roles_build(rm->spec, rm->plan, rm->facts, rm->view, &rm->roles);
 }
 
 /* Every idmap entry falls back with the same cause. */
