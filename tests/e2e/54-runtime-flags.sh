@@ -99,6 +99,10 @@ for rt in runc crun; do
 	run_pair $rt rbind-ro rbind_ro
 	assert_match "*/data write no*" "$OUT" "$rt, rbind,ro: /data"
 	assert_match "*/data owner 1000:1000*" "$OUT" "$rt, rbind,ro: owner of /data"
+	if [ $rt = runc ]; then # runc: ro on top only, the submount stays rw
+		assert_match "*/data/sub write ok*" "$WITHOUT" "$rt, rbind,ro: /data/sub without the hook"
+		assert_match "*/data/sub write ok*" "$OUT" "$rt, rbind,ro: /data/sub"
+	fi
 
 	# One destination, spelled twice: the runtime's last mount is the one seen.
 	for second in //data /data/. /link; do
