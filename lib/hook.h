@@ -21,6 +21,7 @@
 
 #include "err.h"
 #include "facts.h"
+#include "hostinfo.h"
 #include "plan.h"
 #include "remount.h"
 #include "spec.h"
@@ -31,6 +32,7 @@ struct hook_ctx {
 	struct oci_state state;
 	struct oci_spec spec;
 	struct id_map uid_ns, gid_ns; /* read from /proc/<pid> when joined by path */
+	struct hostinfo host;	      /* host-wide facts: overflow ids, rootless */
 	struct mount_facts *facts;    /* one per spec mount */
 	struct facts_view view;	      /* what the hook holds of the container */
 	pid_t pid;		      /* the container's init, 0 without a container */

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 
 #include "cleanup.h"
-#include "userns.h"
 
 int mapset_open(const struct plan *p, struct mapset *ret_set)
 {
@@ -20,7 +19,9 @@ int mapset_open(const struct plan *p, struct mapset *ret_set)
 	for (size_t k = 0; k < s.n; k++) {
 		int fd = -EBADF, r;
 
-		r = userns_open_async(&p->mappings[k], &fd, &s.holders[s.n_holders], &s.errs[k]);
+		s.holders[s.n_holders] = USERNS_HOLDER_NONE;
+		r = userns_open_async(&p->mappings[k].uid_map, &p->mappings[k].gid_map, &fd,
+				      &s.holders[s.n_holders], &s.errs[k]);
 		s.fds[k] = r < 0 ? r : fd;
 		s.n_holders += r >= 0;
 	}
@@ -38,7 +39,7 @@ int mapset_get(const struct mapset *s, size_t k, struct err *e)
 void mapset_free(struct mapset *s)
 {
 	for (size_t i = 0; s->holders && i < s->n_holders; i++)
-		userns_reap(s->holders[i]);
+		userns_holder_freep(&s->holders[i]);
 	for (size_t k = 0; s->fds && k < s->n; k++)
 		close_fdp(&s->fds[k]);
 	free(s->fds);

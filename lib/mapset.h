@@ -12,11 +12,12 @@
 
 #include "err.h"
 #include "plan.h"
+#include "userns.h"
 
 struct mapset {
 	int *fds;	  /* per plan mapping: a user namespace fd, or -errno */
 	struct err *errs; /* ... and why not */
-	pid_t *holders;
+	struct userns_holder *holders;
 	size_t n, n_holders;
 };
 

@@ -226,7 +226,7 @@ static int swap_userns(void)
 
 	idmap_swap(501, 1000, &m.uid_map);
 	idmap_swap(501, 1000, &m.gid_map);
-	ck_assert_msg(userns_open(&m, &fd, &e) == 0, "userns: %s", e.msg);
+	ck_assert_msg(userns_open(&m.uid_map, &m.gid_map, &fd, &e) == 0, "userns: %s", e.msg);
 	return fd;
 }
 
