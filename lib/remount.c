@@ -114,14 +114,15 @@ static int apply(struct remount *rm, int clone, enum role role, size_t i, bool r
 	userns = mapset_get(&rm->maps, rm->plan->mounts[i].mapping, e);
 	if (userns < 0)
 		return userns;
-	/* Restrictions only, never a flag cleared: nosuid always (setuid, setgid and
-	 * file capabilities are not honoured through a remapped volume). */
-	r = mnt_setattr(clone, recursive, m->flags_tree | MOUNT_FLAG_NOSUID, clone_propagation(m),
-			userns, e);
-	/* config.json's plain flags are for the mount itself (crun sets them after
-	 * the hooks on its own mount; runc's rbind,ro leaves submounts rw). */
-	if (r >= 0 && role == ROLE_TOP && (m->flags & ~(m->flags_tree | MOUNT_FLAG_NOSUID)))
-		r = mnt_setattr(clone, false, m->flags, MNT_PROPAGATION_KEEP, -EBADF, e);
+	/* The clone has every flag the runtime set before the hooks.  Added, never
+	 * cleared: nosuid always (setuid, setgid and file capabilities are not
+	 * honoured through a remapped volume), and read-only, which crun applies
+	 * only after the hooks, on its own mount (rro on its whole tree). */
+	r = mnt_setattr(clone, recursive, (m->flags_tree & MOUNT_FLAG_RDONLY) | MOUNT_FLAG_NOSUID,
+			clone_propagation(m), userns, e);
+	/* Plain ro is for the top mount only (runc's rbind,ro leaves submounts rw). */
+	if (r >= 0 && role == ROLE_TOP && (m->flags & MOUNT_FLAG_RDONLY))
+		r = mnt_setattr(clone, false, MOUNT_FLAG_RDONLY, MNT_PROPAGATION_KEEP, -EBADF, e);
 	rm->timing->idmap_us += log_now_us() - t0;
 	return r;
 }
