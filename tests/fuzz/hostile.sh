@@ -4,28 +4,39 @@
 # (plan --bundle) and 64 KiB state (stdin).  Every case ends with exit 0 or
 # the expected one-line error (exit 1), no signal, within a hang guard of
 # 60 s, under a 512 MiB address-space limit.  No root needed.
+# The runtime wrapper (which rewrites config.json as root on every Docker
+# start) gets the same configs through create, with /bin/true as the runtime:
+# bounded the same way, one line and nothing changed on an error, the hook
+# added once otherwise (a second create changes nothing).
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 need_hook
 need_cmd "$PY"
+WRAPPER=$REPO/build/oci-idmap-runtime
+[ -x "$WRAPPER" ] || skip "wrapper not built: $WRAPPER (run make)"
 
 gen=$TEST_TMP/gen
 mkdir -p "$gen"
 
 # run_hook OUTFILE ERRFILE ARGS...: the hook, bounded; sets RC.
 run_hook() {
+	run_bounded "$1" "$2" "$HOOK" "${@:3}"
+}
+
+# run_bounded OUTFILE ERRFILE PROGRAM ARGS...: sets RC.
+run_bounded() {
 	local out=$1 err=$2
 	shift 2
 	(
 		ulimit -v $((512 * 1024)) || exit 125
-		exec timeout -k 5 60 "$HOOK" "$@"
+		exec timeout -k 5 60 "$@"
 	) >"$out" 2>"$err"
 	RC=$?
 }
 
-# expect_result NAME RC WANT(0|1) ERRFILE [GLOB]: the outcome of one case.
+# expect_result NAME RC WANT(0|1) ERRFILE [GLOB [PROGRAM]]: the outcome of one case.
 expect_result() {
-	local name=$1 rc=$2 want=$3 errf=$4 glob=${5:-} err
+	local name=$1 rc=$2 want=$3 errf=$4 glob=${5:-} program=${6:-oci-idmap-hook} err
 	err=$(cat "$errf")
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		fail "$name: still running after 60 s"
@@ -37,7 +48,7 @@ expect_result() {
 		return 0
 	fi
 	[ "$(wc -l <"$errf")" = 1 ] || fail "$name: stderr is not one line: ${err:0:500}"
-	assert_match "oci-idmap-hook: *$glob*" "$err" "$name: message"
+	assert_match "$program: *$glob*" "$err" "$name: message"
 	echo "ok $name: ${err:0:160}"
 }
 
@@ -45,6 +56,31 @@ expect_result() {
 config() {
 	run_hook "$TEST_TMP/out" "$TEST_TMP/err" plan --bundle "$gen/$1"
 	expect_result "config $1" "$RC" "$2" "$TEST_TMP/err" "${3:-}"
+}
+
+# wrapper NAME WANT GLOB: oci-idmap-runtime create on a copy of $gen/NAME.
+wrapper() {
+	local b=$TEST_TMP/wrapper-$1 before
+	rm -rf "$b"
+	cp -r "$gen/$1" "$b"
+	before=$(md5sum <"$b/config.json")
+	OCI_IDMAP_RUNTIME=/bin/true OCI_IDMAP_HOOK=$HOOK run_bounded "$TEST_TMP/out" \
+		"$TEST_TMP/err" "$WRAPPER" create --bundle "$b" c1
+	expect_result "wrapper $1" "$RC" "$2" "$TEST_TMP/err" "${3:-}" oci-idmap-runtime
+	if [ "$2" != 0 ]; then
+		assert_eq "$before" "$(md5sum <"$b/config.json")" "wrapper $1: config.json after the error"
+		return 0
+	fi
+	assert_eq 1 "$(grep -o "\"createRuntime\":\[{\"path\":\"$HOOK\"" "$b/config.json" | wc -l)" \
+		"wrapper $1: the hook entries added"
+	# What the wrapper wrote, the hook reads (whatever it then thinks of it).
+	run_hook "$TEST_TMP/out" "$TEST_TMP/err" plan --bundle "$b"
+	assert_no_match "*input larger than*" "$(cat "$TEST_TMP/err")" "wrapper $1: the hook on the result"
+	before=$(md5sum <"$b/config.json")
+	OCI_IDMAP_RUNTIME=/bin/true OCI_IDMAP_HOOK=$HOOK run_bounded "$TEST_TMP/out" \
+		"$TEST_TMP/err" "$WRAPPER" create --bundle "$b" c1
+	expect_result "wrapper $1, again" "$RC" 0 "$TEST_TMP/err" >/dev/null
+	assert_eq "$before" "$(md5sum <"$b/config.json")" "wrapper $1: config.json after a second create"
 }
 
 # state NAME WANT GLOB: the hook with $gen/NAME.state on stdin.
@@ -92,6 +128,15 @@ state() {
 	config("bad-utf8", HEAD.encode() + b'"x":"\xc3\x28"}')
 	config("nul-escape", HEAD + '"x":"a\\u0000b"}')
 	config("comment", HEAD + '"x":0 /* hi */}')
+	# For the wrapper: as large as can be with the hook added (config.json
+	# after the wrapper must stay within what the hook reads).
+	FIT = MAX - 4096
+	config("numbers-fit", fill(HEAD + '"x":[0', ",0", "]}", FIT))
+	config("objects-fit", fill(HEAD + '"x":[{}', ",{}", "]}", FIT))
+	config("many-options-fit", fill(HEAD + '"mounts":[{"destination":"/d","type":"bind",'
+	                                '"source":"/nonexistent","options":["ro"', ',"rbind"', "]}]}",
+	                                FIT))
+	config("string-fit", fill(HEAD + '"x":"', "\\u00e9", '"}', FIT))
 	config("extents", HEAD + '"linux":{"namespaces":[{"type":"user"}],"uidMappings":[' +
 	       ",".join('{"containerID":0,"hostID":0,"size":1}' for _ in range(341)) + "]}}")
 
@@ -128,6 +173,22 @@ config bad-utf8 1 "invalid bytes in UTF8 string"
 config nul-escape 1 "\\u0000 in a string is not allowed"
 config comment 1 "comments are not allowed"
 config extents 1 "linux.uidMappings: more than 340 entries"
+
+wrapper deep-arrays 1 "nesting deeper than 64 levels"
+wrapper deep-objects 1 "nesting deeper than 64 levels"
+wrapper numbers 1 "larger than 4194304 bytes with the hook added"
+wrapper objects 1 "larger than 4194304 bytes with the hook added"
+wrapper numbers-fit 0
+wrapper objects-fit 0
+wrapper many-options-fit 0
+wrapper string-fit 0
+wrapper keys 0
+wrapper too-big 1 "input larger than 4194304 bytes"
+wrapper uid-too-big 0 # the hook's business, not the wrapper's
+wrapper duplicate-key 1 "root: duplicate key"
+wrapper bad-utf8 1 "invalid bytes in UTF8 string"
+wrapper nul-escape 1 "\\u0000 in a string is not allowed"
+wrapper comment 1 "comments are not allowed"
 
 state too-big 1 "input larger than 65536 bytes"
 state deep 1 "nesting deeper than 64 levels"
