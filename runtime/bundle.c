@@ -82,7 +82,7 @@ int bundle_add_hook(const char *bundle, const char *hook, const char *const *arg
 	int r;
 
 	if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path))
-		return err_msg(e, ENAMETOOLONG, "%s: bundle path too long", bundle);
+		return err_msg(e, ENAMETOOLONG, "bundle path too long: %s", bundle);
 	r = io_read_file(path, IO_CONFIG_MAX, &text, NULL, e);
 	if (r < 0)
 		return r;
