@@ -12,6 +12,8 @@ Suite *plan_suite(void);
 Suite *mountinfo_suite(void);
 Suite *config_edit_suite(void);
 Suite *args_suite(void);
+Suite *bundle_suite(void);
+Suite *engine_log_suite(void);
 Suite *report_suite(void);
 Suite *err_suite(void);
 Suite *io_suite(void);
