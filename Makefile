@@ -102,7 +102,14 @@ check: deps
 check-unit: $(B)/unit-tests
 	CK_FORK=yes $(B)/unit-tests
 
-check-priv: $(HOOK)
+# The C privileged suite of the kernel-facing modules (tests/priv/kernel),
+# run by tests/priv/20-kernel.sh.
+PRIV_SRCS = $(wildcard tests/priv/kernel/*.c)
+$(B)/priv-tests: $(PRIV_SRCS) $(B)/libhook.a $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $(PRIV_SRCS) $(B)/libhook.a $(DEP_LIBS) $(CHECK_LIBS)
+
+check-priv: $(HOOK) $(B)/priv-tests
 	sh tests/run.sh priv
 
 check-e2e: $(HOOK) $(RUNTIME)
