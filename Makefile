@@ -161,13 +161,16 @@ check-asan:
 
 # memcheck of the hook and of the unit tests.  valgrind stops a program that
 # clones with CLONE_VM for anything but a thread, as the user namespace holder
-# does (lib/userns.c): it checks a build whose holder is fork-style.
+# does (lib/userns.c): it checks builds (hook, unit tests) whose holder is
+# fork-style.
 VG_B = build/valgrind
 check-valgrind:
 	@sh scripts/deps.sh valgrind
 	$(MAKE) all $(B)/unit-tests
-	$(MAKE) B=$(VG_B) CFLAGS="$(CFLAGS) -DUSERNS_FORK_HOLDER" $(VG_B)/oci-idmap-hook
-	OCI_IDMAP_HOOK=$(CURDIR)/$(VG_B)/oci-idmap-hook bash tests/fuzz/valgrind.sh
+	$(MAKE) B=$(VG_B) CFLAGS="$(CFLAGS) -DUSERNS_FORK_HOLDER" $(VG_B)/oci-idmap-hook \
+		$(VG_B)/unit-tests
+	OCI_IDMAP_HOOK=$(CURDIR)/$(VG_B)/oci-idmap-hook \
+		OCI_IDMAP_UNIT_TESTS=$(CURDIR)/$(VG_B)/unit-tests bash tests/fuzz/valgrind.sh
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the hook, its oci-hooks(5)
 # descriptor (hook.path generated from PREFIX), the man page, the runtime
