@@ -60,13 +60,15 @@ static void put_ids(struct out *o, const char *key, bool present, uint32_t uid, 
 /* "key": [[first, lower, count], ...] */
 static void put_map(struct out *o, const char *key, const struct idmap *m)
 {
+	const struct id_extent *ext = idmap_extents(m);
+
 	put_str(o, key);
 	GEN(o, yajl_gen_array_open(o->g));
 	for (size_t i = 0; i < m->n; i++) {
 		GEN(o, yajl_gen_array_open(o->g));
-		GEN(o, yajl_gen_integer(o->g, m->ext[i].first));
-		GEN(o, yajl_gen_integer(o->g, m->ext[i].lower));
-		GEN(o, yajl_gen_integer(o->g, m->ext[i].count));
+		GEN(o, yajl_gen_integer(o->g, ext[i].first));
+		GEN(o, yajl_gen_integer(o->g, ext[i].lower));
+		GEN(o, yajl_gen_integer(o->g, ext[i].count));
 		GEN(o, yajl_gen_array_close(o->g));
 	}
 	GEN(o, yajl_gen_array_close(o->g));

@@ -24,8 +24,8 @@ char *fixture_read(const char *name)
 
 /* Every suite, in order.  Add yours here (and declare it in tests.h). */
 static Suite *(*const suites[])(void) = {
-    state_suite, spec_suite,	  report_suite,	   idmap_suite,
-    plan_suite,	 mountinfo_suite, json_edit_suite,
+    state_suite,	 spec_suite, report_suite,    idmap_suite,
+    idmap_compose_suite, plan_suite, mountinfo_suite, json_edit_suite,
 };
 
 int main(void)
