@@ -79,6 +79,14 @@ $(B)/tests/unit/%.o: tests/unit/%.c $(wildcard lib/*.h tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
+# Privileged C suites (check): tests/priv/NAME.c, run by a tests/priv/*.sh.
+PRIV_SRCS = $(wildcard tests/priv/*.c)
+PRIV_TESTS = $(PRIV_SRCS:tests/priv/%.c=$(B)/tests/priv/%)
+
+$(B)/tests/priv/%: tests/priv/%.c $(B)/libhook.a $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $< $(B)/libhook.a $(DEP_LIBS) $(CHECK_LIBS)
+
 deps:
 	@sh scripts/deps.sh
 
@@ -89,7 +97,7 @@ check: deps
 check-unit: $(B)/unit-tests
 	CK_FORK=yes $(B)/unit-tests
 
-check-priv: $(HOOK)
+check-priv: $(HOOK) $(PRIV_TESTS)
 	sh tests/run.sh priv
 
 check-e2e: $(HOOK) $(RUNTIME)

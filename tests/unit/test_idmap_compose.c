@@ -105,8 +105,8 @@ static uint32_t swap_id(uint32_t id, uint32_t h, uint32_t t)
 }
 
 /* new(d) == swap(old(d)) for d, and both are undefined outside old's domain. */
-static void assert_point(const struct idmap *old, const struct idmap *new, uint32_t d,
-			 uint32_t h, uint32_t t)
+static void assert_point(const struct idmap *old, const struct idmap *new, uint32_t d, uint32_t h,
+			 uint32_t t)
 {
 	uint32_t o, n;
 	bool in_old = idmap_apply(old, d, &o), in_new = idmap_apply(new, d, &n);
@@ -138,8 +138,8 @@ static struct idmap check_compose(const struct idmap *old, uint32_t h, uint32_t 
 	struct idmap new;
 	struct err e = {0};
 
-	ck_assert_msg(idmap_compose(old, h, t, &new, &e) == 0, "compose h=%" PRIu32 " t=%" PRIu32
-			  ": %s", h, t, e.msg);
+	ck_assert_msg(idmap_compose(old, h, t, &new, &e) == 0,
+		      "compose h=%" PRIu32 " t=%" PRIu32 ": %s", h, t, e.msg);
 	ck_assert_uint_le(new.n, old->n + 4);
 	ck_assert_uint_lt(idmap_text_len(&new), IDMAP_TEXT_MAX);
 	/* The same domain; the range with h and t exchanged. */
@@ -167,8 +167,8 @@ static struct idmap check_compose(const struct idmap *old, uint32_t h, uint32_t 
 			for (int64_t delta = -1; delta <= 1; delta++)
 				if ((int64_t)ends[k] + delta >= 0 &&
 				    (uint64_t)((int64_t)ends[k] + delta) <= ID_MAX)
-					assert_point(old, &new, (uint32_t)((int64_t)ends[k] + delta),
-						     h, t);
+					assert_point(old, &new,
+						     (uint32_t)((int64_t)ends[k] + delta), h, t);
 	}
 	for (size_t i = 0; i < new.n; i++)
 		assert_point(old, &new, y[i].first, h, t);
@@ -269,8 +269,9 @@ END_TEST
 
 START_TEST(test_compose_identity_is_swap)
 {
-	const uint32_t pairs[][2] = {{501, 1000}, {1000, 501}, {0, 1000}, {1000, 0},
-				     {0, ID_MAX}, {ID_MAX, 0}, {ID_MAX - 1, ID_MAX}, {0, 1}};
+	const uint32_t pairs[][2] = {
+	    {501, 1000}, {1000, 501},	       {0, 1000}, {1000, 0}, {0, ID_MAX},
+	    {ID_MAX, 0}, {ID_MAX - 1, ID_MAX}, {0, 1}};
 	struct idmap id, new, swap;
 
 	idmap_swap(7, 7, &id);
