@@ -376,12 +376,13 @@ int idmap_compose(const struct idmap *old, uint32_t h, uint32_t t, struct idmap 
 	struct idmap m;
 	size_t n = 0, text;
 
-	if (!range_contains(old, h))
-		return err_msg(
-		    e, EINVAL,
-		    "owner %" PRIu32 " is not in the source's own map (it shows there as "
-		    "the overflow id), so the container user's writes could not be stored",
-		    h);
+	if (h != t && !range_contains(old, h))
+		return err_msg(e, EINVAL,
+			       "%" PRIu32
+			       ", the owner as the source shows it, is not in the source's "
+			       "own map (it is the overflow id), so the container user's writes "
+			       "could not be stored",
+			       h);
 	out = calloc(old->n + 4, sizeof(*out));
 	if (!out)
 		return err_set(e, ENOMEM, "compose map");

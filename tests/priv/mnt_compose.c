@@ -330,6 +330,42 @@ START_TEST(test_clone_failure)
 }
 END_TEST
 
+/* A map of 340 lines, the kernel's limit, reaches the kernel in its one
+ * write; one whose text is a page or more is refused before the write. */
+START_TEST(test_userns_340_lines)
+{
+	static char text[IDMAP_MAX_EXTENTS * IDMAP_LINE_MAX];
+	struct id_extent *long_lines = calloc(200, sizeof(*long_lines));
+	_cleanup_close_ int userns = -EBADF;
+	struct plan_mapping m;
+	struct idmap too_long;
+	struct err e = {0};
+	size_t len = 0;
+
+	for (unsigned k = 0; k < IDMAP_MAX_EXTENTS; k++) /* even ids only: 0..678 */
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%u %u 1\n", 2 * k, 2 * k);
+	ck_assert_msg(idmap_parse(text, len, &m.uid_map, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(m.uid_map.n, IDMAP_MAX_EXTENTS);
+	idmap_swap(0, 0, &m.gid_map);
+	make_file("disk/even", 678, 0, 0644, false);
+	make_file("disk/odd", 679, 0, 0644, false);
+	idmapped_bind("disk", "ctr", &m, false);
+	ck_assert_str_eq(owner_of("ctr/even"), "678:0");  /* the 340th line */
+	ck_assert_str_eq(owner_of("ctr/odd"), "65534:0"); /* no line: the overflow id */
+	idmap_free(&m.uid_map);
+	/* 200 lines of 24 bytes: 4800. */
+	ck_assert_ptr_nonnull(long_lines);
+	for (uint32_t k = 0; k < 200; k++)
+		long_lines[k] = (struct id_extent){4000000000u + 2 * k, 4100000000u + 2 * k, 1};
+	too_long = (struct idmap){.n = 200, .big = long_lines};
+	m.uid_map = too_long;
+	ck_assert_int_eq(userns_open(&m, &userns, &e), -E2BIG);
+	ck_assert_msg(strstr(e.msg, "/uid_map: the map does not fit one write of 4095 bytes"), "%s",
+		      e.msg);
+	idmap_free(&too_long);
+}
+END_TEST
+
 static Suite *mnt_compose_suite(void)
 {
 	Suite *s = suite_create("mnt_compose");
@@ -341,6 +377,7 @@ static Suite *mnt_compose_suite(void)
 	tcase_add_test(tc, test_composed_clone_flags);
 	tcase_add_test(tc, test_composed_clone_recursive);
 	tcase_add_test(tc, test_clone_failure);
+	tcase_add_test(tc, test_userns_340_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
