@@ -90,12 +90,15 @@ static int mount_id_of(int fd, uint64_t *ret_id, struct err *e)
 static int sm_map(const struct sm_result *s, size_t len, uint32_t off, uint32_t n,
 		  const char *which, struct idmap *ret, struct err *e)
 {
-	const char *p = s->str + off, *end = s->str + len;
+	const char *p, *end = s->str + len;
 	struct idmap m;
 	int r;
 
+	if (n == 0 || off >= len)
+		return err_msg(e, EINVAL, "statmount: %s: no lines", which);
+	p = s->str + off;
 	for (uint32_t i = 0; i < n; i++) {
-		const char *nul = off < len ? memchr(p, '\0', (size_t)(end - p)) : NULL;
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
 
 		if (!nul)
 			return err_msg(e, EINVAL, "statmount: %s: %u lines promised, fewer given",
@@ -116,6 +119,9 @@ static int sm_maps(const struct sm_result *s, struct idmap *ret_uid, struct idma
 	size_t len = s->size > sizeof(*s) ? s->size - sizeof(*s) : 0;
 	struct idmap uid;
 	int r;
+
+	if (len > SM_BUF_SIZE - sizeof(*s))
+		len = SM_BUF_SIZE - sizeof(*s); /* never past the buffer */
 
 	if (!(s->mask & SM_MNT_BASIC))
 		return err_msg(e, EOPNOTSUPP, "statmount: no mount attributes");
