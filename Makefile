@@ -117,7 +117,7 @@ SAN_CC ?= clang-14
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = state spec proc_map
+FUZZ_TARGETS = state spec proc_map mount_map
 ASAN_B = build/asan
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libhook.a $(wildcard lib/*.h)

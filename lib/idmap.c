@@ -376,6 +376,8 @@ int idmap_compose(const struct idmap *old, uint32_t h, uint32_t t, struct idmap 
 	struct idmap m;
 	size_t n = 0, text;
 
+	if (h > ID_MAX || t > ID_MAX)
+		return err_msg(e, EINVAL, "%" PRIu32 " is not a valid id", h > ID_MAX ? h : t);
 	if (h != t && !range_contains(old, h))
 		return err_msg(e, EINVAL,
 			       "%" PRIu32

@@ -76,7 +76,8 @@ int idmap_parse(const char *text, size_t len, struct idmap *ret_map, struct err 
  * as seen through the source; t: the container user's host id.  *ret_new
  * maps every d in old's domain to swap_{h,t}(old(d)), and nothing else: a
  * bijection from old's domain onto old's range with h and t exchanged.
- * Fails (EINVAL, one line in e, *ret_new untouched) when h != t is not in
+ * Fails (EINVAL, one line in e, *ret_new untouched) when h or t is not a
+ * valid id (above ID_MAX), when h != t is not in
  * old's range (the owner shows through the source as the overflow id, and
  * the container user's writes could not be stored), or when the result needs
  * more than IDMAP_MAX_EXTENTS lines or a text of IDMAP_TEXT_MAX bytes or

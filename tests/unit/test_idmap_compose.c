@@ -349,6 +349,10 @@ START_TEST(test_compose_partial)
 				"own map (it is the overflow id), so the container user's writes "
 				"could not be stored");
 	ck_assert_uint_eq(new.n, 99); /* untouched */
+	/* (uid_t)-1 is no id, on either side. */
+	ck_assert_int_eq(idmap_compose(&old, 100501, UINT32_MAX, &new, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "4294967295 is not a valid id");
+	ck_assert_int_eq(idmap_compose(&old, UINT32_MAX, UINT32_MAX, &new, &e), -EINVAL);
 	/* Unless nothing is swapped (a group left alone): then old as it is. */
 	new = check_compose(&old, 65534, 65534);
 	ck_assert(idmap_equal(&new, &old));
