@@ -37,8 +37,7 @@ static uint32_t swap_id(uint32_t id, uint32_t h, uint32_t t)
 	return id == h ? t : id == t ? h : id;
 }
 
-static void check_composed(const struct idmap *old, const struct idmap *new, uint32_t h,
-			   uint32_t t)
+static void check_composed(const struct idmap *old, const struct idmap *new, uint32_t h, uint32_t t)
 {
 	const struct id_extent *x = idmap_extents(old);
 

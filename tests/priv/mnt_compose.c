@@ -300,6 +300,52 @@ START_TEST(test_composed_clone_recursive)
 }
 END_TEST
 
+/* A source that is not idmapped: its maps read as the identity, composing
+ * gives the plain swap, and open_tree_attr applies it as open_tree and
+ * mount_setattr would: one path for both kinds of source. */
+START_TEST(test_plain_source)
+{
+	struct plan_mapping m, swap;
+
+	composed_maps("disk", &m);
+	idmap_swap(OWNER, USER, &swap.uid_map);
+	idmap_swap(GROUP, USER, &swap.gid_map);
+	ck_assert(idmap_equal(&m.uid_map, &swap.uid_map));
+	ck_assert(idmap_equal(&m.gid_map, &swap.gid_map));
+	idmapped_bind("disk", "ctr", &m, true);
+	ck_assert_str_eq(owner_of("ctr/owned"), "1000:1000");
+	ck_assert_str_eq(owner_of("ctr/user"), "501:20");
+	ck_assert_int_eq(create_as_user("ctr/dir/new"), 0);
+	ck_assert_str_eq(owner_of("disk/dir/new"), "501:20");
+}
+END_TEST
+
+/* Recursive, a tree with a mount that cannot be idmapped fails whole and
+ * mounts nothing: an rbind tree needs a clone per mount. */
+START_TEST(test_recursive_unidmappable)
+{
+	_cleanup_free_ char *before = NULL, *after = NULL;
+	_cleanup_close_ int src = -EBADF, userns = -EBADF, clone = -EBADF;
+	struct plan_mapping m;
+	struct err e = {0};
+	char p[512];
+
+	path_of(p, sizeof(p), "src/dir");
+	ck_assert_int_eq(mount("proc", p, "proc", 0, NULL), 0);
+	composed_maps("src", &m);
+	ck_assert_msg(userns_open(&m, &userns, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(io_read_file("/proc/self/mountinfo", 1 << 20, &before, NULL, &e), 0);
+	src = open_path("src");
+	ck_assert_int_eq(mnt_compose_clone(src, "", true, userns, &clone, &e), -EINVAL);
+	ck_assert_int_eq(io_read_file("/proc/self/mountinfo", 1 << 20, &after, NULL, &e), 0);
+	ck_assert_str_eq(after, before);
+	/* Without its submounts the same source clones. */
+	ck_assert_msg(mnt_compose_clone(src, "", false, userns, &clone, &e) == 0, "%s", e.msg);
+	idmap_free(&m.uid_map);
+	idmap_free(&m.gid_map);
+}
+END_TEST
+
 /* A failure names the call and gets its own hint, and mounts nothing. */
 START_TEST(test_clone_failure)
 {
@@ -377,6 +423,8 @@ static Suite *mnt_compose_suite(void)
 	tcase_add_test(tc, test_composed_clone);
 	tcase_add_test(tc, test_composed_clone_flags);
 	tcase_add_test(tc, test_composed_clone_recursive);
+	tcase_add_test(tc, test_plain_source);
+	tcase_add_test(tc, test_recursive_unidmappable);
 	tcase_add_test(tc, test_clone_failure);
 	tcase_add_test(tc, test_userns_340_lines);
 	suite_add_tcase(s, tc);
