@@ -90,6 +90,12 @@ static int open_path(const char *rel)
 	return fd;
 }
 
+/* A user namespace fd carrying m: the one call of userns_open here. */
+static int make_userns(const struct plan_mapping *m, int *ret_fd, struct err *e)
+{
+	return userns_open(m, ret_fd, e);
+}
+
 /* An idmapped bind of base/from at base/to whose maps are m (hook helpers). */
 static void idmapped_bind(const char *from, const char *to, const struct plan_mapping *m,
 			  bool compose)
@@ -98,7 +104,7 @@ static void idmapped_bind(const char *from, const char *to, const struct plan_ma
 			    clone = -EBADF;
 	struct err e = {0};
 
-	ck_assert_msg(userns_open(m, &userns, &e) == 0, "userns: %s", e.msg);
+	ck_assert_msg(make_userns(m, &userns, &e) == 0, "userns: %s", e.msg);
 	if (compose) {
 		ck_assert_msg(mnt_compose_clone(src, "", false, userns, &clone, &e) == 0, "%s",
 			      e.msg);
@@ -256,7 +262,7 @@ START_TEST(test_composed_clone_flags)
 	struct err e = {0};
 
 	composed_maps("src", &m);
-	ck_assert_msg(userns_open(&m, &userns, &e) == 0, "%s", e.msg);
+	ck_assert_msg(make_userns(&m, &userns, &e) == 0, "%s", e.msg);
 	ck_assert_msg(mnt_compose_clone(src, "", false, userns, &clone, &e) == 0, "%s", e.msg);
 	ck_assert_msg(mnt_setattr(clone, false, MOUNT_FLAG_RDONLY | MOUNT_FLAG_NOSUID,
 				  PROPAGATION_PRIVATE, -1, &e) == 0,
@@ -287,7 +293,7 @@ START_TEST(test_composed_clone_recursive)
 				    clone = -EBADF;
 		struct err e = {0};
 
-		ck_assert_msg(userns_open(&m, &userns, &e) == 0, "%s", e.msg);
+		ck_assert_msg(make_userns(&m, &userns, &e) == 0, "%s", e.msg);
 		ck_assert_msg(mnt_compose_clone(src, "", true, userns, &clone, &e) == 0, "%s",
 			      e.msg);
 		ck_assert_msg(mnt_attach(clone, dst, &e) == 0, "%s", e.msg);
@@ -333,7 +339,7 @@ START_TEST(test_recursive_unidmappable)
 	path_of(p, sizeof(p), "src/dir");
 	ck_assert_int_eq(mount("proc", p, "proc", 0, NULL), 0);
 	composed_maps("src", &m);
-	ck_assert_msg(userns_open(&m, &userns, &e) == 0, "%s", e.msg);
+	ck_assert_msg(make_userns(&m, &userns, &e) == 0, "%s", e.msg);
 	ck_assert_int_eq(io_read_file("/proc/self/mountinfo", 1 << 20, &before, NULL, &e), 0);
 	src = open_path("src");
 	ck_assert_int_eq(mnt_compose_clone(src, "", true, userns, &clone, &e), -EINVAL);
@@ -357,7 +363,7 @@ START_TEST(test_clone_failure)
 	ck_assert_int_eq(io_read_file("/proc/self/mountinfo", 1 << 20, &before, NULL, &e), 0);
 	idmap_swap(OWNER, USER, &m.uid_map);
 	idmap_swap(GROUP, USER, &m.gid_map);
-	ck_assert_msg(userns_open(&m, &userns, &e) == 0, "%s", e.msg);
+	ck_assert_msg(make_userns(&m, &userns, &e) == 0, "%s", e.msg);
 	/* proc cannot be idmapped. */
 	ck_assert_int_eq(mnt_compose_clone(AT_FDCWD, "/proc", false, userns, &clone, &e), -EINVAL);
 	err_add_hint(&e);
@@ -405,7 +411,7 @@ START_TEST(test_userns_340_lines)
 		long_lines[k] = (struct id_extent){4000000000u + 2 * k, 4100000000u + 2 * k, 1};
 	too_long = (struct idmap){.n = 200, .big = long_lines};
 	m.uid_map = too_long;
-	ck_assert_int_eq(userns_open(&m, &userns, &e), -E2BIG);
+	ck_assert_int_eq(make_userns(&m, &userns, &e), -E2BIG);
 	ck_assert_msg(strstr(e.msg, "/uid_map: the map does not fit one write of 4095 bytes"), "%s",
 		      e.msg);
 	idmap_free(&too_long);
