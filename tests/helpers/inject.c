@@ -6,6 +6,8 @@
  *
  * SYSCALL: open_tree mount_setattr move_mount fsopen fsmount setns unshare
  *          clone clone3 openat openat2 umount2 mount pivot_root write
+ *          open_tree_attr statmount (6.15 and 6.8: x86_64 where the headers
+ *          predate them)
  * ERRNO:   ENOSYS EINVAL EPERM ENOMEM ENOSPC EACCES EBUSY EOPNOTSUPP ENOENT
  *          EIO ESTALE EAGAIN, or a number; "none" (with --run only): the
  *          call then runs normally
@@ -69,6 +71,14 @@
 #error "inject: unknown architecture"
 #endif
 
+/* Newer than the headers of Debian 12: their x86_64 numbers (as lib/syscalls.h). */
+#if !defined(__NR_open_tree_attr) && defined(__x86_64__) && !defined(__ILP32__)
+#define __NR_open_tree_attr 467
+#endif
+#if !defined(__NR_statmount) && defined(__x86_64__) && !defined(__ILP32__)
+#define __NR_statmount 457
+#endif
+
 #define SC(n, p, d, f)                                                                             \
 	{                                                                                          \
 #n, __NR_##n, p, d, f                                                              \
@@ -79,6 +89,12 @@ const struct sc inject_syscalls[] = {
 #endif
 #ifdef __NR_mount_setattr
     SC(mount_setattr, 1, 0, -1),
+#endif
+#ifdef __NR_open_tree_attr
+    SC(open_tree_attr, 1, 0, -1),
+#endif
+#ifdef __NR_statmount
+    SC(statmount, -1, -1, -1),
 #endif
 #ifdef __NR_move_mount
     SC(move_mount, 1, 0, -1),
@@ -98,9 +114,9 @@ const struct sc inject_syscalls[] = {
 #ifdef __NR_clone
     SC(clone, -1, -1, -1),
 #endif
-    SC(openat, 1, 0, -1),	 SC(setns, -1, -1, 0), SC(unshare, -1, -1, -1),
-    SC(umount2, 0, -1, -1),	 SC(mount, 1, -1, -1), SC(pivot_root, 0, -1, -1),
-    SC(write, -1, -1, 0),	 {NULL, 0, 0, 0, 0},
+    SC(openat, 1, 0, -1),	  SC(setns, -1, -1, 0), SC(unshare, -1, -1, -1),
+    SC(umount2, 0, -1, -1),	  SC(mount, 1, -1, -1), SC(pivot_root, 0, -1, -1),
+    SC(write, -1, -1, 0),	  {NULL, 0, 0, 0, 0},
 };
 
 struct name_nr {
