@@ -4,7 +4,8 @@
 #   make demo       a real runc container on a 501:20 volume, without and with the hook
 #   make bench      the benchmark (not part of check)
 #   make format     clang-format every C file; make format-check (CI) fails on a difference
-#   make fuzz       libFuzzer on the parsers, FUZZ_SECONDS (60) per target (clang)
+#   make fuzz       libFuzzer on the parsers and the wrapper's config.json rewriter,
+#                   FUZZ_SECONDS (60) per target (clang)
 #   make check-asan the unit, privileged and end-to-end tests under ASan+UBSan
 #   make check-valgrind  valgrind memcheck of the hook on real containers and of the unit tests
 
@@ -41,14 +42,18 @@ CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Ilib $(WARNINGS) \
 	$(DEP_CFLAGS) $(CFLAGS)
 
+# lib/: the hook's logic (libhook.a).  hook/: the hook executable.
+# runtime/: the runtime wrapper for Docker; all but its main.c is
+# libruntime.a, which the unit tests and the fuzz targets link too.
 LIB_SRCS = $(wildcard lib/*.c)
 LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(B)/%.o)
 HOOK = $(B)/oci-idmap-hook
-HOOK_OBJS = $(filter-out $(B)/hook/runtime%,$(patsubst %.c,$(B)/%.o,$(wildcard hook/*.c)))
+HOOK_OBJS = $(patsubst %.c,$(B)/%.o,$(wildcard hook/*.c))
 RUNTIME = $(B)/oci-idmap-runtime
-RUNTIME_OBJS = $(patsubst %.c,$(B)/%.o,$(wildcard hook/runtime*.c))
+RUNTIME_MAIN = $(B)/runtime/main.o
+RUNTIME_LIB_OBJS = $(filter-out $(RUNTIME_MAIN),$(patsubst %.c,$(B)/%.o,$(wildcard runtime/*.c)))
 
 .PHONY: all check check-unit check-priv check-e2e deps demo bench format clean \
 	install uninstall fuzz check-asan check-valgrind format-check
@@ -67,17 +72,20 @@ $(HOOK): $(HOOK_OBJS) $(B)/libhook.a
 
 $(HOOK_OBJS): $(wildcard hook/*.h)
 
-$(RUNTIME): $(RUNTIME_OBJS) $(B)/libhook.a
+$(B)/libruntime.a: $(RUNTIME_LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(RUNTIME): $(RUNTIME_MAIN) $(B)/libruntime.a $(B)/libhook.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-$(RUNTIME_OBJS): $(wildcard hook/runtime*.h)
+$(RUNTIME_MAIN) $(RUNTIME_LIB_OBJS): $(wildcard runtime/*.h)
 
-$(B)/unit-tests: $(UNIT_OBJS) $(B)/libhook.a
+$(B)/unit-tests: $(UNIT_OBJS) $(B)/libruntime.a $(B)/libhook.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(CHECK_LIBS)
 
-$(B)/tests/unit/%.o: tests/unit/%.c $(wildcard lib/*.h tests/unit/*.h)
+$(B)/tests/unit/%.o: tests/unit/%.c $(wildcard lib/*.h runtime/*.h tests/unit/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Iruntime $(CHECK_CFLAGS) -c -o $@ $<
 
 # Privileged C suites (check): tests/priv/NAME.c, run by a tests/priv/*.sh.
 PRIV_SRCS = $(wildcard tests/priv/*.c)
@@ -117,12 +125,13 @@ SAN_CC ?= clang-14
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = state spec proc_map mount_map
+FUZZ_TARGETS = state spec proc_map config_edit mount_map
 ASAN_B = build/asan
 
-$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libhook.a $(wildcard lib/*.h)
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libruntime.a $(B)/libhook.a $(wildcard lib/*.h runtime/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(B)/libhook.a $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) -Iruntime -fsanitize=fuzzer -o $@ $< $(B)/libruntime.a $(B)/libhook.a \
+		$(DEP_LIBS)
 
 fuzz:
 	@sh scripts/deps.sh sanitizers
@@ -184,7 +193,7 @@ uninstall:
 	rm -f "$(DESTDIR)$(INST_HOOK)" "$(DESTDIR)$(INST_DESCRIPTOR)" \
 		"$(DESTDIR)$(INST_MAN)" "$(DESTDIR)$(INST_RUNTIME)"
 
-C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find hook lib tests -name '*.[ch]')
+C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find hook lib runtime tests -name '*.[ch]')
 
 format:
 	clang-format -i $(C_FILES)

@@ -3,6 +3,7 @@
  * The standalone modes of oci-idmap-hook, dispatched by main.c on argv[1]:
  *   plan   print the plan the hook would execute, change nothing
  *   check  try an idmapped mount of each path, change nothing
+ *   status print what is mounted in a running container, change nothing
  * Each takes argv with argv[0] = the mode's name and returns the exit code.
  */
 #pragma once
@@ -13,6 +14,7 @@ enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 int cmd_plan(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 /* Shared with main.c: "oci-idmap-hook: <what> '<arg>' (see --help)", exit 2. */
 int usage_error(const char *what, const char *arg);

@@ -3,9 +3,10 @@
  * oci-idmap-hook: an OCI hook (createRuntime or prestart) that gives bind
  * mounts whose owner differs from the container user an idmapped clone.
  *
- *   oci-idmap-hook [--strict] [--log-level L] [--log-file F] < state.json
+ *   oci-idmap-hook [--strict] [--log-level L] [--log-file F | --no-syslog] < state.json
  *   oci-idmap-hook plan --bundle DIR [--pid PID] | --state FILE|-
  *   oci-idmap-hook check [PATH...]
+ *   oci-idmap-hook status PID
  *
  * Exit codes: 0 done (including every fallback), 1 bad input or, with
  * --strict, a mount that could not be idmapped, 2 usage.
@@ -26,8 +27,12 @@
 #include "log.h"
 #include "remount.h"
 
+/* Where syslog(3) and journald listen. */
+#define SYSLOG_SOCKET "/dev/log"
+
 struct options {
 	bool strict;
+	bool no_syslog;
 	enum log_level level;
 	const char *log_file;
 };
@@ -44,6 +49,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	    {"strict", no_argument, NULL, 's'},
 	    {"log-level", required_argument, NULL, 'l'},
 	    {"log-file", required_argument, NULL, 'f'},
+	    {"no-syslog", no_argument, NULL, 'n'},
 	    {0},
 	};
 	int c;
@@ -57,6 +63,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			return usage_error("unknown log level", optarg);
 		else if (c == 'f')
 			o->log_file = optarg;
+		else if (c == 'n')
+			o->no_syslog = true;
 		else if (c == '?')
 			return usage_error("unknown option", argv[optind - 1]);
 	}
@@ -67,9 +75,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 static FILE *open_log(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	_cleanup_close_ int fd = -EBADF;
+	FILE *f;
 
-	return fd < 0 ? NULL : fdopen(fd, "a");
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "a");
+	if (f)
+		TAKE_FD(fd); /* the stream owns it now */
+	return f;
 }
 
 /* The one error line, and the exit code for it (plan mode shares it). */
@@ -79,6 +94,9 @@ int fail_input(const char *id, const struct err *e)
 	return EXIT_INPUT;
 }
 
+/* Before acting: what the plan says.  A mount that was to be idmapped and
+ * cannot be (the filesystem, the kernel) is a warning: a mismatched volume
+ * left as it was; a skip by policy is information. */
 static void log_plan(const struct plan *p)
 {
 	for (size_t i = 0; i < p->n_mounts; i++) {
@@ -88,8 +106,50 @@ static void log_plan(const struct plan *p)
 			log_info("%s: idmap (owner %u:%u -> %u:%u)", pm->mount->destination,
 				 pm->owner_uid, pm->owner_gid, p->host_uid, p->host_gid);
 		else if (pm->mount->is_bind)
-			log_info("%s: skip: %s", pm->mount->destination, pm->reason);
+			log_msg(pm->fallback ? LOG_WARN : LOG_INFO, "%s: skip: %s",
+				pm->mount->destination, pm->reason);
 	}
+}
+
+/* Append "<sep><text>" to buf (size SUMMARY_MAX), cut with "..." when full. */
+#define SUMMARY_MAX 1024
+#define SUMMARY_REASON_MAX 80
+static void summary_add(char *buf, const char *sep, const char *text)
+{
+	size_t n = strlen(buf);
+
+	if (n + 4 >= SUMMARY_MAX || strcmp(buf + (n >= 3 ? n - 3 : 0), "...") == 0)
+		return;
+	if ((size_t)snprintf(buf + n, SUMMARY_MAX - n, "%s%s", sep, text) >= SUMMARY_MAX - n)
+		memcpy(buf + SUMMARY_MAX - 4, "...", 4);
+}
+
+/* After acting: one line for the container, what was idmapped and what was
+ * left as it was and why, in short. */
+static void log_summary(const struct plan *p)
+{
+	char idmapped[SUMMARY_MAX] = "", skipped[SUMMARY_MAX] = "", item[SUMMARY_MAX];
+	size_t n_idmap = 0, n_bind = 0;
+
+	if (!log_enabled(LOG_INFO))
+		return;
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct plan_mount *pm = &p->mounts[i];
+
+		if (!pm->mount->is_bind)
+			continue;
+		n_bind++;
+		if (pm->action == PLAN_IDMAP) {
+			summary_add(idmapped, n_idmap++ ? ", " : "", pm->mount->destination);
+			continue;
+		}
+		snprintf(item, sizeof(item), "%s (%.*s%s)", pm->mount->destination,
+			 SUMMARY_REASON_MAX, pm->reason,
+			 strlen(pm->reason) > SUMMARY_REASON_MAX ? "..." : "");
+		summary_add(skipped, skipped[0] ? "; " : "", item);
+	}
+	log_info("summary: %zu of %zu bind mounts remapped%s%s%s%s", n_idmap, n_bind,
+		 n_idmap ? ": " : "", idmapped, skipped[0] ? "; left as they were: " : "", skipped);
 }
 
 static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e)
@@ -121,6 +181,7 @@ static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e
 		  "swap %lld us, total %lld us",
 		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.swap_us,
 		  log_now_us() - t0);
+	log_summary(&ctx->plan);
 	/* Without --strict, remount fails only for memory before any mount or on
 	 * the way back to the host's mount namespace after all of them: no mount
 	 * is half done, so the container starts.  Nothing after this touches a path. */
@@ -144,36 +205,47 @@ static const struct mode {
 } modes[] = {
     {"plan", cmd_plan},
     {"check", cmd_check},
+    {"status", cmd_status},
 };
 
 static int print_help(void)
 {
-	printf("Usage: oci-idmap-hook [--strict] [--log-level LEVEL] [--log-file FILE] < STATE\n"
-	       "       oci-idmap-hook plan --bundle DIR [--pid PID]\n"
-	       "       oci-idmap-hook plan --state FILE|-\n"
-	       "       oci-idmap-hook check [PATH...]\n"
-	       "\n"
-	       "An OCI hook (createRuntime or prestart): reads the container state on stdin\n"
-	       "and gives every bind mount whose owner differs from the container user an\n"
-	       "idmapped mount, so the container sees its own uid/gid and the host keeps\n"
-	       "the original owner.  Where the kernel or filesystem cannot, the mount is\n"
-	       "left as it was and the hook exits 0 (unless --strict).\n"
-	       "\n"
-	       "  --strict           a mount that cannot be idmapped fails the container\n"
-	       "  --log-level LEVEL  error, warn (default), info or debug\n"
-	       "  --log-file FILE    append log lines to FILE instead of stderr\n"
-	       "  --help, --version\n"
-	       "\n"
-	       "plan prints, as JSON, what the hook would do for a bundle: every mount of\n"
-	       "config.json, idmapped (with its maps) or skipped (and why).  --state reads\n"
-	       "the OCI state (bundle, id, pid) from FILE or stdin; --pid is needed only for\n"
-	       "a user namespace joined by path.  It changes nothing.\n"
-	       "\n"
-	       "check tries an idmapped mount (never attached) of the filesystem holding\n"
-	       "each PATH (default /) and prints \"PATH: yes (FSTYPE)\" or \"PATH: no: REASON\".\n"
-	       "Exit 0 when all work, 1 when any does not.\n"
-	       "\n"
-	       "See oci-idmap-hook(1).\n");
+	printf(
+	    "Usage: oci-idmap-hook [--strict] [--log-level LEVEL] [--log-file FILE | --no-syslog]\n"
+	    "                      < STATE\n"
+	    "       oci-idmap-hook plan --bundle DIR [--pid PID]\n"
+	    "       oci-idmap-hook plan --state FILE|-\n"
+	    "       oci-idmap-hook check [PATH...]\n"
+	    "       oci-idmap-hook status PID\n"
+	    "\n"
+	    "An OCI hook (createRuntime or prestart): reads the container state on stdin\n"
+	    "and gives every bind mount whose owner differs from the container user an\n"
+	    "idmapped mount, so the container sees its own uid/gid and the host keeps\n"
+	    "the original owner.  Where the kernel or filesystem cannot, the mount is\n"
+	    "left as it was and the hook exits 0 (unless --strict).\n"
+	    "\n"
+	    "  --strict           a mount that cannot be idmapped fails the container\n"
+	    "  --log-level LEVEL  error, warn (default), info or debug: what is logged\n"
+	    "  --log-file FILE    append log lines to FILE instead of stderr and syslog\n"
+	    "  --no-syslog        log to stderr only (by default also to syslog, /dev/log,\n"
+	    "                     facility daemon: runtimes discard a successful hook's\n"
+	    "                     stderr)\n"
+	    "  --help, --version\n"
+	    "\n"
+	    "plan prints, as JSON, what the hook would do for a bundle: every mount of\n"
+	    "config.json, idmapped (with its maps) or skipped (and why).  --state reads\n"
+	    "the OCI state (bundle, id, pid) from FILE or stdin; --pid is needed only for\n"
+	    "a user namespace joined by path.  It changes nothing.\n"
+	    "\n"
+	    "check tries an idmapped mount (never attached) of the filesystem holding\n"
+	    "each PATH (default /) and prints \"PATH: yes (FSTYPE)\" or \"PATH: no: REASON\".\n"
+	    "Exit 0 when all work, 1 when any does not.\n"
+	    "\n"
+	    "status prints, as JSON, what is mounted now in the container whose init is\n"
+	    "PID: every mount, whether it is idmapped and, where the kernel reports them\n"
+	    "(6.15), its maps.  It changes nothing.\n"
+	    "\n"
+	    "See oci-idmap-hook(1).\n");
 	return 0;
 }
 
@@ -196,13 +268,18 @@ int main(int argc, char **argv)
 	if (r)
 		return r;
 	if (o.log_file && !(log_stream = open_log(o.log_file)))
-		fprintf(stderr, "oci-idmap-hook: --log-file %s: %s; logging to stderr\n",
+		fprintf(stderr, "oci-idmap-hook: --log-file %s: %s; logging as without it\n",
 			o.log_file, strerror(errno));
 	log_setup(o.level, log_stream, NULL);
+	if (!o.no_syslog && !log_stream)
+		log_use_syslog(SYSLOG_SOCKET);
 	r = run_hook(&o, &ctx, &e);
-	if (r < 0)
+	if (r < 0) {
+		log_record(LOG_ERROR, "%s", e.msg);
 		r = fail_input(ctx.state.id, &e);
+	}
 	hook_ctx_free(&ctx);
+	log_close();
 	if (log_stream)
 		fclose(log_stream);
 	return r;

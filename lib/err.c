@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "err.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,31 +14,45 @@ __attribute__((format(printf, 2, 0))) static void vformat(struct err *e, const c
 		e->msg[0] = '\0';
 }
 
+/*
+ * A recorded failure always has a positive code, so it is never returned as
+ * success: -errno given by mistake means errno, and 0 (errno read where the
+ * failing call did not set it) becomes EIO.
+ */
+static int failure_code(int code)
+{
+	if (code < 0 && code != INT_MIN)
+		return -code;
+	return code > 0 ? code : EIO;
+}
+
 int err_set(struct err *e, int code, const char *fmt, ...)
 {
 	va_list ap;
 	size_t len;
 
-	e->code = code;
+	e->code = failure_code(code);
 	e->hint = NULL;
 	va_start(ap, fmt);
 	vformat(e, fmt, ap);
 	va_end(ap);
 	len = strlen(e->msg);
-	snprintf(e->msg + len, sizeof(e->msg) - len, ": %s", strerror(code));
-	return -code;
+	/* For 0, strerror would say "Success" or name an errno that did not happen. */
+	snprintf(e->msg + len, sizeof(e->msg) - len, ": %s",
+		 code == 0 ? "unknown error" : strerror(e->code));
+	return -e->code;
 }
 
 int err_msg(struct err *e, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	e->code = code;
+	e->code = failure_code(code);
 	e->hint = NULL;
 	va_start(ap, fmt);
 	vformat(e, fmt, ap);
 	va_end(ap);
-	return -code;
+	return -e->code;
 }
 
 int err_wrap(struct err *e, const char *fmt, ...)
@@ -53,9 +68,10 @@ int err_wrap(struct err *e, const char *fmt, ...)
 	if (n < 0)
 		prefix[0] = '\0';
 	memcpy(old, e->msg, sizeof(old));
-	/* Truncation keeps the start of the line, the most specific context. */
+	/* Truncation keeps the start of the line: which container, which mount. */
 	if (snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old) < 0)
 		e->msg[0] = '\0';
+	e->code = failure_code(e->code); /* what is wrapped is a failure */
 	return -e->code;
 }
 
@@ -96,11 +112,4 @@ int err_is_unsupported(int code)
 {
 	return code == ENOSYS || code == EINVAL || code == EPERM || code == EOPNOTSUPP ||
 	       code == ENOSPC;
-}
-
-void err_clear(struct err *e)
-{
-	e->code = 0;
-	e->msg[0] = '\0';
-	e->hint = NULL;
 }

@@ -20,13 +20,18 @@ struct err {
 	const char *hint;
 };
 
-/* Record a failure: "<formatted>: <strerror(code)>".  Returns -code. */
+/*
+ * Record a failure: "<formatted>: <strerror(code)>".  Returns -code, always
+ * negative: code may be errno or -errno, and 0 is recorded as EIO ("unknown
+ * error" in the message).
+ */
 int err_set(struct err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Record a failure whose text needs no strerror.  Returns -code. */
+/* Record a failure whose text needs no strerror.  Returns -code (as err_set). */
 int err_msg(struct err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Prepend context: "<formatted>: <previous message>".  Returns -e->code. */
+/* Prepend context: "<formatted>: <previous message>".  Returns -e->code
+ * (EIO when nothing was recorded: a wrapped error is never success). */
 int err_wrap(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A hint for errnos whose meaning here is known, or NULL. */
@@ -40,5 +45,3 @@ void err_add_hint(struct err *e);
 
 /* Does this errno mean "the kernel or filesystem cannot idmap here"? */
 int err_is_unsupported(int code);
-
-void err_clear(struct err *e);

@@ -8,23 +8,26 @@
 
 #include "cleanup.h"
 
+/*
+ * The buffer holds at most max + 2 bytes: max of input, one more to tell
+ * "exactly max" from "more than max", and the NUL.  So at most max + 1 bytes
+ * are ever read, whatever the input.
+ */
 int io_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct err *e)
 {
 	_cleanup_free_ char *buf = NULL;
-	size_t cap = 4096, len = 0;
+	size_t limit = max + 2, cap = limit < 4096 ? limit : 4096, len = 0;
+	char *bigger;
+	ssize_t n;
 
 	buf = malloc(cap);
 	if (!buf)
 		return err_set(e, ENOMEM, "read");
 	for (;;) {
-		ssize_t n;
-
+		if (len > max)
+			return err_msg(e, EFBIG, "input larger than %zu bytes", max);
 		if (len + 1 == cap) {
-			char *bigger;
-
-			if (cap > max)
-				return err_msg(e, EFBIG, "input larger than %zu bytes", max);
-			cap *= 2;
+			cap = cap > limit / 2 ? limit : cap * 2;
 			bigger = realloc(buf, cap);
 			if (!bigger)
 				return err_set(e, ENOMEM, "read");
@@ -39,8 +42,6 @@ int io_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct err *
 			break;
 		len += (size_t)n;
 	}
-	if (len > max)
-		return err_msg(e, EFBIG, "input larger than %zu bytes", max);
 	buf[len] = '\0';
 	if (ret_len)
 		*ret_len = len;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Bounded, NUL-terminated reads: input never costs more than max bytes. */
+/* Bounded, NUL-terminated reads: input never costs more than max + 2 bytes. */
 #pragma once
 
 #include <stddef.h>
@@ -9,7 +9,8 @@
 #define IO_STATE_MAX (64 * 1024)
 #define IO_CONFIG_MAX (4 * 1024 * 1024)
 
-/* Read all of fd (at most max bytes) into a new NUL-terminated buffer. */
+/* Read all of fd (at most max bytes) into a new NUL-terminated buffer;
+ * EFBIG, after reading at most max + 1 bytes, when there is more. */
 int io_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct err *e);
 
 /* The same for a file at path; what names the input in messages. */

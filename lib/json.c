@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "json.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,17 +38,13 @@ static int fail(struct err *e, const char *path, const char *fmt, ...)
 
 static const char *type_name(yajl_val v)
 {
-	if (YAJL_IS_STRING(v))
-		return "a string";
-	if (YAJL_IS_NUMBER(v))
-		return "a number";
-	if (YAJL_IS_OBJECT(v))
-		return "an object";
-	if (YAJL_IS_ARRAY(v))
-		return "an array";
-	if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v))
-		return "a boolean";
-	return "null";
+	static const char *const names[] = {
+	    [JSON_NULL] = "null",	 [JSON_FALSE] = "a boolean", [JSON_TRUE] = "a boolean",
+	    [JSON_NUMBER] = "a number",	 [JSON_STRING] = "a string", [JSON_ARRAY] = "an array",
+	    [JSON_OBJECT] = "an object",
+	};
+
+	return names[json_kind_of(jv(v))];
 }
 
 bool json_is_blank(const char *text)
@@ -57,45 +52,6 @@ bool json_is_blank(const char *text)
 	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
 		text++;
 	return *text == '\0';
-}
-
-/* Printable ASCII other than quote and backslash, or any UTF-8 byte. */
-static char safe_char(char c)
-{
-	unsigned char u = (unsigned char)c;
-
-	if (u < 0x20 || u == 0x7f || c == '"' || c == '\\')
-		return '?';
-	return c;
-}
-
-static bool is_plain_key(const char *key)
-{
-	if (!*key)
-		return false;
-	for (; *key; key++)
-		if (!isalnum((unsigned char)*key) && *key != '_' && *key != '-')
-			return false;
-	return true;
-}
-
-void json_path_key(char buf[static JSON_PATH_MAX], const char *parent, const char *key)
-{
-	size_t len;
-
-	if (is_plain_key(key)) {
-		snprintf(buf, JSON_PATH_MAX, "%s%s%s", parent, *parent ? "." : "", key);
-		return;
-	}
-	snprintf(buf, JSON_PATH_MAX, "%s[\"%s\"]", parent, key);
-	len = strlen(parent) + 2;
-	for (; len < JSON_PATH_MAX && buf[len] && *key; len++, key++)
-		buf[len] = safe_char(*key);
-}
-
-void json_path_index(char buf[static JSON_PATH_MAX], const char *parent, size_t i)
-{
-	snprintf(buf, JSON_PATH_MAX, "%s[%zu]", parent, i);
 }
 
 /* Inside a string at p (just after a backslash): is this "\u0000"? */
@@ -409,6 +365,38 @@ int json_get_int(const json_value *obj, const char *path, const char *key, enum 
 		return fail(e, child, "must be an integer in %" PRId64 "..%" PRId64, min, max);
 	*ret = YAJL_GET_INTEGER(v);
 	return 1;
+}
+
+enum json_kind json_kind_of(const json_value *v)
+{
+	if (YAJL_IS_OBJECT(yv(v)))
+		return JSON_OBJECT;
+	if (YAJL_IS_ARRAY(yv(v)))
+		return JSON_ARRAY;
+	if (YAJL_IS_STRING(yv(v)))
+		return JSON_STRING;
+	if (YAJL_IS_NUMBER(yv(v)))
+		return JSON_NUMBER;
+	if (YAJL_IS_TRUE(yv(v)))
+		return JSON_TRUE;
+	if (YAJL_IS_FALSE(yv(v)))
+		return JSON_FALSE;
+	return JSON_NULL;
+}
+
+const char *json_string_of(const json_value *v)
+{
+	return yv(v)->u.string;
+}
+
+const char *json_number_text(const json_value *v)
+{
+	return yv(v)->u.number.r;
+}
+
+size_t json_array_len(const json_value *arr)
+{
+	return YAJL_IS_ARRAY(yv(arr)) ? yv(arr)->u.array.len : 0;
 }
 
 const json_value *json_array_at(const json_value *arr, size_t i)

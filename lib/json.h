@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The only user of yajl: parse a document into a tree, then read it through
- * typed, range-checked getters whose messages name the JSON path, e.g.
+ * The only user of yajl's parser (report.c alone writes JSON with yajl_gen):
+ * parse a document into a tree once, then read it through typed,
+ * range-checked getters whose messages name the JSON path, e.g.
  * "process.user.uid: must be an integer in 0..4294967294".  Callers prepend
  * the name of the document ("config.json: ").
  *
@@ -41,7 +42,8 @@ void json_freep(json_value **root);
 /* Is text empty or only whitespace? */
 bool json_is_blank(const char *text);
 
-/* Paths for messages: parent.key (or parent["odd key"]) and parent[i]. */
+/* Paths for messages: parent.key (or parent["odd key"]) and parent[i]
+ * (json_path.c). */
 void json_path_key(char buf[static JSON_PATH_MAX], const char *parent, const char *key);
 void json_path_index(char buf[static JSON_PATH_MAX], const char *parent, size_t i);
 
@@ -60,7 +62,28 @@ int json_get_string(const json_value *obj, const char *path, const char *key, en
 int json_get_int(const json_value *obj, const char *path, const char *key, enum json_presence p,
 		 int64_t min, int64_t max, int64_t *ret, struct err *e);
 
-/* Elements of an array and entries of an object (i < length). */
+/*
+ * The tree itself, for a walk over every node (the runtime wrapper's
+ * rewriter).  json_string_of() and json_number_text() need a node of that
+ * kind; a number's text is as written ("1.50", "1E+3", "18446744073709551616").
+ */
+enum json_kind {
+	JSON_NULL,
+	JSON_FALSE,
+	JSON_TRUE,
+	JSON_NUMBER,
+	JSON_STRING,
+	JSON_ARRAY,
+	JSON_OBJECT,
+};
+
+enum json_kind json_kind_of(const json_value *v);
+const char *json_string_of(const json_value *v);
+const char *json_number_text(const json_value *v);
+
+/* Elements of an array and entries of an object (i < length; the length of
+ * anything else is 0). */
+size_t json_array_len(const json_value *arr);
 const json_value *json_array_at(const json_value *arr, size_t i);
 size_t json_object_len(const json_value *obj);
 const char *json_object_key_at(const json_value *obj, size_t i);

@@ -17,60 +17,20 @@
 #define STATX_MNT_ID_UNIQUE 0x00004000U
 #endif
 
-/*
- * statmount(2), for one mount's maps.  Until lib/mntmaps.c (which puts the
- * same call in syscalls.h) is merged, a private copy: the kernel's
- * include/uapi/linux/mount.h, 6.15 layout, 512 bytes then the strings.
- */
-#if !defined(SYS_statmount) && defined(__NR_statmount)
-#define SYS_statmount __NR_statmount
-#endif
-#if !defined(SYS_statmount) && defined(__x86_64__) && !defined(__ILP32__)
-#define SYS_statmount 457
-#endif
-#define SM_MNT_BASIC 0x0002U
-#define SM_SUPPORTED_MASK 0x1000U
-#define SM_MNT_UIDMAP 0x2000U
-#define SM_MNT_GIDMAP 0x4000U
-#define SM_REQ_SIZE_VER0 24
 /* Two maps of up to 340 lines of up to 33 bytes, and the rest. */
 #define SM_BUF_SIZE (64 * 1024)
 
-struct sm_req {
-	uint32_t size, spare;
-	uint64_t mnt_id, param, mnt_ns_id;
-};
-
-struct sm_result {
-	uint32_t size, mnt_opts;
-	uint64_t mask;
-	uint32_t sb_dev_major, sb_dev_minor;
-	uint64_t sb_magic;
-	uint32_t sb_flags, fs_type;
-	uint64_t mnt_id, mnt_parent_id;
-	uint32_t mnt_id_old, mnt_parent_id_old;
-	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master, propagate_from;
-	uint32_t mnt_root, mnt_point;
-	uint64_t mnt_ns_id;
-	uint32_t fs_subtype, sb_source, opt_num, opt_array, opt_sec_num, opt_sec_array;
-	uint64_t supported_mask;
-	uint32_t mnt_uidmap_num, mnt_uidmap, mnt_gidmap_num, mnt_gidmap;
-	uint64_t spare2[43];
-	char str[];
-};
-_Static_assert(sizeof(struct sm_result) == 512, "struct statmount is 512 bytes");
-
-static int sm_call(uint64_t mnt_id, struct sm_result *buf, size_t size)
+/* statmount(2) of one mount: its attributes and maps. */
+static int sm_call(uint64_t mnt_id, struct sys_statmount *buf, size_t size)
 {
-#ifdef SYS_statmount
-	struct sm_req req = {.size = SM_REQ_SIZE_VER0, .mnt_id = mnt_id};
+	struct sys_mnt_id_req req = {
+	    .size = SYS_MNT_ID_REQ_SIZE_VER0,
+	    .mnt_id = mnt_id,
+	    .param = STATMOUNT_MNT_BASIC | STATMOUNT_SUPPORTED_MASK | STATMOUNT_MNT_UIDMAP |
+		     STATMOUNT_MNT_GIDMAP,
+	};
 
-	req.param = SM_MNT_BASIC | SM_SUPPORTED_MASK | SM_MNT_UIDMAP | SM_MNT_GIDMAP;
-	return (int)syscall(SYS_statmount, &req, buf, size, 0);
-#else
-	errno = ENOSYS;
-	return -1;
-#endif
+	return sys_statmount(&req, buf, size, 0);
 }
 
 /* The unique (64-bit) id of the mount fd lies on (statx, Linux 6.8). */
@@ -87,7 +47,7 @@ static int mount_id_of(int fd, uint64_t *ret_id, struct err *e)
 }
 
 /* The n lines of one map, from offset off of the strings (len bytes). */
-static int sm_map(const struct sm_result *s, size_t len, uint32_t off, uint32_t n,
+static int sm_map(const struct sys_statmount *s, size_t len, uint32_t off, uint32_t n,
 		  const char *which, struct idmap *ret, struct err *e)
 {
 	const char *p, *end = s->str + len;
@@ -112,10 +72,10 @@ static int sm_map(const struct sm_result *s, size_t len, uint32_t off, uint32_t 
 	return 0;
 }
 
-static int sm_maps(const struct sm_result *s, struct idmap *ret_uid, struct idmap *ret_gid,
+static int sm_maps(const struct sys_statmount *s, struct idmap *ret_uid, struct idmap *ret_gid,
 		   struct err *e)
 {
-	const uint64_t both = SM_MNT_UIDMAP | SM_MNT_GIDMAP;
+	const uint64_t both = STATMOUNT_MNT_UIDMAP | STATMOUNT_MNT_GIDMAP;
 	size_t len = s->size > sizeof(*s) ? s->size - sizeof(*s) : 0;
 	struct idmap uid;
 	int r;
@@ -123,14 +83,14 @@ static int sm_maps(const struct sm_result *s, struct idmap *ret_uid, struct idma
 	if (len > SM_BUF_SIZE - sizeof(*s))
 		len = SM_BUF_SIZE - sizeof(*s); /* never past the buffer */
 
-	if (!(s->mask & SM_MNT_BASIC))
+	if (!(s->mask & STATMOUNT_MNT_BASIC))
 		return err_msg(e, EOPNOTSUPP, "statmount: no mount attributes");
 	if (!(s->mnt_attr & MOUNT_ATTR_IDMAP)) {
 		idmap_swap(0, 0, ret_uid); /* not idmapped: the identity */
 		idmap_swap(0, 0, ret_gid);
 		return 0;
 	}
-	if (!(s->mask & SM_SUPPORTED_MASK) || (s->supported_mask & both) != both)
+	if (!(s->mask & STATMOUNT_SUPPORTED_MASK) || (s->supported_mask & both) != both)
 		return err_msg(
 		    e, EOPNOTSUPP,
 		    "statmount cannot report an idmapped mount's maps (needs Linux 6.15)");
@@ -150,7 +110,7 @@ static int sm_maps(const struct sm_result *s, struct idmap *ret_uid, struct idma
 
 int mnt_compose_read_maps(int fd, struct idmap *ret_uid, struct idmap *ret_gid, struct err *e)
 {
-	_cleanup_free_ struct sm_result *buf = NULL;
+	_cleanup_free_ struct sys_statmount *buf = NULL;
 	uint64_t id;
 	int r;
 

@@ -20,8 +20,9 @@
  * Fails with -EOPNOTSUPP for an idmapped mount whose maps this kernel cannot
  * report (statmount's maps need Linux 6.15), -ENOSYS without statmount(2).
  *
- * A minimal reader, for one mount: lib/mntmaps.c (operators) reads every
- * mount's maps through the same statmount(2) call.
+ * One mount, by fd, into struct idmap (checked, ready to compose);
+ * mntmaps_read() reads every mount's maps of the namespace, by mountinfo id,
+ * through the same statmount(2) call.
  */
 int mnt_compose_read_maps(int fd, struct idmap *ret_uid, struct idmap *ret_gid, struct err *e);
 

@@ -78,7 +78,7 @@ static bool parse_int(const char *s, int *ret)
  * -ENOMEM. */
 static int parse_line(char *line, struct mount_entry *m)
 {
-	char *field[6], *fstype, *save = NULL, *sep;
+	char *field[6], *fstype, *source, *save = NULL, *sep;
 	size_t i;
 
 	sep = strstr(line, " - "); /* ends the optional fields */
@@ -86,16 +86,26 @@ static int parse_line(char *line, struct mount_entry *m)
 		return 0;
 	*sep = '\0';
 	fstype = strtok_r(sep + 3, " ", &save);
+	source = fstype ? strtok_r(NULL, " ", &save) : NULL;
 	save = NULL;
 	for (i = 0; i < ARRAY_SIZE(field); i++)
 		if (!(field[i] = strtok_r(i ? NULL : line, " ", &save)))
 			return 0;
 	if (!fstype || !parse_int(field[0], &m->id) || !parse_int(field[1], &m->parent_id))
 		return 0;
+	unescape(field[3]);
 	unescape(field[4]);
+	if (source)
+		unescape(source);
 	m->target = strdup(field[4]);
-	if (!m->target)
+	m->root = strdup(field[3]);
+	m->source = strdup(source ? source : "");
+	if (!m->target || !m->root || !m->source) {
+		free(m->target);
+		free(m->root);
+		free(m->source);
 		return -ENOMEM;
+	}
 	snprintf(m->fstype, sizeof(m->fstype), "%s", fstype);
 	m->idmapped = has_option(field[5], "idmapped");
 	return 1;
@@ -166,8 +176,11 @@ bool mountinfo_is_below(const struct mount_table *t, int id, int ancestor)
 
 void mountinfo_free(struct mount_table *t)
 {
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < t->n; i++) {
 		free(t->entries[i].target);
+		free(t->entries[i].root);
+		free(t->entries[i].source);
+	}
 	free(t->entries);
 	*t = (struct mount_table){0};
 }

@@ -10,6 +10,8 @@
 struct mount_entry {
 	int id, parent_id;
 	char *target;
+	char *root;   /* the mount's root within its filesystem */
+	char *source; /* the filesystem's source: a device, "proc", "tmpfs", ... */
 	char fstype[32];
 	bool idmapped;
 };

@@ -35,6 +35,8 @@ void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* An idmap that cannot be done is a fallback; a skip by policy is not. */
+	pm->fallback = pm->action == PLAN_IDMAP;
 	pm->action = PLAN_SKIP;
 	va_start(ap, fmt);
 	vsnprintf(pm->reason, sizeof(pm->reason), fmt, ap);
@@ -172,6 +174,7 @@ static bool plan_skip_by_source(const struct plan *p, const struct mount_facts *
 	}
 	if (f->cannot_idmap[0]) {
 		skip(pm, "%s", f->cannot_idmap);
+		pm->fallback = true;
 		return true;
 	}
 	return false;

@@ -42,6 +42,9 @@ struct plan_mount {
 	const struct spec_mount *mount;
 	enum plan_action action;
 	char reason[PLAN_REASON_MAX]; /* why skipped, or a note on an idmap */
+	/* Skipped because the mount was to be idmapped and the kernel or the
+	 * filesystem cannot: a mismatched volume left as it was (a warning). */
+	bool fallback;
 	bool has_owner;
 	uint32_t owner_uid, owner_gid;
 	size_t mapping; /* index into plan.mappings when action is PLAN_IDMAP */

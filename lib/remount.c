@@ -26,8 +26,7 @@ void remount_fail(struct run *run, size_t i, int r, struct err *why)
 	err_wrap(&e, "%s", pm->mount->destination);
 	shown = e;
 	err_add_hint(&shown);
-	log_msg(err_is_unsupported(-r) || r == -ENOENT ? LOG_INFO : LOG_WARN,
-		"cannot idmap, mount left as the runtime made it: %s", shown.msg);
+	log_warn("cannot idmap, mount left as the runtime made it: %s", shown.msg);
 	plan_fall_back(pm, "%s", shown.msg);
 	if (!run->failed) {
 		run->failed = r;

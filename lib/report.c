@@ -58,13 +58,11 @@ static void put_ids(struct out *o, const char *key, bool present, uint32_t uid, 
 }
 
 /* "key": [[first, lower, count], ...] */
-static void put_map(struct out *o, const char *key, const struct idmap *m)
+static void put_extents(struct out *o, const char *key, const struct id_extent *ext, size_t n)
 {
-	const struct id_extent *ext = idmap_extents(m);
-
 	put_str(o, key);
 	GEN(o, yajl_gen_array_open(o->g));
-	for (size_t i = 0; i < m->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		GEN(o, yajl_gen_array_open(o->g));
 		GEN(o, yajl_gen_integer(o->g, ext[i].first));
 		GEN(o, yajl_gen_integer(o->g, ext[i].lower));
@@ -72,6 +70,11 @@ static void put_map(struct out *o, const char *key, const struct idmap *m)
 		GEN(o, yajl_gen_array_close(o->g));
 	}
 	GEN(o, yajl_gen_array_close(o->g));
+}
+
+static void put_map(struct out *o, const char *key, const struct idmap *m)
+{
+	put_extents(o, key, idmap_extents(m), m->n);
 }
 
 static void put_mount(struct out *o, const struct plan *p, const struct plan_mount *pm)
@@ -181,7 +184,7 @@ static void indent_json(FILE *f, const char *s)
 }
 
 /* Copy the generated text, indented or not, ending in one newline. */
-static int take_text(yajl_gen g, bool pretty, char **ret_text, struct err *e)
+static int take_text(yajl_gen g, const char *what, bool pretty, char **ret_text, struct err *e)
 {
 	_cleanup_free_ char *compact = NULL;
 	const unsigned char *buf;
@@ -190,11 +193,11 @@ static int take_text(yajl_gen g, bool pretty, char **ret_text, struct err *e)
 	FILE *f;
 
 	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
-		return err_msg(e, EIO, "plan: JSON generator has no output");
+		return err_msg(e, EIO, "%s: JSON generator has no output", what);
 	compact = strndup((const char *)buf, len);
 	f = compact ? open_memstream(&text, &size) : NULL;
 	if (!f)
-		return err_set(e, ENOMEM, "plan");
+		return err_set(e, ENOMEM, "%s", what);
 	if (pretty)
 		indent_json(f, compact);
 	else
@@ -202,28 +205,86 @@ static int take_text(yajl_gen g, bool pretty, char **ret_text, struct err *e)
 	fputc('\n', f);
 	if (fclose(f) != 0) {
 		free(text);
-		return err_set(e, ENOMEM, "plan");
+		return err_set(e, ENOMEM, "%s", what);
 	}
 	*ret_text = text;
 	return 0;
 }
 
-int report_plan_json(const struct report_input *in, bool pretty, char **ret_text, struct err *e)
+/* Run put(o, in) and take its text; what names the document in errors. */
+static int generate(void (*put)(struct out *, const void *), const void *in, const char *what,
+		    bool pretty, char **ret_text, struct err *e)
 {
 	struct out o = {.st = yajl_gen_status_ok};
 	int r;
 
 	o.g = yajl_gen_alloc(NULL);
 	if (!o.g)
-		return err_set(e, ENOMEM, "plan");
+		return err_set(e, ENOMEM, "%s", what);
 	yajl_gen_config(o.g, yajl_gen_validate_utf8, 1);
-	put_plan(&o, in);
+	put(&o, in);
 	if (o.st == yajl_gen_invalid_string)
-		r = err_msg(e, EINVAL, "plan: a path or id is not valid UTF-8");
+		r = err_msg(e, EINVAL, "%s: a path or id is not valid UTF-8", what);
 	else if (o.st != yajl_gen_status_ok)
-		r = err_msg(e, EIO, "plan: JSON generator failed (status %d)", (int)o.st);
+		r = err_msg(e, EIO, "%s: JSON generator failed (status %d)", what, (int)o.st);
 	else
-		r = take_text(o.g, pretty, ret_text, e);
+		r = take_text(o.g, what, pretty, ret_text, e);
 	yajl_gen_free(o.g);
 	return r;
+}
+
+static void put_plan_doc(struct out *o, const void *in)
+{
+	put_plan(o, in);
+}
+
+int report_plan_json(const struct report_input *in, bool pretty, char **ret_text, struct err *e)
+{
+	return generate(put_plan_doc, in, "plan", pretty, ret_text, e);
+}
+
+static void put_status_mount(struct out *o, const struct report_status_mount *sm)
+{
+	const struct mount_entry *m = sm->entry;
+
+	GEN(o, yajl_gen_map_open(o->g));
+	put_str(o, "id");
+	GEN(o, yajl_gen_integer(o->g, m->id));
+	put_str(o, "parent_id");
+	GEN(o, yajl_gen_integer(o->g, m->parent_id));
+	put_key_str(o, "destination", m->target);
+	put_key_str(o, "source", m->source);
+	put_key_str(o, "root", m->root);
+	put_key_str(o, "fstype", m->fstype);
+	put_key_bool(o, "idmapped", m->idmapped);
+	put_key_bool(o, "covered", sm->covered);
+	if (m->idmapped && sm->uid_map && sm->gid_map) {
+		put_extents(o, "uid_map", sm->uid_map->ext, sm->uid_map->n);
+		put_extents(o, "gid_map", sm->gid_map->ext, sm->gid_map->n);
+	} else if (m->idmapped) {
+		put_key_str(o, "uid_map", NULL);
+		put_key_str(o, "gid_map", NULL);
+	}
+	GEN(o, yajl_gen_map_close(o->g));
+}
+
+static void put_status_doc(struct out *o, const void *arg)
+{
+	const struct report_status *in = arg;
+
+	GEN(o, yajl_gen_map_open(o->g));
+	put_str(o, "pid");
+	GEN(o, yajl_gen_integer(o->g, in->pid));
+	put_key_bool(o, "maps_reported", in->maps_reported);
+	put_str(o, "mounts");
+	GEN(o, yajl_gen_array_open(o->g));
+	for (size_t i = 0; i < in->n_mounts; i++)
+		put_status_mount(o, &in->mounts[i]);
+	GEN(o, yajl_gen_array_close(o->g));
+	GEN(o, yajl_gen_map_close(o->g));
+}
+
+int report_status_json(const struct report_status *in, bool pretty, char **ret_text, struct err *e)
+{
+	return generate(put_status_doc, in, "status", pretty, ret_text, e);
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The plan as JSON text, for `oci-idmap-hook plan` (schemas/plan.schema.json).
- * The only yajl_gen user.  The text is built from the same struct plan the
- * hook executes, so what is printed is what the hook would do.
+ * The plan as JSON text, for `oci-idmap-hook plan` (schemas/plan.schema.json),
+ * and a container's mounts for `oci-idmap-hook status`
+ * (schemas/status.schema.json).  The only yajl_gen user.  The plan's text is
+ * built from the same struct plan the hook executes, so what is printed is
+ * what the hook would do.
  */
 #pragma once
 
@@ -10,6 +12,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "mountinfo.h"
 #include "plan.h"
 
 struct report_input {
@@ -22,3 +25,20 @@ struct report_input {
  * else on one line) into a new NUL-terminated buffer ending in "\n".
  * Fails with EINVAL when a string is not valid UTF-8. */
 int report_plan_json(const struct report_input *in, bool pretty, char **ret_text, struct err *e);
+
+struct report_status_mount {
+	const struct mount_entry *entry;
+	bool covered; /* another mount is stacked on it */
+	/* An idmapped mount's maps; NULL when the kernel does not report them. */
+	const struct id_map *uid_map, *gid_map;
+};
+
+struct report_status {
+	int pid;
+	bool maps_reported; /* the kernel reports the maps of idmapped mounts */
+	const struct report_status_mount *mounts;
+	size_t n_mounts;
+};
+
+/* The mounts of a container as a JSON document, as report_plan_json. */
+int report_status_json(const struct report_status *in, bool pretty, char **ret_text, struct err *e);

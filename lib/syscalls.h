@@ -137,3 +137,87 @@ static inline int sys_openat2(int dfd, const char *path, struct sys_open_how *ho
 	return -1;
 #endif
 }
+
+/*
+ * statmount(2) and listmount(2) (6.8; a mount's id maps 6.15).  Syscalls
+ * added since 5.1 have one number on every architecture but alpha and mips
+ * (the kernel's unified syscall table): where the headers predate them,
+ * that number, and ENOSYS on those two.
+ */
+#if !defined(SYS_statmount) && !defined(__alpha__) && !defined(__mips__)
+#define SYS_statmount 457
+#endif
+#if !defined(SYS_listmount) && !defined(__alpha__) && !defined(__mips__)
+#define SYS_listmount 458
+#endif
+#ifndef STATMOUNT_MNT_BASIC
+#define STATMOUNT_MNT_BASIC 0x00000002U
+#endif
+#ifndef STATMOUNT_SUPPORTED_MASK
+#define STATMOUNT_SUPPORTED_MASK 0x00001000U
+#endif
+#ifndef STATMOUNT_MNT_UIDMAP
+#define STATMOUNT_MNT_UIDMAP 0x00002000U
+#endif
+#ifndef STATMOUNT_MNT_GIDMAP
+#define STATMOUNT_MNT_GIDMAP 0x00004000U
+#endif
+#ifndef LSMT_ROOT
+#define LSMT_ROOT 0xffffffffffffffffULL
+#endif
+#define SYS_MNT_ID_REQ_SIZE_VER0 24
+
+/* Our own copies of the kernel's struct mnt_id_req and struct statmount
+ * (include/uapi/linux/mount.h, 6.15 layout: 512 bytes, then the strings). */
+struct sys_mnt_id_req {
+	uint32_t size;
+	uint32_t spare; /* mnt_ns_fd since 6.18; 0: the caller's namespace */
+	uint64_t mnt_id;
+	uint64_t param; /* statmount: the mask; listmount: the last id listed */
+	uint64_t mnt_ns_id;
+};
+
+struct sys_statmount {
+	uint32_t size;
+	uint32_t mnt_opts;
+	uint64_t mask;
+	uint32_t sb_dev_major, sb_dev_minor;
+	uint64_t sb_magic;
+	uint32_t sb_flags;
+	uint32_t fs_type;
+	uint64_t mnt_id, mnt_parent_id;
+	uint32_t mnt_id_old, mnt_parent_id_old; /* the ids of /proc/.../mountinfo */
+	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master, propagate_from;
+	uint32_t mnt_root, mnt_point;
+	uint64_t mnt_ns_id;
+	uint32_t fs_subtype, sb_source;
+	uint32_t opt_num, opt_array, opt_sec_num, opt_sec_array;
+	uint64_t supported_mask;
+	uint32_t mnt_uidmap_num, mnt_uidmap; /* count, and offset into str */
+	uint32_t mnt_gidmap_num, mnt_gidmap;
+	uint64_t spare2[43];
+	char str[];
+};
+_Static_assert(sizeof(struct sys_statmount) == 512, "struct statmount is 512 bytes");
+
+static inline int sys_statmount(const struct sys_mnt_id_req *req, struct sys_statmount *buf,
+				size_t size, unsigned int flags)
+{
+#ifdef SYS_statmount
+	return (int)syscall(SYS_statmount, req, buf, size, flags);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static inline long sys_listmount(const struct sys_mnt_id_req *req, uint64_t *ids, size_t n,
+				 unsigned int flags)
+{
+#ifdef SYS_listmount
+	return syscall(SYS_listmount, req, ids, n, flags);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}

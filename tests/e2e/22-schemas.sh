@@ -4,8 +4,9 @@
 # *.json.in templates with their @PLACEHOLDERS@ filled, against
 # hooks-descriptor.schema.json; bundle config.json files against
 # config.schema.json), and so do the test fixtures, `runc spec`, and the
-# plan the hook prints for each example bundle.  Each schema also rejects
-# a document with a known mistake, so a schema that accepts anything fails.
+# plan the hook prints for each example bundle, and what status prints for
+# this shell.  Each schema also rejects a document with a known mistake, so
+# a schema that accepts anything fails.
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 "$PY" -c 'import jsonschema' 2>/dev/null || skip "needs python3-jsonschema"
@@ -52,6 +53,13 @@ if command -v runc >/dev/null; then
 	valid config.schema.json "$TEST_TMP/config.json"
 fi
 
+# What status prints for this shell (no container needed; a container's is
+# validated in tests/e2e/24-status-*).
+if [ -x "$HOOK" ] && [ "$(id -u)" = 0 ]; then
+	"$HOOK" status $$ >"$TEST_TMP/status.json" || fail "status $$: exit $?"
+	valid status.schema.json "$TEST_TMP/status.json"
+fi
+
 # The plan the hook prints for each example bundle.
 if [ -x "$HOOK" ]; then
 	for f in "${configs[@]}"; do
@@ -86,4 +94,13 @@ invalid plan.schema.json "a skip with maps" \
 	"$plan_head"'[{'"$m"',"action":"skip","reason":"r","uid_map":[[0,0,1]],"gid_map":[[0,0,1]]}]}'
 invalid plan.schema.json "an extent of two numbers" \
 	"$plan_head"'[{'"$m"',"action":"idmap","uid_map":[[0,0]],"gid_map":[[0,0,1]]}]}'
+st_head='{"pid":7,"maps_reported":true,"mounts":'
+sm='"id":30,"parent_id":1,"destination":"/data","source":"/dev/vda","root":"/srv/v","fstype":"ext4","covered":false'
+valid status.schema.json <(printf '%s' "$st_head"'[{'"$sm"',"idmapped":true,"uid_map":[[0,0,1]],"gid_map":null}]}')
+invalid status.schema.json "an idmapped mount without maps" "$st_head"'[{'"$sm"',"idmapped":true}]}'
+invalid status.schema.json "maps on a mount not idmapped" \
+	"$st_head"'[{'"$sm"',"idmapped":false,"uid_map":[[0,0,1]],"gid_map":[[0,0,1]]}]}'
+invalid status.schema.json "an extent of two numbers" \
+	"$st_head"'[{'"$sm"',"idmapped":true,"uid_map":[[0,0]],"gid_map":[[0,0,1]]}]}'
+invalid status.schema.json "pid 0" '{"pid":0,"maps_reported":true,"mounts":[]}'
 exit 0

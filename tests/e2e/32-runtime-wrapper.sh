@@ -155,6 +155,10 @@ echo '{"ociVersion": "1.0.2", "hooks": {"createRuntime": [{"path": "/x"}]}}' >"$
 (cd "$b2" && fake_run create c2) || fail "create in the bundle directory failed"
 assert_eq 1 "$(count_hook "$b2" "$installed_hook")" "the hook, bundle = working directory"
 assert_eq 1 "$(count_hook "$b2" /x)" "the hook that was there"
+# An empty --bundle is the working directory too (as runc reads it), not /.
+echo '{}' >"$b2/config.json"
+(cd "$b2" && fake_run create --bundle= c2) || fail "create --bundle= failed"
+assert_eq 1 "$(count_hook "$b2" "$installed_hook")" "the hook, --bundle= (empty)"
 
 # A bad config.json: one line, exit 1, nothing changed, the runtime not run.
 for bad in '{"hooks": [' '{"hooks": {"createRuntime": {}}}' '[]'; do
@@ -180,4 +184,31 @@ ERR=$(OCI_IDMAP_HOOK=$TEST_TMP/nowhere "$wrapper" create --bundle "$b" c5 2>&1)
 assert_eq 1 "$?" "exit code without a hook"
 assert_match "oci-idmap-runtime: hook $TEST_TMP/nowhere (set OCI_IDMAP_HOOK): No such file*" \
 	"$ERR" "message without a hook"
+
+# A runtime path longer than PATH_MAX is refused, not cut short: cut at
+# PATH_MAX - 1 bytes, this one would name the fake runtime.
+lead=$TEST_TMP/ name=${fake##*/}
+pad=$((4095 - ${#lead} - ${#name}))
+[ $((pad % 2)) = 0 ] || lead=$lead/ pad=$((pad - 1))
+long=$lead$(printf './%.0s' $(seq $((pad / 2))))$name-elsewhere
+assert_eq "$fake" "$(realpath -m "${long:0:4095}")" "the long path cut at 4095 bytes"
+echo '{}' >"$b2/config.json"
+rm -f "$TEST_TMP/argv"
+ERR=$(OCI_IDMAP_RUNTIME=$long OCI_IDMAP_HOOK=$installed_hook "$wrapper" create -b "$b2" c7 2>&1)
+assert_eq "1 oci-idmap-runtime: runtime: OCI_IDMAP_RUNTIME is longer than 4095 bytes" "$? $ERR" \
+	"exit code and message for a runtime path of ${#long} bytes"
+[ ! -e "$TEST_TMP/argv" ] || fail "the runtime at the cut path ran"
+
+# Installed deeper than PATH_MAX, the wrapper cannot read its own path to find
+# the hook beside it: one line, exit 1, the runtime not run (never a guess).
+part=$(printf '%0200d' 0) deep=$TEST_TMP
+while [ ${#deep} -lt 4200 ]; do deep=$deep/$part; done
+mkdir -p "$deep" || fail "mkdir -p of a path of ${#deep} bytes"
+rm -f "$TEST_TMP/argv"
+# cd one step at a time: a path this long cannot be passed to chdir(2).
+ERR=$(cd "$TEST_TMP" && while cd "$part" 2>/dev/null; do :; done && cp "$wrapper" . &&
+	env -u OCI_IDMAP_HOOK OCI_IDMAP_RUNTIME="$fake" ./oci-idmap-runtime create --bundle "$b2" c6 2>&1)
+assert_eq "1 oci-idmap-runtime: hook (set OCI_IDMAP_HOOK): readlink /proc/self/exe: File name too long" \
+	"$? $ERR" "exit code and message of a wrapper deeper than PATH_MAX"
+[ ! -e "$TEST_TMP/argv" ] || fail "the runtime ran without a hook"
 exit 0

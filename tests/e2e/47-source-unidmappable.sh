@@ -5,8 +5,10 @@
 #   /fuse a bindfs (FUSE) mount: FUSE is idmappable only where the server
 #         opts in, bindfs does not (plan asks the kernel);
 #   /pp   /proc/PID of a process running as 501:20: proc cannot be idmapped.
-# Each falls back cleanly: plan and the hook's log (info, not a warning) say
-# why, the container starts and sees each source as it does without the hook.
+# Each falls back cleanly: plan and the hook's log say why, the container
+# starts and sees each source as it does without the hook.  A mismatched
+# volume the filesystem cannot idmap (/fuse, /pp) is a warning (it goes to
+# syslog by default); one already idmapped by someone else is information.
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 need_hook
@@ -77,10 +79,11 @@ for runtime in runc crun; do
 	assert_eq 0 "$RC" "$runtime: exit code"
 	assert_eq "$without" "$OUT" "$runtime: what the container sees, with the hook and without"
 	for d in /idm /fuse /pp; do
-		reason=$(plan_q "$plan" "m['$d']['reason']")
-		assert_match "*info: $d: skip: $reason*" "$(cat "$log")" "$runtime: the hook's log for $d"
+		reason=$(plan_q "$plan" "m['$d']['reason']") level=warn
+		[ $d != /idm ] || level=info
+		assert_match "*$level: $d: skip: $reason*" "$(cat "$log")" "$runtime: the hook's log for $d"
 	done
-	assert_no_match "*warn*" "$(cat "$log")" "$runtime: the hook's log"
+	assert_no_match "*warn: /idm*" "$(cat "$log")" "$runtime: the hook's log"
 	assert_no_new "$before" "$plain"
 done
 exit 0

@@ -5,7 +5,7 @@
 # any more).  New inputs go to BINDIR/corpus/NAME, never into the seeds.
 # A crash, leak, timeout (-timeout=5 s per input) or out-of-memory
 # (-rss_limit_mb=512) is copied to tests/fuzz/crashes/NAME/ and fails the run.
-# FUZZ_TARGETS (default "state spec proc_map mount_map") picks targets.
+# FUZZ_TARGETS (default "state spec proc_map config_edit mount_map") picks targets.
 set -u
 export LC_ALL=C
 
@@ -23,12 +23,12 @@ failed=0
 # under ASan yajl's grow-by-one realloc makes huge arrays quadratic.
 max_len() {
 	case $1 in
-	spec) echo 131072 ;;
+	spec | config_edit) echo 131072 ;;
 	*) echo 65536 ;;
 	esac
 }
 
-for name in ${FUZZ_TARGETS:-state spec proc_map mount_map}; do
+for name in ${FUZZ_TARGETS:-state spec proc_map config_edit mount_map}; do
 	fuzzer=$bin/fuzz_$name
 	work=$bin/corpus/$name
 	art=$bin/artifacts/$name

@@ -6,8 +6,7 @@
  *
  * SYSCALL: open_tree mount_setattr move_mount fsopen fsmount setns unshare
  *          clone clone3 openat openat2 umount2 mount pivot_root write
- *          open_tree_attr statmount (6.15 and 6.8: x86_64 where the headers
- *          predate them)
+ *          statmount listmount open_tree_attr
  * ERRNO:   ENOSYS EINVAL EPERM ENOMEM ENOSPC EACCES EBUSY EOPNOTSUPP ENOENT
  *          EIO ESTALE EAGAIN, or a number; "none" (with --run only): the
  *          call then runs normally
@@ -71,12 +70,16 @@
 #error "inject: unknown architecture"
 #endif
 
-/* Newer than the headers of Debian 12: their x86_64 numbers (as lib/syscalls.h). */
+/* Newer than Debian 12's headers: the kernel's unified numbers. */
+#if !defined(__NR_statmount) && !defined(__alpha__) && !defined(__mips__)
+#define __NR_statmount 457
+#endif
+#if !defined(__NR_listmount) && !defined(__alpha__) && !defined(__mips__)
+#define __NR_listmount 458
+#endif
+/* open_tree_attr (6.15): x86_64's number only, as lib/syscalls.h. */
 #if !defined(__NR_open_tree_attr) && defined(__x86_64__) && !defined(__ILP32__)
 #define __NR_open_tree_attr 467
-#endif
-#if !defined(__NR_statmount) && defined(__x86_64__) && !defined(__ILP32__)
-#define __NR_statmount 457
 #endif
 
 #define SC(n, p, d, f)                                                                             \
@@ -93,9 +96,6 @@ const struct sc inject_syscalls[] = {
 #ifdef __NR_open_tree_attr
     SC(open_tree_attr, 1, 0, -1),
 #endif
-#ifdef __NR_statmount
-    SC(statmount, -1, -1, -1),
-#endif
 #ifdef __NR_move_mount
     SC(move_mount, 1, 0, -1),
 #endif
@@ -107,6 +107,12 @@ const struct sc inject_syscalls[] = {
 #endif
 #ifdef __NR_openat2
     SC(openat2, 1, 0, -1),
+#endif
+#ifdef __NR_statmount
+    SC(statmount, -1, -1, -1),
+#endif
+#ifdef __NR_listmount
+    SC(listmount, -1, -1, -1),
 #endif
 #ifdef __NR_clone3
     SC(clone3, -1, -1, -1),

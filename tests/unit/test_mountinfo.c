@@ -30,7 +30,10 @@ START_TEST(test_parse)
 	ck_assert_int_eq(m->parent_id, 1);
 	ck_assert_str_eq(m->target, "/data");
 	ck_assert_str_eq(m->fstype, "ext4");
+	ck_assert_str_eq(m->root, "/srv/v");
+	ck_assert_str_eq(m->source, "/dev/vda");
 	ck_assert(m->idmapped);
+	ck_assert_str_eq(mountinfo_find(&t, 22)->source, "proc");
 	ck_assert(!mountinfo_find(&t, 22)->idmapped);
 	ck_assert_str_eq(mountinfo_find(&t, 22)->fstype, "proc");
 	ck_assert_str_eq(mountinfo_find(&t, 41)->target, "/data/my dir\tx\\");

@@ -307,12 +307,25 @@ START_TEST(test_escaped_backslash_is_not_nul)
 }
 END_TEST
 
+/* state_free() leaves an empty state: freeing again (as a cleanup path
+ * after an explicit free does) frees nothing twice.  A double free would
+ * abort this test's process. */
 START_TEST(test_free_zeroed)
 {
+	_cleanup_free_ char *text = fixture_read("state-runc.json");
 	struct oci_state s = {0};
+	struct err e = {0};
 
+	ck_assert_int_eq(state_parse(text, &s, &e), 0);
+	ck_assert_ptr_nonnull(s.id);
+	ck_assert_int_ne(s.pid, 0);
 	state_free(&s);
+	ck_assert_ptr_null(s.id);
+	ck_assert_ptr_null(s.status);
+	ck_assert_ptr_null(s.bundle);
+	ck_assert_int_eq(s.pid, 0);
 	state_free(&s);
+	ck_assert_ptr_null(s.id);
 }
 END_TEST
 

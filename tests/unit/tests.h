@@ -11,8 +11,13 @@ Suite *idmap_suite(void);
 Suite *idmap_compose_suite(void);
 Suite *plan_suite(void);
 Suite *mountinfo_suite(void);
-Suite *json_edit_suite(void);
+Suite *config_edit_suite(void);
+Suite *args_suite(void);
 Suite *report_suite(void);
+Suite *err_suite(void);
+Suite *io_suite(void);
+Suite *log_suite(void);
+Suite *mntmaps_suite(void);
 
 /* The contents of tests/fixtures/<name> (the tests run from the repo root);
  * fails the test if it cannot be read.  Free with free(). */

@@ -2,9 +2,10 @@
 /*
  * Rewrite a config.json to carry one more OCI hook, keeping everything else:
  * every member in its order, numbers as their original text, strings as
- * they were (re-escaped where JSON needs it).  The input is checked like
+ * they were (re-escaped where JSON needs it); the text comes out compact,
+ * without the original's whitespace.  The input is parsed once, checked like
  * every JSON document we read (json_parse(): no comments, no duplicate keys,
- * bounded depth) before it is rewritten.
+ * bounded depth), and the text is written from that tree.
  */
 #pragma once
 
@@ -12,7 +13,7 @@
 
 #include "err.h"
 
-struct json_hook {
+struct config_hook {
 	const char *path;	 /* absolute path of the hook binary */
 	const char *const *args; /* its argv, NULL-terminated; may be NULL */
 };
@@ -25,5 +26,5 @@ struct json_hook {
  * the text is not a usable config (e.g. "hooks.createRuntime: must be an
  * array"), -ENOMEM.
  */
-int json_edit_add_hook(const char *text, const char *stage, const struct json_hook *hook,
-		       char **ret_text, size_t *ret_len, struct err *e);
+int config_edit_add_hook(const char *text, const char *stage, const struct config_hook *hook,
+			 char **ret_text, size_t *ret_len, struct err *e);

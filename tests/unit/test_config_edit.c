@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "json_edit.h"
+#include "config_edit.h"
 #include "tests.h"
 
 static const char *const hook_args[] = {"oci-idmap-hook", NULL};
-static const struct json_hook hook = {.path = "/h", .args = hook_args};
+static const struct config_hook hook = {.path = "/h", .args = hook_args};
 #define HOOK_JSON "{\"path\":\"/h\",\"args\":[\"oci-idmap-hook\"]}"
 
 /* Add the hook to createRuntime of text; expect exactly want (compact). */
@@ -19,7 +19,7 @@ static void expect_edit(const char *text, const char *want)
 	struct err e = {0};
 	size_t len = 0;
 
-	ck_assert_int_eq(json_edit_add_hook(text, "createRuntime", &hook, &out, &len, &e), 1);
+	ck_assert_int_eq(config_edit_add_hook(text, "createRuntime", &hook, &out, &len, &e), 1);
 	ck_assert_str_eq(out, want);
 	ck_assert_uint_eq(len, strlen(want));
 }
@@ -30,7 +30,8 @@ static void expect_error(const char *text, const char *msg)
 	struct err e = {0};
 	size_t len = 7;
 
-	ck_assert_int_eq(json_edit_add_hook(text, "createRuntime", &hook, &out, &len, &e), -EINVAL);
+	ck_assert_int_eq(config_edit_add_hook(text, "createRuntime", &hook, &out, &len, &e),
+			 -EINVAL);
 	ck_assert_str_eq(e.msg, msg);
 	ck_assert_str_eq(out, "untouched");
 	ck_assert_uint_eq(len, 7);
@@ -69,11 +70,11 @@ START_TEST(test_already_there)
 	struct err e = {0};
 	size_t len = 0;
 
-	ck_assert_int_eq(json_edit_add_hook(text, "createRuntime", &hook, &out, &len, &e), 0);
+	ck_assert_int_eq(config_edit_add_hook(text, "createRuntime", &hook, &out, &len, &e), 0);
 	ck_assert_ptr_null(out);
 	/* The same path at another stage does not count. */
 	text = "{\"hooks\":{\"prestart\":[{\"path\":\"/h\"}]}}";
-	ck_assert_int_eq(json_edit_add_hook(text, "createRuntime", &hook, &out, &len, &e), 1);
+	ck_assert_int_eq(config_edit_add_hook(text, "createRuntime", &hook, &out, &len, &e), 1);
 	free(out);
 }
 END_TEST
@@ -91,14 +92,23 @@ START_TEST(test_values_kept)
 }
 END_TEST
 
+/* Control characters are escaped again, in keys too; DEL needs no escape. */
+START_TEST(test_control_characters)
+{
+	expect_edit("{\"k\\u0001\":\"\\b\\f\\r\\u001F\\u007f\\\\\"}",
+		    "{\"k\\u0001\":\"\\b\\f\\r\\u001f\x7f\\\\\","
+		    "\"hooks\":{\"createRuntime\":[" HOOK_JSON "]}}");
+}
+END_TEST
+
 START_TEST(test_hook_without_args)
 {
-	const struct json_hook bare = {.path = "/bare"};
+	const struct config_hook bare = {.path = "/bare"};
 	_cleanup_free_ char *out = NULL;
 	struct err e = {0};
 	size_t len = 0;
 
-	ck_assert_int_eq(json_edit_add_hook("{}", "prestart", &bare, &out, &len, &e), 1);
+	ck_assert_int_eq(config_edit_add_hook("{}", "prestart", &bare, &out, &len, &e), 1);
 	ck_assert_str_eq(out, "{\"hooks\":{\"prestart\":[{\"path\":\"/bare\"}]}}");
 }
 END_TEST
@@ -119,9 +129,9 @@ START_TEST(test_errors)
 }
 END_TEST
 
-Suite *json_edit_suite(void)
+Suite *config_edit_suite(void)
 {
-	Suite *s = suite_create("json_edit");
+	Suite *s = suite_create("config_edit");
 	TCase *tc = tcase_create("add_hook");
 
 	tcase_add_test(tc, test_no_hooks);
@@ -129,6 +139,7 @@ Suite *json_edit_suite(void)
 	tcase_add_test(tc, test_appended_after_other_hooks);
 	tcase_add_test(tc, test_already_there);
 	tcase_add_test(tc, test_values_kept);
+	tcase_add_test(tc, test_control_characters);
 	tcase_add_test(tc, test_hook_without_args);
 	tcase_add_test(tc, test_errors);
 	suite_add_tcase(s, tc);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "runtime_bundle.h"
+#include "bundle.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -7,12 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "config_edit.h"
 #include "io.h"
-#include "json_edit.h"
 
 static int write_all(int fd, const char *buf, size_t len)
 {
@@ -74,11 +73,10 @@ static int replace_file(const char *path, const char *text, size_t len, struct e
 	return r;
 }
 
-int runtime_bundle_add_hook(const char *bundle, const char *hook, const char *const *args,
-			    struct err *e)
+int bundle_add_hook(const char *bundle, const char *hook, const char *const *args, struct err *e)
 {
 	_cleanup_free_ char *text = NULL, *edited = NULL;
-	const struct json_hook h = {.path = hook, .args = args};
+	const struct config_hook h = {.path = hook, .args = args};
 	char path[PATH_MAX];
 	size_t len = 0;
 	int r;
@@ -88,52 +86,11 @@ int runtime_bundle_add_hook(const char *bundle, const char *hook, const char *co
 	r = io_read_file(path, IO_CONFIG_MAX, &text, NULL, e);
 	if (r < 0)
 		return r;
-	r = json_edit_add_hook(text, "createRuntime", &h, &edited, &len, e);
+	r = config_edit_add_hook(text, "createRuntime", &h, &edited, &len, e);
 	if (r < 0)
 		return err_wrap(e, "%s", path);
 	if (r == 0)
 		return 0;
 	r = replace_file(path, edited, len, e);
 	return r < 0 ? r : 1;
-}
-
-/* s as the inside of a JSON string (also fine for logrus's quoted text). */
-static void put_quoted(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-}
-
-void runtime_log_error(const char *log, const char *format, const char *msg)
-{
-	char when[64];
-	time_t now = time(NULL);
-	struct tm tm;
-	FILE *f;
-
-	if (!log || !*log)
-		return;
-	f = fopen(log, "ae");
-	if (!f)
-		return;
-	if (!gmtime_r(&now, &tm) || !strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
-		when[0] = '\0';
-	if (format && strcmp(format, "json") == 0) {
-		fputs("{\"level\":\"error\",\"msg\":\"oci-idmap-runtime: ", f);
-		put_quoted(f, msg);
-		fprintf(f, "\",\"time\":\"%s\"}\n", when);
-	} else {
-		fprintf(f, "time=\"%s\" level=error msg=\"oci-idmap-runtime: ", when);
-		put_quoted(f, msg);
-		fputs("\"\n", f);
-	}
-	fclose(f);
 }

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * oci-idmap-hook status PID
+ *
+ * Prints, as JSON on stdout, what is mounted now in the container whose init
+ * is PID: every mount of /proc/PID/mountinfo (its destination as the
+ * container sees it, relative to the container's root), whether it is
+ * idmapped and, where the kernel reports them (statmount, 6.15), its maps.
+ * `plan` says what the hook would do; `status` shows what is.  Changes nothing.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "cmd.h"
+#include "mntmaps.h"
+#include "mntns.h"
+#include "mountinfo.h"
+#include "report.h"
+
+static int print_status_help(void)
+{
+	printf("Usage: oci-idmap-hook status PID\n"
+	       "\n"
+	       "Print, as JSON, what is mounted now in the container whose init is PID:\n"
+	       "every mount with its destination as the container sees it, source, root,\n"
+	       "fstype, whether it is idmapped and, where the kernel reports them (Linux\n"
+	       "6.15), its uid_map and gid_map.  Changes nothing.\n");
+	return 0;
+}
+
+static int parse_status_pid(const char *arg, int *ret_pid, struct err *e)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v <= 0 || v > INT32_MAX)
+		return err_msg(e, EINVAL, "status: pid '%s': must be a process id (1..2147483647)",
+			       arg);
+	*ret_pid = (int)v;
+	return 0;
+}
+
+/* The maps the kernel reports for the mounts of pid's mount namespace;
+ * *ret_reported false (and no error) when this kernel cannot say. */
+static int read_maps(int pid, struct mnt_maps *ret_maps, bool *ret_reported, struct err *e)
+{
+	int home = -EBADF, r, r2;
+
+	r = mntns_enter(pid, &home, e);
+	if (r < 0)
+		return err_wrap(e, "status: pid %d", pid);
+	r = mntmaps_read(ret_maps, e);
+	r2 = mntns_leave(home, r < 0 ? &(struct err){0} : e);
+	if (r == -ENOSYS || r == -EINVAL) {
+		*ret_reported = false;
+		return r2;
+	}
+	*ret_reported = r >= 0 && ret_maps->reported;
+	return r < 0 ? r : r2;
+}
+
+/* Is the mount at i covered by another mount on the same mount point? */
+static bool is_covered(const struct mount_table *t, size_t i)
+{
+	const struct mount_entry *m = &t->entries[i];
+
+	for (size_t k = 0; k < t->n; k++)
+		if (t->entries[k].parent_id == m->id && k != i &&
+		    strcmp(t->entries[k].target, m->target) == 0)
+			return true;
+	return false;
+}
+
+static int print_status(int pid, const struct mount_table *t, const struct mnt_maps *maps,
+			bool reported, struct err *e)
+{
+	_cleanup_free_ struct report_status_mount *rows = calloc(t->n + 1, sizeof(*rows));
+	_cleanup_free_ char *text = NULL;
+	struct report_status in = {.pid = pid, .maps_reported = reported, .n_mounts = t->n};
+	int r;
+
+	if (!rows)
+		return err_set(e, ENOMEM, "status");
+	for (size_t i = 0; i < t->n; i++) {
+		const struct mntmaps_entry *x = mntmaps_find(maps, t->entries[i].id);
+
+		rows[i] = (struct report_status_mount){
+		    .entry = &t->entries[i],
+		    .covered = is_covered(t, i),
+		    .uid_map = x ? &x->uid_map : NULL,
+		    .gid_map = x ? &x->gid_map : NULL,
+		};
+	}
+	in.mounts = rows;
+	r = report_status_json(&in, true, &text, e);
+	if (r < 0)
+		return r;
+	if (fputs(text, stdout) == EOF || fflush(stdout) == EOF)
+		return err_set(e, errno, "status: stdout");
+	return 0;
+}
+
+static int run_status(const char *arg, struct err *e)
+{
+	struct mount_table t = {0};
+	struct mnt_maps maps = {0};
+	bool reported = false;
+	char path[64];
+	int pid = 0, r;
+
+	r = parse_status_pid(arg, &pid, e);
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", pid);
+	r = mountinfo_read(path, &t, e);
+	if (r == -ENOENT || r == -ESRCH)
+		return err_msg(e, ESRCH, "status: pid %d: no such process", pid);
+	if (r < 0)
+		return err_wrap(e, "status: pid %d", pid);
+	r = read_maps(pid, &maps, &reported, e);
+	if (r >= 0)
+		r = print_status(pid, &t, &maps, reported, e);
+	mntmaps_free(&maps);
+	mountinfo_free(&t);
+	return r;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	struct err e = {0};
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+		return print_status_help();
+	if (argc != 2)
+		return usage_error("status takes one PID, got", argc < 2 ? "none" : argv[2]);
+	if (run_status(argv[1], &e) < 0)
+		return fail_input(NULL, &e);
+	return 0;
+}

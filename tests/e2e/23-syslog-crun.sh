@@ -1,0 +1,1 @@
+23-syslog-runc.sh

@@ -1,0 +1,1 @@
+24-status-runc.sh

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The error struct: what the one error line says, and that a failure is never 0. */
+#include <errno.h>
+#include <string.h>
+
+#include "err.h"
+#include "tests.h"
+
+START_TEST(test_set_names_the_errno)
+{
+	struct err e = {0};
+
+	ck_assert_int_eq(err_set(&e, ENOENT, "open %s", "/srv/vol"), -ENOENT);
+	ck_assert_int_eq(e.code, ENOENT);
+	ck_assert_str_eq(e.msg, "open /srv/vol: No such file or directory");
+}
+END_TEST
+
+/* The errno of the failed call, even when it is read after other calls. */
+START_TEST(test_set_keeps_the_given_errno)
+{
+	struct err e = {0};
+	int saved;
+
+	errno = EACCES;
+	saved = errno;
+	errno = 0; /* something in between clobbered errno */
+	ck_assert_int_eq(err_set(&e, saved, "stat %s", "/x"), -EACCES);
+	ck_assert_str_eq(e.msg, "stat /x: Permission denied");
+}
+END_TEST
+
+START_TEST(test_msg_has_no_strerror)
+{
+	struct err e = {0};
+
+	ck_assert_int_eq(err_msg(&e, EINVAL, "pid: must be an integer"), -EINVAL);
+	ck_assert_int_eq(e.code, EINVAL);
+	ck_assert_str_eq(e.msg, "pid: must be an integer");
+}
+END_TEST
+
+/* A failure recorded with 0 (errno read where nothing set it) is still one. */
+START_TEST(test_zero_is_never_success)
+{
+	struct err e = {0};
+
+	ck_assert_int_eq(err_set(&e, 0, "readlink %s", "/x"), -EIO);
+	ck_assert_int_eq(e.code, EIO);
+	ck_assert_str_eq(e.msg, "readlink /x: unknown error");
+	ck_assert_int_eq(err_msg(&e, 0, "bad"), -EIO);
+	ck_assert_int_eq(e.code, EIO);
+	ck_assert_str_eq(e.msg, "bad");
+}
+END_TEST
+
+START_TEST(test_negative_code_means_that_errno)
+{
+	struct err e = {0};
+
+	ck_assert_int_eq(err_set(&e, -ENOMEM, "alloc"), -ENOMEM);
+	ck_assert_int_eq(e.code, ENOMEM);
+	ck_assert_str_eq(e.msg, "alloc: Cannot allocate memory");
+	ck_assert_int_eq(err_msg(&e, -EPERM, "no"), -EPERM);
+	ck_assert_int_eq(e.code, EPERM);
+}
+END_TEST
+
+START_TEST(test_wrap_prepends_context)
+{
+	struct err e = {0};
+
+	err_set(&e, EINVAL, "mount_setattr(IDMAP)");
+	ck_assert_int_eq(err_wrap(&e, "%s", "/data"), -EINVAL);
+	ck_assert_int_eq(err_wrap(&e, "ctr%d", 1), -EINVAL);
+	ck_assert_int_eq(e.code, EINVAL);
+	ck_assert_str_eq(e.msg, "ctr1: /data: mount_setattr(IDMAP): Invalid argument");
+}
+END_TEST
+
+START_TEST(test_wrap_of_nothing_is_a_failure)
+{
+	struct err e = {0};
+
+	ck_assert_int_eq(err_wrap(&e, "ctx"), -EIO);
+	ck_assert_int_eq(e.code, EIO);
+	ck_assert_str_eq(e.msg, "ctx: ");
+}
+END_TEST
+
+START_TEST(test_hints)
+{
+	struct err e = {0};
+
+	err_set(&e, EINVAL, "mount_setattr(IDMAP)");
+	err_add_hint(&e);
+	ck_assert_str_eq(e.msg,
+			 "mount_setattr(IDMAP): Invalid argument (filesystem cannot be idmapped)");
+	err_set(&e, ENOSYS, "open_tree");
+	err_add_hint(&e);
+	ck_assert_str_eq(e.msg, "open_tree: Function not implemented (kernel too old for "
+				"idmapped mounts, or the call is filtered)");
+	/* No hint for an errno without a known meaning here. */
+	err_set(&e, ENOENT, "open /x");
+	err_add_hint(&e);
+	ck_assert_str_eq(e.msg, "open /x: No such file or directory");
+	ck_assert_ptr_null(err_hint(ENOENT));
+	ck_assert_ptr_nonnull(err_hint(EPERM));
+}
+END_TEST
+
+START_TEST(test_unsupported)
+{
+	const int yes[] = {ENOSYS, EINVAL, EPERM, EOPNOTSUPP, ENOSPC};
+	const int no[] = {0, ENOENT, EACCES, ENOMEM, ESTALE, EBUSY};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		ck_assert_msg(err_is_unsupported(yes[i]), "%s", strerror(yes[i]));
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		ck_assert_msg(!err_is_unsupported(no[i]), "%s", strerror(no[i]));
+}
+END_TEST
+
+/* Long messages are cut to the buffer, never past it; the start is kept. */
+START_TEST(test_truncation)
+{
+	char long_path[ERR_MSG_MAX * 2];
+	struct err e = {0};
+
+	memset(long_path, 'p', sizeof(long_path) - 1);
+	long_path[sizeof(long_path) - 1] = '\0';
+	ck_assert_int_eq(err_set(&e, ENOENT, "open /%s", long_path), -ENOENT);
+	ck_assert_uint_eq(strlen(e.msg), ERR_MSG_MAX - 1);
+	ck_assert_int_eq(strncmp(e.msg, "open /ppp", 9), 0);
+
+	err_set(&e, EINVAL, "mount_setattr(IDMAP)");
+	ck_assert_int_eq(err_wrap(&e, "%s", long_path), -EINVAL);
+	ck_assert_uint_eq(strlen(e.msg), ERR_MSG_MAX - 1);
+	ck_assert_int_eq(e.msg[0], 'p');
+
+	/* A hint on a full message does not write past it. */
+	err_set(&e, EINVAL, "%s", long_path);
+	err_add_hint(&e);
+	ck_assert_uint_eq(strlen(e.msg), ERR_MSG_MAX - 1);
+
+	/* A message just short of full keeps what fits of strerror. */
+	err_set(&e, EPERM, "%.*s", ERR_MSG_MAX - 6, long_path);
+	ck_assert_uint_eq(strlen(e.msg), ERR_MSG_MAX - 1);
+	ck_assert_str_eq(e.msg + ERR_MSG_MAX - 6, ": Ope");
+}
+END_TEST
+
+Suite *err_suite(void)
+{
+	Suite *s = suite_create("err");
+	TCase *tc = tcase_create("err");
+
+	tcase_add_test(tc, test_set_names_the_errno);
+	tcase_add_test(tc, test_set_keeps_the_given_errno);
+	tcase_add_test(tc, test_msg_has_no_strerror);
+	tcase_add_test(tc, test_zero_is_never_success);
+	tcase_add_test(tc, test_negative_code_means_that_errno);
+	tcase_add_test(tc, test_wrap_prepends_context);
+	tcase_add_test(tc, test_wrap_of_nothing_is_a_failure);
+	tcase_add_test(tc, test_hints);
+	tcase_add_test(tc, test_unsupported);
+	tcase_add_test(tc, test_truncation);
+	suite_add_tcase(s, tc);
+	return s;
+}
