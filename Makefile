@@ -26,16 +26,21 @@ endif
 VERSION = 0.1.0
 
 B = build
-DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags yajl 2>/dev/null)
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs yajl 2>/dev/null)
-# The hook is a static executable (Debian's libyajl_s.a and libc.a): a
-# runtime starts it for every container, and dynamic loading was most of its
-# cost (make bench).  HOOK_STATIC=0 links it like the rest (sanitizer builds).
-HOOK_STATIC ?= 1
-ifeq ($(HOOK_STATIC),1)
-HOOK_LINK = -static -lyajl_s
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags yajl mount 2>/dev/null)
+YAJL_LIBS = $(shell $(PKG_CONFIG) --libs yajl 2>/dev/null)
+MOUNT_LIBS = $(shell $(PKG_CONFIG) --libs mount 2>/dev/null)
+DEP_LIBS = $(YAJL_LIBS) $(MOUNT_LIBS)
+# The hook and the wrapper link yajl in (Debian's libyajl_s.a), the hook
+# libmount dynamically (Debian ships no libmount.a): a node needs libc and
+# libmount1 only.
+# YAJL_STATIC=0 links yajl dynamically too (sanitizer builds).
+YAJL_STATIC ?= 1
+ifeq ($(YAJL_STATIC),1)
+HOOK_LINK = -l:libyajl_s.a $(MOUNT_LIBS)
+RUNTIME_LINK = -l:libyajl_s.a
 else
 HOOK_LINK = $(DEP_LIBS)
+RUNTIME_LINK = $(YAJL_LIBS)
 endif
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
@@ -76,7 +81,7 @@ $(B)/libruntime.a: $(RUNTIME_LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(RUNTIME): $(RUNTIME_MAIN) $(B)/libruntime.a $(B)/libhook.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(RUNTIME_LINK)
 
 $(RUNTIME_MAIN) $(RUNTIME_LIB_OBJS): $(wildcard runtime/*.h)
 
@@ -135,7 +140,7 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libruntime.a $(B)/libhook.a $(wildcar
 
 fuzz:
 	@sh scripts/deps.sh sanitizers
-	$(MAKE) B=build/fuzz CC=$(SAN_CC) WERROR= HOOK_STATIC=0 CFLAGS="$(SAN_FLAGS) -fsanitize=fuzzer-no-link" \
+	$(MAKE) B=build/fuzz CC=$(SAN_CC) WERROR= YAJL_STATIC=0 CFLAGS="$(SAN_FLAGS) -fsanitize=fuzzer-no-link" \
 		$(FUZZ_TARGETS:%=build/fuzz/fuzz/fuzz_%)
 	$(MAKE) $(HOOK)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" sh tests/fuzz/run.sh build/fuzz/fuzz
@@ -150,18 +155,19 @@ check-asan:
 	$(SAN_CC) $(SAN_FLAGS) -DSANITIZER_LOG='"$(CURDIR)/$(ASAN_B)/sanitizer/log"' \
 		-c -o $(ASAN_B)/sanitizer_options.o tests/fuzz/sanitizer_options.c
 	rm -f $(ASAN_B)/oci-idmap-hook $(ASAN_B)/oci-idmap-runtime $(ASAN_B)/unit-tests
-	$(MAKE) B=$(ASAN_B) CC=$(SAN_CC) WERROR= HOOK_STATIC=0 CFLAGS="$(SAN_FLAGS)" \
+	$(MAKE) B=$(ASAN_B) CC=$(SAN_CC) WERROR= YAJL_STATIC=0 CFLAGS="$(SAN_FLAGS)" \
 		LDFLAGS=$(ASAN_B)/sanitizer_options.o \
 		$(ASAN_B)/oci-idmap-hook $(ASAN_B)/oci-idmap-runtime $(ASAN_B)/unit-tests
 	sh tests/fuzz/check-asan.sh $(ASAN_B)
 
-# memcheck cannot replace malloc in a static executable: it checks a
-# dynamically linked build of the same hook.
+# memcheck of the hook and of the unit tests.  valgrind stops a program that
+# clones with CLONE_VM for anything but a thread, as the user namespace holder
+# does (lib/userns.c): it checks a build whose holder is fork-style.
 VG_B = build/valgrind
 check-valgrind:
 	@sh scripts/deps.sh valgrind
 	$(MAKE) all $(B)/unit-tests
-	$(MAKE) B=$(VG_B) HOOK_STATIC=0 $(VG_B)/oci-idmap-hook
+	$(MAKE) B=$(VG_B) CFLAGS="$(CFLAGS) -DUSERNS_FORK_HOLDER" $(VG_B)/oci-idmap-hook
 	OCI_IDMAP_HOOK=$(CURDIR)/$(VG_B)/oci-idmap-hook bash tests/fuzz/valgrind.sh
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the hook, its oci-hooks(5)

@@ -94,7 +94,8 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 	r = facts_collect(&ctx->spec, "/proc/self/mountinfo", &ctx->facts, e);
 	if (r < 0)
 		return r;
-	return plan_build(&ctx->spec, uid_ns, gid_ns, ctx->facts, &ctx->plan, e);
+	hostinfo_read(&ctx->host);
+	return plan_build(&ctx->spec, uid_ns, gid_ns, &ctx->host, ctx->facts, &ctx->plan, e);
 }
 
 void hook_ctx_free(struct hook_ctx *ctx)

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "hostinfo.h"
 #include "plan.h"
 #include "spec.h"
 #include "state.h"
@@ -18,6 +19,7 @@ struct hook_ctx {
 	struct oci_state state;
 	struct oci_spec spec;
 	struct id_map uid_ns, gid_ns; /* read from /proc/<pid> when joined by path */
+	struct hostinfo host;
 	struct mount_facts *facts;
 	struct plan plan;
 };

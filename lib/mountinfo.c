@@ -1,27 +1,35 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * /proc/<pid>/mountinfo, read by hand.  libmount did this first; it brought
- * libblkid, libselinux and libpcre2 into every hook process, ~1.4 ms of
- * loading and page faults at every container start (make bench), for five
- * fields of a line the kernel writes in one fixed format (proc(5)):
- *
- *   36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext4 /dev/root rw,errors=continue
- *   id parent dev root mount-point options [optional fields...] - fstype source super
- *
- * Paths are escaped by the kernel (space, tab, newline, backslash as \ooo),
- * so fields split on single spaces.  A line that does not have this shape is
- * skipped, never guessed at.
+ * Mount tables and mount options through libmount, used cheaply: one parse
+ * of one file, straight from the kernel's text (no mtab, no utab, no cache,
+ * so no libblkid lookups), then copied into our structs at once and freed.
+ * libmount skips lines it cannot parse; a file in another format parses as
+ * fstab lines, which carry no mount id and are skipped here.
  */
 #include "mountinfo.h"
 
+#include <libmount/libmount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
-#include "io.h"
 
-#define MOUNTINFO_MAX (16 * 1024 * 1024)
+static inline void table_unrefp(struct libmnt_table **tb)
+{
+	mnt_unref_table(*tb);
+}
+
+static inline void iter_freep(struct libmnt_iter **it)
+{
+	mnt_free_iter(*it);
+}
+
+static inline void fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
 
 static int compare_ids(const void *a, const void *b)
 {
@@ -30,124 +38,106 @@ static int compare_ids(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Undo the kernel's \ooo escapes in place. */
-static void unescape(char *s)
+/* One parsed mountinfo line into m: 1, 0 if it is not one, -ENOMEM. */
+static int copy_fs(struct libmnt_fs *fs, struct mount_entry *m)
 {
-	char *d = s;
+	const char *target = mnt_fs_get_target(fs), *root = mnt_fs_get_root(fs);
+	const char *fstype = mnt_fs_get_fstype(fs), *vfs = mnt_fs_get_vfs_options(fs);
+	const char *source = mnt_fs_get_source(fs);
 
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*d++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
-			s += 3;
-		} else {
-			*d++ = *s;
-		}
-	}
-	*d = '\0';
-}
-
-/* Does a comma-separated option string contain exactly `name`? */
-static bool has_option(const char *opts, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (const char *p = opts; p && *p;) {
-		const char *comma = strchr(p, ',');
-		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-
-		if (n == len && strncmp(p, name, len) == 0)
-			return true;
-		p = comma ? comma + 1 : NULL;
-	}
-	return false;
-}
-
-static bool parse_int(const char *s, int *ret)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (end == s || *end || v < 0 || v > 0x7fffffff)
-		return false;
-	*ret = (int)v;
-	return true;
-}
-
-/* One line (modified in place) into m: 1, 0 if it is not a mountinfo line,
- * -ENOMEM. */
-static int parse_line(char *line, struct mount_entry *m)
-{
-	char *field[6], *fstype, *source, *save = NULL, *sep;
-	size_t i;
-
-	sep = strstr(line, " - "); /* ends the optional fields */
-	if (!sep)
+	if (!mnt_fs_is_kernel(fs) || !target || !root || !fstype)
 		return 0;
-	*sep = '\0';
-	fstype = strtok_r(sep + 3, " ", &save);
-	source = fstype ? strtok_r(NULL, " ", &save) : NULL;
-	save = NULL;
-	for (i = 0; i < ARRAY_SIZE(field); i++)
-		if (!(field[i] = strtok_r(i ? NULL : line, " ", &save)))
-			return 0;
-	if (!fstype || !parse_int(field[0], &m->id) || !parse_int(field[1], &m->parent_id))
-		return 0;
-	unescape(field[3]);
-	unescape(field[4]);
-	if (source)
-		unescape(source);
-	m->target = strdup(field[4]);
-	m->root = strdup(field[3]);
-	m->source = strdup(source ? source : "");
+	*m = (struct mount_entry){
+	    .id = mnt_fs_get_id(fs),
+	    .parent_id = mnt_fs_get_parent_id(fs),
+	    .target = strdup(target),
+	    .root = strdup(root),
+	    .source = strdup(source ? source : ""),
+	    .idmapped = vfs && mnt_optstr_get_option(vfs, "idmapped", NULL, NULL) == 0,
+	};
+	snprintf(m->fstype, sizeof(m->fstype), "%s", fstype);
 	if (!m->target || !m->root || !m->source) {
 		free(m->target);
 		free(m->root);
 		free(m->source);
 		return -ENOMEM;
 	}
-	snprintf(m->fstype, sizeof(m->fstype), "%s", fstype);
-	m->idmapped = has_option(field[5], "idmapped");
 	return 1;
 }
 
-int mountinfo_parse(char *text, struct mount_table *ret_table, struct err *e)
+static int copy_table(struct libmnt_table *tb, struct mount_table *ret_table)
 {
+	_cleanup_(iter_freep) struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
 	struct mount_table t = {0};
-	size_t lines = 1, i = 0;
-	char *save = NULL;
+	struct libmnt_fs *fs;
+	int n = mnt_table_get_nents(tb), r;
 
-	for (const char *p = text; *p; p++)
-		lines += *p == '\n';
-	t.entries = calloc(lines, sizeof(*t.entries));
+	if (!it)
+		return -ENOMEM;
+	if (n <= 0) {
+		*ret_table = t;
+		return 0;
+	}
+	t.entries = calloc((size_t)n, sizeof(*t.entries));
 	if (!t.entries)
-		return err_set(e, ENOMEM, "mount table");
-	for (char *line = strtok_r(text, "\n", &save); line && i < lines;
-	     line = strtok_r(NULL, "\n", &save)) {
-		int r = parse_line(line, &t.entries[i]);
-
+		return -ENOMEM;
+	while (t.n < (size_t)n && mnt_table_next_fs(tb, it, &fs) == 0) {
+		r = copy_fs(fs, &t.entries[t.n]);
 		if (r < 0) {
 			mountinfo_free(&t);
-			return err_set(e, -r, "mount table");
+			return r;
 		}
-		i += (size_t)r;
-		t.n = i;
+		t.n += (size_t)r;
 	}
-	/* By id, for mountinfo_find(): walks up parent chains are frequent. */
-	qsort(t.entries, t.n, sizeof(*t.entries), compare_ids);
+	if (t.n == 0) /* not a mountinfo file */
+		free(TAKE_PTR(t.entries));
+	else /* by id, for mountinfo_find(): walks up parent chains are frequent */
+		qsort(t.entries, t.n, sizeof(*t.entries), compare_ids);
 	*ret_table = t;
+	return 0;
+}
+
+/* Parse f; path names it in messages.  libmount is told a bare name: given a
+ * /proc path it would resolve it (four readlinks, ~10 us here) only to learn
+ * a thread id that nothing here uses. */
+static int parse(FILE *f, const char *path, struct mount_table *ret_table, struct err *e)
+{
+	_cleanup_(table_unrefp) struct libmnt_table *tb = mnt_new_table();
+	int r;
+
+	if (!tb)
+		return err_set(e, ENOMEM, "mount table %s", path);
+	r = mnt_table_parse_stream(tb, f, "mountinfo");
+	if (r >= 0)
+		r = copy_table(tb, ret_table);
+	/* libmount returns -errno, or -1 for an error of its own. */
+	if (r < 0)
+		return err_set(e, r == -1 ? EINVAL : -r, "mount table %s", path);
 	return 0;
 }
 
 int mountinfo_read(const char *path, struct mount_table *ret_table, struct err *e)
 {
-	_cleanup_free_ char *text = NULL;
-	int r;
+	_cleanup_(fclosep) FILE *f = fopen(path, "re");
 
-	r = io_read_file(path, MOUNTINFO_MAX, &text, NULL, e);
-	if (r < 0)
-		return r;
-	return mountinfo_parse(text, ret_table, e);
+	if (!f)
+		return err_set(e, errno, "open %s", path);
+	return parse(f, path, ret_table, e);
+}
+
+int mountinfo_parse(char *text, struct mount_table *ret_table, struct err *e)
+{
+	_cleanup_(fclosep) FILE *f = NULL;
+	size_t len = strlen(text);
+
+	if (len == 0) {
+		*ret_table = (struct mount_table){0};
+		return 0;
+	}
+	f = fmemopen(text, len, "r");
+	if (!f)
+		return err_set(e, errno, "mount table");
+	return parse(f, "(text)", ret_table, e);
 }
 
 const struct mount_entry *mountinfo_find(const struct mount_table *t, int id)
@@ -157,6 +147,27 @@ const struct mount_entry *mountinfo_find(const struct mount_table *t, int id)
 	if (!t->entries)
 		return NULL;
 	return bsearch(&key, t->entries, t->n, sizeof(*t->entries), compare_ids);
+}
+
+/* Is another mount at m's target stacked on m? */
+static bool is_covered(const struct mount_table *t, const struct mount_entry *m)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->entries[i].parent_id == m->id && t->entries[i].id != m->id &&
+		    strcmp(t->entries[i].target, m->target) == 0)
+			return true;
+	return false;
+}
+
+const struct mount_entry *mountinfo_find_target(const struct mount_table *t, const char *target)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct mount_entry *m = &t->entries[i];
+
+		if (strcmp(m->target, target) == 0 && !is_covered(t, m))
+			return m;
+	}
+	return NULL;
 }
 
 bool mountinfo_is_below(const struct mount_table *t, int id, int ancestor)
@@ -183,4 +194,18 @@ void mountinfo_free(struct mount_table *t)
 	}
 	free(t->entries);
 	*t = (struct mount_table){0};
+}
+
+bool mountinfo_kernel_option(const char *name, unsigned long *ret_flags, bool *ret_clears)
+{
+	const struct libmnt_optmap *map = mnt_get_builtin_optmap(MNT_LINUX_MAP);
+
+	for (; map && map->name; map++) {
+		if (strcmp(map->name, name) != 0)
+			continue;
+		*ret_flags = (unsigned long)map->id;
+		*ret_clears = map->mask & MNT_INVERT;
+		return true;
+	}
+	return false;
 }

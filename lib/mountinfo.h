@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* A mount table (/proc/.../mountinfo) as plain structs: the only reader of it. */
+/*
+ * The libmount boundary: mount tables (/proc/.../mountinfo) as plain structs,
+ * and the kernel's mount options as libmount's map knows them.  The only file
+ * that includes <libmount/libmount.h>.
+ */
 #pragma once
 
 #include <stdbool.h>
@@ -7,27 +11,41 @@
 
 #include "err.h"
 
+#define MOUNTINFO_FSTYPE_MAX 32
+
 struct mount_entry {
 	int id, parent_id;
-	char *target;
-	char *root;   /* the mount's root within its filesystem */
-	char *source; /* the filesystem's source: a device, "proc", "tmpfs", ... */
-	char fstype[32];
-	bool idmapped;
+	char *target; /* where it is mounted, unescaped */
+	char *root;   /* the path inside its filesystem that is mounted there */
+	char *source; /* the filesystem's source: a device, "proc", "tmpfs", ... or "" */
+	char fstype[MOUNTINFO_FSTYPE_MAX];
+	bool idmapped; /* the VFS option "idmapped" */
 };
 
+/* Sorted by id. */
 struct mount_table {
 	struct mount_entry *entries;
 	size_t n;
 };
 
+/* Parse a mountinfo file.  Lines that are not mountinfo lines are skipped. */
 int mountinfo_read(const char *path, struct mount_table *ret_table, struct err *e);
 
-/* The same from text already read (modified in place). */
+/* The same from text already read (NUL-terminated; not modified). */
 int mountinfo_parse(char *text, struct mount_table *ret_table, struct err *e);
+
 const struct mount_entry *mountinfo_find(const struct mount_table *t, int id);
+
+/* The mount on top at target (exact path), or NULL. */
+const struct mount_entry *mountinfo_find_target(const struct mount_table *t, const char *target);
 
 /* Is the mount `id` a descendant (strictly below) of the mount `ancestor`? */
 bool mountinfo_is_below(const struct mount_table *t, int id, int ancestor);
 
 void mountinfo_free(struct mount_table *t);
+
+/* A mount option as libmount's map of the kernel's options (MNT_LINUX_MAP)
+ * knows it: the MS_* flags it stands for (<sys/mount.h>), and whether it
+ * clears them ("rw", "suid", ...) rather than sets them.  false when the
+ * kernel has no such option (an option with a value never is one). */
+bool mountinfo_kernel_option(const char *name, unsigned long *ret_flags, bool *ret_clears);

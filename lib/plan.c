@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "owner.h"
 
 #define skip plan_fall_back
 
@@ -143,8 +144,9 @@ static bool plan_skip_by_config(const struct oci_spec *spec, const struct plan *
 }
 
 /* Policy on the observed source; on idmap, fills the mapping pair. */
-static bool plan_skip_by_source(const struct plan *p, const struct mount_facts *f,
-				struct plan_mount *pm, struct plan_mapping *ret_m)
+static bool plan_skip_by_source(const struct plan *p, const struct owner_rules *o,
+				const struct mount_facts *f, struct plan_mount *pm,
+				struct plan_mapping *ret_m)
 {
 	if (f->stat_errno) {
 		skip(pm, "cannot stat source: %s", strerror(f->stat_errno));
@@ -157,19 +159,9 @@ static bool plan_skip_by_source(const struct plan *p, const struct mount_facts *
 		skip(pm, "source is already an idmapped mount");
 		return true;
 	}
-	if (f->uid == 0) {
-		skip(pm, "source is owned by root; never handed to a container user");
-		return true;
-	}
-	idmap_swap(f->uid, p->host_uid, &ret_m->uid_map);
-	/* Group root on either side is left alone: only the owner is swapped. */
-	if (f->gid == 0 || p->host_gid == 0)
-		idmap_swap(0, 0, &ret_m->gid_map);
-	else
-		idmap_swap(f->gid, p->host_gid, &ret_m->gid_map);
-	if (idmap_is_identity(&ret_m->uid_map) && idmap_is_identity(&ret_m->gid_map)) {
-		skip(pm, "owner %" PRIu32 ":%" PRIu32 " already matches the container user", f->uid,
-		     f->gid);
+	if (owner_decide(o, f->uid, f->gid, p->host_uid, p->host_gid, &ret_m->uid_map,
+			 &ret_m->gid_map, pm->reason, sizeof(pm->reason))) {
+		pm->action = PLAN_SKIP;
 		return true;
 	}
 	if (f->cannot_idmap[0]) {
@@ -180,11 +172,35 @@ static bool plan_skip_by_source(const struct plan *p, const struct mount_facts *
 	return false;
 }
 
+/* Outside the initial user namespace (a rootless engine runs its hooks
+ * there) the kernel refuses to idmap a filesystem the host mounted (EPERM).
+ * Only one mounted inside that namespace (a tmpfs) could be, but the swap's
+ * map covers every id, and a child namespace can map only the ids its
+ * parent has (measured rootless: EPERM on uid_map).  So every bind mount is
+ * left alone, saying why, and no user namespace is created. */
+static bool plan_skip_rootless(const struct hostinfo *host, const struct mount_facts *f,
+			       struct plan_mount *pm)
+{
+	if (host->in_initial_userns || !pm->mount->is_bind)
+		return false;
+	if (!f->stat_errno) {
+		pm->has_owner = true; /* as seen there: often the overflow id */
+		pm->owner_uid = f->uid;
+		pm->owner_gid = f->gid;
+	}
+	skip(pm,
+	     "rootless: the hook runs in a user namespace (uid_map %s), where the kernel "
+	     "refuses to idmap a filesystem of the host",
+	     host->uid_map[0] ? host->uid_map : "unknown");
+	return true;
+}
+
 int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
-	       const struct id_map *gid_ns, const struct mount_facts *facts, struct plan *ret_plan,
-	       struct err *e)
+	       const struct id_map *gid_ns, const struct hostinfo *host,
+	       const struct mount_facts *facts, struct plan *ret_plan, struct err *e)
 {
 	struct plan p = {.uid = spec->uid, .gid = spec->gid};
+	struct owner_rules o = owner_rules(uid_ns, gid_ns, host);
 
 	plan_host_ids(&p, uid_ns, gid_ns);
 	p.n_mounts = spec->n_mounts;
@@ -201,12 +217,11 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 		struct plan_mapping m;
 
 		pm->mount = &spec->mounts[i];
-		if (plan_skip_by_config(spec, &p, pm) || plan_skip_by_source(&p, &facts[i], pm, &m))
+		if (plan_skip_rootless(host, &facts[i], pm) || plan_skip_by_config(spec, &p, pm) ||
+		    plan_skip_by_source(&p, &o, &facts[i], pm, &m))
 			continue;
 		pm->action = PLAN_IDMAP;
 		pm->mapping = plan_add_mapping(&p, &m);
-		if ((facts[i].gid == 0 || p.host_gid == 0) && facts[i].gid != p.host_gid)
-			snprintf(pm->reason, sizeof(pm->reason), "group 0 (root) left unmapped");
 	}
 	*ret_plan = p;
 	return 0;

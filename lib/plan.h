@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "hostinfo.h"
 #include "idmap.h"
 #include "spec.h"
 
@@ -63,11 +64,12 @@ struct plan {
 
 /*
  * uid_ns/gid_ns: the container's user namespace maps (OCI containerID ->
- * hostID), or NULL when it has none.  facts: one per spec mount.
+ * hostID), or NULL when it has none.  host: the host-wide facts (overflow
+ * ids, rootless).  facts: one per spec mount.
  */
 int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
-	       const struct id_map *gid_ns, const struct mount_facts *facts, struct plan *ret_plan,
-	       struct err *e);
+	       const struct id_map *gid_ns, const struct hostinfo *host,
+	       const struct mount_facts *facts, struct plan *ret_plan, struct err *e);
 
 /* Turn an idmap entry into a skip, e.g. when the kernel refused it. */
 void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)

@@ -36,16 +36,16 @@ static void probe_fstype(const char *path, char ret[static PROBE_FSTYPE_MAX])
 static int probe_try(const char *path, struct err *e)
 {
 	_cleanup_close_ int clone_fd = -EBADF, userns_fd = -EBADF;
-	struct plan_mapping m;
+	struct idmap uid_map, gid_map;
 	int r;
 
 	r = mnt_clone(AT_FDCWD, path, false, &clone_fd, e);
 	if (r < 0)
 		return r;
 	/* Any map that is not the identity will do: swap ids 1 and 2. */
-	idmap_swap(1, 2, &m.uid_map);
-	idmap_swap(1, 2, &m.gid_map);
-	r = userns_open(&m, &userns_fd, e);
+	idmap_swap(1, 2, &uid_map);
+	idmap_swap(1, 2, &gid_map);
+	r = userns_open(&uid_map, &gid_map, &userns_fd, e);
 	if (r < 0)
 		return r;
 	return mnt_setattr(clone_fd, false, 0, MNT_PROPAGATION_KEEP, userns_fd, e);

@@ -78,10 +78,11 @@ static void prepare_mapping(struct run *run, size_t mapping)
 	long long t0 = log_now_us();
 	int ur;
 
-	ur = userns_open_async(&run->plan->mappings[mapping], &userns_fd,
-			       &run->children[run->n_children], &ue);
+	ur = userns_open_async(&run->plan->mappings[mapping].uid_map,
+			       &run->plan->mappings[mapping].gid_map, &userns_fd,
+			       &run->holders[run->n_holders], &ue);
 	if (ur >= 0)
-		run->n_children++;
+		run->n_holders++;
 	run->timing->userns_us += log_now_us() - t0;
 	for (size_t i = 0; i < run->n && !should_stop(run); i++) {
 		struct err e = ue;
@@ -182,9 +183,9 @@ static void fail_all(struct run *run, int r, struct err *why)
 
 static void run_free(struct run *run)
 {
-	for (size_t i = 0; i < run->n_children; i++)
-		userns_reap(run->children[i]);
-	free(run->children);
+	for (size_t i = 0; i < run->n_holders; i++)
+		userns_holder_freep(&run->holders[i]);
+	free(run->holders);
 	for (size_t i = 0; run->items && i < run->n; i++)
 		close_fdp(&run->items[i].clone_fd);
 	free(run->items);
@@ -209,8 +210,8 @@ int remount_execute(const struct oci_spec *spec, struct plan *plan, pid_t pid, b
 	if (plan_count(plan, PLAN_IDMAP) == 0)
 		return 0;
 	run.items = calloc(run.n, sizeof(*run.items));
-	run.children = calloc(plan->n_mappings, sizeof(*run.children));
-	if (!run.items || !run.children) {
+	run.holders = calloc(plan->n_mappings, sizeof(*run.holders));
+	if (!run.items || !run.holders) {
 		run_free(&run);
 		return err_set(e, ENOMEM, "remount");
 	}

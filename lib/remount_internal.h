@@ -17,6 +17,7 @@
 #include "plan.h"
 #include "remount.h"
 #include "spec.h"
+#include "userns.h"
 
 #define NO_GROUP SIZE_MAX
 
@@ -34,8 +35,8 @@ struct item {
 };
 
 struct run {
-	pid_t *children; /* user namespace holders, reaped last */
-	size_t n_children;
+	struct userns_holder *holders; /* reaped last: their exits run meanwhile */
+	size_t n_holders;
 	const struct oci_spec *spec;
 	struct plan *plan;
 	struct item *items;

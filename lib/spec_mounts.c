@@ -2,59 +2,115 @@
 /* config.json "mounts" -> struct spec_mount: kind, attributes, propagation. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #include "cleanup.h"
+#include "mountinfo.h"
 #include "spec_internal.h"
 
-struct attr_option {
-	const char *name;
-	unsigned int set, clear;
+/*
+ * What an option means comes from libmount's map of the kernel's options
+ * (mountinfo_kernel_option): ro/rw, nosuid, nodev, noexec, nosymfollow and
+ * their opposites, bind/rbind, the propagation types.  Only what the kernel
+ * does not know is named here: idmap/ridmap and runc's recursive options.
+ * Anything else (tmpcopyup, copy-symlink, mode=..., atime options, an option
+ * nobody knows) changes nothing: the clone keeps the flags the runtime gave
+ * the mount, so an unknown option can never loosen it.
+ */
+
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
+
+/* The kernel's flags the hook sets on a clone, in its own terms. */
+static const struct {
+	unsigned long ms;
+	unsigned int flag;
+} kernel_flags[] = {
+    {MS_RDONLY, MOUNT_FLAG_RDONLY},
+    {MS_NOSUID, MOUNT_FLAG_NOSUID},
+    {MS_NODEV, MOUNT_FLAG_NODEV},
+    {MS_NOEXEC, MOUNT_FLAG_NOEXEC},
+    {MS_NOSYMFOLLOW, MOUNT_FLAG_NOSYMFOLLOW},
 };
 
-static const struct attr_option attr_options[] = {
-    {"ro", MOUNT_FLAG_RDONLY, 0},     {"rw", 0, MOUNT_FLAG_RDONLY},
-    {"nosuid", MOUNT_FLAG_NOSUID, 0}, {"suid", 0, MOUNT_FLAG_NOSUID},
-    {"nodev", MOUNT_FLAG_NODEV, 0},   {"dev", 0, MOUNT_FLAG_NODEV},
-    {"noexec", MOUNT_FLAG_NOEXEC, 0}, {"exec", 0, MOUNT_FLAG_NOEXEC},
-};
-
-struct propagation_option {
-	const char *name;
+static const struct {
+	unsigned long ms;
 	enum mount_propagation propagation;
+} propagations[] = {
+    {MS_PRIVATE, PROPAGATION_PRIVATE},
+    {MS_SLAVE, PROPAGATION_SLAVE},
+    {MS_SHARED, PROPAGATION_SHARED},
+    {MS_UNBINDABLE, PROPAGATION_UNBINDABLE},
 };
 
-static const struct propagation_option propagation_options[] = {
-    {"private", PROPAGATION_PRIVATE},	    {"rprivate", PROPAGATION_PRIVATE},
-    {"slave", PROPAGATION_SLAVE},	    {"rslave", PROPAGATION_SLAVE},
-    {"shared", PROPAGATION_SHARED},	    {"rshared", PROPAGATION_SHARED},
-    {"unbindable", PROPAGATION_UNBINDABLE}, {"runbindable", PROPAGATION_UNBINDABLE},
+/* runc's recursive options (mount_setattr with AT_RECURSIVE): "r" and a
+ * kernel option, applied to the mount and every mount below it.  rbind,
+ * rprivate, ... are the kernel's own (MS_REC) and are not listed here. */
+static const char *const recursive_options[] = {
+    "rro",	   "rrw",	"rnosuid",	"rsuid",       "rnodev",       "rdev",
+    "rnoexec",	   "rexec",	"rnosymfollow", "rsymfollow",  "rnoatime",     "ratime",
+    "rnodiratime", "rdiratime", "rrelatime",	"rnorelatime", "rstrictatime", "rnostrictatime",
 };
+
+static void set_flags(unsigned int *flags, unsigned long ms, bool clears)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_flags); i++) {
+		if (!(ms & kernel_flags[i].ms))
+			continue;
+		if (clears)
+			*flags &= ~kernel_flags[i].flag;
+		else
+			*flags |= kernel_flags[i].flag;
+	}
+}
+
+/* A kernel option (per libmount's map) into m. */
+static void apply_kernel_option(struct spec_mount *m, unsigned long ms, bool clears)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(propagations); i++) {
+		if (ms & propagations[i].ms) {
+			m->propagation = propagations[i].propagation;
+			return;
+		}
+	}
+	if (ms & MS_BIND) {
+		m->is_bind = true;
+		m->is_recursive = m->is_recursive || (ms & MS_REC);
+		return;
+	}
+	set_flags(&m->flags, ms, clears);
+}
+
+static bool is_recursive_option(const char *opt)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(recursive_options); i++)
+		if (strcmp(opt, recursive_options[i]) == 0)
+			return true;
+	return false;
+}
+
+/* "idmap" or "ridmap", bare or with crun's value (idmap=uids=...;gids=...). */
+static bool is_idmap_option(const char *opt)
+{
+	size_t n = strcspn(opt, "=");
+
+	return (n == 5 && strncmp(opt, "idmap", 5) == 0) ||
+	       (n == 6 && strncmp(opt, "ridmap", 6) == 0);
+}
 
 /* One option; options the hook does not care about are ignored. */
 static void apply_option(struct spec_mount *m, const char *opt)
 {
-	size_t i;
+	unsigned long ms;
+	bool clears;
 
-	for (i = 0; i < ARRAY_SIZE(attr_options); i++) {
-		if (strcmp(opt, attr_options[i].name) == 0) {
-			m->flags |= attr_options[i].set;
-			m->flags &= ~attr_options[i].clear;
-			return;
-		}
-	}
-	for (i = 0; i < ARRAY_SIZE(propagation_options); i++) {
-		if (strcmp(opt, propagation_options[i].name) == 0) {
-			m->propagation = propagation_options[i].propagation;
-			return;
-		}
-	}
-	if (strcmp(opt, "bind") == 0 || strcmp(opt, "rbind") == 0) {
-		m->is_bind = true;
-		if (opt[0] == 'r')
-			m->is_recursive = true;
-	} else if (strcmp(opt, "idmap") == 0 || strcmp(opt, "ridmap") == 0) {
+	if (mountinfo_kernel_option(opt, &ms, &clears))
+		apply_kernel_option(m, ms, clears);
+	else if (is_recursive_option(opt) && mountinfo_kernel_option(opt + 1, &ms, &clears))
+		set_flags(&m->flags_tree, ms, clears);
+	else if (is_idmap_option(opt))
 		m->has_idmap = true;
-	}
 }
 
 static int parse_options(const json_value *v, const char *path, struct spec_mount *m, struct err *e)

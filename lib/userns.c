@@ -1,10 +1,26 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A user namespace exists while a process or an fd holds it, and its maps can
+ * only be written from outside by a process privileged over its parent: so a
+ * child creates it (clone(CLONE_NEWUSER)) and waits, the hook writes the maps
+ * and opens /proc/<child>/ns/user, and the child is no longer needed.
+ *
+ * The child shares the hook's memory and fd table (CLONE_VM | CLONE_FILES)
+ * and runs on a small stack of its own: nothing is copied, and the hook takes
+ * no copy-on-write faults afterwards as it would after a fork.  It makes raw
+ * syscalls only (no glibc wrapper that could touch errno or thread state it
+ * shares with the hook), never returns, and dies with the hook
+ * (PR_SET_PDEATHSIG).  It is an owned resource (struct userns_holder): killed
+ * and reaped on every path (userns_holder_freep), its status checked.
+ */
 #include "userns.h"
 
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,11 +28,76 @@
 #include "cleanup.h"
 #include "io.h"
 
-/* fork() semantics with a new user namespace: all other clone args are 0,
- * so their per-architecture order does not matter. */
-static pid_t clone_userns(void)
+/* The holder makes three syscalls through syscall(3): a few hundred bytes. */
+#define HOLDER_STACK_SIZE (16 * 1024)
+
+/* valgrind stops a program that clones with CLONE_VM for anything but a
+ * thread: make check-valgrind builds the hook with a fork-style holder. */
+#ifdef USERNS_FORK_HOLDER
+#define HOLDER_CLONE_FLAGS (CLONE_NEWUSER | SIGCHLD)
+#else
+#define HOLDER_CLONE_FLAGS (CLONE_VM | CLONE_FILES | CLONE_NEWUSER | SIGCHLD)
+#endif
+
+static int holder_main(void *arg)
 {
-	return (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_NEWUSER | SIGCHLD), 0, 0, 0, 0);
+	long parent = *(const pid_t *)arg;
+
+	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* The hook may have died before the line above: then nobody kills us. */
+	if (syscall(SYS_getppid) != parent)
+		syscall(SYS_exit, 0);
+	/* No fds, no timeout: returns only for a signal handler, and none runs
+	 * (the hook installs none) before SIGKILL. */
+	for (;;)
+		syscall(SYS_ppoll, NULL, 0, NULL, NULL, 0);
+	return 0;
+}
+
+int userns_holder_reap(struct userns_holder *h, struct err *e)
+{
+	pid_t pid = h->pid;
+	int status = 0;
+
+	if (pid > 0) {
+		if (kill(pid, SIGKILL) < 0 && errno != ESRCH)
+			return err_set(e, errno, "kill user namespace holder %d", (int)pid);
+		while (waitpid(pid, &status, 0) < 0)
+			if (errno != EINTR)
+				return err_set(e, errno, "waitpid user namespace holder %d",
+					       (int)pid);
+	}
+	free(h->stack);
+	*h = USERNS_HOLDER_NONE;
+	if (pid > 0 && (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL))
+		return err_msg(e, ECHILD, "user namespace holder %d ended on its own (status %#x)",
+			       (int)pid, status);
+	return 0;
+}
+
+void userns_holder_freep(struct userns_holder *h)
+{
+	struct err ignored = {0};
+
+	(void)userns_holder_reap(h, &ignored);
+}
+
+/* Start a holder in a new user namespace. */
+static int holder_start(struct userns_holder *h, struct err *e)
+{
+	static pid_t self;
+	char *top;
+
+	h->stack = malloc(HOLDER_STACK_SIZE);
+	if (!h->stack)
+		return err_set(e, ENOMEM, "user namespace holder");
+	/* The stack grows down on every architecture Linux containers run on. */
+	top = (char *)h->stack + HOLDER_STACK_SIZE;
+	self = getpid();
+	h->pid = clone(holder_main, top, HOLDER_CLONE_FLAGS, &self);
+	if (h->pid < 0)
+		return err_set(e, errno, "clone(CLONE_NEWUSER)");
+	return 0;
 }
 
 static int write_map(pid_t pid, const char *file, const struct idmap *m, struct err *e)
@@ -32,17 +113,11 @@ static int write_map(pid_t pid, const char *file, const struct idmap *m, struct 
 	return io_write_file(path, text, len, e);
 }
 
-static int userns_fill(pid_t pid, const struct plan_mapping *m, int *ret_fd, struct err *e)
+static int open_userns(pid_t pid, int *ret_fd, struct err *e)
 {
 	char path[64];
-	int fd, r;
+	int fd;
 
-	r = write_map(pid, "uid_map", &m->uid_map, e);
-	if (r < 0)
-		return r;
-	r = write_map(pid, "gid_map", &m->gid_map, e);
-	if (r < 0)
-		return r;
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -51,51 +126,43 @@ static int userns_fill(pid_t pid, const struct plan_mapping *m, int *ret_fd, str
 	return 0;
 }
 
-int userns_open_async(const struct plan_mapping *m, int *ret_fd, pid_t *ret_child, struct err *e)
+int userns_open_async(const struct idmap *uid_map, const struct idmap *gid_map, int *ret_fd,
+		      struct userns_holder *ret_holder, struct err *e)
 {
-	_cleanup_close_ int hold_r = -EBADF, hold_w = -EBADF;
-	int fds[2], r;
-	pid_t pid;
+	_cleanup_(userns_holder_freep) struct userns_holder h = USERNS_HOLDER_NONE;
+	_cleanup_close_ int fd = -EBADF;
+	int r;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return err_set(e, errno, "pipe");
-	hold_r = fds[0];
-	hold_w = fds[1];
-	pid = clone_userns();
-	if (pid < 0)
-		return err_set(e, errno, "clone(CLONE_NEWUSER)");
-	if (pid == 0) {
-		char c;
-
-		/* Hold the namespace until the parent closes its end. */
-		close(hold_w);
-		while (read(hold_r, &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	r = userns_fill(pid, m, ret_fd, e);
-	close(TAKE_FD(hold_w)); /* the child exits now */
-	if (r < 0) {
-		userns_reap(pid);
+	r = holder_start(&h, e);
+	if (r >= 0)
+		r = write_map(h.pid, "uid_map", uid_map, e);
+	if (r >= 0)
+		r = write_map(h.pid, "gid_map", gid_map, e);
+	if (r >= 0)
+		r = open_userns(h.pid, &fd, e);
+	if (r < 0)
 		return r;
-	}
-	*ret_child = pid;
+	/* Done with it: it dies now, the reap can wait. */
+	if (kill(h.pid, SIGKILL) < 0)
+		return err_set(e, errno, "kill user namespace holder %d", (int)h.pid);
+	*ret_fd = TAKE_FD(fd);
+	*ret_holder = h;
+	h = USERNS_HOLDER_NONE;
 	return 0;
 }
 
-void userns_reap(pid_t child)
+int userns_open(const struct idmap *uid_map, const struct idmap *gid_map, int *ret_fd,
+		struct err *e)
 {
-	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
-		;
-}
-
-int userns_open(const struct plan_mapping *m, int *ret_fd, struct err *e)
-{
-	pid_t child;
+	_cleanup_(userns_holder_freep) struct userns_holder h = USERNS_HOLDER_NONE;
+	_cleanup_close_ int fd = -EBADF;
 	int r;
 
-	r = userns_open_async(m, ret_fd, &child, e);
+	r = userns_open_async(uid_map, gid_map, &fd, &h, e);
 	if (r >= 0)
-		userns_reap(child);
-	return r;
+		r = userns_holder_reap(&h, e);
+	if (r < 0)
+		return r;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
 }

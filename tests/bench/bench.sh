@@ -8,6 +8,8 @@
 #   BENCH_COLD=0    skip the cold-cache data-path runs (drop_caches)
 #   BENCH_OUT=FILE  the JSON (default build/bench.json)
 #   TMPDIR=DIR      where the volumes and trees go (their filesystem is measured)
+#   BENCH_SECTIONS="cost hook start data chown"   the sections to run (default all)
+#   BENCH_OTHER_HOOK=PATH   section 0 also runs this build of the hook, alternately
 #
 # Every figure is a median over repeated runs with [min-max]; the variants of
 # a comparison run alternately, in a rotating order, in the same run.
@@ -20,16 +22,17 @@ RAW=$W/raw
 JSON_OUT=${BENCH_OUT:-$REPO/build/bench.json}
 QUICK=${BENCH_QUICK:-0}
 COLD=${BENCH_COLD:-1}
-RUNC=$(command -v runc) CRUN=$(command -v crun) TRUE=/bin/true
-TIMEIT=$W/timeit WORKLOAD=$W/workload
+RUNC=$(command -v runc) CRUN=$(command -v crun)
+TIMEIT=$W/timeit WORKLOAD=$W/workload NOTHING=$W/nothing
+OTHER_HOOK=${BENCH_OTHER_HOOK:-}
 STATE_RUNC=$W/state/runc STATE_CRUN=$W/state/crun
 SEQ=0 SECTION_SECONDS=""
 
 if [ "$QUICK" = 1 ]; then
-	S_HOOK=6 S_START=6 S_DATA=2 S_COLD=1 S_CHOWN=2 DATA_REPS=2 WRITE_PASSES=2
+	S_COST=6 S_HOOK=6 S_START=6 S_DATA=2 S_COLD=1 S_CHOWN=2 DATA_REPS=2 WRITE_PASSES=2
 	MOUNTS="1 8 64" SIZES="0 1000 10000" WALK_FILES=10000 CREATE_FILES=2000 BIG_MIB=64
 else
-	S_HOOK=40 S_START=30 S_DATA=3 S_COLD=3 S_CHOWN=4 DATA_REPS=4 WRITE_PASSES=3
+	S_COST=31 S_HOOK=40 S_START=30 S_DATA=3 S_COLD=3 S_CHOWN=4 DATA_REPS=4 WRITE_PASSES=3
 	MOUNTS="1 8 64" SIZES="0 1000 10000 100000 1000000" WALK_FILES=100000
 	CREATE_FILES=10000 BIG_MIB=1024
 fi
@@ -81,7 +84,10 @@ timed() {
 # --- building blocks -----------------------------------------------------------
 
 build_helpers() {
-	gcc -std=gnu11 -O2 -Wall -Wextra -o "$TIMEIT" "$BENCH/timeit.c" || fail "cannot build timeit"
+	gcc -std=gnu11 -O2 -Wall -Wextra -static -o "$TIMEIT" "$BENCH/timeit.c" ||
+		fail "cannot build timeit"
+	gcc -std=gnu11 -O2 -Wall -Wextra -static -o "$NOTHING" "$BENCH/nothing.c" ||
+		fail "cannot build the do-nothing hook"
 	gcc -std=gnu11 -O2 -Wall -Wextra -static -o "$WORKLOAD" "$BENCH/workload.c" ||
 		fail "cannot build workload (static glibc: libc6-dev)"
 }
@@ -196,7 +202,7 @@ main() {
 	: >"$RAW"
 	build_helpers
 	local t0=$SECONDS s
-	for s in hook start data chown; do
+	for s in ${BENCH_SECTIONS:-cost hook start data chown}; do
 		local t=$SECONDS
 		"section_$s"
 		SECTION_SECONDS+=" ${s}_seconds=$((SECONDS - t))"

@@ -2,6 +2,76 @@
 # Each records "KEY NS" lines with record(); report.py names the keys.
 # shellcheck shell=bash
 
+# --- 0. the hook's own cost inside runc -----------------------------------------
+
+# cost_hook BUNDLE WHICH PATH ARG...: a createRuntime hook that runs PATH under
+# timeit, with the state runc writes on stdin, and appends "NS STATUS" to
+# BUNDLE.WHICH.ns: the hook's time as runc runs it, exec to exit.
+cost_hook() {
+	local b=$1 which=$2
+	shift 2
+	# shellcheck disable=SC2016
+	hook_json /bin/sh sh -c 'o=$1.$2.ns e=$1.err; shift 2; exec "$0" -o /dev/null -e "$e" -- "$@" >>"$o"' \
+		"$TIMEIT" "$b" "$which" "$@"
+}
+
+# cost_bundles N: $W/costN.hook and $W/costN.nothing (and $W/costN.other
+# with BENCH_OTHER_HOOK), N volumes each.
+cost_bundles() {
+	local n=$1 got
+	make_bundle "$W/cost$n.hook"
+	spec_edit "$W/cost$n.hook" 1000:1000 "$W/hv" "$n" \
+		"$(cost_hook "$W/cost$n" hook "$HOOK")"
+	make_bundle "$W/cost$n.nothing"
+	spec_edit "$W/cost$n.nothing" 1000:1000 "$W/hv" "$n" \
+		"$(cost_hook "$W/cost$n" nothing "$NOTHING")"
+	if [ -n "$OTHER_HOOK" ]; then
+		make_bundle "$W/cost$n.other"
+		spec_edit "$W/cost$n.other" 1000:1000 "$W/hv" "$n" \
+			"$(cost_hook "$W/cost$n" other "$OTHER_HOOK")"
+	fi
+	# The check run: the hook idmaps all N volumes.
+	make_bundle "$W/cost$n.check"
+	spec_edit "$W/cost$n.check" 1000:1000 "$W/hv" "$n" "$(hook_json "$HOOK" oci-idmap-hook)"
+	bundle_args "$W/cost$n.check" sh -c 'grep -c idmapped /proc/self/mountinfo'
+	got=$("$RUNC" --root "$STATE_RUNC" run --bundle "$W/cost$n.check" "$(next_id check)" \
+		</dev/null 2>"$W/last.err")
+	[ "$got" = "$n" ] || fail "cost: the hook did not idmap $n volumes (got '$got'): $(cat "$W/last.err")"
+}
+
+# cost_record N WHICH: the last time cost_hook wrote, as cost.nN.WHICH.
+cost_record() {
+	local ns rc
+	read -r ns rc <"$W/cost$1.$2.ns" || fail "cost: $2 did not run"
+	[ "$rc" = 0 ] || fail "cost: $2 exited $rc: $(cat "$W/cost$1.err")"
+	rm -f "$W/cost$1.$2.ns"
+	record "cost.n$1.$2" "$ns"
+}
+
+section_cost() {
+	local n i v id max=0
+	say "0/4 the hook's own cost inside runc: $MOUNTS bind mounts, $S_COST runs each"
+	for n in $MOUNTS; do
+		[ "$n" -le "$max" ] || max=$n
+	done
+	volumes "$W/hv" "$max"
+	for n in $MOUNTS; do
+		cost_bundles "$n"
+	done
+	for ((i = 0; i < S_COST; i++)); do
+		for n in $MOUNTS; do
+			for v in $(rotate "$i" hook nothing ${OTHER_HOOK:+other}); do
+				id=$(next_id cost)
+				_lib_containers=("runc:$id")
+				"$RUNC" --root "$STATE_RUNC" run --bundle "$W/cost$n.$v" "$id" \
+					</dev/null >/dev/null 2>"$W/last.err" ||
+					fail "cost: runc run: $(cat "$W/last.err")"
+				cost_record "$n" "$v"
+			done
+		done
+	done
+}
+
 # --- 1. the hook as a process ---------------------------------------------------
 
 # record_phases KEY: record the phases of the hook's debug timing line in
@@ -17,19 +87,19 @@ record_phases() {
 	done
 }
 
-# hook_sample BUNDLE N I KEY: one parked container, hook and /bin/true
+# hook_sample BUNDLE N I KEY: one parked container, hook and the static do-nothing hook
 # alternately; then one more for a --log-level debug run (the phase split).
 hook_sample() {
 	local b=$1 n=$2 i=$3 key=$4 v pid
 	park_start "$b"
 	pid=$(park_pid)
-	for v in $(rotate "$i" hook true); do
+	for v in $(rotate "$i" hook nothing); do
 		if [ "$v" = hook ]; then
 			timed "$key.hook" -i "$PARK_DIR/state.json" -- "$HOOK"
 			[ "$(idmapped_count "$pid")" = "$n" ] ||
 				fail "$key: the hook did not idmap $n mounts: $(cat "$W/last.err")"
 		else
-			timed "$key.true" -i "$PARK_DIR/state.json" -- "$TRUE"
+			timed "$key.nothing" -i "$PARK_DIR/state.json" -- "$NOTHING"
 		fi
 	done
 	park_release
@@ -61,10 +131,10 @@ section_hook() {
 
 start_bundles() {
 	local rt=$1 v h
-	for v in hook true none; do
+	for v in hook nothing none; do
 		case $v in
 		hook) h=$(hook_json "$HOOK" oci-idmap-hook) ;;
-		true) h=$(hook_json "$TRUE" true) ;;
+		nothing) h=$(hook_json "$NOTHING" nothing) ;;
 		none) h=- ;;
 		esac
 		make_bundle "$W/start-$rt-$v"
@@ -89,7 +159,7 @@ start_loop() {
 	got=$($(rt_cmd "$rt") run --bundle "$W/start-$rt-check" "$(next_id check)" </dev/null 2>"$W/last.err")
 	[ "$got" = 8 ] || fail "$rt: the hook did not idmap the 8 volumes (got '$got'): $(cat "$W/last.err")"
 	for ((i = 0; i < S_START; i++)); do
-		for v in $(rotate "$i" hook true none); do
+		for v in $(rotate "$i" hook nothing none); do
 			id=$(next_id "$v")
 			_lib_containers=("$rt:$id") # `run` deletes it; this is for Ctrl-C
 			# shellcheck disable=SC2046
@@ -107,7 +177,7 @@ crun_start_inner() {
 }
 
 section_start() {
-	say "2/4 container start: runc and crun, 8 volumes, hook / true / none, $S_START runs each"
+	say "2/4 container start: runc and crun, 8 volumes, hook / do-nothing hook / none, $S_START runs each"
 	volumes "$W/sv" 8
 	start_bundles runc
 	start_bundles crun

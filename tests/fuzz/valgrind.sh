@@ -1,7 +1,9 @@
 #!/bin/bash
-# tests/fuzz/valgrind.sh: valgrind memcheck of the hook (OCI_IDMAP_HOOK: make check-valgrind gives it a dynamically linked build, since memcheck cannot replace malloc in a static one) on real
-# runc and crun containers (valgrind registered as the hook, wrapping it), on
-# plan and check mode, on bad and hostile input, and of the unit tests.  Every
+# tests/fuzz/valgrind.sh: valgrind memcheck of the hook (OCI_IDMAP_HOOK: make
+# check-valgrind gives it a build whose user namespace holder is fork-style,
+# as valgrind runs no CLONE_VM child that is not a thread) on real runc and
+# crun containers (valgrind registered as the hook, wrapping it), on plan and
+# check mode, on bad and hostile input, and of the unit tests.  Every
 # valgrind log must say "ERROR SUMMARY: 0 errors"; definite and indirect
 # leaks are errors.
 #

@@ -122,7 +122,8 @@ const struct sc inject_syscalls[] = {
 #endif
     SC(openat, 1, 0, -1),	  SC(setns, -1, -1, 0), SC(unshare, -1, -1, -1),
     SC(umount2, 0, -1, -1),	  SC(mount, 1, -1, -1), SC(pivot_root, 0, -1, -1),
-    SC(write, -1, -1, 0),	  {NULL, 0, 0, 0, 0},
+    SC(write, -1, -1, 0),	  SC(kill, -1, -1, -1), SC(wait4, -1, -1, -1),
+    {NULL, 0, 0, 0, 0},
 };
 
 struct name_nr {

@@ -93,7 +93,7 @@ static int open_path(const char *rel)
 /* A user namespace fd carrying m: the one call of userns_open here. */
 static int make_userns(const struct plan_mapping *m, int *ret_fd, struct err *e)
 {
-	return userns_open(m, ret_fd, e);
+	return userns_open(&m->uid_map, &m->gid_map, ret_fd, e);
 }
 
 /* An idmapped bind of base/from at base/to whose maps are m (hook helpers). */

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The mount table reader: the kernel's format, escapes, optional fields, junk. */
+/* The mount table reader: the kernel's format, escapes, optional fields, junk;
+ * and the kernel's option map. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "mountinfo.h"
 #include "tests.h"
@@ -10,6 +14,7 @@ static const char table[] =
     "22 1 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n"
     "1 0 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
     "40 1 254:0 /srv/v /data rw,relatime,idmapped master:1 shared:7 - ext4 /dev/vda rw\n"
+    "44 40 254:0 /srv/w\\040x /data rw,nosuid shared:8 - ext4 /dev/vda rw,idmapped\n"
     "41 40 0:50 / /data/my\\040dir\\011x\\134 rw - tmpfs tmpfs rw\n"
     "42 41 0:51 / /data/my\\040dir\\011x\\134/deep rw - tmpfs tmpfs rw\n"
     "this is not a mountinfo line\n"
@@ -24,7 +29,7 @@ START_TEST(test_parse)
 	struct err e = {0};
 
 	ck_assert_int_eq(mountinfo_parse(text, &t, &e), 0);
-	ck_assert_uint_eq(t.n, 5); /* the three junk lines are skipped */
+	ck_assert_uint_eq(t.n, 6); /* the three junk lines are skipped */
 	m = mountinfo_find(&t, 40);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_int_eq(m->parent_id, 1);
@@ -34,6 +39,10 @@ START_TEST(test_parse)
 	ck_assert_str_eq(m->source, "/dev/vda");
 	ck_assert(m->idmapped);
 	ck_assert_str_eq(mountinfo_find(&t, 22)->source, "proc");
+	/* "idmapped" is a VFS option: among the superblock's it means nothing. */
+	ck_assert(!mountinfo_find(&t, 44)->idmapped);
+	ck_assert_str_eq(mountinfo_find(&t, 44)->root, "/srv/w x");
+	ck_assert_str_eq(mountinfo_find(&t, 1)->root, "/");
 	ck_assert(!mountinfo_find(&t, 22)->idmapped);
 	ck_assert_str_eq(mountinfo_find(&t, 22)->fstype, "proc");
 	ck_assert_str_eq(mountinfo_find(&t, 41)->target, "/data/my dir\tx\\");
@@ -63,16 +72,95 @@ START_TEST(test_is_below)
 }
 END_TEST
 
+START_TEST(test_find_target)
+{
+	char *text = strdup(table);
+	struct mount_table t = {0};
+	struct err e = {0};
+
+	ck_assert_int_eq(mountinfo_parse(text, &t, &e), 0);
+	/* Two mounts at /data: 44 is stacked on 40, so it is the one seen. */
+	ck_assert_int_eq(mountinfo_find_target(&t, "/data")->id, 44);
+	ck_assert_int_eq(mountinfo_find_target(&t, "/")->id, 1);
+	ck_assert_int_eq(mountinfo_find_target(&t, "/data/my dir\tx\\/deep")->id, 42);
+	ck_assert_ptr_null(mountinfo_find_target(&t, "/data/"));
+	ck_assert_ptr_null(mountinfo_find_target(&t, "/short"));
+	mountinfo_free(&t);
+	free(text);
+}
+END_TEST
+
+/* The mount the kernel says a path is on, by id: target and type agree. */
+static void expect_mount_of(const struct mount_table *t, const char *path, const char *fstype)
+{
+	const struct mount_entry *m;
+	struct statx stx;
+
+	ck_assert_int_eq(statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx), 0);
+	ck_assert(stx.stx_mask & STATX_MNT_ID);
+	m = mountinfo_find(t, (int)stx.stx_mnt_id);
+	ck_assert_msg(m, "%s: mount %llu not in the table", path,
+		      (unsigned long long)stx.stx_mnt_id);
+	ck_assert_str_eq(m->target, path);
+	if (fstype)
+		ck_assert_str_eq(m->fstype, fstype);
+	/* ... and it is the one on top there. */
+	ck_assert_int_eq(mountinfo_find_target(t, path)->id, (int)stx.stx_mnt_id);
+}
+
 START_TEST(test_read_self)
 {
 	struct mount_table t = {0};
 	struct err e = {0};
 
-	/* Every real table has a root mount and /proc. */
 	ck_assert_int_eq(mountinfo_read("/proc/self/mountinfo", &t, &e), 0);
-	ck_assert_uint_gt(t.n, 1);
+	expect_mount_of(&t, "/", NULL);
+	expect_mount_of(&t, "/proc", "proc");
 	mountinfo_free(&t);
 	ck_assert_int_eq(mountinfo_read("/nonexistent/mountinfo", &t, &e), -ENOENT);
+	ck_assert_ptr_null(t.entries);
+}
+END_TEST
+
+START_TEST(test_parse_other_formats)
+{
+	char fstab[] = "/dev/vda / ext4 rw 0 1\nproc /proc proc rw 0 0\n", empty[] = "";
+	struct mount_table t = {0};
+	struct err e = {0};
+
+	/* fstab lines are no mountinfo lines: nothing is guessed from them. */
+	ck_assert_int_eq(mountinfo_parse(fstab, &t, &e), 0);
+	ck_assert_uint_eq(t.n, 0);
+	mountinfo_free(&t);
+	ck_assert_int_eq(mountinfo_parse(empty, &t, &e), 0);
+	ck_assert_uint_eq(t.n, 0);
+	ck_assert_ptr_null(mountinfo_find(&t, 1));
+	ck_assert_ptr_null(mountinfo_find_target(&t, "/"));
+	mountinfo_free(&t);
+}
+END_TEST
+
+START_TEST(test_kernel_option)
+{
+	unsigned long ms = 0;
+	bool clears = true;
+
+	ck_assert(mountinfo_kernel_option("ro", &ms, &clears));
+	ck_assert(ms == MS_RDONLY && !clears);
+	ck_assert(mountinfo_kernel_option("rw", &ms, &clears));
+	ck_assert(ms == MS_RDONLY && clears);
+	ck_assert(mountinfo_kernel_option("nosymfollow", &ms, &clears));
+	ck_assert(ms == 256 && !clears);
+	ck_assert(mountinfo_kernel_option("rbind", &ms, &clears));
+	ck_assert(ms == (MS_BIND | MS_REC) && !clears);
+	ck_assert(mountinfo_kernel_option("rslave", &ms, &clears));
+	ck_assert(ms == (MS_SLAVE | MS_REC));
+	ms = 7;
+	ck_assert(!mountinfo_kernel_option("rro", &ms, &clears));
+	ck_assert(!mountinfo_kernel_option("idmap", &ms, &clears));
+	ck_assert(!mountinfo_kernel_option("ro=1", &ms, &clears));
+	ck_assert(!mountinfo_kernel_option("", &ms, &clears));
+	ck_assert_uint_eq(ms, 7); /* untouched when not found */
 }
 END_TEST
 
@@ -83,7 +171,10 @@ Suite *mountinfo_suite(void)
 
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_is_below);
+	tcase_add_test(tc, test_find_target);
 	tcase_add_test(tc, test_read_self);
+	tcase_add_test(tc, test_parse_other_formats);
+	tcase_add_test(tc, test_kernel_option);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,6 +10,7 @@
 
 struct fixture {
 	struct oci_spec spec;
+	struct hostinfo host;
 	struct spec_mount mounts[MAX_MOUNTS];
 	struct mount_facts facts[MAX_MOUNTS];
 	struct plan plan;
@@ -23,6 +24,7 @@ static void setup(void)
 	fx.spec.uid = 1000;
 	fx.spec.gid = 1000;
 	fx.spec.mounts = fx.mounts;
+	fx.host = HOSTINFO_INITIAL;
 }
 
 static void teardown(void)
@@ -45,7 +47,7 @@ static const struct plan_mount *build(const struct id_map *uid_ns, const struct 
 {
 	struct err e = {0};
 
-	ck_assert_int_eq(plan_build(&fx.spec, uid_ns, gid_ns, fx.facts, &fx.plan, &e), 0);
+	ck_assert_int_eq(plan_build(&fx.spec, uid_ns, gid_ns, &fx.host, fx.facts, &fx.plan, &e), 0);
 	ck_assert_uint_eq(fx.plan.n_mounts, fx.spec.n_mounts);
 	return fx.plan.mounts;
 }
@@ -251,6 +253,117 @@ START_TEST(test_source_that_cannot_be_idmapped)
 }
 END_TEST
 
+/* Under a user namespace, the container's root is the host id container 0
+ * maps to: its files are never the container user's, uid and gid each. */
+START_TEST(test_container_root_is_never_handed_out)
+{
+	struct id_extent u[] = {{0, 100000, 65536}};
+	struct id_extent g[] = {{0, 200000, 65536}};
+	struct id_map uid_ns = {u, 1}, gid_ns = {g, 1};
+	const struct plan_mount *pm;
+
+	add_bind("/etc/hosts", 100000, 200000);
+	add_bind("/uid-root", 100000, 20);
+	add_bind("/gid-root", 501, 200000);
+	add_bind("/host-root", 0, 0);
+	pm = build(&uid_ns, &gid_ns);
+	assert_skip(&pm[0], "source is owned by the container's root (host uid 100000); "
+			    "never handed to a container user");
+	/* The other id of the pair is decided on its own. */
+	assert_idmap(&pm[1], 100000, 201000);
+	ck_assert(idmap_is_identity(&fx.plan.mappings[pm[1].mapping].uid_map));
+	ck_assert_str_eq(pm[1].reason,
+			 "owner the container's root (host uid 100000) left unmapped");
+	assert_idmap(&pm[2], 101000, 200000);
+	ck_assert(idmap_is_identity(&fx.plan.mappings[pm[2].mapping].gid_map));
+	ck_assert_str_eq(pm[2].reason,
+			 "group the container's root (host gid 200000) left unmapped");
+	assert_skip(&pm[3], "source is owned by root; never handed to a container user");
+}
+END_TEST
+
+/* Without a user namespace the container's root is host 0; group 0 on its
+ * own leaves the uid to be swapped, and uid 0 on its own the gid. */
+START_TEST(test_host_root_uid_and_gid_each)
+{
+	const struct plan_mount *pm;
+
+	add_bind("/root-staff", 0, 20);
+	add_bind("/root-mine", 0, 1000);
+	pm = build(NULL, NULL);
+	assert_idmap(&pm[0], 0, 1000);
+	ck_assert(idmap_is_identity(&fx.plan.mappings[pm[0].mapping].uid_map));
+	ck_assert_str_eq(pm[0].reason, "owner root left unmapped");
+	assert_skip(&pm[1], "source is owned by root; never handed to a container user");
+}
+END_TEST
+
+/* A user namespace without container 0 has no container root; host 0 is
+ * still root. */
+START_TEST(test_userns_without_root)
+{
+	struct id_extent u[] = {{1000, 101000, 1}};
+	struct id_map ns = {u, 1};
+	const struct plan_mount *pm;
+
+	add_bind("/data", 501, 20);
+	add_bind("/root", 0, 0);
+	pm = build(&ns, &ns);
+	assert_idmap(&pm[0], 101000, 101000);
+	assert_skip(&pm[1], "owned by root");
+}
+END_TEST
+
+/* The overflow id is what an id not mapped where the hook runs reads as
+ * (rootless), or nobody: never swapped, whatever the kernel's value. */
+START_TEST(test_overflow_id_is_never_handed_out)
+{
+	const struct plan_mount *pm;
+
+	fx.host.overflow_uid = 4000;
+	fx.host.overflow_gid = 4001;
+	add_bind("/unmapped", 4000, 4001);
+	add_bind("/unmapped-uid", 4000, 20);
+	add_bind("/unmapped-gid", 501, 4001);
+	add_bind("/nobody", 65534, 65534);
+	pm = build(NULL, NULL);
+	assert_skip(&pm[0], "source is owned by the overflow uid 4000 (an id not mapped where "
+			    "the hook runs); never handed to a container user");
+	assert_idmap(&pm[1], 4000, 1000);
+	ck_assert(idmap_is_identity(&fx.plan.mappings[pm[1].mapping].uid_map));
+	assert_idmap(&pm[2], 1000, 4001);
+	ck_assert_str_eq(pm[2].reason,
+			 "group the overflow gid 4001 (an id not mapped where the hook runs) "
+			 "left unmapped");
+	assert_idmap(&pm[3], 1000, 1000);
+	plan_free(&fx.plan);
+	fx.host = HOSTINFO_INITIAL;
+	pm = build(NULL, NULL);
+	assert_skip(&pm[3], "overflow uid 65534");
+}
+END_TEST
+
+/* Outside the initial user namespace the kernel refuses every filesystem
+ * of the host: each bind mount says so, and no mapping (no user
+ * namespace) is planned. */
+START_TEST(test_rootless_says_why)
+{
+	const struct plan_mount *pm;
+
+	fx.host.in_initial_userns = false;
+	strcpy(fx.host.uid_map, "0 1000 1");
+	add_bind("/data", 501, 20);
+	add_bind("/nobody", 65534, 65534);
+	add_bind("/proc", 0, 0)->is_bind = false;
+	pm = build(NULL, NULL);
+	assert_skip(&pm[0], "rootless: the hook runs in a user namespace (uid_map 0 1000 1), "
+			    "where the kernel refuses to idmap a filesystem of the host");
+	assert_skip(&pm[1], "rootless:");
+	assert_skip(&pm[2], "not a bind mount");
+	ck_assert_uint_eq(fx.plan.n_mappings, 0);
+}
+END_TEST
+
 Suite *plan_suite(void)
 {
 	Suite *s = suite_create("plan");
@@ -269,6 +382,11 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_userns_without_the_user);
 	tcase_add_test(tc, test_hidden_by_a_later_mount);
 	tcase_add_test(tc, test_source_that_cannot_be_idmapped);
+	tcase_add_test(tc, test_container_root_is_never_handed_out);
+	tcase_add_test(tc, test_host_root_uid_and_gid_each);
+	tcase_add_test(tc, test_userns_without_root);
+	tcase_add_test(tc, test_overflow_id_is_never_handed_out);
+	tcase_add_test(tc, test_rootless_says_why);
 	suite_add_tcase(s, tc);
 	return s;
 }

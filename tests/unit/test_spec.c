@@ -325,6 +325,134 @@ START_TEST(test_annotations_invalid)
 }
 END_TEST
 
+/* The one mount of a config whose options are `options` (a JSON array body). */
+static struct spec_mount parse_options(const char *type, const char *options)
+{
+	char text[2048];
+	struct oci_spec s = {0};
+	struct spec_mount m;
+
+	snprintf(text, sizeof(text),
+		 "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/r\"},\"mounts\":"
+		 "[{\"destination\":\"/d\",\"source\":\"/s\",\"type\":\"%s\","
+		 "\"options\":[%s]}]}",
+		 type, options);
+	parse_ok(text, &s);
+	ck_assert_uint_eq(s.n_mounts, 1);
+	m = s.mounts[0];
+	m.destination = m.source = m.type = NULL; /* freed with s */
+	spec_free(&s);
+	return m;
+}
+
+/* Every field an option can touch, exactly. */
+static void expect_options(const char *options, bool bind, bool recursive, bool idmap,
+			   unsigned int flags, unsigned int flags_tree,
+			   enum mount_propagation propagation)
+{
+	struct spec_mount m = parse_options("none", options);
+
+	ck_assert_msg(m.is_bind == bind, "%s: is_bind", options);
+	ck_assert_msg(m.is_recursive == recursive, "%s: is_recursive", options);
+	ck_assert_msg(m.has_idmap == idmap, "%s: has_idmap", options);
+	ck_assert_msg(m.flags == flags, "%s: flags %#x, not %#x", options, m.flags, flags);
+	ck_assert_msg(m.flags_tree == flags_tree, "%s: flags_tree %#x, not %#x", options,
+		      m.flags_tree, flags_tree);
+	ck_assert_msg(m.propagation == propagation, "%s: propagation %d, not %d", options,
+		      m.propagation, propagation);
+}
+
+#define ALL_FLAGS                                                                                  \
+	(MOUNT_FLAG_RDONLY | MOUNT_FLAG_NOSUID | MOUNT_FLAG_NODEV | MOUNT_FLAG_NOEXEC |            \
+	 MOUNT_FLAG_NOSYMFOLLOW)
+
+/* The kernel's options, as libmount's map names them. */
+START_TEST(test_options_kernel)
+{
+	expect_options("", false, false, false, 0, 0, PROPAGATION_DEFAULT);
+	expect_options("\"ro\"", false, false, false, MOUNT_FLAG_RDONLY, 0, PROPAGATION_DEFAULT);
+	expect_options("\"ro\",\"nosuid\",\"nodev\",\"noexec\",\"nosymfollow\"", false, false,
+		       false, ALL_FLAGS, 0, PROPAGATION_DEFAULT);
+	/* The opposites clear, in order: the last one wins. */
+	expect_options("\"ro\",\"nosuid\",\"nodev\",\"noexec\",\"nosymfollow\",\"rw\",\"suid\","
+		       "\"dev\",\"exec\",\"symfollow\"",
+		       false, false, false, 0, 0, PROPAGATION_DEFAULT);
+	expect_options("\"rw\",\"ro\"", false, false, false, MOUNT_FLAG_RDONLY, 0,
+		       PROPAGATION_DEFAULT);
+	/* Kernel options that are no restriction the hook sets: no flag. */
+	expect_options("\"noatime\",\"relatime\",\"sync\",\"dirsync\",\"mand\",\"remount\"", false,
+		       false, false, 0, 0, PROPAGATION_DEFAULT);
+	expect_options("\"bind\"", true, false, false, 0, 0, PROPAGATION_DEFAULT);
+	expect_options("\"rbind\"", true, true, false, 0, 0, PROPAGATION_DEFAULT);
+	expect_options("\"rbind\",\"bind\"", true, true, false, 0, 0, PROPAGATION_DEFAULT);
+}
+END_TEST
+
+START_TEST(test_options_propagation)
+{
+	static const struct {
+		const char *opt;
+		enum mount_propagation p;
+	} cases[] = {
+	    {"\"private\"", PROPAGATION_PRIVATE},
+	    {"\"rprivate\"", PROPAGATION_PRIVATE},
+	    {"\"slave\"", PROPAGATION_SLAVE},
+	    {"\"rslave\"", PROPAGATION_SLAVE},
+	    {"\"shared\"", PROPAGATION_SHARED},
+	    {"\"rshared\"", PROPAGATION_SHARED},
+	    {"\"unbindable\"", PROPAGATION_UNBINDABLE},
+	    {"\"runbindable\"", PROPAGATION_UNBINDABLE},
+	    {"\"shared\",\"rslave\"", PROPAGATION_SLAVE},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_options(cases[i].opt, false, false, false, 0, 0, cases[i].p);
+	/* Propagation sets no flag and makes no bind. */
+	expect_options("\"rbind\",\"rprivate\",\"ro\"", true, true, false, MOUNT_FLAG_RDONLY, 0,
+		       PROPAGATION_PRIVATE);
+}
+END_TEST
+
+/* runc's recursive options: the tree's flags, never the mount's alone. */
+START_TEST(test_options_recursive)
+{
+	expect_options("\"rro\"", false, false, false, 0, MOUNT_FLAG_RDONLY, PROPAGATION_DEFAULT);
+	expect_options("\"rro\",\"rnosuid\",\"rnodev\",\"rnoexec\",\"rnosymfollow\"", false, false,
+		       false, 0, ALL_FLAGS, PROPAGATION_DEFAULT);
+	expect_options("\"rro\",\"rnosuid\",\"rnodev\",\"rnoexec\",\"rnosymfollow\",\"rrw\","
+		       "\"rsuid\",\"rdev\",\"rexec\",\"rsymfollow\"",
+		       false, false, false, 0, 0, PROPAGATION_DEFAULT);
+	/* The two lists are independent. */
+	expect_options("\"ro\",\"rnosuid\",\"rw\"", false, false, false, 0, MOUNT_FLAG_NOSUID,
+		       PROPAGATION_DEFAULT);
+	expect_options("\"rnoatime\",\"rrelatime\",\"rstrictatime\",\"rnodiratime\"", false, false,
+		       false, 0, 0, PROPAGATION_DEFAULT);
+}
+END_TEST
+
+/* idmap/ridmap, bare and with crun's value; and what nobody knows. */
+START_TEST(test_options_oci)
+{
+	expect_options("\"idmap\"", false, false, true, 0, 0, PROPAGATION_DEFAULT);
+	expect_options("\"ridmap\"", false, false, true, 0, 0, PROPAGATION_DEFAULT);
+	expect_options("\"rbind\",\"idmap=uids=501-2000-1;gids=20-2000-1\"", true, true, true, 0, 0,
+		       PROPAGATION_DEFAULT);
+	expect_options("\"ridmap=uids=0-1-10\"", false, false, true, 0, 0, PROPAGATION_DEFAULT);
+	expect_options("\"idmapped\",\"idmap_x\",\"xidmap\"", false, false, false, 0, 0,
+		       PROPAGATION_DEFAULT);
+	/* Unknown options, values and near misses change nothing. */
+	expect_options("\"tmpcopyup\",\"copy-symlink\",\"mode=755\",\"ro=1\",\"RO\",\"r\",\"rr\","
+		       "\"rnobind\",\"norw\",\"\"",
+		       false, false, false, 0, 0, PROPAGATION_DEFAULT);
+	/* An unknown option never loosens: ro stays. */
+	expect_options("\"ro\",\"x-rw\",\"rw=0\"", false, false, false, MOUNT_FLAG_RDONLY, 0,
+		       PROPAGATION_DEFAULT);
+	/* type "bind" is a bind without the option. */
+	ck_assert(parse_options("bind", "\"ro\"").is_bind);
+	ck_assert(!parse_options("bind", "\"ro\"").is_recursive);
+}
+END_TEST
+
 Suite *spec_suite(void)
 {
 	Suite *s = suite_create("spec");
@@ -336,6 +464,10 @@ Suite *spec_suite(void)
 	tcase_add_test(valid, test_userns_path_and_relative_paths);
 	tcase_add_test(valid, test_skip_root_entry);
 	tcase_add_test(valid, test_uid_bounds);
+	tcase_add_test(valid, test_options_kernel);
+	tcase_add_test(valid, test_options_propagation);
+	tcase_add_test(valid, test_options_recursive);
+	tcase_add_test(valid, test_options_oci);
 	tcase_add_test(invalid, test_uid_invalid);
 	tcase_add_test(invalid, test_root_invalid);
 	tcase_add_test(invalid, test_mappings_invalid);
