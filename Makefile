@@ -92,9 +92,10 @@ $(B)/tests/unit/%.o: tests/unit/%.c $(wildcard lib/*.h runtime/*.h tests/unit/*.
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iruntime $(CHECK_CFLAGS) -c -o $@ $<
 
-# Privileged C suites (check): tests/priv/NAME.c, run by a tests/priv/*.sh.
-PRIV_SRCS = $(wildcard tests/priv/*.c)
-PRIV_TESTS = $(PRIV_SRCS:tests/priv/%.c=$(B)/tests/priv/%)
+# Privileged C suites with a main of their own (check): tests/priv/NAME.c,
+# each run by a tests/priv/*.sh (tests/priv/kernel is one suite, below).
+PRIV_SUITE_SRCS = $(wildcard tests/priv/*.c)
+PRIV_SUITES = $(PRIV_SUITE_SRCS:tests/priv/%.c=$(B)/tests/priv/%)
 
 $(B)/tests/priv/%: tests/priv/%.c $(B)/libhook.a $(wildcard lib/*.h)
 	@mkdir -p $(@D)
@@ -110,7 +111,14 @@ check: deps
 check-unit: $(B)/unit-tests
 	CK_FORK=yes $(B)/unit-tests
 
-check-priv: $(HOOK) $(PRIV_TESTS)
+# The C privileged suite of the kernel-facing modules (tests/priv/kernel),
+# run by tests/priv/20-kernel.sh.
+PRIV_SRCS = $(wildcard tests/priv/kernel/*.c)
+$(B)/priv-tests: $(PRIV_SRCS) $(B)/libhook.a $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $(PRIV_SRCS) $(B)/libhook.a $(DEP_LIBS) $(CHECK_LIBS)
+
+check-priv: $(HOOK) $(B)/priv-tests $(PRIV_SUITES)
 	sh tests/run.sh priv
 
 check-e2e: $(HOOK) $(RUNTIME)

@@ -12,6 +12,10 @@
 
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
+/* What a mode's option parser returns after printing --help: nothing more to
+ * do, and not an error (the mode exits 0).  Never an exit code itself. */
+enum { CMD_HELP_SHOWN = -1 };
+
 int cmd_plan(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_status(int argc, char **argv);

@@ -30,7 +30,7 @@ static bool check_path(const char *path)
 	return false;
 }
 
-/* check takes no option but --help (then returns -1); getopt_long()
+/* check takes no option but --help (then returns CMD_HELP_SHOWN); getopt_long()
  * permutes argv so that the paths follow the options, and handles "--".
  * Sets the index of the first path. */
 static int first_path(int argc, char **argv, int *ret_first)
@@ -49,7 +49,7 @@ static int first_path(int argc, char **argv, int *ret_first)
 		       "Try an idmapped mount (never attached) of the filesystem holding each\n"
 		       "PATH (default /): \"PATH: yes (FSTYPE)\" or \"PATH: no: REASON\".\n"
 		       "Exit 0 when all work, 1 when any does not.\n");
-		return -1;
+		return CMD_HELP_SHOWN;
 	}
 	if (c != -1)
 		return usage_error("unknown option", argv[optind - 1]);
@@ -64,7 +64,7 @@ int cmd_check(int argc, char **argv)
 
 	r = first_path(argc, argv, &i);
 	if (r)
-		return r < 0 ? 0 : r;
+		return r == CMD_HELP_SHOWN ? 0 : r;
 	if (i == argc)
 		all = check_path("/");
 	for (; i < argc; i++)

@@ -39,7 +39,7 @@ static int parse_pid(const char *arg, pid_t *ret)
 	return 0;
 }
 
-/* Returns -1: not an error, but nothing more to do (exit 0). */
+/* Returns CMD_HELP_SHOWN: not an error, but nothing more to do (exit 0). */
 static int print_plan_help(void)
 {
 	printf("Usage: oci-idmap-hook plan --bundle DIR [--pid PID]\n"
@@ -51,7 +51,7 @@ static int print_plan_help(void)
 	       "  --pid PID        a process in the container's user namespace (only for\n"
 	       "                   a user namespace joined by path)\n"
 	       "  --state FILE|-   read the OCI state (bundle, id, pid) from FILE or stdin\n");
-	return -1;
+	return CMD_HELP_SHOWN;
 }
 
 static int check_plan_options(const struct plan_options *o, int argc, char **argv)
@@ -165,7 +165,7 @@ int cmd_plan(int argc, char **argv)
 
 	r = parse_plan_options(argc, argv, &o);
 	if (r)
-		return r < 0 ? 0 : r;
+		return r == CMD_HELP_SHOWN ? 0 : r;
 	r = run_plan(&o, &ctx, &e);
 	if (r < 0)
 		r = fail_input(ctx.state.id, &e);

@@ -111,6 +111,19 @@ static void log_plan(const struct plan *p)
 	}
 }
 
+/* Valid input too large to read within the hook's bounds: the runtime would
+ * start the container, so the hook falls back for every mount (with --strict
+ * it fails, as for any mount it cannot idmap). */
+static int beyond_limits(bool strict, struct err *e, const char *what)
+{
+	if (*what)
+		err_wrap(e, "%s", what);
+	if (strict)
+		return -e->code;
+	log_error("%s; every mount left as the runtime made it", e->msg);
+	return 0;
+}
+
 /* Append "<sep><text>" to buf (size SUMMARY_MAX), cut with "..." when full. */
 #define SUMMARY_MAX 1024
 #define SUMMARY_REASON_MAX 80
@@ -161,6 +174,8 @@ static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e
 	int r;
 
 	r = io_read_fd(STDIN_FILENO, IO_STATE_MAX, &input, NULL, e);
+	if (r == -EFBIG)
+		return beyond_limits(o->strict, e, "state: stdin");
 	if (r < 0)
 		return err_wrap(e, "state: stdin");
 	r = state_parse(input, &ctx->state, e);
@@ -171,12 +186,13 @@ static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e
 	if (r < 0 || !ours)
 		return r;
 	r = hook_prepare(ctx, ctx->state.bundle, ctx->state.pid, e);
+	if (r == -EFBIG)
+		return beyond_limits(o->strict || ctx->spec.strict, e, "");
 	if (r < 0)
 		return r;
 	log_plan(&ctx->plan);
 	t1 = log_now_us();
-	r = remount_execute(&ctx->spec, &ctx->plan, ctx->state.pid, o->strict || ctx->spec.strict,
-			    &timing, e);
+	r = hook_execute(ctx, o->strict || ctx->spec.strict, &timing, e);
 	log_debug("timing: parse+plan %lld us, userns %lld us, clone %lld us, idmap %lld us, "
 		  "swap %lld us, total %lld us",
 		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.swap_us,

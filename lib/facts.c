@@ -1,96 +1,53 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * What the plan needs to know of each bind mount's source, observed on the
- * host without changing anything.
- *
- * Can the kernel idmap the source?  The plan is decided before anything is
- * tried, from the host's mount table: the source's mount and, for rbind,
- * every mount below it (by parent chain, mounted under the source path).
- * One recursive mount_setattr(IDMAP) fails as a whole when any mount of the
- * tree cannot be idmapped, so one such submount decides for the rbind mount.
- *  - an already idmapped mount cannot be idmapped again (EPERM before 6.15);
- *  - a filesystem type the kernel never idmaps (no FS_ALLOW_IDMAP; a fixed
- *    list below) cannot be idmapped;
- *  - FUSE and virtiofs can be only where the server opts in (6.12+): those
- *    mounts are probed for real (probe_idmap: a detached clone, never
- *    attached), the only case that costs a user namespace here;
- *  - any other type is assumed to work.  Where the kernel refuses anyway,
- *    the hook falls back at run time and logs why.
+ * Which entry of config.json made the mount that is visible at a place is
+ * decided by what is there, not by how the destination is spelled: every
+ * destination is resolved inside the container's rootfs, and of all entries
+ * that resolve to the root of one mount the last one made it (the runtimes
+ * mount in config.json's order).  Every other mount in the container's table
+ * belongs to the nearest such mount above it: an rbind's own submounts, or
+ * mounts nobody listed.
  */
 #include "facts.h"
 
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cleanup.h"
-#include "mountinfo.h"
-#include "probe.h"
-#include "syscalls.h"
+#include "mntns.h"
 
-/* Filesystems whose mounts Linux (up to 6.18 at least) never idmaps. */
-static const char *const never_idmappable[] = {
-    "proc",    "sysfs",	     "devtmpfs", "devpts", "mqueue",   "cgroup",   "cgroup2",	  "debugfs",
-    "tracefs", "securityfs", "bpf",	 "pstore", "configfs", "efivarfs", "binfmt_misc", "fusectl",
-    "autofs",  "nsfs",	     "overlay",	 "nfs",	   "nfs4",     "9p",	   "cifs",	  "smb3",
-};
-
-static bool is_never_idmappable(const char *fstype)
+static void facts_of_mount(const struct mount_table *t, struct mount_facts *f)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(never_idmappable); i++)
-		if (strcmp(fstype, never_idmappable[i]) == 0)
-			return true;
-	return false;
-}
+	const struct mount_entry *me = mountinfo_find(t, (int)f->mnt_id);
 
-/* FUSE ("fuse", "fuseblk", "fuse.<subtype>") and virtiofs: up to the server. */
-static bool is_fuse(const char *fstype)
-{
-	return strcmp(fstype, "fuse") == 0 || strcmp(fstype, "fuseblk") == 0 ||
-	       strncmp(fstype, "fuse.", 5) == 0 || strcmp(fstype, "virtiofs") == 0;
-}
-
-static void __attribute__((format(printf, 2, 3)))
-cannot_idmap(struct mount_facts *f, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(f->cannot_idmap, sizeof(f->cannot_idmap), fmt, ap);
-	va_end(ap);
-}
-
-/* Ask the kernel: a detached idmapped clone of path, never attached. */
-static void probe_source(const char *path, const char *what, struct mount_facts *f)
-{
-	char fstype[PROBE_FSTYPE_MAX];
-	struct err e = {0};
-
-	if (probe_idmap(path, fstype, &e) >= 0)
+	if (!me)
 		return;
-	err_add_hint(&e);
-	cannot_idmap(f, "%s cannot be idmapped: %s", what, e.msg);
+	f->already_idmapped = me->idmapped;
+	snprintf(f->fstype, sizeof(f->fstype), "%s", me->fstype);
 }
 
-/* Can mount me, at path (the source or a submount's mount point), be
- * idmapped?  If not, say why in f->cannot_idmap ("what" names it). */
-static bool check_idmappable(const struct mount_entry *me, const char *path, const char *what,
-			     struct mount_facts *f)
+static int add_sub(struct mount_facts *f, const struct mount_entry *me)
 {
-	if (me->idmapped)
-		cannot_idmap(f, "%s is already an idmapped mount", what);
-	else if (is_never_idmappable(me->fstype))
-		cannot_idmap(f, "%s is on a %s filesystem, which cannot be idmapped", what,
-			     me->fstype);
-	else if (is_fuse(me->fstype))
-		probe_source(path, what, f);
-	return f->cannot_idmap[0] == '\0';
+	size_t n = f->n_subs;
+	struct submount_facts *subs = f->subs;
+
+	/* The capacity doubles at each power of two: linear for thousands. */
+	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
+		subs = realloc(f->subs, (n ? 2 * n : 4) * sizeof(*subs));
+		if (!subs)
+			return -ENOMEM;
+		f->subs = subs;
+	}
+	subs[f->n_subs] = (struct submount_facts){.target = me->target, .idmapped = me->idmapped};
+	snprintf(subs[f->n_subs].fstype, FACTS_FSTYPE_MAX, "%s", me->fstype);
+	f->n_subs++;
+	return 0;
 }
 
-/* Is path below dir (dir itself excluded)?  Both canonical. */
+/* Is path below dir (dir itself excluded)? */
 static bool is_under(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);
@@ -100,83 +57,291 @@ static bool is_under(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && path[n] == '/';
 }
 
-/* rbind: every mount below the source's mount me, under the source path. */
-static void check_submounts(const char *source, const struct mount_table *t,
-			    const struct mount_entry *me, struct mount_facts *f)
+/* Without a container: the source as the host shows it, at the walk's end. */
+static int facts_on_host(const struct spec_mount *m, const struct mount_table *t,
+			 struct mount_facts *f)
 {
-	_cleanup_free_ char *real = realpath(source, NULL);
-	char what[PLAN_REASON_MAX];
-
-	if (!real)
-		return;
-	for (size_t i = 0; i < t->n; i++) {
-		const struct mount_entry *sub = &t->entries[i];
-
-		if (!is_under(sub->target, real) || !mountinfo_is_below(t, sub->id, me->id))
-			continue;
-		snprintf(what, sizeof(what), "submount %s", sub->target);
-		if (!check_idmappable(sub, sub->target, what, f))
-			return;
-	}
-}
-
-static void facts_of_source(const struct spec_mount *m, const struct mount_table *t,
-			    struct mount_facts *f)
-{
-	struct statx stx;
 	const struct mount_entry *me;
+	_cleanup_free_ char *real = NULL;
 
-	if (statx(AT_FDCWD, m->source, 0, STATX_BASIC_STATS | STATX_MNT_ID, &stx) < 0) {
-		f->stat_errno = errno;
-		return;
+	if (f->walk.err) {
+		f->stat_errno = f->walk.err;
+		return 0;
 	}
-	f->uid = stx.stx_uid;
-	f->gid = stx.stx_gid;
-	f->is_dir = S_ISDIR(stx.stx_mode);
-	if (!(stx.stx_mask & STATX_MNT_ID))
-		return;
-	me = mountinfo_find(t, (int)stx.stx_mnt_id);
-	if (!me)
-		return;
-	f->already_idmapped = me->idmapped;
-	snprintf(f->fstype, sizeof(f->fstype), "%s", me->fstype);
-	if (check_idmappable(me, m->source, "source", f) && m->is_recursive && f->is_dir)
-		check_submounts(m->source, t, me, f);
+	f->mnt_id = f->walk.end.mnt_id;
+	f->dev = f->walk.end.dev;
+	f->ino = f->walk.end.ino;
+	f->uid = f->walk.end.uid;
+	f->gid = f->walk.end.gid;
+	f->is_dir = f->walk.end.is_dir;
+	facts_of_mount(t, f);
+	me = mountinfo_find(t, (int)f->mnt_id);
+	if (!me || !m->is_recursive || !f->is_dir || !(real = realpath(m->source, NULL)))
+		return 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (is_under(t->entries[i].target, real) &&
+		    mountinfo_is_below(t, t->entries[i].id, me->id) &&
+		    add_sub(f, &t->entries[i]) < 0)
+			return -ENOMEM;
+	return 0;
 }
-static bool has_bind_mounts(const struct oci_spec *spec)
+
+/* Looking failed at a step (e says which): the plan says so for every mount. */
+static void cannot_look(struct mount_facts *f, const struct err *e)
 {
+	f->seen_in_container = true;
+	f->dest_errno = e->code ? e->code : EIO;
+	if (snprintf(f->dest_err, sizeof(f->dest_err), "%s", e->msg) < 0)
+		f->dest_err[0] = '\0';
+}
+
+static bool is_bind_with_source(const struct spec_mount *m)
+{
+	return m->is_bind && m->source;
+}
+
+/* The host side: walk every bind mount's source path from the host's root. */
+static int walk_sources(const struct oci_spec *spec, struct mount_facts *facts, struct err *e)
+{
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (root < 0)
+		return err_set(e, errno, "open /");
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		if (is_bind_with_source(&spec->mounts[i]))
+			pathres_walk(root, spec->mounts[i].source, &facts[i].walk);
+		else if (spec->mounts[i].is_bind)
+			facts[i].walk.err = facts[i].stat_errno = ENOENT;
+	}
+	return 0;
+}
+
+/* The host's table is kept in the view: the facts borrow its paths. */
+static int host_only(const struct oci_spec *spec, struct mount_facts *facts, struct facts_view *v,
+		     struct err *e)
+{
+	struct err te = {0};
+	int r = 0;
+
+	/* Without the table, fstype and submounts stay unknown: the hook finds out. */
+	if (mountinfo_read("/proc/self/mountinfo", &v->table, &te) < 0 && te.code == ENOMEM)
+		return err_set(e, ENOMEM, "mount table");
+	for (size_t i = 0; i < spec->n_mounts && r >= 0; i++)
+		if (is_bind_with_source(&spec->mounts[i]))
+			r = facts_on_host(&spec->mounts[i], &v->table, &facts[i]);
+	return r < 0 ? err_set(e, -r, "facts") : 0;
+}
+
+static bool facts_needed(const struct oci_spec *spec)
+{
+	if (spec->disabled)
+		return false;
 	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (spec->mounts[i].is_bind && spec->mounts[i].source)
+		if (is_bind_with_source(&spec->mounts[i]))
 			return true;
 	return false;
 }
 
-int facts_collect(const struct oci_spec *spec, const char *mountinfo,
-		  struct mount_facts **ret_facts, struct err *e)
+/* A mount root seen at a destination: (mount id, spec index). */
+struct maker {
+	uint64_t mnt_id;
+	size_t i;
+};
+
+static int compare_makers(const void *a, const void *b)
 {
-	_cleanup_free_ struct mount_facts *facts = NULL;
-	struct mount_table t = {0};
+	const struct maker *x = a, *y = b;
+
+	if (x->mnt_id != y->mnt_id)
+		return x->mnt_id < y->mnt_id ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* The last entry whose destination is the root of mount id, or FACTS_NO_ENTRY. */
+static size_t maker_of(const struct maker *mk, size_t n, uint64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) { /* the first element > (id, any) */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (mk[mid].mnt_id <= id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && mk[lo - 1].mnt_id == id ? mk[lo - 1].i : FACTS_NO_ENTRY;
+}
+
+/* Resolve destination i in the rootfs and look at what is there. */
+static void look_at(const struct oci_spec *spec, size_t i, struct mount_facts *f,
+		    struct facts_view *v)
+{
+	_cleanup_close_ int fd = -EBADF; /* not kept: thousands of mounts, 1024 fds */
+	struct path_info info;
+	struct err e = {0};
 	int r;
 
+	f->seen_in_container = true;
+	r = pathres_open_in_root(v->root_fd, spec->mounts[i].destination, &fd, &e);
+	if (r >= 0)
+		r = pathres_info(fd, &info, &e);
+	if (r < 0) {
+		cannot_look(f, &e);
+		return;
+	}
+	f->at_mount_root = info.is_mount_root;
+	f->mnt_id = info.mnt_id;
+	f->dev = info.dev;
+	f->ino = info.ino;
+	f->uid = info.uid;
+	f->gid = info.gid;
+	f->is_dir = info.is_dir;
+	facts_of_mount(&v->table, f);
+}
+
+/* Per table entry: the spec mount that made its nearest visible ancestor-or-self. */
+static void assign_table(const struct maker *mk, size_t n_mk, struct facts_view *v)
+{
+	const struct mount_table *t = &v->table;
+
+	for (size_t k = 0; k < t->n; k++) {
+		const struct mount_entry *me = &t->entries[k];
+
+		v->made_by[k] = FACTS_NO_ENTRY;
+		for (size_t steps = 0; me && steps < t->n; steps++) {
+			v->made_by[k] = maker_of(mk, n_mk, (uint64_t)me->id);
+			if (v->made_by[k] != FACTS_NO_ENTRY || me->parent_id == me->id)
+				break;
+			me = mountinfo_find(t, me->parent_id);
+		}
+	}
+}
+
+/* Who made what: facts[i].made_by, view->made_by, and each rbind's own submounts. */
+static int assign_makers(const struct oci_spec *spec, struct mount_facts *facts,
+			 struct facts_view *v)
+{
+	_cleanup_free_ struct maker *mk = calloc(spec->n_mounts + 1, sizeof(*mk));
+	size_t n_mk = 0;
+
+	v->made_by = calloc(v->table.n + 1, sizeof(*v->made_by));
+	if (!mk || !v->made_by)
+		return -ENOMEM;
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (facts[i].seen_in_container && !facts[i].dest_errno && facts[i].at_mount_root)
+			mk[n_mk++] = (struct maker){facts[i].mnt_id, i};
+	qsort(mk, n_mk, sizeof(*mk), compare_makers);
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (facts[i].seen_in_container && !facts[i].dest_errno)
+			facts[i].made_by = maker_of(mk, n_mk, facts[i].mnt_id);
+	assign_table(mk, n_mk, v);
+	for (size_t k = 0; k < v->table.n; k++) {
+		size_t i = v->made_by[k];
+
+		if (i != FACTS_NO_ENTRY && spec->mounts[i].is_recursive &&
+		    (uint64_t)v->table.entries[k].id != facts[i].mnt_id &&
+		    add_sub(&facts[i], &v->table.entries[k]) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Inside the container's mount namespace: the rootfs, the table, every destination. */
+static int look(const struct oci_spec *spec, struct mount_facts *facts, struct facts_view *v)
+{
+	struct err e = {0};
+	size_t first = 0;
+	int r = 0;
+
+	v->root_fd = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (v->root_fd < 0)
+		r = err_set(&e, errno, "open rootfs %s", spec->root_path);
+	else
+		r = mountinfo_read("/proc/self/mountinfo", &v->table, &e);
+	/* An entry can only be hidden by a later one: none before the first bind matters. */
+	while (first < spec->n_mounts && !is_bind_with_source(&spec->mounts[first]))
+		first++;
+	for (size_t i = first; i < spec->n_mounts; i++) {
+		if (r < 0)
+			cannot_look(&facts[i], &e);
+		else
+			look_at(spec, i, &facts[i], v);
+	}
+	return assign_makers(spec, facts, v);
+}
+
+/* Enter pid's mount namespace, look, come back. */
+static int in_container(const struct oci_spec *spec, pid_t pid, struct mount_facts *facts,
+			struct facts_view *v, struct err *e)
+{
+	_cleanup_close_ int home = -EBADF;
+	struct err ne = {0};
+	int nomem = 0, r;
+
+	r = mntns_enter(pid, &home, &ne);
+	if (r >= 0) {
+		nomem = look(spec, facts, v); /* fails only for memory */
+		if (mntns_leave(TAKE_FD(home), &ne) < 0) {
+			/* Never carry on in the wrong namespace: nothing more is done. */
+			v->stuck = true;
+			r = -ne.code;
+		}
+	}
+	/* Every mount stays as the runtime made it; the plan says why. */
+	for (size_t i = 0; r < 0 && i < spec->n_mounts; i++)
+		cannot_look(&facts[i], &ne);
+	return nomem < 0 ? err_set(e, ENOMEM, "facts") : 0;
+}
+
+int facts_collect(const struct oci_spec *spec, pid_t pid, struct mount_facts **ret_facts,
+		  struct facts_view *ret_view, struct err *e)
+{
+	struct facts_view v = {.root_fd = -EBADF};
+	struct mount_facts *facts;
+	struct err ne = {0};
+	int r = 0;
+
+	/* calloc(0) may return NULL: one spare entry keeps NULL meaning ENOMEM. */
 	facts = calloc(spec->n_mounts + 1, sizeof(*facts));
 	if (!facts)
 		return err_set(e, ENOMEM, "facts");
-	if (!spec->disabled && has_bind_mounts(spec)) {
-		r = mountinfo_read(mountinfo, &t, e);
-		if (r < 0)
-			return r;
-	}
-	for (size_t i = 0; i < spec->n_mounts; i++) {
-		const struct spec_mount *m = &spec->mounts[i];
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		facts[i].made_by = FACTS_NO_ENTRY;
+	if (facts_needed(spec)) {
+		bool own = true;
 
-		if (spec->disabled || !m->is_bind)
-			continue;
-		if (!m->source)
-			facts[i].stat_errno = ENOENT;
-		else
-			facts_of_source(m, &t, &facts[i]);
+		r = walk_sources(spec, facts, e);
+		/* A pid in the hook's own mount namespace has no container mounts to show. */
+		if (r >= 0 && pid > 0 && mntns_is_own(pid, &own, &ne) < 0) {
+			for (size_t i = 0; i < spec->n_mounts; i++)
+				cannot_look(&facts[i], &ne);
+		} else if (r >= 0) {
+			r = own ? host_only(spec, facts, &v, e)
+				: in_container(spec, pid, facts, &v, e);
+		}
 	}
-	mountinfo_free(&t);
-	*ret_facts = TAKE_PTR(facts);
+	if (r < 0) {
+		facts_free(facts, spec->n_mounts);
+		facts_view_free(&v);
+		return r;
+	}
+	*ret_facts = facts;
+	*ret_view = v;
 	return 0;
+}
+
+void facts_free(struct mount_facts *facts, size_t n)
+{
+	for (size_t i = 0; facts && i < n; i++)
+		free(facts[i].subs);
+	free(facts);
+}
+
+void facts_view_free(struct facts_view *v)
+{
+	free(v->made_by);
+	close_fdp(&v->root_fd);
+	mountinfo_free(&v->table);
+	*v = (struct facts_view){.root_fd = -EBADF};
 }

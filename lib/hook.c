@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "hook.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "cleanup.h"
 #include "facts.h"
 #include "io.h"
+#include "log.h"
 #include "mntns.h"
 
 int hook_is_our_stage(const struct oci_state *state, bool *ret_ours, struct err *e)
@@ -77,7 +79,7 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 {
 	_cleanup_free_ char *json = NULL;
 	const struct id_map *uid_ns, *gid_ns;
-	char path[4096];
+	char path[PATH_MAX];
 	int r;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/config.json", bundle) >= sizeof(path))
@@ -91,17 +93,52 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 	r = userns_maps(ctx, pid, &uid_ns, &gid_ns, e);
 	if (r < 0)
 		return r;
-	r = facts_collect(&ctx->spec, "/proc/self/mountinfo", &ctx->facts, e);
+	ctx->pid = pid;
+	r = facts_collect(&ctx->spec, pid, &ctx->facts, &ctx->view, e);
 	if (r < 0)
 		return r;
 	hostinfo_read(&ctx->host);
 	return plan_build(&ctx->spec, uid_ns, gid_ns, &ctx->host, ctx->facts, &ctx->plan, e);
 }
 
+/* Mounts whose skip is a failure to look (not a decision) fall back as a
+ * failed step would: logged, and fatal with --strict. */
+static int report_failed_looks(const struct plan *p, bool strict, struct err *e)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct plan_mount *pm = &p->mounts[i];
+
+		if (!pm->failed)
+			continue;
+		log_msg(strict ? LOG_ERROR : LOG_INFO,
+			"cannot idmap, mount left as the runtime made it: %s: %s",
+			pm->mount->destination, pm->reason);
+		if (!failed) {
+			failed = pm->failed;
+			err_msg(e, -pm->failed, "%s: %s", pm->mount->destination, pm->reason);
+		}
+	}
+	return strict ? failed : 0;
+}
+
+int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timing, struct err *e)
+{
+	int r;
+
+	r = report_failed_looks(&ctx->plan, strict, e);
+	if (r < 0 || ctx->view.stuck)
+		return r;
+	return remount_execute(&ctx->spec, &ctx->plan, ctx->facts, &ctx->view, ctx->pid, strict,
+			       timing, e);
+}
+
 void hook_ctx_free(struct hook_ctx *ctx)
 {
 	plan_free(&ctx->plan);
-	free(ctx->facts);
+	facts_free(ctx->facts, ctx->spec.n_mounts);
+	facts_view_free(&ctx->view);
 	free(ctx->uid_ns.ext);
 	free(ctx->gid_ns.ext);
 	spec_free(&ctx->spec);

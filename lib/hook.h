@@ -1,7 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The hook's flow as a library: state -> spec -> plan -> remount.  hook/main.c
- * owns argv, stdin, printing and exit codes; plan mode shares plan_prepare().
+ * The hook's flow as a library, one way only:
+ *
+ *   stdin -> state (state.c) -> config.json (spec.c)
+ *         -> observe (facts.c: each source path walked on the host; each
+ *            destination resolved inside the container's mount namespace,
+ *            what is mounted there, which entry made it)
+ *         -> plan (plan.c, pure: idmap with which maps, or skip and why)
+ *         -> remount (remount.c: clone what the runtime mounted, idmap it,
+ *            stack it on top)
+ *         -> exit code (hook/main.c)
+ *
+ * hook/main.c owns argv, stdin, printing and exit codes; `plan` runs
+ * hook_prepare() and prints instead of executing: one code path.
  */
 #pragma once
 
@@ -9,8 +20,10 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "facts.h"
 #include "hostinfo.h"
 #include "plan.h"
+#include "remount.h"
 #include "spec.h"
 #include "state.h"
 
@@ -19,16 +32,21 @@ struct hook_ctx {
 	struct oci_state state;
 	struct oci_spec spec;
 	struct id_map uid_ns, gid_ns; /* read from /proc/<pid> when joined by path */
-	struct hostinfo host;
-	struct mount_facts *facts;
+	struct hostinfo host;	      /* host-wide facts: overflow ids, rootless */
+	struct mount_facts *facts;    /* one per spec mount */
+	struct facts_view view;	      /* what the hook holds of the container */
+	pid_t pid;		      /* the container's init, 0 without a container */
 	struct plan plan;
 };
 
 /* Is this a stage and a process the hook acts on (createRuntime/prestart)? */
 int hook_is_our_stage(const struct oci_state *state, bool *ret_ours, struct err *e);
 
-/* Read <bundle>/config.json, observe the sources, build the plan.  pid (may
- * be 0) is only used for a user namespace joined by path. */
+/* Read <bundle>/config.json, observe, build the plan.  pid: the container's
+ * init, whose mount namespace is looked at (0: the sources on the host only). */
 int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err *e);
+
+/* Execute the plan hook_prepare() built (remount.c). */
+int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timing, struct err *e);
 
 void hook_ctx_free(struct hook_ctx *ctx);

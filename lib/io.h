@@ -6,8 +6,14 @@
 
 #include "err.h"
 
-#define IO_STATE_MAX (64 * 1024)
-#define IO_CONFIG_MAX (4 * 1024 * 1024)
+/*
+ * At least what the runtimes accept (neither runc nor crun bounds them): a
+ * state carries the pod's annotations (Kubernetes allows 256 KiB of them), a
+ * config.json thousands of mounts.  Past these the hook falls back (EFBIG:
+ * logged, exit 0), it never fails a container the runtime would start.
+ */
+#define IO_STATE_MAX (16 * 1024 * 1024)
+#define IO_CONFIG_MAX (64 * 1024 * 1024)
 
 /* Read all of fd (at most max bytes) into a new NUL-terminated buffer;
  * EFBIG, after reading at most max + 1 bytes, when there is more. */

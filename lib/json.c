@@ -61,20 +61,32 @@ static bool is_nul_escape(const char *p)
 }
 
 /*
- * What yajl accepts but we refuse, found before yajl sees the text: deep
- * nesting (yajl_tree_free() recurses), comments (they would hide brackets
- * from this scan), and "\u0000" (it would cut a C string short).
+ * A "\u0000" would cut a C string short.  yajl decodes a lone low surrogate
+ * ("\udc00") to the bytes below, which no valid UTF-8 holds and which Go
+ * (the runtimes) never produces from any input: each "\u0000" becomes one,
+ * so a string that had a NUL is still told apart, and only a string the hook
+ * reads is refused for it (json_as_string); annotations and extension
+ * fields the hook never reads may hold NULs, as the runtimes allow.
  */
-static int prescan(const char *p, struct err *e)
+#define NUL_MARK "\xed\xb0\x80"
+#define NUL_ESCAPE_LEN 6 /* "\u0000" and "\udc00" */
+
+/*
+ * What yajl accepts but we refuse, found before yajl sees the text: nesting
+ * deeper than Go's encoding/json allows (yajl_tree_free() recurses) and
+ * comments (they would hide brackets from this scan).  *ret_nuls counts the
+ * "\u0000" escapes.
+ */
+static int prescan(const char *p, size_t *ret_nuls, struct err *e)
 {
 	bool in_string = false;
 	unsigned depth = 0;
 
+	*ret_nuls = 0;
 	for (; *p; p++) {
 		if (in_string) {
 			if (*p == '\\') {
-				if (is_nul_escape(p + 1))
-					return fail(e, "", "\\u0000 in a string is not allowed");
+				*ret_nuls += is_nul_escape(p + 1);
 				if (*++p == '\0')
 					break;
 			} else if (*p == '"') {
@@ -93,6 +105,25 @@ static int prescan(const char *p, struct err *e)
 		}
 	}
 	return 0;
+}
+
+/* A copy of text with every "\u0000" in a string turned into "\udc00". */
+static char *mark_nuls(const char *text)
+{
+	char *copy = strdup(text);
+	bool in_string = false;
+
+	for (char *p = copy; p && *p; p++) {
+		if (in_string && *p == '\\') {
+			if (is_nul_escape(p + 1))
+				memcpy(p + 1, "udc00", NUL_ESCAPE_LEN - 1);
+			if (*++p == '\0')
+				break;
+		} else if (*p == '"') {
+			in_string = !in_string;
+		}
+	}
+	return copy;
 }
 
 /* The excerpt of the input in yajl's message may hold any byte at all. */
@@ -236,15 +267,19 @@ static int check_tree(yajl_val root, struct err *e)
 
 int json_parse(const char *text, json_value **ret_root, struct err *e)
 {
+	_cleanup_free_ char *marked = NULL;
 	char yajl_msg[256] = "";
 	yajl_val root;
+	size_t nuls;
 	int r;
 
 	if (json_is_blank(text))
 		return fail(e, "", "empty input");
-	r = prescan(text, e);
+	r = prescan(text, &nuls, e);
 	if (r < 0)
 		return r;
+	if (nuls > 0 && !(text = marked = mark_nuls(text)))
+		return err_set(e, ENOMEM, "parse");
 	root = yajl_tree_parse(text, yajl_msg, sizeof(yajl_msg));
 	if (!root)
 		return parse_error(e, yajl_msg);
@@ -275,10 +310,17 @@ int json_expect_object(const json_value *v, const char *path, struct err *e)
 	return 0;
 }
 
+bool json_is_string(const json_value *v)
+{
+	return YAJL_IS_STRING(yv(v));
+}
+
 int json_as_string(const json_value *v, const char *path, const char **ret, struct err *e)
 {
 	if (!YAJL_IS_STRING(yv(v)))
 		return fail(e, path, "must be a string, not %s", type_name(yv(v)));
+	if (strstr(yv(v)->u.string, NUL_MARK))
+		return fail(e, path, "\\u0000 (or a lone \\udc00) in a string is not allowed");
 	*ret = yv(v)->u.string;
 	return 0;
 }

@@ -7,8 +7,9 @@
  * the name of the document ("config.json: ").
  *
  * json_parse() rejects what yajl would accept but we do not: comments,
- * nesting deeper than JSON_MAX_DEPTH, "\u0000" in strings (a C string would
- * silently end there) and duplicate keys.  yajl itself rejects invalid UTF-8.
+ * nesting deeper than JSON_MAX_DEPTH and duplicate keys.  yajl itself
+ * rejects invalid UTF-8.  "\u0000" (a C string would silently end there) is
+ * refused only in a string the hook reads (json_as_string and the getters).
  *
  * Getters of a member take the object, its path ("" for the root) and the
  * key.  They return 1 when the member is present (and then write ret_*),
@@ -23,7 +24,11 @@
 
 #include "err.h"
 
-#define JSON_MAX_DEPTH 64
+/* Go's encoding/json (the runtimes) refuses deeper input; yajl_tree_free()
+ * and the duplicate-key check recurse once per level: 10000 levels of arrays
+ * and 10000 of objects ran in 1 MiB of stack (not in 512 KiB), an eighth of
+ * the usual 8 MiB (measured, plan --bundle under ulimit -s). */
+#define JSON_MAX_DEPTH 10000
 #define JSON_PATH_MAX 256
 
 typedef struct json_value json_value; /* opaque: a node of the tree */
@@ -50,6 +55,8 @@ void json_path_index(char buf[static JSON_PATH_MAX], const char *parent, size_t 
 /* Type checks of a value itself (array elements, the root). */
 int json_expect_object(const json_value *v, const char *path, struct err *e);
 int json_as_string(const json_value *v, const char *path, const char **ret, struct err *e);
+/* Is v a string (of any content: nothing is read)? */
+bool json_is_string(const json_value *v);
 
 /* Members of an object. */
 int json_get_object(const json_value *obj, const char *path, const char *key, enum json_presence p,

@@ -8,7 +8,8 @@
 
 int mnt_clone(int dfd, const char *path, bool recursive, int *ret_fd, struct err *e)
 {
-	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+	/* An autofs mount point is cloned as it is, never triggered. */
+	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_NO_AUTOMOUNT;
 	int fd;
 
 	if (recursive)
@@ -88,15 +89,5 @@ int mnt_attach(int clone_fd, int target_fd, struct err *e)
 	if (sys_move_mount(clone_fd, "", target_fd, "",
 			   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return err_set(e, errno, "move_mount");
-	return 0;
-}
-
-int mnt_detach(int clone_fd, struct err *e)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", clone_fd);
-	if (umount2(path, MNT_DETACH) < 0)
-		return err_set(e, errno, "umount2(%s)", path);
 	return 0;
 }

@@ -20,6 +20,3 @@ int mnt_setattr(int clone_fd, bool recursive, unsigned int flags, int propagatio
 
 /* Attach the clone on top of whatever is mounted at target_fd. */
 int mnt_attach(int clone_fd, int target_fd, struct err *e);
-
-/* Detach an attached clone again (lazily, with its submounts). */
-int mnt_detach(int clone_fd, struct err *e);

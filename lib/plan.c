@@ -113,12 +113,39 @@ static const struct spec_mount *plan_covered_by(const struct oci_spec *spec,
 	return cover;
 }
 
+/* Is mount i's own mount what the container shows at its destination?  In
+ * the container this was seen (facts.c); without one, by spelling only. */
+static bool plan_skip_hidden(const struct oci_spec *spec, const struct mount_facts *facts,
+			     struct plan_mount *pm)
+{
+	size_t i = (size_t)(pm->mount - spec->mounts);
+	const struct mount_facts *f = &facts[i];
+	const struct spec_mount *cover;
+
+	if (!f->seen_in_container) {
+		if (!(cover = plan_covered_by(spec, pm->mount)))
+			return false;
+		skip(pm, "hidden by %s, which config.json mounts later on top of it",
+		     cover->destination);
+	} else if (f->dest_errno) {
+		skip(pm, "cannot look at the destination in the container: %s", f->dest_err);
+		pm->failed = -f->dest_errno;
+	} else if (f->made_by != FACTS_NO_ENTRY && f->made_by > i)
+		skip(pm, "hidden by %s, which config.json mounts later on top of it",
+		     spec->mounts[f->made_by].destination);
+	else if (!f->at_mount_root || f->made_by != i)
+		skip(pm, "no mount at the destination (it resolves to %s)",
+		     f->at_mount_root ? "another entry's mount" : "a place that is not a mount");
+	else
+		return false;
+	return true;
+}
+
 /* Policy that needs no knowledge of the source. */
-static bool plan_skip_by_config(const struct oci_spec *spec, const struct plan *p,
-				struct plan_mount *pm)
+static bool plan_skip_by_config(const struct oci_spec *spec, const struct mount_facts *facts,
+				const struct plan *p, struct plan_mount *pm)
 {
 	const struct spec_mount *m = pm->mount;
-	const struct spec_mount *cover;
 
 	if (!m->is_bind)
 		skip(pm, "not a bind mount");
@@ -128,9 +155,8 @@ static bool plan_skip_by_config(const struct oci_spec *spec, const struct plan *
 		skip(pm, "skipped by annotation %s", ANNOTATION_SKIP);
 	else if (m->has_idmap)
 		skip(pm, "config.json already gives this mount an id mapping");
-	else if ((cover = plan_covered_by(spec, m)))
-		skip(pm, "hidden by %s, which config.json mounts later on top of it",
-		     cover->destination);
+	else if (plan_skip_hidden(spec, facts, pm))
+		return true;
 	else if (!p->has_host_ids)
 		skip(pm,
 		     "container user %" PRIu32 ":%" PRIu32
@@ -143,15 +169,105 @@ static bool plan_skip_by_config(const struct oci_spec *spec, const struct plan *
 	return true;
 }
 
-/* Policy on the observed source; on idmap, fills the mapping pair. */
-static bool plan_skip_by_source(const struct plan *p, const struct owner_rules *o,
-				const struct mount_facts *f, struct plan_mount *pm,
-				struct plan_mapping *ret_m)
+/* Filesystems whose mounts Linux (up to 6.18 at least) never idmaps. */
+static const char *const never_idmappable[] = {
+    "proc",    "sysfs",	     "devtmpfs", "devpts", "mqueue",   "cgroup",   "cgroup2",	  "debugfs",
+    "tracefs", "securityfs", "bpf",	 "pstore", "configfs", "efivarfs", "binfmt_misc", "fusectl",
+    "autofs",  "nsfs",	     "overlay",	 "nfs",	   "nfs4",     "9p",	   "cifs",	  "smb3",
+};
+
+static bool is_never_idmappable(const char *fstype)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(never_idmappable); i++)
+		if (strcmp(fstype, never_idmappable[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Can a mount (what names it) be idmapped, as far as the facts tell? */
+static bool plan_skip_unidmappable(const char *what, const char *fstype, bool idmapped,
+				   struct plan_mount *pm)
+{
+	if (idmapped)
+		skip(pm, "%s is already an idmapped mount", what);
+	else if (is_never_idmappable(fstype))
+		skip(pm, "%s is on a %s filesystem, which cannot be idmapped", what, fstype);
+	else
+		return false;
+	/* To be idmapped, and the kernel cannot: a fallback, not a decision. */
+	pm->fallback = true;
+	return true;
+}
+
+/* The source path as written must lead to the very mount that is there. */
+static bool plan_skip_elsewhere(const struct spec_mount *m, const struct mount_facts *f,
+				struct plan_mount *pm)
+{
+	const struct path_walk *w = &f->walk;
+
+	if (w->err && m->source && strcmp(w->at, m->source) != 0)
+		skip(pm, "cannot stat source: %s: %s", w->at, strerror(w->err));
+	else if (w->err)
+		skip(pm, "cannot stat source: %s", strerror(w->err));
+	else if (w->end.dev != f->dev || w->end.ino != f->ino)
+		skip(pm,
+		     "the mount at the destination is not the runtime's mount of %s (the "
+		     "source path leads elsewhere now)",
+		     m->source);
+	else
+		return false;
+	return true;
+}
+
+/* Every directory and symlink on the source path belongs to root or to the
+ * volume's owner, and none lets others replace its entries (in the spirit
+ * of OpenSSH's StrictModes and the kernel's protected_symlinks). */
+static bool plan_skip_by_path(const struct mount_facts *f, struct plan_mount *pm)
+{
+	const struct path_walk *w = &f->walk;
+
+	if (w->open_dir[0]) {
+		skip(pm,
+		     "%s, on the source path, lets others replace its entries (writable by "
+		     "group or others, no sticky bit)",
+		     w->open_dir);
+		return true;
+	}
+	for (size_t k = 0; k < w->n_owners; k++) {
+		if (w->owners[k] == f->uid)
+			continue;
+		skip(pm,
+		     "%s, on the source path, belongs to uid %" PRIu32
+		     ", neither root nor the volume's owner",
+		     w->owner_at[k], w->owners[k]);
+		return true;
+	}
+	return false;
+}
+
+/* A path in the container's mount namespace as the container will see it. */
+static const char *in_rootfs(const struct oci_spec *spec, const char *path)
+{
+	size_t n = strlen(spec->root_path);
+
+	while (n > 1 && spec->root_path[n - 1] == '/')
+		n--;
+	if (strncmp(path, spec->root_path, n) == 0 && path[n] == '/')
+		return path + n;
+	return path;
+}
+
+/* Policy on what is mounted; on idmap, fills the mapping pair. */
+static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *p,
+				const struct owner_rules *o, const struct mount_facts *f,
+				struct plan_mount *pm, struct plan_mapping *ret_m)
 {
 	if (f->stat_errno) {
 		skip(pm, "cannot stat source: %s", strerror(f->stat_errno));
 		return true;
 	}
+	if (plan_skip_elsewhere(pm->mount, f, pm))
+		return true;
 	pm->has_owner = true;
 	pm->owner_uid = f->uid;
 	pm->owner_gid = f->gid;
@@ -164,12 +280,41 @@ static bool plan_skip_by_source(const struct plan *p, const struct owner_rules *
 		pm->action = PLAN_SKIP;
 		return true;
 	}
-	if (f->cannot_idmap[0]) {
-		skip(pm, "%s", f->cannot_idmap);
-		pm->fallback = true;
+	if (plan_skip_by_path(f, pm))
 		return true;
+	if (plan_skip_unidmappable("source", f->fstype, false, pm))
+		return true;
+	for (size_t k = 0; k < f->n_subs; k++) {
+		char what[PLAN_REASON_MAX];
+
+		snprintf(what, sizeof(what), "submount %s", in_rootfs(spec, f->subs[k].target));
+		if (plan_skip_unidmappable(what, f->subs[k].fstype, f->subs[k].idmapped, pm))
+			return true;
 	}
 	return false;
+}
+
+/* FUSE ("fuse", "fuseblk", "fuse.<subtype>") and virtiofs: up to the server. */
+static bool is_fuse(const char *fstype)
+{
+	return strcmp(fstype, "fuse") == 0 || strcmp(fstype, "fuseblk") == 0 ||
+	       strncmp(fstype, "fuse.", 5) == 0 || strcmp(fstype, "virtiofs") == 0;
+}
+
+/* A note on an idmap entry: FUSE is left to the kernel, after the owner's
+ * note (what is left unmapped), if any. */
+static void plan_note(const struct mount_facts *f, struct plan_mount *pm)
+{
+	static const char fuse_note[] =
+	    "FUSE can be idmapped only where its server allows it: tried at start";
+	bool fuse = is_fuse(f->fstype);
+	size_t n = strlen(pm->reason);
+
+	for (size_t k = 0; k < f->n_subs && !fuse; k++)
+		fuse = is_fuse(f->subs[k].fstype);
+	if (fuse &&
+	    snprintf(pm->reason + n, sizeof(pm->reason) - n, "%s%s", n ? "; " : "", fuse_note) < 0)
+		pm->reason[n] = '\0';
 }
 
 /* Outside the initial user namespace (a rootless engine runs its hooks
@@ -217,11 +362,13 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 		struct plan_mapping m;
 
 		pm->mount = &spec->mounts[i];
-		if (plan_skip_rootless(host, &facts[i], pm) || plan_skip_by_config(spec, &p, pm) ||
-		    plan_skip_by_source(&p, &o, &facts[i], pm, &m))
+		if (plan_skip_rootless(host, &facts[i], pm) ||
+		    plan_skip_by_config(spec, facts, &p, pm) ||
+		    plan_skip_by_source(spec, &p, &o, &facts[i], pm, &m))
 			continue;
 		pm->action = PLAN_IDMAP;
 		pm->mapping = plan_add_mapping(&p, &m);
+		plan_note(&facts[i], pm);
 	}
 	*ret_plan = p;
 	return 0;

@@ -14,20 +14,44 @@
 #include "err.h"
 #include "hostinfo.h"
 #include "idmap.h"
+#include "pathres.h"
 #include "spec.h"
 
 #define PLAN_REASON_MAX 200
 
-/* What was observed of one mount's source on the host. */
+#define FACTS_FSTYPE_MAX 32
+#define FACTS_NO_ENTRY SIZE_MAX
+
+/* A mount that came with an rbind source, below the mount it belongs to. */
+struct submount_facts {
+	const char *target; /* borrowed from the mount table the facts were read from */
+	char fstype[FACTS_FSTYPE_MAX];
+	bool idmapped;
+};
+
+/*
+ * What was observed of one mount of config.json, and nothing else: no
+ * judgement (plan.c decides).  In the container (seen_in_container), the
+ * mount at the destination; without a container, the source on the host.
+ */
 struct mount_facts {
-	int stat_errno; /* 0 when the source could be stat'ed */
+	struct path_walk walk; /* the source path, walked on the host */
+	bool seen_in_container;
+	int dest_errno;			/* looking at the destination failed ... */
+	char dest_err[PLAN_REASON_MAX]; /* ... at this step (with its error) */
+	bool at_mount_root;		/* the destination is the root of a mount ... */
+	size_t made_by;			/* ... visible there, made by this entry (the last one that
+					   resolves to it), or FACTS_NO_ENTRY */
+	int stat_errno;			/* 0 when what is mounted (or the source) was seen */
+	uint64_t mnt_id; /* the mount seen: in the container, or the source's on the host */
+	dev_t dev;	 /* ... its root */
+	ino_t ino;
 	uint32_t uid, gid;
 	bool is_dir;
-	bool already_idmapped; /* the source's mount is an idmapped mount */
-	char fstype[32];       /* "" when unknown */
-	/* Why the kernel would refuse to idmap the source's mount (or, for rbind,
-	 * one of its submounts); "" when nothing known stands in the way. */
-	char cannot_idmap[PLAN_REASON_MAX];
+	bool already_idmapped;
+	char fstype[FACTS_FSTYPE_MAX]; /* "" when unknown */
+	struct submount_facts *subs;   /* rbind: its own submounts (allocated) */
+	size_t n_subs;
 };
 
 enum plan_action { PLAN_SKIP = 0, PLAN_IDMAP };
@@ -49,6 +73,7 @@ struct plan_mount {
 	bool has_owner;
 	uint32_t owner_uid, owner_gid;
 	size_t mapping; /* index into plan.mappings when action is PLAN_IDMAP */
+	int failed;	/* a skip that is a failure, not a decision: -errno */
 };
 
 struct plan {

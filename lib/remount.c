@@ -1,239 +1,359 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Three phases, each visible below (systemd's remount_idmap_fd has the same
+ * shape):
+ *  1. on the host, one user namespace per distinct mapping;
+ *  2. in the container, clone: for every outermost planned mount, one
+ *     recursive detached clone of what the runtime mounted at its
+ *     destination (open_tree on the destination's fd: exactly the runtime's
+ *     submounts and flags), each mount of it given what is planned for it;
+ *  3. attach every clone on top of the runtime's mount, after checking that
+ *     the destination still is that mount.  Nothing is ever unmounted.
+ *
+ * What each mount of a clone gets is its role (roles.h).  The kernel idmaps
+ * only the root of a detached tree, so a tree whose mounts need different things
+ * is assembled: each part is cloned and set as a root of its own, then
+ * moved onto its place in the clone above it (Linux 6.15+ attaches to
+ * detached trees; before, such a tree falls back).
+ */
 #include "remount.h"
 
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "log.h"
+#include "mapset.h"
 #include "mnt.h"
 #include "mntns.h"
-#include "mountinfo.h"
+#include "roles.h"
 #include "pathres.h"
-#include "remount_internal.h"
-#include "userns.h"
+
+struct remount {
+	const struct oci_spec *spec;
+	struct plan *plan;
+	const struct mount_facts *facts;
+	const struct facts_view *view;
+	const struct mount_table *table;
+	struct roles roles; /* what each mount of the container's tree gets */
+	struct mapset maps; /* the user namespaces, one per mapping */
+	int *clones;	    /* per spec mount: the clone to attach, or -EBADF */
+	bool strict;
+	struct remount_timing *timing;
+	struct err *e; /* the first failure, returned in strict mode */
+	int failed;
+};
+
+static void remount_free(struct remount *rm)
+{
+	for (size_t i = 0; rm->clones && i < rm->plan->n_mounts; i++)
+		close_fdp(&rm->clones[i]);
+	free(rm->clones);
+	mapset_free(&rm->maps);
+	roles_free(&rm->roles);
+}
+
+static bool is_idmap(const struct remount *rm, size_t i)
+{
+	return roles_is_idmap(&rm->roles, i);
+}
+
+static bool should_stop(const struct remount *rm)
+{
+	return rm->strict && rm->failed;
+}
 
 /* A step failed for mount i (cause in why): the mount falls back. */
-void remount_fail(struct run *run, size_t i, int r, struct err *why)
+static void remount_fail(struct remount *rm, size_t i, int r, const struct err *why)
 {
-	struct plan_mount *pm = &run->plan->mounts[i];
-	struct err e = *why, shown;
+	struct plan_mount *pm = &rm->plan->mounts[i];
+	struct err e = *why;
 
 	e.code = -r;
 	err_wrap(&e, "%s", pm->mount->destination);
-	shown = e;
-	err_add_hint(&shown);
-	log_warn("cannot idmap, mount left as the runtime made it: %s", shown.msg);
-	plan_fall_back(pm, "%s", shown.msg);
-	if (!run->failed) {
-		run->failed = r;
-		*run->e = e;
+	err_add_hint(&e);
+	log_warn("cannot idmap, mount left as the runtime made it: %s", e.msg);
+	plan_fall_back(pm, "%s", e.msg);
+	if (!rm->failed) {
+		rm->failed = r;
+		*rm->e = e;
 	}
-	close_fdp(&run->items[i].clone_fd);
-	run->items[i].clone_fd = -EBADF;
 }
 
-bool remount_is_idmap(const struct run *run, size_t i)
+/* --- clone ---------------------------------------------------------------- */
+
+/* Propagation of a clone: it keeps the runtime's (a clone joins the peer
+ * group and master of what it clones), except where config.json names one
+ * that cannot carry events out of the container. */
+static int clone_propagation(const struct spec_mount *m)
 {
-	return run->plan->mounts[i].action == PLAN_IDMAP;
+	switch (m->propagation) {
+	case PROPAGATION_PRIVATE:
+	case PROPAGATION_SLAVE:
+	case PROPAGATION_UNBINDABLE:
+		return (int)m->propagation;
+	default:
+		return MNT_PROPAGATION_KEEP;
+	}
 }
 
-static bool should_stop(const struct run *run)
+/* Give clone (a detached tree's root) what role asks for mount i: on it
+ * alone, or (recursive) on every mount of the tree. */
+static int apply(struct remount *rm, int clone, enum role role, size_t i, bool recursive,
+		 struct err *e)
 {
-	return run->strict && run->failed;
-}
-
-/* Host side: a detached clone of the source, idmapped through userns_fd. */
-static int make_idmapped_clone(struct run *run, size_t i, int userns_fd, struct err *e)
-{
-	const struct spec_mount *m = run->plan->mounts[i].mount;
-	struct item *it = &run->items[i];
+	const struct spec_mount *m;
 	long long t0 = log_now_us();
+	int userns, r;
+
+	if (role == ROLE_KEEP)
+		return 0;
+	m = rm->plan->mounts[i].mount;
+	userns = mapset_get(&rm->maps, rm->plan->mounts[i].mapping, e);
+	if (userns < 0)
+		return userns;
+	/* The clone has every flag the runtime set before the hooks.  Added, never
+	 * cleared: nosuid always (setuid, setgid and file capabilities are not
+	 * honoured through a remapped volume), and read-only, which crun applies
+	 * only after the hooks, on its own mount (rro on its whole tree). */
+	r = mnt_setattr(clone, recursive, (m->flags_tree & MOUNT_FLAG_RDONLY) | MOUNT_FLAG_NOSUID,
+			clone_propagation(m), userns, e);
+	/* Plain ro is for the top mount only (runc's rbind,ro leaves submounts rw). */
+	if (r >= 0 && role == ROLE_TOP && (m->flags & MOUNT_FLAG_RDONLY))
+		r = mnt_setattr(clone, false, MOUNT_FLAG_RDONLY, MNT_PROPAGATION_KEEP, -EBADF, e);
+	rm->timing->idmap_us += log_now_us() - t0;
+	return r;
+}
+
+static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct err *e);
+
+/* Child kc of the mount live (table entry k): clone it as a root of its own
+ * and attach it at its place in clone (a clone of k alone). */
+static int place(struct remount *rm, int live, size_t k, size_t kc, int clone, struct err *e)
+{
+	const struct mount_entry *me = &rm->table->entries[kc];
+	_cleanup_close_ int child = -EBADF, sub = -EBADF, at = -EBADF;
+	struct path_info li, ai, ci;
+	const char *rel;
 	int r;
 
-	r = mnt_clone(AT_FDCWD, m->source, m->is_recursive, &it->clone_fd, e);
+	if (mounttree_relative(rm->table->entries[k].target, me->target, &rel) < 0 || !*rel)
+		return err_msg(e, EBUSY, "%s: mounts stacked inside the tree", me->target);
+	r = pathres_open_beneath(live, rel, false, &child, e);
 	if (r >= 0)
-		r = pathres_info(it->clone_fd, &it->src, e);
-	run->timing->clone_us += log_now_us() - t0;
+		r = pathres_info(child, &li, e);
+	if (r >= 0 && (!li.is_mount_root || li.mnt_id != (uint64_t)me->id))
+		r = err_msg(e, ESTALE, "%s changed while the hook ran", me->target);
+	if (r >= 0)
+		r = build(rm, child, kc, &sub, e);
+	/* Its place: in the clone's own filesystem, where the runtime's was. */
+	if (r >= 0)
+		r = pathres_open_beneath(clone, rel, true, &at, e);
+	if (r >= 0)
+		r = pathres_info(at, &ai, e);
+	if (r >= 0)
+		r = pathres_info(clone, &ci, e);
+	if (r >= 0 && (ai.is_mount_root || ai.mnt_id != ci.mnt_id))
+		r = err_msg(e, ESTALE, "%s changed while the hook ran", me->target);
+	if (r >= 0)
+		r = mnt_attach(sub, at, e);
+	return r < 0 ? err_wrap(e, "%s", me->target) : 0;
+}
+
+/* A detached clone of the live mount (table entry k) with its whole tree,
+ * each mount of it given what its role asks. */
+static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct err *e)
+{
+	_cleanup_close_ int clone = -EBADF;
+	size_t i, first, end;
+	enum role role = roles_of(&rm->roles, k, &i);
+	bool uniform = roles_is_uniform(&rm->roles, k, role, i);
+	int r;
+
+	/* Uniform: the whole tree in one clone.  Else the mount alone, and each
+	 * mount below it placed on it as a clone of its own (kept ones exactly). */
+	r = mnt_clone(live, "", uniform, &clone, e);
 	if (r < 0)
-		return err_wrap(e, "%s", m->source);
-	t0 = log_now_us();
-	r = mnt_setattr(it->clone_fd, m->is_recursive, m->flags, (int)m->propagation, userns_fd, e);
-	run->timing->idmap_us += log_now_us() - t0;
-	/* Recursive: one mount of the tree that cannot be idmapped fails them all. */
+		return r;
+	mounttree_children(&rm->roles.tree, k, &first, &end);
+	if (uniform) {
+		r = apply(rm, clone, role, i, first < end, e);
+	} else {
+		/* Receive, never send: what is attached below while assembling must
+		 * not propagate anywhere. */
+		r = mnt_setattr(clone, false, 0, PROPAGATION_SLAVE, -EBADF, e);
+		if (r >= 0)
+			r = apply(rm, clone, role, i, false, e);
+		for (size_t c = first; c < end && r >= 0; c++)
+			r = place(rm, live, k, rm->roles.tree.by_parent[c], clone, e);
+	}
 	if (r < 0)
-		return err_wrap(e, "%s%s", m->source,
-				m->is_recursive ? " (rbind, with its submounts)" : "");
+		return r;
+	*ret_clone = TAKE_FD(clone);
 	return 0;
 }
 
-/* One user namespace per distinct mapping, shared by its mounts. */
-static void prepare_mapping(struct run *run, size_t mapping)
+/* Destination i, resolved again: still the very mount that was looked at
+ * (mount id, and the root's device and inode the owner was read from). */
+static int open_dest(struct remount *rm, size_t i, int *ret_fd, struct err *e)
 {
-	_cleanup_close_ int userns_fd = -EBADF;
-	struct err ue = {0};
-	long long t0 = log_now_us();
-	int ur;
-
-	ur = userns_open_async(&run->plan->mappings[mapping].uid_map,
-			       &run->plan->mappings[mapping].gid_map, &userns_fd,
-			       &run->holders[run->n_holders], &ue);
-	if (ur >= 0)
-		run->n_holders++;
-	run->timing->userns_us += log_now_us() - t0;
-	for (size_t i = 0; i < run->n && !should_stop(run); i++) {
-		struct err e = ue;
-		int r = ur;
-
-		if (!remount_is_idmap(run, i) || run->plan->mounts[i].mapping != mapping)
-			continue;
-		if (r >= 0)
-			r = make_idmapped_clone(run, i, userns_fd, &e);
-		if (r < 0)
-			remount_fail(run, i, r, &e);
-	}
-}
-
-/* What is at every destination from the first idmapped one on (no earlier
- * mount can lie on top of it), looked up once before anything is attached:
- * grouping and the target checks below need no further lookups. */
-static void locate_all(struct run *run)
-{
-	size_t first = 0;
-
-	while (first < run->n && !remount_is_idmap(run, first))
-		first++;
-	for (size_t k = first; k < run->n; k++) {
-		struct item *it = &run->items[k];
-		_cleanup_close_ int fd = -EBADF;
-		struct err e = {0};
-
-		it->at_err =
-		    pathres_open_in_root(run->root_fd, run->spec->mounts[k].destination, &fd, &e);
-		if (it->at_err < 0)
-			continue;
-		it->at_err = pathres_info(fd, &it->at, &e);
-		it->at_err_statx = it->at_err < 0;
-		it->at_mount = it->at_err >= 0 && it->at.is_mount_root;
-	}
-}
-
-/* Container side: the runtime's mount of the source must be at the destination. */
-static void find_target(struct run *run, size_t i)
-{
-	const struct spec_mount *m = run->plan->mounts[i].mount;
-	struct item *it = &run->items[i];
-	struct err e = {0};
-	int r = 0;
-
-	if (it->at_err < 0 && it->at_err != -ENOENT)
-		r = it->at_err_statx
-			? err_set(&e, -it->at_err, "statx")
-			: err_set(&e, -it->at_err, "resolve %s in the rootfs", m->destination);
-	else if (!it->at_mount)
-		r = err_msg(&e, ENOENT, "no mount at the destination (a later mount covers it)");
-	else if (it->at.dev != it->src.dev || it->at.ino != it->src.ino)
-		r = err_msg(&e, ESTALE,
-			    "the mount at the destination is not the runtime's mount of %s",
-			    m->source);
-	if (r < 0) {
-		remount_fail(run, i, r, &e);
-		return;
-	}
-	it->target_mnt = it->at.mnt_id;
-}
-
-static int enter_container(struct run *run, pid_t pid, int *ret_home, struct err *e)
-{
+	const struct mount_facts *f = &rm->facts[i];
+	_cleanup_close_ int fd = -EBADF;
+	struct path_info at;
 	int r;
 
-	r = mntns_enter(pid, ret_home, e);
+	r = pathres_open_in_root(rm->view->root_fd, rm->spec->mounts[i].destination, &fd, e);
+	if (r >= 0)
+		r = pathres_info(fd, &at, e);
+	if (r >= 0 &&
+	    (!at.is_mount_root || at.mnt_id != f->mnt_id || at.dev != f->dev || at.ino != f->ino))
+		r = err_msg(e, ESTALE, "the destination changed while the hook ran");
 	if (r < 0)
 		return r;
-	run->root_fd = open(run->spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (run->root_fd < 0)
-		return err_set(e, errno, "open rootfs %s", run->spec->root_path);
-	return mountinfo_read("/proc/self/mountinfo", &run->table, e);
+	*ret_fd = TAKE_FD(fd);
+	return 0;
 }
 
-static void in_container(struct run *run)
+static int clone_at(struct remount *rm, size_t i, size_t k, struct err *e)
 {
-	locate_all(run);
-	for (size_t i = 0; i < run->n && !should_stop(run); i++)
-		if (run->items[i].clone_fd >= 0)
-			find_target(run, i);
-	for (size_t i = 0; i < run->n && !should_stop(run); i++)
-		if (remount_is_idmap(run, i) && run->items[i].group == NO_GROUP)
-			remount_form_group(run, i);
-	for (size_t i = 0; i < run->n && !should_stop(run); i++)
-		if (run->items[i].group == i && remount_is_idmap(run, i))
-			remount_swap_group(run, i);
+	_cleanup_close_ int fd = -EBADF;
+	int r;
+
+	r = open_dest(rm, i, &fd, e);
+	return r < 0 ? r : build(rm, fd, k, &rm->clones[i], e);
+}
+
+/* Planned mounts inside i's tree (i included) share its fate. */
+static void fail_tree(struct remount *rm, size_t i, int r, const struct err *why)
+{
+	int top = (int)rm->facts[i].mnt_id;
+
+	for (size_t j = 0; j < rm->plan->n_mounts; j++)
+		if (is_idmap(rm, j) &&
+		    (j == i || mountinfo_is_below(rm->table, (int)rm->facts[j].mnt_id, top)))
+			remount_fail(rm, j, r, why);
+}
+
+static void clone_all(struct remount *rm)
+{
+	for (size_t i = 0; i < rm->plan->n_mounts && !should_stop(rm); i++) {
+		long long t0 = log_now_us();
+		size_t k;
+		struct err e = {0};
+		int r;
+
+		if (!is_idmap(rm, i) || !roles_is_outermost(&rm->roles, i))
+			continue;
+		k = mounttree_index_of(&rm->roles.tree, rm->facts[i].mnt_id);
+		r = k == MOUNTTREE_NONE ? err_msg(&e, ENOENT, "not in the mount table")
+					: clone_at(rm, i, k, &e);
+		rm->timing->clone_us += log_now_us() - t0;
+		if (r < 0) {
+			err_wrap(&e, "%s%s", rm->spec->mounts[i].source,
+				 rm->facts[i].n_subs ? " (rbind, with its submounts)" : "");
+			fail_tree(rm, i, r, &e);
+		}
+	}
+}
+
+/* --- attach --------------------------------------------------------------- */
+
+/* The destination may have been swapped (for a symlink, say) since it was
+ * looked at: it must still be the root of the runtime's mount.  Attach
+ * through the fd that was checked. */
+static int attach(struct remount *rm, size_t i, struct err *e)
+{
+	_cleanup_close_ int fd = -EBADF;
+	long long t0 = log_now_us();
+	int r;
+
+	r = open_dest(rm, i, &fd, e);
+	if (r >= 0)
+		r = mnt_attach(rm->clones[i], fd, e);
+	rm->timing->swap_us += log_now_us() - t0;
+	return r;
+}
+
+static void attach_all(struct remount *rm)
+{
+	for (size_t i = 0; i < rm->plan->n_mounts && !should_stop(rm); i++) {
+		int top = (int)rm->facts[i].mnt_id;
+		struct err e = {0};
+		int r;
+
+		if (rm->clones[i] < 0 || !is_idmap(rm, i))
+			continue;
+		r = attach(rm, i, &e);
+		if (r < 0) {
+			fail_tree(rm, i, r, &e);
+			continue;
+		}
+		for (size_t j = 0; j < rm->plan->n_mounts; j++)
+			if (is_idmap(rm, j) &&
+			    (j == i ||
+			     mountinfo_is_below(rm->table, (int)rm->facts[j].mnt_id, top)))
+				log_info("%s: idmapped", rm->spec->mounts[j].destination);
+	}
+}
+
+/* --- the flow ------------------------------------------------------------- */
+
+static int remount_alloc(struct remount *rm)
+{
+	size_t n = rm->plan->n_mounts;
+
+	rm->clones = calloc(n + 1, sizeof(*rm->clones));
+	if (!rm->clones)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		rm->clones[i] = -EBADF;
+	return roles_build(rm->spec, rm->plan, rm->facts, rm->view, &rm->roles);
 }
 
 /* Every idmap entry falls back with the same cause. */
-static void fail_all(struct run *run, int r, struct err *why)
+static void fail_all(struct remount *rm, int r, const struct err *why)
 {
-	for (size_t i = 0; i < run->n; i++)
-		if (remount_is_idmap(run, i))
-			remount_fail(run, i, r, why);
+	for (size_t i = 0; i < rm->plan->n_mounts; i++)
+		if (is_idmap(rm, i))
+			remount_fail(rm, i, r, why);
 }
 
-static void run_free(struct run *run)
-{
-	for (size_t i = 0; i < run->n_holders; i++)
-		userns_holder_freep(&run->holders[i]);
-	free(run->holders);
-	for (size_t i = 0; run->items && i < run->n; i++)
-		close_fdp(&run->items[i].clone_fd);
-	free(run->items);
-	close_fdp(&run->root_fd);
-	mountinfo_free(&run->table);
-}
-
-int remount_execute(const struct oci_spec *spec, struct plan *plan, pid_t pid, bool strict,
+int remount_execute(const struct oci_spec *spec, struct plan *plan, const struct mount_facts *facts,
+		    const struct facts_view *view, pid_t pid, bool strict,
 		    struct remount_timing *timing, struct err *e)
 {
-	struct run run = {.spec = spec,
-			  .plan = plan,
-			  .n = plan->n_mounts,
-			  .root_fd = -EBADF,
-			  .strict = strict,
-			  .timing = timing,
-			  .e = e};
+	_cleanup_(remount_free) struct remount rm = {.spec = spec,
+						     .plan = plan,
+						     .facts = facts,
+						     .view = view,
+						     .table = &view->table,
+						     .strict = strict,
+						     .timing = timing,
+						     .e = e};
 	_cleanup_close_ int home = -EBADF;
 	struct err ne = {0};
+	long long t0;
 	int r;
 
 	if (plan_count(plan, PLAN_IDMAP) == 0)
 		return 0;
-	run.items = calloc(run.n, sizeof(*run.items));
-	run.holders = calloc(plan->n_mappings, sizeof(*run.holders));
-	if (!run.items || !run.holders) {
-		run_free(&run);
+	t0 = log_now_us();
+	if (remount_alloc(&rm) < 0 || mapset_open(plan, &rm.maps) < 0)
 		return err_set(e, ENOMEM, "remount");
+	timing->userns_us += log_now_us() - t0;
+	r = mntns_enter(pid, &home, &ne);
+	if (r < 0) {
+		fail_all(&rm, r, &ne);
+		return strict ? rm.failed : 0;
 	}
-	for (size_t i = 0; i < run.n; i++)
-		run.items[i] = (struct item){.clone_fd = -EBADF, .group = NO_GROUP};
-	for (size_t k = 0; k < plan->n_mappings && !should_stop(&run); k++)
-		prepare_mapping(&run, k);
-	if (!should_stop(&run)) {
-		r = enter_container(&run, pid, &home, &ne);
-		if (r < 0)
-			fail_all(&run, r, &ne);
-		else
-			in_container(&run);
+	clone_all(&rm);
+	attach_all(&rm);
+	r = mntns_leave(TAKE_FD(home), &ne);
+	if (r < 0) {
+		*e = ne;
+		return r; /* cannot happen short of a kernel bug; never carry on */
 	}
-	if (home >= 0) {
-		r = mntns_leave(TAKE_FD(home), &ne);
-		if (r < 0) {
-			run_free(&run);
-			*e = ne;
-			return r; /* cannot happen short of a kernel bug; never carry on */
-		}
-	}
-	run_free(&run);
-	return strict ? run.failed : 0;
+	return strict ? rm.failed : 0;
 }

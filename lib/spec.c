@@ -188,37 +188,50 @@ static int parse_skip(const char *value, const char *path, char **ret, struct er
 	for (const char *p = value; *p; p++)
 		entries += *p == ',';
 	if (strlen(value) > SKIP_MAX_BYTES || entries > SPEC_MAX_MOUNTS)
-		return err_msg(e, EINVAL, "%s: longer than %d bytes or more than %d entries", path,
+		return err_msg(e, EFBIG, "%s: longer than %d bytes or more than %d entries", path,
 			       SKIP_MAX_BYTES, SPEC_MAX_MOUNTS);
 	*ret = strdup(value);
 	return *ret ? 0 : err_set(e, ENOMEM, "%s", path);
 }
 
-static int parse_annotations(const json_value *doc, struct oci_spec *s, struct err *e)
+static bool is_our_annotation(const char *key)
+{
+	return strcmp(key, ANNOTATION_DISABLE) == 0 || strcmp(key, ANNOTATION_STRICT) == 0 ||
+	       strcmp(key, ANNOTATION_SKIP) == 0;
+}
+
+/* Every value must be a string (as the runtime-spec says); only ours are read. */
+static int parse_annotation(const char *key, const json_value *v, struct oci_spec *s, struct err *e)
 {
 	char path[JSON_PATH_MAX];
+	const char *value;
+	int r;
+
+	if (json_is_string(v) && !is_our_annotation(key))
+		return 0;
+	json_path_key(path, "annotations", key);
+	r = json_as_string(v, path, &value, e);
+	if (r < 0)
+		return r;
+	if (strcmp(key, ANNOTATION_DISABLE) == 0)
+		s->disabled = is_true(value);
+	else if (strcmp(key, ANNOTATION_STRICT) == 0)
+		s->strict = is_true(value);
+	else
+		r = parse_skip(value, path, &s->skip, e);
+	return r;
+}
+
+static int parse_annotations(const json_value *doc, struct oci_spec *s, struct err *e)
+{
 	const json_value *obj = NULL;
-	const char *key, *value;
-	size_t i;
 	int r;
 
 	r = json_get_object(doc, "", "annotations", JSON_OPTIONAL, &obj, e);
-	for (i = 0; r > 0 && i < json_object_len(obj); i++) {
-		key = json_object_key_at(obj, i);
-		json_path_key(path, "annotations", key);
-		r = json_as_string(json_object_value_at(obj, i), path, &value, e);
-		if (r < 0)
-			return r;
-		if (strcmp(key, ANNOTATION_DISABLE) == 0)
-			s->disabled = is_true(value);
-		else if (strcmp(key, ANNOTATION_STRICT) == 0)
-			s->strict = is_true(value);
-		else if (strcmp(key, ANNOTATION_SKIP) == 0)
-			r = parse_skip(value, path, &s->skip, e);
-		if (r < 0)
-			return r;
-		r = 1;
-	}
+	for (size_t i = 0; r > 0 && i < json_object_len(obj); i++)
+		if (parse_annotation(json_object_key_at(obj, i), json_object_value_at(obj, i), s,
+				     e) < 0)
+			return -e->code;
 	return r < 0 ? r : 0;
 }
 

@@ -9,7 +9,9 @@
 #include "err.h"
 
 #define ID_MAX UINT32_C(4294967294) /* 4294967295 is (uid_t)-1: invalid */
-#define SPEC_MAX_MOUNTS 4096
+/* Bounded by IO_CONFIG_MAX anyway; more than this falls back (EFBIG). */
+#define SPEC_MAX_MOUNTS 65536
+/* The kernel takes at most 340 lines in a uid_map or gid_map (since 4.15). */
 #define SPEC_MAX_ID_EXTENTS 340
 
 /* Annotations the hook honours. */

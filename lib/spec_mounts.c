@@ -227,7 +227,7 @@ int spec_parse_mounts(const json_value *root, const char *bundle, struct oci_spe
 	if (r <= 0 || n == 0)
 		return r;
 	if (n > SPEC_MAX_MOUNTS)
-		return err_msg(e, EINVAL, "mounts: more than %d entries", SPEC_MAX_MOUNTS);
+		return err_msg(e, EFBIG, "mounts: more than %d entries", SPEC_MAX_MOUNTS);
 	s->mounts = calloc(n, sizeof(*s->mounts));
 	if (!s->mounts)
 		return err_set(e, ENOMEM, "mounts");

@@ -54,6 +54,20 @@ static int holder_main(void *arg)
 	return 0;
 }
 
+/* A holder that could be neither killed nor reaped may still run on its
+ * stack: such a stack is never freed, only kept reachable here (a list
+ * through the first word of each; the holder uses the other end), and the
+ * holder dies with the hook (PR_SET_PDEATHSIG), so leak checkers see no leak. */
+static void *abandoned_stacks;
+
+static int abandon(struct userns_holder *h, int r)
+{
+	*(void **)h->stack = abandoned_stacks;
+	abandoned_stacks = h->stack;
+	*h = USERNS_HOLDER_NONE;
+	return r;
+}
+
 int userns_holder_reap(struct userns_holder *h, struct err *e)
 {
 	pid_t pid = h->pid;
@@ -61,11 +75,13 @@ int userns_holder_reap(struct userns_holder *h, struct err *e)
 
 	if (pid > 0) {
 		if (kill(pid, SIGKILL) < 0 && errno != ESRCH)
-			return err_set(e, errno, "kill user namespace holder %d", (int)pid);
+			return abandon(
+			    h, err_set(e, errno, "kill user namespace holder %d", (int)pid));
 		while (waitpid(pid, &status, 0) < 0)
 			if (errno != EINTR)
-				return err_set(e, errno, "waitpid user namespace holder %d",
-					       (int)pid);
+				return abandon(h,
+					       err_set(e, errno, "waitpid user namespace holder %d",
+						       (int)pid));
 	}
 	free(h->stack);
 	*h = USERNS_HOLDER_NONE;

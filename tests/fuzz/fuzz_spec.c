@@ -4,7 +4,8 @@
  * bundle -> plan_build() -> report_plan_json(), the path of `plan` mode.
  * The facts of each mount are derived from its destination, so the fuzzer
  * reaches every branch of the plan (root-owned, already idmapped, stat
- * failure, cannot idmap, a real swap) by changing a string.
+ * failure, cannot idmap, hidden or not a mount in the container, a path
+ * others can change, a real swap) by changing a string.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,8 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const uint32_t ids[] = {0, 20, 501, 1000, 65534, ID_MAX};
 #define N_IDS (sizeof(ids) / sizeof(ids[0]))
 
-static void facts_of(const struct spec_mount *m, struct mount_facts *f)
+static void facts_of(const struct oci_spec *s, size_t i, struct mount_facts *f)
 {
+	const struct spec_mount *m = &s->mounts[i];
 	uint32_t h = 2166136261u;
 
 	for (const char *p = m->destination; *p; p++)
@@ -33,11 +35,22 @@ static void facts_of(const struct spec_mount *m, struct mount_facts *f)
 	f->gid = ids[(h >> 8) % N_IDS];
 	f->is_dir = h & 1;
 	f->already_idmapped = (h >> 13) % 5 == 0;
-	/* As facts.c says it, cut at the same size: the path may be long. */
+	f->made_by = FACTS_NO_ENTRY;
 	if ((h >> 17) % 4 == 0)
-		snprintf(f->cannot_idmap, sizeof(f->cannot_idmap),
-			 "source %s is on a fuse filesystem, which cannot be idmapped",
+		snprintf(f->fstype, sizeof(f->fstype), "%s", (h >> 19) % 2 ? "proc" : "fuse");
+	/* Seen in a container: made by itself, a later entry, or not a mount. */
+	if ((h >> 21) % 3 == 0) {
+		f->seen_in_container = true;
+		f->at_mount_root = (h >> 23) % 4 != 0;
+		f->made_by = (h >> 25) % 2 && i + 1 < s->n_mounts ? s->n_mounts - 1 : i;
+	}
+	/* The path walk: the volume path itself may be long, as in messages. */
+	if ((h >> 27) % 5 == 0) {
+		f->walk.n_owners = 1;
+		f->walk.owners[0] = ids[(h >> 5) % N_IDS];
+		snprintf(f->walk.owner_at[0], sizeof(f->walk.owner_at[0]), "%.200s",
 			 m->destination);
+	}
 }
 
 /* The printed plan must be JSON that our own parser accepts. */
@@ -66,7 +79,7 @@ static void plan(const struct oci_spec *s)
 	if (!facts)
 		return;
 	for (size_t i = 0; i < s->n_mounts; i++)
-		facts_of(&s->mounts[i], &facts[i]);
+		facts_of(s, i, &facts[i]);
 	if (s->has_userns && s->uid_map.n > 0 && s->gid_map.n > 0) {
 		uid_ns = &s->uid_map;
 		gid_ns = &s->gid_map;

@@ -1,9 +1,11 @@
 #!/bin/bash
 # tests/fuzz/hostile.sh: the hook (the normal build) on hostile input at the
-# size limits it accepts, which the fuzzers do not reach: 4 MiB config.json
-# (plan --bundle) and 64 KiB state (stdin).  Every case ends with exit 0 or
-# the expected one-line error (exit 1), no signal, within a hang guard of
-# 60 s, under a 512 MiB address-space limit.  No root needed.
+# size limits it accepts, which the fuzzers do not reach: 4 MiB of hostile
+# structure in config.json (plan --bundle), and just past the bounds: 64 MiB
+# config.json, 16 MiB state (stdin), 65536 mounts.  Every case ends with exit
+# 0 or the expected one-line error (exit 1), no signal, within a hang guard of
+# 60 s, under a 512 MiB address-space limit.  No root needed.  Past its
+# bounds the hook itself falls back (exit 0, logged); plan says why (exit 1).
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 need_hook
@@ -57,6 +59,8 @@ state() {
 	import os, sys
 	gen = sys.argv[1]
 	MAX = 4 * 1024 * 1024
+	CONFIG_MAX = 64 * 1024 * 1024
+	STATE_MAX = 16 * 1024 * 1024
 	HEAD = ('{"ociVersion":"1.0.2","root":{"path":"rootfs"},'
 	        '"process":{"user":{"uid":1000,"gid":1000}},')
 
@@ -79,10 +83,11 @@ state() {
 	config("objects", fill(HEAD + '"x":[{}', ",{}", "]}"))
 	config("keys", HEAD + '"x":{' + ",".join('"k%d":0' % i for i in range(300000)) + "}}")
 	config("long-root-path", fill('{"ociVersion":"1","root":{"path":"', "a", '"}}'))
-	config("too-big", fill(HEAD + '"x":"', "a", '"}', MAX + 1))
+	config("too-big", fill(HEAD + '"x":"', "a", '"}', CONFIG_MAX + 1))
 	config("skip-list", fill(HEAD + '"mounts":[' + mounts(4096) +
 	                         '],"annotations":{"io.oci-idmap-hook.skip":"', ",", '"}}'))
-	config("too-many-mounts", HEAD + '"mounts":[' + mounts(4097) + "]}")
+	config("many-mounts", HEAD + '"mounts":[' + mounts(5000) + "]}")
+	config("too-many-mounts", HEAD + '"mounts":[' + mounts(65537) + "]}")
 	config("many-options", fill(HEAD + '"mounts":[{"destination":"/d","type":"bind",'
 	                            '"source":"/nonexistent","options":["ro"', ',"rbind"', "]}]}"))
 	config("uid-too-big", HEAD.replace("1000,", "4294967295,") + '"x":0}')
@@ -90,7 +95,8 @@ state() {
 	config("uid-string", HEAD.replace("1000,", '"1000",') + '"x":0}')
 	config("duplicate-key", HEAD + '"root":{"path":"other"}}')
 	config("bad-utf8", HEAD.encode() + b'"x":"\xc3\x28"}')
-	config("nul-escape", HEAD + '"x":"a\\u0000b"}')
+	config("nul-escape", HEAD + '"x":"a\\u0000b","annotations":{"a":"\\u0000"}}')
+	config("nul-escape-read", HEAD.replace('"rootfs"', '"root\\u0000fs"') + '"x":0}')
 	config("comment", HEAD + '"x":0 /* hi */}')
 	config("extents", HEAD + '"linux":{"namespaces":[{"type":"user"}],"uidMappings":[' +
 	       ",".join('{"containerID":0,"hostID":0,"size":1}' for _ in range(341)) + "]}}")
@@ -101,7 +107,9 @@ state() {
 	        f.write(data)
 
 	ST = '{"ociVersion":"1.0.2","id":"c1","status":"creating","pid":%s,"bundle":"/b"}'
-	state("too-big", fill('{"ociVersion":"1.0.2","id":"c1","x":"', "a", '"}', 65537))
+	state("big", fill('{"ociVersion":"1.0.2","id":"c1","status":"creating","bundle":"/b",'
+	                  '"annotations":{"a":"', "a", '"}}', 70 * 1024))
+	state("too-big", fill('{"ociVersion":"1.0.2","id":"c1","x":"', "a", '"}', STATE_MAX + 1))
 	state("deep", fill("", "[", "", 65536))
 	state("pid-too-big", ST % "2147483648")
 	state("pid-negative", ST % "-1")
@@ -110,27 +118,30 @@ state() {
 	state("bad-utf8", (ST % "1").encode().replace(b"c1", b"c\xff"))
 	PYEOF
 
-config deep-arrays 1 "nesting deeper than 64 levels"
-config deep-objects 1 "nesting deeper than 64 levels"
+config deep-arrays 1 "nesting deeper than 10000 levels"
+config deep-objects 1 "nesting deeper than 10000 levels"
 config numbers 0
 config objects 0
 config keys 0
 config long-root-path 0
-config too-big 1 "input larger than 4194304 bytes"
+config too-big 1 "input larger than 67108864 bytes"
 config skip-list 1 'annotations\["io.oci-idmap-hook.skip"\]: longer than'
-config too-many-mounts 1 "mounts: more than 4096 entries"
+config many-mounts 0
+config too-many-mounts 1 "mounts: more than 65536 entries"
 config many-options 0
 config uid-too-big 1 "process.user.uid: must be an integer in 0..4294967294"
 config uid-float 1 "process.user.uid: must be an integer"
 config uid-string 1 "process.user.uid: must be an integer"
 config duplicate-key 1 "root: duplicate key"
 config bad-utf8 1 "invalid bytes in UTF8 string"
-config nul-escape 1 "\\u0000 in a string is not allowed"
+config nul-escape 0
+config nul-escape-read 1 'root.path: \\u0000 (or a lone \\udc00) in a string is not allowed'
 config comment 1 "comments are not allowed"
 config extents 1 "linux.uidMappings: more than 340 entries"
 
-state too-big 1 "input larger than 65536 bytes"
-state deep 1 "nesting deeper than 64 levels"
+state big 0
+state too-big 0 # the hook falls back: logged, exit 0
+state deep 1 "nesting deeper than 10000 levels"
 state pid-too-big 1 "pid: must be an integer in 0..2147483647"
 state pid-negative 1 "pid: must be an integer in 0..2147483647"
 state long-id 1 "id: must be at most 1024 characters"

@@ -32,18 +32,29 @@ mkdir -p "$t"
 errnos="ENOSYS EINVAL EPERM ENOMEM"
 declare -A strerror=([ENOSYS]="Function not implemented" [EINVAL]="Invalid argument"
 	[EPERM]="Operation not permitted" [ENOMEM]="Cannot allocate memory")
+# The hint a failed step of the remount carries, in the log and in the
+# --strict error line alike (ENOMEM has none).
+declare -A hint=([ENOSYS]=" (kernel too old for idmapped mounts, or the call is filtered)"
+	[EINVAL]=" (filesystem cannot be idmapped)" [EPERM]=" (no privilege, or the mount is already idmapped)"
+	[ENOMEM]="")
 
 # name | injector rule (the errno is appended) | expected | the step, as a glob
 # expected: fallback  the mount stays as runc made it; --strict fails
+#           look      the same, failed while the hook looks at the container
+#                     (before it plans): the plan says skip and why
 #           idmapped  the hook never makes this call; all works, --strict too
 #           late      the mounts are done, then the hook fails on its way
 #                     back: no effect on the container; --strict fails
 #           ignored   the call fails after the mounts are done and changes
 #                     nothing (reaping the user namespace holder, which then
 #                     dies with the hook): idmapped, --strict too
+# The hook enters the container's mount namespace twice: to look (setns 1
+# and 2), then to act (setns 3 and 4).
 table='
-setns-enter      | setns                                     | fallback | setns(CLONE_NEWNS) into pid*
-open-mntns       | --nth 2 --path /proc/[0-9]*/ns/mnt openat | fallback | open /proc/*/ns/mnt*
+setns-enter      | setns                                     | look     | setns(CLONE_NEWNS) into pid*
+open-mntns       | --nth 2 --path /proc/[0-9]*/ns/mnt openat | look     | open /proc/*/ns/mnt*
+setns-look-leave | --nth 2 setns                             | look     | setns(CLONE_NEWNS) back*
+setns-act-enter  | --nth 3 setns                             | fallback | setns(CLONE_NEWNS) into pid*
 clone-userns     | clone                                     | fallback | clone(CLONE_NEWUSER)*
 clone3-unshare   | clone3,unshare                            | idmapped | -
 open-uid_map     | --path /proc/*/uid_map openat             | fallback | open /proc/*/uid_map*
@@ -55,11 +66,11 @@ kill-holder      | kill                                      | fallback | kill u
 reap-holder      | wait4                                     | ignored  | -
 open_tree        | open_tree                                 | fallback | open_tree(CLONE*
 mount_setattr    | mount_setattr                             | fallback | mount_setattr(IDMAP)*
-open-rootfs      | --path */rootfs openat                    | fallback | open rootfs */rootfs*
-resolve-target   | openat2                                   | fallback | resolve /data in the rootfs*
+open-rootfs      | --path */rootfs openat                    | look     | open rootfs */rootfs*
+resolve-target   | openat2                                   | look     | resolve /data in the rootfs*
 resolve-attach   | --nth 2 openat2                           | fallback | resolve /data in the rootfs*
 move_mount       | move_mount                                | fallback | move_mount*
-setns-leave      | --nth 2 setns                             | late     | setns(CLONE_NEWNS) back*
+setns-leave      | --nth 4 setns                             | late     | setns(CLONE_NEWNS) back*
 '
 
 vol=$TEST_TMP/vol
@@ -127,9 +138,14 @@ while IFS='|' read -r name rule expect step; do
 
 		run_case "$name" "$rule" "$errno"
 		case $expect in
-		fallback)
+		fallback | look)
 			expect_original "$what"
-			assert_match "*info: /data: idmap (owner 501:20 -> 1000:1000)*" "$LOG" "$what: the plan in the log"
+			if [ "$expect" = look ]; then
+				assert_match "*info: /data: skip: cannot look at the destination in the container: $step*" \
+					"$LOG" "$what: the plan in the log"
+			else
+				assert_match "*info: /data: idmap (owner 501:20 -> 1000:1000)*" "$LOG" "$what: the plan in the log"
+			fi
 			assert_match "*cannot idmap, mount left as the runtime made it: /data: *$step*: $why*" \
 				"$LOG" "$what: the reason in the log"
 			assert_no_match "*/data: idmapped*" "$LOG" "$what: the log"
@@ -157,8 +173,12 @@ while IFS='|' read -r name rule expect step; do
 		else
 			expect_strict_failure "$what" "$step" "$why"
 		fi
+		if [ "$expect" = fallback ]; then
+			assert_match "*stderr: oci-idmap-hook: oih-*: *$step*: $why${hint[$errno]}*" "$ERR" \
+				"$what --strict: the errno and its hint in runc's error"
+		fi
 		assert_no_new "$before" "$vol"
 	done
 done <<<"$table"
-[ $n = 72 ] || fail "ran $n cases, expected 72"
+[ $n = 80 ] || fail "ran $n cases, expected 80"
 echo "all $n cases passed"

@@ -26,7 +26,7 @@ char *fixture_read(const char *name)
 static Suite *(*const suites[])(void) = {
     state_suite, spec_suite,	  report_suite,	     idmap_suite, idmap_compose_suite,
     plan_suite,	 mountinfo_suite, config_edit_suite, args_suite,  err_suite,
-    io_suite,	 log_suite,	  mntmaps_suite,
+    io_suite,	 log_suite,	  mntmaps_suite,     errno_suite,
 };
 
 int main(void)

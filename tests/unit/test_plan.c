@@ -24,6 +24,7 @@ static void setup(void)
 	fx.spec.uid = 1000;
 	fx.spec.gid = 1000;
 	fx.spec.mounts = fx.mounts;
+	fx.spec.root_path = "/b/rootfs";
 	fx.host = HOSTINFO_INITIAL;
 }
 
@@ -39,7 +40,8 @@ static struct spec_mount *add_bind(const char *dest, uint32_t uid, uint32_t gid)
 
 	fx.mounts[i] = (struct spec_mount){
 	    .destination = (char *)dest, .source = "/src", .type = "bind", .is_bind = true};
-	fx.facts[i] = (struct mount_facts){.uid = uid, .gid = gid, .is_dir = true};
+	fx.facts[i] =
+	    (struct mount_facts){.uid = uid, .gid = gid, .is_dir = true, .made_by = FACTS_NO_ENTRY};
 	return &fx.mounts[i];
 }
 
@@ -241,15 +243,89 @@ START_TEST(test_source_that_cannot_be_idmapped)
 {
 	const struct plan_mount *pm;
 
-	add_bind("/proc-sub", 501, 20);
-	strcpy(fx.facts[0].cannot_idmap, "submount /x/p is on a proc filesystem");
+	struct submount_facts sub = {.target = "/b/rootfs/proc-sub/p", .fstype = "proc"};
+
+	add_bind("/proc-sub", 501, 20)->is_recursive = true;
+	fx.facts[0].subs = &sub;
+	fx.facts[0].n_subs = 1;
 	add_bind("/mine", 1000, 1000);
-	strcpy(fx.facts[1].cannot_idmap, "source is on a proc filesystem");
+	strcpy(fx.facts[1].fstype, "proc");
+	add_bind("/pp", 501, 20);
+	strcpy(fx.facts[2].fstype, "proc");
+	add_bind("/fz", 501, 20);
+	strcpy(fx.facts[3].fstype, "fuse.bindfs");
 	pm = build(NULL, NULL);
-	assert_skip(&pm[0], "submount /x/p is on a proc filesystem");
+	/* Named where the container sees it. */
+	assert_skip(&pm[0],
+		    "submount /proc-sub/p is on a proc filesystem, which cannot be idmapped");
 	ck_assert(pm[0].has_owner);
 	assert_skip(&pm[1], "already matches the container user");
-	ck_assert_uint_eq(fx.plan.n_mappings, 0);
+	assert_skip(&pm[2], "source is on a proc filesystem, which cannot be idmapped");
+	/* FUSE: up to the server; plan tries nothing and says so. */
+	ck_assert_int_eq(pm[3].action, PLAN_IDMAP);
+	ck_assert_str_eq(pm[3].reason,
+			 "FUSE can be idmapped only where its server allows it: tried at start");
+}
+END_TEST
+
+/* In the container: which entry made the mount at each place is what was
+ * seen there, whatever the spelling. */
+START_TEST(test_seen_in_container)
+{
+	const struct plan_mount *pm;
+
+	for (int i = 0; i < 5; i++) {
+		add_bind(i == 1 ? "//data" : "/data", 501, 20);
+		fx.facts[i].seen_in_container = true;
+		fx.facts[i].at_mount_root = true;
+	}
+	fx.facts[0].made_by = 1; /* /data, then //data on top: the same mount */
+	fx.facts[1].made_by = 1;
+	fx.facts[2].at_mount_root = false; /* not a mount, covered by entry 3 */
+	fx.facts[2].made_by = 3;
+	fx.facts[3].made_by = 3;
+	fx.facts[4].at_mount_root = false; /* not a mount, inside entry 3's */
+	fx.facts[4].made_by = 3;
+	pm = build(NULL, NULL);
+	assert_skip(&pm[0], "hidden by //data, which config.json mounts later on top of it");
+	assert_idmap(&pm[1], 1000, 1000);
+	assert_skip(&pm[2], "hidden by /data, which config.json mounts later on top of it");
+	assert_idmap(&pm[3], 1000, 1000);
+	assert_skip(&pm[4], "no mount at the destination");
+}
+END_TEST
+
+/* The source path: root or the volume's owner only, nothing others can
+ * change, and it must lead to the mount that is there. */
+START_TEST(test_source_path_rules)
+{
+	const struct plan_mount *pm;
+
+	add_bind("/a", 501, 20);
+	fx.facts[0].walk.n_owners = 2;
+	fx.facts[0].walk.owners[0] = 501;
+	fx.facts[0].walk.owners[1] = 502;
+	strcpy(fx.facts[0].walk.owner_at[1], "/home/other/link");
+	add_bind("/b", 501, 20);
+	strcpy(fx.facts[1].walk.open_dir, "/srv/shared");
+	add_bind("/c", 501, 20);
+	fx.facts[2].seen_in_container = true;
+	fx.facts[2].at_mount_root = true;
+	fx.facts[2].made_by = 2;
+	fx.facts[2].ino = 7; /* the walk reached inode 0 */
+	add_bind("/d", 501, 20);
+	fx.facts[3].walk.err = ENOENT;
+	strcpy(fx.facts[3].walk.at, "/srv/gone");
+	add_bind("/e", 501, 20);
+	fx.facts[4].walk.n_owners = 1;
+	fx.facts[4].walk.owners[0] = 501;
+	pm = build(NULL, NULL);
+	assert_skip(&pm[0], "/home/other/link, on the source path, belongs to uid 502, neither "
+			    "root nor the volume's owner");
+	assert_skip(&pm[1], "/srv/shared, on the source path, lets others replace its entries");
+	assert_skip(&pm[2], "the mount at the destination is not the runtime's mount of /src");
+	assert_skip(&pm[3], "cannot stat source: /srv/gone: No such file or directory");
+	assert_idmap(&pm[4], 1000, 1000);
 }
 END_TEST
 
@@ -382,6 +458,8 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_userns_without_the_user);
 	tcase_add_test(tc, test_hidden_by_a_later_mount);
 	tcase_add_test(tc, test_source_that_cannot_be_idmapped);
+	tcase_add_test(tc, test_seen_in_container);
+	tcase_add_test(tc, test_source_path_rules);
 	tcase_add_test(tc, test_container_root_is_never_handed_out);
 	tcase_add_test(tc, test_host_root_uid_and_gid_each);
 	tcase_add_test(tc, test_userns_without_root);

@@ -20,19 +20,24 @@ static void parse_ok(const char *text, struct oci_spec *s)
 	ck_assert_msg(r == 0, "spec_parse: %d %s", r, e.msg);
 }
 
-/* Parse text, expect failure with exactly msg and the out struct untouched. */
-static void expect_error(const char *text, const char *msg)
+/* Parse text, expect failure -code with exactly msg and the out struct untouched. */
+static void expect_error_code(const char *text, int code, const char *msg)
 {
 	struct oci_spec s = {.uid = 77};
 	struct err e = {0};
 	int r;
 
 	r = spec_parse(text, BUNDLE, &s, &e);
-	ck_assert_int_eq(r, -EINVAL);
+	ck_assert_int_eq(r, -code);
 	ck_assert_str_eq(e.msg, msg);
 	ck_assert_int_eq(s.uid, 77);
 	ck_assert_ptr_null(s.root_path);
 	ck_assert_ptr_null(s.mounts);
+}
+
+static void expect_error(const char *text, const char *msg)
+{
+	expect_error_code(text, EINVAL, msg);
 }
 
 /* A minimal config with `extra` members appended to the root object. */
@@ -308,8 +313,41 @@ START_TEST(test_mounts_too_many)
 	for (i = 0; i < n; i++)
 		len += (size_t)sprintf(text + len, "%s{\"destination\":\"/\"}", i ? "," : "");
 	strcpy(text + len, "]}");
-	expect_error(text, "config.json: mounts: more than 4096 entries");
+	/* Beyond the hook's bounds, not bad input: the hook falls back (EFBIG). */
+	expect_error_code(text, EFBIG, "config.json: mounts: more than 65536 entries");
 	free(text);
+}
+END_TEST
+
+/* What runc accepts and the hook does not read must not stop it. */
+START_TEST(test_tolerates_what_it_does_not_read)
+{
+	size_t n = 5000, depth = 5000, len;
+	char *text = malloc(n * 40 + 2 * depth + 256);
+	struct oci_spec s = {0};
+
+	ck_assert_ptr_nonnull(text);
+	len =
+	    (size_t)sprintf(text, "{\"root\":{\"path\":\"/r\"},\"annotations\":{\"a\":"
+				  "\"x\\u0000y\",\"io.oci-idmap-hook.strict\":\"true\"},\"ext\":");
+	memset(text + len, '[', depth);
+	memset(text + len + depth, ']', depth);
+	len += 2 * depth;
+	len += (size_t)sprintf(text + len, ",\"mounts\":[");
+	for (size_t i = 0; i < n; i++)
+		len +=
+		    (size_t)sprintf(text + len, "%s{\"destination\":\"/m%zu\"}", i ? "," : "", i);
+	strcpy(text + len, "]}");
+	parse_ok(text, &s);
+	ck_assert_uint_eq(s.n_mounts, n);
+	ck_assert(s.strict);
+	spec_free(&s);
+	free(text);
+	/* In an annotation the hook reads, a NUL is refused. */
+	expect_error_with(
+	    "\"annotations\":{\"io.oci-idmap-hook.skip\":\"/a\\u0000\"}",
+	    "config.json: annotations[\"io.oci-idmap-hook.skip\"]: \\u0000 (or a lone "
+	    "\\udc00) in a string is not allowed");
 }
 END_TEST
 
@@ -459,6 +497,9 @@ Suite *spec_suite(void)
 	TCase *valid = tcase_create("valid");
 	TCase *invalid = tcase_create("invalid");
 
+	/* 65537 mounts and 5000 levels: seconds under ASan+UBSan, not 4. */
+	tcase_set_timeout(invalid, 120);
+
 	tcase_add_test(valid, test_minimal);
 	tcase_add_test(valid, test_full);
 	tcase_add_test(valid, test_userns_path_and_relative_paths);
@@ -476,6 +517,7 @@ Suite *spec_suite(void)
 	tcase_add_test(invalid, test_mounts_invalid);
 	tcase_add_test(invalid, test_mounts_too_many);
 	tcase_add_test(invalid, test_annotations_invalid);
+	tcase_add_test(invalid, test_tolerates_what_it_does_not_read);
 	suite_add_tcase(s, valid);
 	suite_add_tcase(s, invalid);
 	return s;

@@ -206,7 +206,7 @@ START_TEST(test_deep_nesting)
 	for (i = 0; i < depth; i++)
 		text[len++] = ']';
 	strcpy(text + len, "}");
-	expect_error(text, "state: nesting deeper than 64 levels");
+	expect_error(text, "state: nesting deeper than 10000 levels");
 	free(text);
 }
 END_TEST
@@ -231,13 +231,14 @@ START_TEST(test_nesting_limit)
 {
 	struct oci_state s = {0};
 	struct err e = {0};
-	char *text = nested_state(63);
+	char *text = nested_state(9999);
 
+	/* As deep as Go's encoding/json (the runtimes) allows: parsed and freed. */
 	ck_assert_int_eq(state_parse(text, &s, &e), 0);
 	state_free(&s);
 	free(text);
-	text = nested_state(64);
-	expect_error(text, "state: nesting deeper than 64 levels");
+	text = nested_state(10000);
+	expect_error(text, "state: nesting deeper than 10000 levels");
 	free(text);
 }
 END_TEST
@@ -287,9 +288,27 @@ START_TEST(test_bad_strings)
 			    "state: lexical error: invalid bytes in UTF8 string (near: ");
 	expect_error("{\"ociVersion\":\"1\",\"id\":\"a\\u0000b\",\"status\":\"s\","
 		     "\"bundle\":\"/b\"}",
-		     "state: \\u0000 in a string is not allowed");
+		     "state: id: \\u0000 (or a lone \\udc00) in a string is not allowed");
 	expect_error_prefix("{\"id\":\"a\nb\"}",
 			    "state: lexical error: invalid character inside string");
+}
+END_TEST
+
+/* A NUL in what the hook does not read (CRI-O copies pod annotations into
+ * the state) is the runtime's business: parsed, and the rest read whole. */
+START_TEST(test_nul_where_the_hook_does_not_read)
+{
+	struct oci_state s = {0};
+	struct err e = {0};
+
+	ck_assert_int_eq(state_parse("{\"ociVersion\":\"1\",\"id\":\"ab\",\"status\":\"s\","
+				     "\"annotations\":{\"k\\u0000\":\"v\\u0000w\"},"
+				     "\"bundle\":\"/b\"}",
+				     &s, &e),
+			 0);
+	ck_assert_str_eq(s.id, "ab");
+	ck_assert_str_eq(s.bundle, "/b");
+	state_free(&s);
 }
 END_TEST
 
@@ -345,6 +364,7 @@ Suite *state_suite(void)
 	tcase_add_test(tc, test_duplicate_keys);
 	tcase_add_test(tc, test_deep_nesting);
 	tcase_add_test(tc, test_nesting_limit);
+	tcase_add_test(tc, test_nul_where_the_hook_does_not_read);
 	tcase_add_test(tc, test_brackets_in_strings_do_not_count);
 	tcase_add_test(tc, test_huge_string);
 	tcase_add_test(tc, test_bad_strings);

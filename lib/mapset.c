@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "mapset.h"
+
+#include <stdlib.h>
+
+#include "cleanup.h"
+
+int mapset_open(const struct plan *p, struct mapset *ret_set)
+{
+	struct mapset s = {.n = p->n_mappings};
+
+	s.fds = calloc(s.n + 1, sizeof(*s.fds));
+	s.errs = calloc(s.n + 1, sizeof(*s.errs));
+	s.holders = calloc(s.n + 1, sizeof(*s.holders));
+	if (!s.fds || !s.errs || !s.holders) {
+		mapset_free(&s);
+		return -ENOMEM;
+	}
+	for (size_t k = 0; k < s.n; k++) {
+		int fd = -EBADF, r;
+
+		s.holders[s.n_holders] = USERNS_HOLDER_NONE;
+		r = userns_open_async(&p->mappings[k].uid_map, &p->mappings[k].gid_map, &fd,
+				      &s.holders[s.n_holders], &s.errs[k]);
+		s.fds[k] = r < 0 ? r : fd;
+		s.n_holders += r >= 0;
+	}
+	*ret_set = s;
+	return 0;
+}
+
+int mapset_get(const struct mapset *s, size_t k, struct err *e)
+{
+	if (s->fds[k] < 0)
+		*e = s->errs[k];
+	return s->fds[k];
+}
+
+void mapset_free(struct mapset *s)
+{
+	for (size_t i = 0; s->holders && i < s->n_holders; i++)
+		userns_holder_freep(&s->holders[i]);
+	for (size_t k = 0; s->fds && k < s->n; k++)
+		close_fdp(&s->fds[k]);
+	free(s->fds);
+	free(s->errs);
+	free(s->holders);
+	*s = (struct mapset){0};
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One user namespace per distinct mapping of a plan, owned as one set: the
+ * fds, the errors of those that could not be made, and the short-lived
+ * children that hold them (reaped by mapset_free, last, since their exit
+ * takes longer than anything else the hook does).
+ */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "plan.h"
+#include "userns.h"
+
+struct mapset {
+	int *fds;	  /* per plan mapping: a user namespace fd, or -errno */
+	struct err *errs; /* ... and why not */
+	struct userns_holder *holders;
+	size_t n, n_holders;
+};
+
+/* Make them all; one that fails is recorded, not returned (-ENOMEM only). */
+int mapset_open(const struct plan *p, struct mapset *ret_set);
+
+/* The user namespace of mapping k, or -errno with the error in e. */
+int mapset_get(const struct mapset *s, size_t k, struct err *e);
+
+void mapset_free(struct mapset *s);
