@@ -8,6 +8,7 @@
 Suite *state_suite(void);
 Suite *spec_suite(void);
 Suite *idmap_suite(void);
+Suite *idmap_compose_suite(void);
 Suite *plan_suite(void);
 Suite *mountinfo_suite(void);
 Suite *config_edit_suite(void);
