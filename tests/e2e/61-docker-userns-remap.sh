@@ -47,7 +47,9 @@ expect_etc_kept "userns-remap"
 # root's, and not written to.
 DOCKER create --name "oih-kept-$$" --runtime idmap --network none --user 1000:1000 \
 	-v "$vol:/data" oih/busybox:test sh -c "$ETC" >/dev/null || fail "docker create failed"
-OUT=$(timeout -k 5 "$CONTAINER_TIMEOUT" "$DOCKER_BIN" -H "unix://$DOCKER_SOCK" start -a "oih-kept-$$" 2>&1)
+OUT=$(timeout -k 5 "$CONTAINER_TIMEOUT" "$DOCKER_BIN" -H "unix://$DOCKER_SOCK" start -a "oih-kept-$$" 2>"$TEST_TMP/stderr")
+# shellcheck disable=SC2034 # fail (lib.sh) shows it
+ERR=$(cat "$TEST_TMP/stderr")
 expect_etc_kept "userns-remap (kept container)"
 cid=$(DOCKER inspect -f '{{.Id}}' "oih-kept-$$") || fail "docker inspect failed"
 for f in hosts hostname resolv.conf; do

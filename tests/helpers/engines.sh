@@ -173,7 +173,7 @@ leftovers() {
 # ETC: owners of the engine's files and whether the user can write them.
 # shellcheck disable=SC2016
 ETC='for f in /etc/hosts /etc/hostname /etc/resolv.conf; do
-	echo "$f=$(stat -c %u:%g "$f") $(if echo x >>"$f" 2>/dev/null; then echo written; else echo refused; fi)"
+	echo "$f=$(stat -c %u:%g "$f") $(if (echo x >>"$f") 2>/dev/null; then echo written; else echo refused; fi)"
 done'
 
 # drun NAME RUNTIME ARG...: docker run --rm as 1000:1000 of PROBE (and ETC);
