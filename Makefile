@@ -92,6 +92,15 @@ $(B)/tests/unit/%.o: tests/unit/%.c $(wildcard lib/*.h runtime/*.h tests/unit/*.
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iruntime $(CHECK_CFLAGS) -c -o $@ $<
 
+# Privileged C suites with a main of their own (check): tests/priv/NAME.c,
+# each run by a tests/priv/*.sh (tests/priv/kernel is one suite, below).
+PRIV_SUITE_SRCS = $(wildcard tests/priv/*.c)
+PRIV_SUITES = $(PRIV_SUITE_SRCS:tests/priv/%.c=$(B)/tests/priv/%)
+
+$(B)/tests/priv/%: tests/priv/%.c $(B)/libhook.a $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $< $(B)/libhook.a $(DEP_LIBS) $(CHECK_LIBS)
+
 deps:
 	@sh scripts/deps.sh
 
@@ -109,7 +118,7 @@ $(B)/priv-tests: $(PRIV_SRCS) $(B)/libhook.a $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $(PRIV_SRCS) $(B)/libhook.a $(DEP_LIBS) $(CHECK_LIBS)
 
-check-priv: $(HOOK) $(B)/priv-tests
+check-priv: $(HOOK) $(B)/priv-tests $(PRIV_SUITES)
 	sh tests/run.sh priv
 
 check-e2e: $(HOOK) $(RUNTIME)
@@ -129,7 +138,7 @@ SAN_CC ?= clang-14
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = state spec proc_map config_edit
+FUZZ_TARGETS = state spec proc_map config_edit mount_map
 ASAN_B = build/asan
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libruntime.a $(B)/libhook.a $(wildcard lib/*.h runtime/*.h)
@@ -161,13 +170,16 @@ check-asan:
 
 # memcheck of the hook and of the unit tests.  valgrind stops a program that
 # clones with CLONE_VM for anything but a thread, as the user namespace holder
-# does (lib/userns.c): it checks a build whose holder is fork-style.
+# does (lib/userns.c): it checks builds (hook, unit tests) whose holder is
+# fork-style.
 VG_B = build/valgrind
 check-valgrind:
 	@sh scripts/deps.sh valgrind
 	$(MAKE) all $(B)/unit-tests
-	$(MAKE) B=$(VG_B) CFLAGS="$(CFLAGS) -DUSERNS_FORK_HOLDER" $(VG_B)/oci-idmap-hook
-	OCI_IDMAP_HOOK=$(CURDIR)/$(VG_B)/oci-idmap-hook bash tests/fuzz/valgrind.sh
+	$(MAKE) B=$(VG_B) CFLAGS="$(CFLAGS) -DUSERNS_FORK_HOLDER" $(VG_B)/oci-idmap-hook \
+		$(VG_B)/unit-tests
+	OCI_IDMAP_HOOK=$(CURDIR)/$(VG_B)/oci-idmap-hook \
+		OCI_IDMAP_UNIT_TESTS=$(CURDIR)/$(VG_B)/unit-tests bash tests/fuzz/valgrind.sh
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the hook, its oci-hooks(5)
 # descriptor (hook.path generated from PREFIX), the man page, the runtime

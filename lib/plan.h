@@ -56,7 +56,9 @@ struct mount_facts {
 
 enum plan_action { PLAN_SKIP = 0, PLAN_IDMAP };
 
-/* One distinct pair of maps; mounts that share it share a user namespace. */
+/* One distinct pair of maps; mounts that share it share a user namespace.
+ * A map longer than a swap owns memory (struct idmap): the plan frees what it
+ * holds, and a pair built but not added must be freed by whoever built it. */
 struct plan_mapping {
 	struct idmap uid_map, gid_map;
 };

@@ -54,34 +54,37 @@ static int holder_main(void *arg)
 	return 0;
 }
 
-/* A holder that could be neither killed nor reaped may still run on its
- * stack: such a stack is never freed, only kept reachable here (a list
- * through the first word of each; the holder uses the other end), and the
- * holder dies with the hook (PR_SET_PDEATHSIG), so leak checkers see no leak. */
-static void *abandoned_stacks;
+/* Stacks of holders that could not be killed, or not seen dead: they stay
+ * allocated (the holder may still run on one) and reachable from here, linked through their
+ * lowest word, which a holder, using a few hundred bytes at the top, never
+ * touches. */
+static void *stranded_stacks;
 
-static int abandon(struct userns_holder *h, int r)
+static void strand(struct userns_holder *h)
 {
-	*(void **)h->stack = abandoned_stacks;
-	abandoned_stacks = h->stack;
+	*(void **)h->stack = stranded_stacks;
+	stranded_stacks = h->stack;
 	*h = USERNS_HOLDER_NONE;
-	return r;
 }
 
 int userns_holder_reap(struct userns_holder *h, struct err *e)
 {
 	pid_t pid = h->pid;
-	int status = 0;
+	int status = 0, r;
 
 	if (pid > 0) {
-		if (kill(pid, SIGKILL) < 0 && errno != ESRCH)
-			return abandon(
-			    h, err_set(e, errno, "kill user namespace holder %d", (int)pid));
-		while (waitpid(pid, &status, 0) < 0)
-			if (errno != EINTR)
-				return abandon(h,
-					       err_set(e, errno, "waitpid user namespace holder %d",
-						       (int)pid));
+		if (kill(pid, SIGKILL) < 0 && errno != ESRCH) {
+			r = err_set(e, errno, "kill user namespace holder %d", (int)pid);
+			strand(h);
+			return r;
+		}
+		while (waitpid(pid, &status, 0) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = err_set(e, errno, "waitpid user namespace holder %d", (int)pid);
+			strand(h); /* killed, but not seen dead */
+			return r;
+		}
 	}
 	free(h->stack);
 	*h = USERNS_HOLDER_NONE;
@@ -122,6 +125,10 @@ static int write_map(pid_t pid, const char *file, const struct idmap *m, struct 
 	size_t len = idmap_format(m, text);
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	/* The kernel takes a map in one write only (idmap.h). */
+	if (len == 0)
+		return err_msg(e, E2BIG, "%s: the map does not fit one write of %d bytes", path,
+			       IDMAP_TEXT_MAX - 1);
 	return io_write_file(path, text, len, e);
 }
 

@@ -32,8 +32,9 @@ int userns_open_async(const struct idmap *uid_map, const struct idmap *gid_map, 
 /* Kill (again: harmless) and reap the holder, free its stack.  -ECHILD if it
  * did not die of the hook's SIGKILL.  A holder that cannot be killed is not
  * waited for (that would hang the hook): it dies with the hook
- * (PR_SET_PDEATHSIG), its stack left to it.  Does nothing for
- * USERNS_HOLDER_NONE; leaves h as that. */
+ * (PR_SET_PDEATHSIG), its stack left to it, as is the stack of one that
+ * cannot be reaped.  Does nothing for USERNS_HOLDER_NONE; always leaves h
+ * as that. */
 int userns_holder_reap(struct userns_holder *h, struct err *e);
 
 /* For _cleanup_: reap, errors ignored. */

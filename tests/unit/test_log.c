@@ -13,7 +13,8 @@
 #include "log.h"
 #include "tests.h"
 
-static char dir[] = "/tmp/oci-idmap-test-log.XXXXXX";
+#define DIR_TEMPLATE "/tmp/oci-idmap-test-log.XXXXXX"
+static char dir[] = DIR_TEMPLATE;
 static char sock_path[100];
 static int listener = -1;
 
@@ -23,6 +24,9 @@ static void setup(void)
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int null = open("/dev/null", O_WRONLY);
 
+	/* A fresh template each time: with CK_FORK=no (valgrind) setup runs
+	 * again in the same process, and mkdtemp filled the last one in. */
+	memcpy(dir, DIR_TEMPLATE, sizeof(dir));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(sock_path, sizeof(sock_path), "%s/log", dir);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);

@@ -8,16 +8,20 @@
 Suite *state_suite(void);
 Suite *spec_suite(void);
 Suite *idmap_suite(void);
+Suite *idmap_compose_suite(void);
 Suite *plan_suite(void);
 Suite *mountinfo_suite(void);
 Suite *config_edit_suite(void);
 Suite *args_suite(void);
+Suite *bundle_suite(void);
+Suite *engine_log_suite(void);
 Suite *report_suite(void);
 Suite *err_suite(void);
 Suite *io_suite(void);
 Suite *log_suite(void);
 Suite *mntmaps_suite(void);
 Suite *errno_suite(void);
+Suite *userns_suite(void);
 
 /* The contents of tests/fixtures/<name> (the tests run from the repo root);
  * fails the test if it cannot be read.  Free with free(). */
