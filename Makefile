@@ -92,6 +92,15 @@ $(B)/tests/unit/%.o: tests/unit/%.c $(wildcard lib/*.h runtime/*.h tests/unit/*.
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iruntime $(CHECK_CFLAGS) -c -o $@ $<
 
+# Privileged C suites with a main of their own (check): tests/priv/NAME.c,
+# each run by a tests/priv/*.sh (tests/priv/kernel is one suite, below).
+PRIV_SUITE_SRCS = $(wildcard tests/priv/*.c)
+PRIV_SUITES = $(PRIV_SUITE_SRCS:tests/priv/%.c=$(B)/tests/priv/%)
+
+$(B)/tests/priv/%: tests/priv/%.c $(B)/libhook.a $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $< $(B)/libhook.a $(DEP_LIBS) $(CHECK_LIBS)
+
 deps:
 	@sh scripts/deps.sh
 
@@ -109,7 +118,7 @@ $(B)/priv-tests: $(PRIV_SRCS) $(B)/libhook.a $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $(PRIV_SRCS) $(B)/libhook.a $(DEP_LIBS) $(CHECK_LIBS)
 
-check-priv: $(HOOK) $(B)/priv-tests
+check-priv: $(HOOK) $(B)/priv-tests $(PRIV_SUITES)
 	sh tests/run.sh priv
 
 check-e2e: $(HOOK) $(RUNTIME)
@@ -129,7 +138,7 @@ SAN_CC ?= clang-14
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = state spec proc_map config_edit
+FUZZ_TARGETS = state spec proc_map config_edit mount_map
 ASAN_B = build/asan
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libruntime.a $(B)/libhook.a $(wildcard lib/*.h runtime/*.h)

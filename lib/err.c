@@ -32,6 +32,7 @@ int err_set(struct err *e, int code, const char *fmt, ...)
 	size_t len;
 
 	e->code = failure_code(code);
+	e->hint = NULL;
 	va_start(ap, fmt);
 	vformat(e, fmt, ap);
 	va_end(ap);
@@ -47,6 +48,7 @@ int err_msg(struct err *e, int code, const char *fmt, ...)
 	va_list ap;
 
 	e->code = failure_code(code);
+	e->hint = NULL;
 	va_start(ap, fmt);
 	vformat(e, fmt, ap);
 	va_end(ap);
@@ -91,9 +93,15 @@ const char *err_hint(int code)
 	}
 }
 
+int err_set_hint(struct err *e, const char *hint)
+{
+	e->hint = hint;
+	return -e->code;
+}
+
 void err_add_hint(struct err *e)
 {
-	const char *hint = err_hint(e->code);
+	const char *hint = e->hint ? e->hint : err_hint(e->code);
 	size_t len = strlen(e->msg);
 
 	if (hint)

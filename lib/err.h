@@ -15,6 +15,9 @@
 struct err {
 	int code; /* positive errno, 0 when no error was recorded */
 	char msg[ERR_MSG_MAX];
+	/* A hint the failing step knows better than err_hint(code) does (a
+	 * static string), or NULL.  err_set/err_msg clear it; err_wrap keeps it. */
+	const char *hint;
 };
 
 /*
@@ -34,7 +37,10 @@ int err_wrap(struct err *e, const char *fmt, ...) __attribute__((format(printf, 
 /* A hint for errnos whose meaning here is known, or NULL. */
 const char *err_hint(int code);
 
-/* Append " (<hint>)" for e->code to the message, when there is one. */
+/* Give this failure its own hint instead of err_hint(e->code).  Returns -e->code. */
+int err_set_hint(struct err *e, const char *hint);
+
+/* Append " (<hint>)" to the message: e->hint, else err_hint(e->code), when there is one. */
 void err_add_hint(struct err *e);
 
 /* Does this errno mean "the kernel or filesystem cannot idmap here"? */

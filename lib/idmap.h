@@ -9,18 +9,45 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "spec.h"
 
-#define IDMAP_MAX_EXTENTS 5
-#define IDMAP_TEXT_MAX (IDMAP_MAX_EXTENTS * 33 + 1)
+/* The kernel's limit on the lines of one uid_map or gid_map
+ * (UID_GID_MAP_MAX_EXTENTS in include/linux/user_namespace.h). */
+#define IDMAP_MAX_EXTENTS 340
+/* A swap needs at most 5 lines: those live in the struct itself. */
+#define IDMAP_INLINE_EXTENTS 5
+/* A map is written to /proc/PID/uid_map in one write(2), which the kernel
+ * takes only when it is shorter than a page (map_write: count >= PAGE_SIZE
+ * is EINVAL); 4096 is the smallest page Linux has.  A line is at most 33
+ * bytes ("4294967294 4294967294 4294967295\n"), so 340 lines can be 11220:
+ * a map must fit IDMAP_TEXT_MAX - 1 bytes as well as 340 lines. */
+#define IDMAP_TEXT_MAX 4096
+#define IDMAP_LINE_MAX 33
 
-/* A full-range map (0..ID_MAX) that swaps a and b and is the identity
- * everywhere else; a == b gives the identity.  At most 5 extents. */
+/*
+ * A map: n extents, sorted by first (the on-disk side), none empty, no two
+ * overlapping on either side.  Up to IDMAP_INLINE_EXTENTS live in small[];
+ * a longer map owns big[] (free it with idmap_free()).  A struct idmap that
+ * owns big[] is moved, never copied: the copy shares big[].
+ */
 struct idmap {
-	struct id_extent ext[IDMAP_MAX_EXTENTS];
 	size_t n;
+	struct id_extent *big; /* NULL when the extents fit small[] */
+	struct id_extent small[IDMAP_INLINE_EXTENTS];
 };
 
+/* The map's extents (n of them). */
+static inline const struct id_extent *idmap_extents(const struct idmap *m)
+{
+	return m->big ? m->big : m->small;
+}
+
+void idmap_free(struct idmap *m);
+
+/* A full-range map (0..ID_MAX) that swaps a and b and is the identity
+ * everywhere else; a == b gives the identity.  At most 5 extents, so
+ * ret_map never owns memory. */
 void idmap_swap(uint32_t a, uint32_t b, struct idmap *ret_map);
 bool idmap_is_identity(const struct idmap *m);
 bool idmap_equal(const struct idmap *a, const struct idmap *b);
@@ -28,8 +55,37 @@ bool idmap_equal(const struct idmap *a, const struct idmap *b);
 /* Where does the map send id?  Returns false if id is not covered. */
 bool idmap_apply(const struct idmap *m, uint32_t id, uint32_t *ret_id);
 
-/* The map as uid_map text ("A B N\n" per extent); returns its length. */
+/* The length of the map as uid_map text, without the NUL. */
+size_t idmap_text_len(const struct idmap *m);
+
+/* The map as uid_map text ("A B N\n" per extent); returns its length.  Every
+ * map this module builds fits (idmap_text_len() < IDMAP_TEXT_MAX). */
 size_t idmap_format(const struct idmap *m, char buf[static IDMAP_TEXT_MAX]);
+
+/*
+ * Parse a mount's map: lines "inside outside count" separated by '\n' or
+ * '\0' (statmount(2) gives NUL-separated lines), len bytes of text.  The
+ * lines must form a valid map (see struct idmap; at most IDMAP_MAX_EXTENTS).
+ * On success *ret_map is sorted and owns its memory.
+ */
+int idmap_parse(const char *text, size_t len, struct idmap *ret_map, struct err *e);
+
+/*
+ * Compose a swap with an idmapped source's own map.  old: the source's map
+ * (on-disk id d is seen through the source as old(d)); h: the volume's owner
+ * as seen through the source; t: the container user's host id.  *ret_new
+ * maps every d in old's domain to swap_{h,t}(old(d)), and nothing else: a
+ * bijection from old's domain onto old's range with h and t exchanged.
+ * Fails (EINVAL, one line in e, *ret_new untouched) when h or t is not a
+ * valid id (above ID_MAX), when h != t is not in
+ * old's range (the owner shows through the source as the overflow id, and
+ * the container user's writes could not be stored), or when the result needs
+ * more than IDMAP_MAX_EXTENTS lines or a text of IDMAP_TEXT_MAX bytes or
+ * more.  t need not be in old's range: then nothing is seen as h any more.
+ * h == t gives old itself (merged), e.g. for a group left alone.
+ */
+int idmap_compose(const struct idmap *old, uint32_t h, uint32_t t, struct idmap *ret_new,
+		  struct err *e);
 
 /* Translate a container id to the host through a user namespace map
  * (OCI containerID -> hostID).  Returns false if the id is not mapped. */

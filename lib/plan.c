@@ -58,14 +58,23 @@ static void plan_host_ids(struct plan *p, const struct id_map *uid_ns, const str
 		p->has_host_ids = false;
 }
 
-/* Find or add the mapping pair; returns its index. */
-static size_t plan_add_mapping(struct plan *p, const struct plan_mapping *m)
+static void plan_mapping_free(struct plan_mapping *m)
+{
+	idmap_free(&m->uid_map);
+	idmap_free(&m->gid_map);
+}
+
+/* Find or add the mapping pair, moved into the plan; returns its index. */
+static size_t plan_add_mapping(struct plan *p, struct plan_mapping *m)
 {
 	for (size_t i = 0; i < p->n_mappings; i++)
 		if (idmap_equal(&p->mappings[i].uid_map, &m->uid_map) &&
-		    idmap_equal(&p->mappings[i].gid_map, &m->gid_map))
+		    idmap_equal(&p->mappings[i].gid_map, &m->gid_map)) {
+			plan_mapping_free(m);
 			return i;
+		}
 	p->mappings[p->n_mappings] = *m;
+	*m = (struct plan_mapping){0};
 	return p->n_mappings++;
 }
 
@@ -376,6 +385,8 @@ size_t plan_count(const struct plan *p, enum plan_action action)
 
 void plan_free(struct plan *p)
 {
+	for (size_t i = 0; i < p->n_mappings; i++)
+		plan_mapping_free(&p->mappings[i]);
 	free(p->mounts);
 	free(p->mappings);
 	*p = (struct plan){0};

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "mount_types.h"
 #include "hostinfo.h"
 #include "idmap.h"
 #include "pathres.h"
@@ -19,13 +20,12 @@
 
 #define PLAN_REASON_MAX 200
 
-#define FACTS_FSTYPE_MAX 32
 #define FACTS_NO_ENTRY SIZE_MAX
 
 /* A mount that came with an rbind source, below the mount it belongs to. */
 struct submount_facts {
 	const char *target; /* borrowed from the mount table the facts were read from */
-	char fstype[FACTS_FSTYPE_MAX];
+	char fstype[FSTYPE_MAX];
 	bool idmapped;
 };
 
@@ -49,14 +49,16 @@ struct mount_facts {
 	uint32_t uid, gid;
 	bool is_dir;
 	bool already_idmapped;
-	char fstype[FACTS_FSTYPE_MAX]; /* "" when unknown */
-	struct submount_facts *subs;   /* rbind: its own submounts (allocated) */
+	char fstype[FSTYPE_MAX];     /* "" when unknown */
+	struct submount_facts *subs; /* rbind: its own submounts (allocated) */
 	size_t n_subs;
 };
 
 enum plan_action { PLAN_SKIP = 0, PLAN_IDMAP };
 
-/* One distinct pair of maps; mounts that share it share a user namespace. */
+/* One distinct pair of maps; mounts that share it share a user namespace.
+ * A map longer than a swap owns memory (struct idmap): the plan frees what it
+ * holds, and a pair built but not added must be freed by whoever built it. */
 struct plan_mapping {
 	struct idmap uid_map, gid_map;
 };

@@ -14,7 +14,7 @@
 
 /* The type of the filesystem holding path, from the mount table; "" when
  * it cannot be told.  Only informative: never an error. */
-static void probe_fstype(const char *path, char ret[static PROBE_FSTYPE_MAX])
+static void probe_fstype(const char *path, char ret[static FSTYPE_MAX])
 {
 	struct mount_table t = {0};
 	const struct mount_entry *me;
@@ -28,7 +28,7 @@ static void probe_fstype(const char *path, char ret[static PROBE_FSTYPE_MAX])
 		return;
 	me = mountinfo_find(&t, (int)stx.stx_mnt_id);
 	if (me)
-		snprintf(ret, PROBE_FSTYPE_MAX, "%s", me->fstype);
+		snprintf(ret, FSTYPE_MAX, "%s", me->fstype);
 	mountinfo_free(&t);
 }
 
@@ -51,7 +51,7 @@ static int probe_try(const char *path, struct err *e)
 	return mnt_setattr(clone_fd, false, 0, MNT_PROPAGATION_KEEP, userns_fd, e);
 }
 
-int probe_idmap(const char *path, char ret_fstype[static PROBE_FSTYPE_MAX], struct err *e)
+int probe_idmap(const char *path, char ret_fstype[static FSTYPE_MAX], struct err *e)
 {
 	int r;
 

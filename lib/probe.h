@@ -10,10 +10,9 @@
 #include <stddef.h>
 
 #include "err.h"
-
-#define PROBE_FSTYPE_MAX 32
+#include "mount_types.h"
 
 /* Returns 0 when an idmapped mount of path works, else -errno with the
  * failed step in e (prefixed with "<fstype> filesystem" when it is known).
  * ret_fstype is always written: the filesystem type, or "" when unknown. */
-int probe_idmap(const char *path, char ret_fstype[static PROBE_FSTYPE_MAX], struct err *e);
+int probe_idmap(const char *path, char ret_fstype[static FSTYPE_MAX], struct err *e);

@@ -74,7 +74,7 @@ static void put_extents(struct out *o, const char *key, const struct id_extent *
 
 static void put_map(struct out *o, const char *key, const struct idmap *m)
 {
-	put_extents(o, key, m->ext, m->n);
+	put_extents(o, key, idmap_extents(m), m->n);
 }
 
 static void put_mount(struct out *o, const struct plan *p, const struct plan_mount *pm)

@@ -107,6 +107,28 @@ static inline int sys_mount_setattr(int dfd, const char *path, unsigned int flag
 #endif
 }
 
+/* open_tree_attr(2), Linux 6.15: open_tree that sets attributes on the clone,
+ * and the one way to give a clone of an idmapped mount a new map.  Headers
+ * older than 6.15 lack its number: x86_64's (the architecture the tests run
+ * on) is named here, any other compiles to ENOSYS. */
+#if !defined(SYS_open_tree_attr) && defined(__NR_open_tree_attr)
+#define SYS_open_tree_attr __NR_open_tree_attr
+#endif
+#if !defined(SYS_open_tree_attr) && defined(__x86_64__) && !defined(__ILP32__)
+#define SYS_open_tree_attr 467
+#endif
+
+static inline int sys_open_tree_attr(int dfd, const char *path, unsigned int flags,
+				     struct sys_mount_attr *attr)
+{
+#ifdef SYS_open_tree_attr
+	return (int)syscall(SYS_open_tree_attr, dfd, path, flags, attr, attr ? sizeof(*attr) : 0);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 static inline int sys_move_mount(int from_dfd, const char *from_path, int to_dfd,
 				 const char *to_path, unsigned int flags)
 {

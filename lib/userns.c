@@ -125,6 +125,10 @@ static int write_map(pid_t pid, const char *file, const struct idmap *m, struct 
 	size_t len = idmap_format(m, text);
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	/* The kernel takes a map in one write only (idmap.h). */
+	if (len == 0)
+		return err_msg(e, E2BIG, "%s: the map does not fit one write of %d bytes", path,
+			       IDMAP_TEXT_MAX - 1);
 	return io_write_file(path, text, len, e);
 }
 

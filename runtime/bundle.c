@@ -82,7 +82,7 @@ int bundle_add_hook(const char *bundle, const char *hook, const char *const *arg
 	int r;
 
 	if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path))
-		return err_msg(e, ENAMETOOLONG, "%s: bundle path too long", bundle);
+		return err_msg(e, ENAMETOOLONG, "bundle path too long: %s", bundle);
 	r = io_read_file(path, IO_CONFIG_MAX, &text, NULL, e);
 	if (r < 0)
 		return r;
@@ -91,6 +91,11 @@ int bundle_add_hook(const char *bundle, const char *hook, const char *const *arg
 		return err_wrap(e, "%s", path);
 	if (r == 0)
 		return 0;
+	/* The hook reads at most IO_CONFIG_MAX bytes: a config.json it would
+	 * refuse is not written (the container would not start). */
+	if (len > IO_CONFIG_MAX)
+		return err_msg(e, EFBIG, "%s: larger than %d bytes with the hook added", path,
+			       IO_CONFIG_MAX);
 	r = replace_file(path, edited, len, e);
 	return r < 0 ? r : 1;
 }

@@ -15,8 +15,10 @@
 # shellcheck source=../helpers/engines.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/engines.sh" "$@"
 need_engine docker
-need_cmd tar useradd userdel
+need_cmd tar useradd userdel flock
 
+# Another test run creating or removing dockremap at the same time would race.
+host_lock dockremap
 # shellcheck disable=SC2034 # read by _engines_cleanup
 getent passwd dockremap >/dev/null || _engine_made_dockremap=1
 install_wrapper
@@ -47,7 +49,9 @@ expect_etc_kept "userns-remap"
 # root's, and not written to.
 DOCKER create --name "oih-kept-$$" --runtime idmap --network none --user 1000:1000 \
 	-v "$vol:/data" oih/busybox:test sh -c "$ETC" >/dev/null || fail "docker create failed"
-OUT=$(timeout -k 5 "$CONTAINER_TIMEOUT" "$DOCKER_BIN" -H "unix://$DOCKER_SOCK" start -a "oih-kept-$$" 2>&1)
+OUT=$(timeout -k 5 "$CONTAINER_TIMEOUT" "$DOCKER_BIN" -H "unix://$DOCKER_SOCK" start -a "oih-kept-$$" 2>"$TEST_TMP/stderr")
+# shellcheck disable=SC2034 # fail (lib.sh) shows it
+ERR=$(cat "$TEST_TMP/stderr")
 expect_etc_kept "userns-remap (kept container)"
 cid=$(DOCKER inspect -f '{{.Id}}' "oih-kept-$$") || fail "docker inspect failed"
 for f in hosts hostname resolv.conf; do

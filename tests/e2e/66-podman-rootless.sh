@@ -11,8 +11,11 @@
 . "$(dirname "$0")/../lib.sh"
 need_runtime runc
 need_hook
-need_cmd podman useradd usermod userdel newuidmap setpriv tar
+need_cmd podman useradd usermod userdel newuidmap setpriv tar flock
 
+# Test runs sharing the host take turns: a free uid and the subordinate ids.
+exec 9>>/tmp/oci-idmap-hook.useradd.lock || fail "cannot open the useradd lock"
+flock -w 600 9 || fail "waited 10 minutes for the useradd lock"
 user=oihrl$$
 uid=
 for u in $(seq 1600 1700); do
@@ -25,6 +28,10 @@ done
 home=$TEST_TMP/home xdg=$TEST_TMP/xdg
 made_podman_run=
 [ -e "/tmp/podman-run-$uid" ] || made_podman_run=1
+made_subid_files=()
+for f in /etc/subuid /etc/subgid; do
+	[ -e "$f" ] || made_subid_files+=("$f")
+done
 
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
@@ -33,6 +40,9 @@ cleanup() {
 		pid=$(cat "$f" 2>/dev/null) && kill "$pid" 2>/dev/null
 	done
 	getent passwd "$user" >/dev/null && userdel "$user" 2>/dev/null
+	for f in "${made_subid_files[@]}"; do
+		[ -s "$f" ] || rm -f "$f"
+	done
 	[ -z "$made_podman_run" ] || rm -rf "/tmp/podman-run-$uid"
 	_lib_cleanup
 }

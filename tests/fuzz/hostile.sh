@@ -6,28 +6,40 @@
 # 0 or the expected one-line error (exit 1), no signal, within a hang guard of
 # 60 s, under a 512 MiB address-space limit.  No root needed.  Past its
 # bounds the hook itself falls back (exit 0, logged); plan says why (exit 1).
+# The runtime wrapper (which rewrites config.json as root on every Docker
+# start) gets the same configs through create, with /bin/true as the runtime:
+# bounded the same way, one line and nothing changed on an error; otherwise
+# the hook added once (a second create changes nothing), and the hook judges
+# the rewritten config.json as it judged the original.
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 need_hook
 need_cmd "$PY"
+WRAPPER=$REPO/build/oci-idmap-runtime
+[ -x "$WRAPPER" ] || skip "wrapper not built: $WRAPPER (run make)"
 
 gen=$TEST_TMP/gen
 mkdir -p "$gen"
 
 # run_hook OUTFILE ERRFILE ARGS...: the hook, bounded; sets RC.
 run_hook() {
+	run_bounded "$1" "$2" "$HOOK" "${@:3}"
+}
+
+# run_bounded OUTFILE ERRFILE PROGRAM ARGS...: sets RC.
+run_bounded() {
 	local out=$1 err=$2
 	shift 2
 	(
 		ulimit -v $((512 * 1024)) || exit 125
-		exec timeout -k 5 60 "$HOOK" "$@"
+		exec timeout -k 5 60 "$@"
 	) >"$out" 2>"$err"
 	RC=$?
 }
 
-# expect_result NAME RC WANT(0|1) ERRFILE [GLOB]: the outcome of one case.
+# expect_result NAME RC WANT(0|1) ERRFILE [GLOB [PROGRAM]]: the outcome of one case.
 expect_result() {
-	local name=$1 rc=$2 want=$3 errf=$4 glob=${5:-} err
+	local name=$1 rc=$2 want=$3 errf=$4 glob=${5:-} program=${6:-oci-idmap-hook} err
 	err=$(cat "$errf")
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		fail "$name: still running after 60 s"
@@ -39,7 +51,7 @@ expect_result() {
 		return 0
 	fi
 	[ "$(wc -l <"$errf")" = 1 ] || fail "$name: stderr is not one line: ${err:0:500}"
-	assert_match "oci-idmap-hook: *$glob*" "$err" "$name: message"
+	assert_match "$program: *$glob*" "$err" "$name: message"
 	echo "ok $name: ${err:0:160}"
 }
 
@@ -47,6 +59,32 @@ expect_result() {
 config() {
 	run_hook "$TEST_TMP/out" "$TEST_TMP/err" plan --bundle "$gen/$1"
 	expect_result "config $1" "$RC" "$2" "$TEST_TMP/err" "${3:-}"
+}
+
+# wrapper NAME WANT GLOB: oci-idmap-runtime create on a copy of $gen/NAME.
+wrapper() {
+	local b=$TEST_TMP/wrapper-$1 before plan_rc
+	rm -rf "$b"
+	cp -r "$gen/$1" "$b"
+	before=$(md5sum <"$b/config.json")
+	run_hook "$TEST_TMP/out" "$TEST_TMP/err" plan --bundle "$b"
+	plan_rc=$RC
+	OCI_IDMAP_RUNTIME=/bin/true OCI_IDMAP_HOOK=$HOOK run_bounded "$TEST_TMP/out" \
+		"$TEST_TMP/err" "$WRAPPER" create --bundle "$b" c1
+	expect_result "wrapper $1" "$RC" "$2" "$TEST_TMP/err" "${3:-}" oci-idmap-runtime
+	if [ "$2" != 0 ]; then
+		assert_eq "$before" "$(md5sum <"$b/config.json")" "wrapper $1: config.json after the error"
+		return 0
+	fi
+	assert_eq 1 "$(grep -o "\"createRuntime\":\[{\"path\":\"$HOOK\"" "$b/config.json" | wc -l)" \
+		"wrapper $1: the hook entries added"
+	run_hook "$TEST_TMP/out" "$TEST_TMP/err" plan --bundle "$b"
+	assert_eq "$plan_rc" "$RC" "wrapper $1: plan's exit code after the rewrite (stderr: $(cat "$TEST_TMP/err"))"
+	before=$(md5sum <"$b/config.json")
+	OCI_IDMAP_RUNTIME=/bin/true OCI_IDMAP_HOOK=$HOOK run_bounded "$TEST_TMP/out" \
+		"$TEST_TMP/err" "$WRAPPER" create --bundle "$b" c1
+	expect_result "wrapper $1, again" "$RC" 0 "$TEST_TMP/err" >/dev/null
+	assert_eq "$before" "$(md5sum <"$b/config.json")" "wrapper $1: config.json after a second create"
 }
 
 # state NAME WANT GLOB: the hook with $gen/NAME.state on stdin.
@@ -98,6 +136,10 @@ state() {
 	config("nul-escape", HEAD + '"x":"a\\u0000b","annotations":{"a":"\\u0000"}}')
 	config("nul-escape-read", HEAD.replace('"rootfs"', '"root\\u0000fs"') + '"x":0}')
 	config("comment", HEAD + '"x":0 /* hi */}')
+	# For the wrapper: the largest config.json the hook reads, and one that
+	# with the hook added would not be (the wrapper must not write it).
+	config("string-at-limit", fill(HEAD + '"x":"', "a", '"}', CONFIG_MAX))
+	config("string-fit", fill(HEAD + '"x":"', "\\u00e9", '"}', CONFIG_MAX - 4096))
 	config("extents", HEAD + '"linux":{"namespaces":[{"type":"user"}],"uidMappings":[' +
 	       ",".join('{"containerID":0,"hostID":0,"size":1}' for _ in range(341)) + "]}}")
 
@@ -138,6 +180,27 @@ config nul-escape 0
 config nul-escape-read 1 'root.path: \\u0000 (or a lone \\udc00) in a string is not allowed'
 config comment 1 "comments are not allowed"
 config extents 1 "linux.uidMappings: more than 340 entries"
+
+wrapper deep-arrays 1 "nesting deeper than 10000 levels"
+wrapper deep-objects 1 "nesting deeper than 10000 levels"
+wrapper numbers 0
+wrapper objects 0
+wrapper keys 0
+wrapper long-root-path 0
+wrapper string-at-limit 1 "larger than 67108864 bytes with the hook added"
+wrapper string-fit 0
+wrapper too-big 1 "input larger than 67108864 bytes"
+wrapper many-mounts 0
+wrapper many-options 0
+wrapper uid-too-big 0 # the hook's business, not the wrapper's
+wrapper duplicate-key 1 "root: duplicate key"
+wrapper bad-utf8 1 "invalid bytes in UTF8 string"
+wrapper nul-escape 0
+# The NULs are written back as the escapes runc reads as NULs.
+grep -qF '"x":"a\u0000b"' "$TEST_TMP/wrapper-nul-escape/config.json" ||
+	fail "wrapper nul-escape: the NUL in x lost: $(grep -o '"x":"[^"]*"' "$TEST_TMP/wrapper-nul-escape/config.json")"
+wrapper nul-escape-read 0
+wrapper comment 1 "comments are not allowed"
 
 state big 0
 state too-big 0 # the hook falls back: logged, exit 0

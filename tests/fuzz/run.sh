@@ -5,7 +5,7 @@
 # any more).  New inputs go to BINDIR/corpus/NAME, never into the seeds.
 # A crash, leak, timeout (-timeout=5 s per input) or out-of-memory
 # (-rss_limit_mb=512) is copied to tests/fuzz/crashes/NAME/ and fails the run.
-# FUZZ_TARGETS (default "state spec proc_map config_edit") picks targets.
+# FUZZ_TARGETS (default "state spec proc_map config_edit mount_map") picks targets.
 set -u
 export LC_ALL=C
 
@@ -28,7 +28,7 @@ max_len() {
 	esac
 }
 
-for name in ${FUZZ_TARGETS:-state spec proc_map config_edit}; do
+for name in ${FUZZ_TARGETS:-state spec proc_map config_edit mount_map}; do
 	fuzzer=$bin/fuzz_$name
 	work=$bin/corpus/$name
 	art=$bin/artifacts/$name
@@ -42,7 +42,7 @@ for name in ${FUZZ_TARGETS:-state spec proc_map config_edit}; do
 	set -- "$work" "$here/corpus/$name"
 	[ -d "$crashes" ] && set -- "$@" "$crashes"
 	dict=$here/json.dict
-	[ "$name" != proc_map ] || dict=$here/proc_map.dict
+	case $name in proc_map | mount_map) dict=$here/proc_map.dict ;; esac
 	start=$(date +%s)
 	"$fuzzer" -dict="$dict" -max_total_time="$seconds" -rss_limit_mb=512 \
 		-max_len="$(max_len "$name")" -timeout=5 -print_final_stats=1 \

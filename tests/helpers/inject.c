@@ -6,7 +6,7 @@
  *
  * SYSCALL: open_tree mount_setattr move_mount fsopen fsmount setns unshare
  *          clone clone3 openat openat2 umount2 mount pivot_root write
- *          statmount listmount
+ *          statmount listmount open_tree_attr
  * ERRNO:   ENOSYS EINVAL EPERM ENOMEM ENOSPC EACCES EBUSY EOPNOTSUPP ENOENT
  *          EIO ESTALE EAGAIN, or a number; "none" (with --run only): the
  *          call then runs normally
@@ -77,6 +77,10 @@
 #if !defined(__NR_listmount) && !defined(__alpha__) && !defined(__mips__)
 #define __NR_listmount 458
 #endif
+/* open_tree_attr (6.15): x86_64's number only, as lib/syscalls.h. */
+#if !defined(__NR_open_tree_attr) && defined(__x86_64__) && !defined(__ILP32__)
+#define __NR_open_tree_attr 467
+#endif
 
 #define SC(n, p, d, f)                                                                             \
 	{                                                                                          \
@@ -88,6 +92,9 @@ const struct sc inject_syscalls[] = {
 #endif
 #ifdef __NR_mount_setattr
     SC(mount_setattr, 1, 0, -1),
+#endif
+#ifdef __NR_open_tree_attr
+    SC(open_tree_attr, 1, 0, -1),
 #endif
 #ifdef __NR_move_mount
     SC(move_mount, 1, 0, -1),
@@ -113,9 +120,9 @@ const struct sc inject_syscalls[] = {
 #ifdef __NR_clone
     SC(clone, -1, -1, -1),
 #endif
-    SC(openat, 1, 0, -1),	 SC(setns, -1, -1, 0), SC(unshare, -1, -1, -1),
-    SC(umount2, 0, -1, -1),	 SC(mount, 1, -1, -1), SC(pivot_root, 0, -1, -1),
-    SC(write, -1, -1, 0),	 SC(kill, -1, -1, -1), SC(wait4, -1, -1, -1),
+    SC(openat, 1, 0, -1),	  SC(setns, -1, -1, 0), SC(unshare, -1, -1, -1),
+    SC(umount2, 0, -1, -1),	  SC(mount, 1, -1, -1), SC(pivot_root, 0, -1, -1),
+    SC(write, -1, -1, 0),	  SC(kill, -1, -1, -1), SC(wait4, -1, -1, -1),
     {NULL, 0, 0, 0, 0},
 };
 

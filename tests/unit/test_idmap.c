@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The swap mapping: a full-range permutation of 0..4294967294 in at most 5 extents. */
+/* The swap mapping: a full-range permutation of 0..4294967294 in at most 5 extents;
+ * a mount's map parsed from statmount's text; the swap composed with it. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +41,10 @@ static void check_swap(uint32_t a, uint32_t b)
 	uint32_t out;
 
 	idmap_swap(a, b, &m);
-	ck_assert_uint_le(m.n, IDMAP_MAX_EXTENTS);
-	assert_tiles(m.ext, m.n, false);
-	assert_tiles(m.ext, m.n, true);
+	ck_assert_uint_le(m.n, IDMAP_INLINE_EXTENTS);
+	ck_assert_ptr_null(m.big);
+	assert_tiles(idmap_extents(&m), m.n, false);
+	assert_tiles(idmap_extents(&m), m.n, true);
 	ck_assert(idmap_apply(&m, a, &out));
 	ck_assert_uint_eq(out, b);
 	ck_assert(idmap_apply(&m, b, &out));
@@ -99,7 +101,7 @@ START_TEST(test_swap_same_is_identity)
 	idmap_swap(1000, 1000, &m);
 	ck_assert_uint_eq(m.n, 1);
 	ck_assert(idmap_is_identity(&m));
-	assert_tiles(m.ext, m.n, false);
+	assert_tiles(idmap_extents(&m), m.n, false);
 	idmap_format(&m, text);
 	ck_assert_str_eq(text, "0 0 4294967295\n");
 }

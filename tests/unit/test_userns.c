@@ -63,6 +63,7 @@ static void read_inside(int fd, const char *file, char *buf, size_t size)
 /* "A B N" lines, whitespace as the kernel pads them. */
 static void expect_map(const char *text, const struct idmap *m)
 {
+	const struct id_extent *ext = idmap_extents(m);
 	const char *p = text;
 
 	for (size_t i = 0; i < m->n; i++) {
@@ -70,9 +71,9 @@ static void expect_map(const char *text, const struct idmap *m)
 		int used = 0;
 
 		ck_assert_int_eq(sscanf(p, "%lu %lu %lu%n", &a, &b, &n, &used), 3);
-		ck_assert_uint_eq(a, m->ext[i].first);
-		ck_assert_uint_eq(b, m->ext[i].lower);
-		ck_assert_uint_eq(n, m->ext[i].count);
+		ck_assert_uint_eq(a, ext[i].first);
+		ck_assert_uint_eq(b, ext[i].lower);
+		ck_assert_uint_eq(n, ext[i].count);
 		p += used;
 	}
 	p += strspn(p, " \n");
@@ -132,7 +133,7 @@ END_TEST
 /* Overlapping extents: the kernel refuses the uid_map write. */
 START_TEST(test_refused_map)
 {
-	struct idmap bad = {.n = 2, .ext = {{0, 0, 10}, {5, 100, 10}}}, ok;
+	struct idmap bad = {.n = 2, .small = {{0, 0, 10}, {5, 100, 10}}}, ok;
 	struct err e = {0};
 	int fd = -7;
 

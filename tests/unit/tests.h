@@ -8,10 +8,13 @@
 Suite *state_suite(void);
 Suite *spec_suite(void);
 Suite *idmap_suite(void);
+Suite *idmap_compose_suite(void);
 Suite *plan_suite(void);
 Suite *mountinfo_suite(void);
 Suite *config_edit_suite(void);
 Suite *args_suite(void);
+Suite *bundle_suite(void);
+Suite *engine_log_suite(void);
 Suite *report_suite(void);
 Suite *err_suite(void);
 Suite *io_suite(void);
