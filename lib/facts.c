@@ -29,6 +29,7 @@ static void read_own_maps(int fd, struct mount_facts *f)
 		f->maps_known = true;
 		return;
 	}
+	f->maps_errno = e.code ? e.code : EIO;
 	err_add_hint(&e);
 	if (snprintf(f->maps_err, sizeof(f->maps_err), "%s", e.msg) < 0)
 		f->maps_err[0] = '\0';
@@ -45,8 +46,10 @@ static void facts_of_mount(const struct mount_table *t, int fd, struct mount_fac
 	snprintf(f->fstype, sizeof(f->fstype), "%s", me->fstype);
 	if (me->idmapped && fd >= 0)
 		read_own_maps(fd, f);
-	else if (me->idmapped)
+	else if (me->idmapped) {
+		f->maps_errno = EBADF;
 		snprintf(f->maps_err, sizeof(f->maps_err), "cannot open it to read its maps");
+	}
 }
 
 static int add_sub(struct mount_facts *f, const struct mount_entry *me)

@@ -320,6 +320,8 @@ static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *
 		     "(composing needs Linux 6.15): %s",
 		     f->maps_err);
 		pm->fallback = true;
+		/* A step failed (statmount): as a failed step of the remount would. */
+		pm->failed = f->maps_errno ? -f->maps_errno : -EOPNOTSUPP;
 		return true;
 	}
 	if (owner_decide(o, f->uid, f->gid, p->host_uid, p->host_gid, &ret_m->uid_map,

@@ -52,9 +52,10 @@ struct mount_facts {
 	/* Already idmapped: its own maps, read (statmount, Linux 6.15) ... */
 	bool maps_known;
 	struct idmap src_uid_map, src_gid_map; /* on-disk id -> as seen through it */
-	char maps_err[PLAN_REASON_MAX];	       /* ... or why they could not be */
-	char fstype[FACTS_FSTYPE_MAX];	       /* "" when unknown */
-	struct submount_facts *subs;	       /* rbind: its own submounts (allocated) */
+	int maps_errno;			       /* ... or why they could not be */
+	char maps_err[PLAN_REASON_MAX];
+	char fstype[FACTS_FSTYPE_MAX]; /* "" when unknown */
+	struct submount_facts *subs;   /* rbind: its own submounts (allocated) */
 	size_t n_subs;
 };
 

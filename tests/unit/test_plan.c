@@ -478,6 +478,7 @@ START_TEST(test_idmapped_source_is_composed)
 	fx.facts[1].uid = 1000;
 	add_idmapped("/unknown");
 	fx.facts[2].maps_known = false;
+	fx.facts[2].maps_errno = EOPNOTSUPP;
 	strcpy(fx.facts[2].maps_err, "statmount cannot report an idmapped mount's maps");
 	add_idmapped("/rbind");
 	fx.facts[3].n_subs = 1;
@@ -503,6 +504,7 @@ START_TEST(test_idmapped_source_is_composed)
 
 	assert_skip(&pm[2], "already an idmapped mount, whose maps this kernel cannot report "
 			    "(composing needs Linux 6.15): statmount cannot report");
+	ck_assert_int_eq(pm[2].failed, -EOPNOTSUPP); /* fatal with --strict */
 	assert_skip(&pm[3], "idmapped mount with submounts");
 	assert_skip(&pm[4], "idmapped mount whose maps cannot be composed");
 	for (int i = 2; i < 5; i++)
