@@ -11,7 +11,8 @@
 # (--log-level info) gives the reason; with --strict the container does not
 # start and runc's error names the call.  The host's mount table does not
 # change, and the disk keeps what it had.  A plain 501:20 volume needs
-# neither call: with both failed, it is idmapped as always.
+# neither call: with both failed, it is idmapped as always.  `check` on the
+# idmapped source says its maps can be composed, or which call failed.
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 # shellcheck source=../helpers/hostile.sh
@@ -97,4 +98,20 @@ assert_eq 501:20 "$(stat -c %u:%g "$plain/new")" "plain: owner of the new file o
 assert_eq "" "$TRACE" "plain: calls the injector failed"
 rm -f "$plain/new"
 assert_no_new "$before_plain" "$plain"
-echo "all $n cases and the plain volume passed"
+# `check` on the idmapped source tries what the hook would do there: read
+# its maps, compose, clone with open_tree_attr; each failure says which call.
+fstype=$(findmnt -n -o FSTYPE -T "$idm") || fail "findmnt $idm"
+mounts_before=$(cat /proc/self/mountinfo)
+out=$("$HOOK" check "$idm" 2>&1)
+assert_eq 0 "$?" "check $idm: exit code"
+assert_eq "$idm: yes ($fstype, already idmapped: its maps can be composed)" "$out" "check $idm"
+out=$("$INJECT" open_tree_attr ENOSYS -- "$HOOK" check "$idm" 2>&1)
+assert_eq 1 "$?" "check $idm, open_tree_attr ENOSYS: exit code"
+assert_eq "$idm: no: already idmapped, its maps cannot be composed: $fstype filesystem: open_tree_attr(CLONE, IDMAP): Function not implemented (open_tree_attr needs Linux 6.15, or the call is filtered)" \
+	"$out" "check $idm, open_tree_attr ENOSYS"
+out=$("$INJECT" statmount EINVAL -- "$HOOK" check "$idm" 2>&1)
+assert_eq 1 "$?" "check $idm, statmount EINVAL: exit code"
+assert_match "$idm: no: already idmapped, its maps cannot be composed: $fstype filesystem: statmount(*): Invalid argument (statmount reports a mount's maps from Linux 6.15)" \
+	"$out" "check $idm, statmount EINVAL"
+assert_eq "$mounts_before" "$(cat /proc/self/mountinfo)" "the mount table after check"
+echo "all $n cases, the plain volume and check passed"
