@@ -18,7 +18,7 @@
 
 static bool check_path(const char *path)
 {
-	char fstype[PROBE_FSTYPE_MAX];
+	char fstype[FSTYPE_MAX];
 	struct err e = {0};
 	bool composed;
 

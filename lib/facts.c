@@ -65,7 +65,7 @@ static int add_sub(struct mount_facts *f, const struct mount_entry *me)
 		f->subs = subs;
 	}
 	subs[f->n_subs] = (struct submount_facts){.target = me->target, .idmapped = me->idmapped};
-	snprintf(subs[f->n_subs].fstype, FACTS_FSTYPE_MAX, "%s", me->fstype);
+	snprintf(subs[f->n_subs].fstype, FSTYPE_MAX, "%s", me->fstype);
 	f->n_subs++;
 	return 0;
 }

@@ -68,7 +68,7 @@ static bool is_nul_escape(const char *p)
  * reads is refused for it (json_as_string); annotations and extension
  * fields the hook never reads may hold NULs, as the runtimes allow.
  */
-#define NUL_MARK "\xed\xb0\x80"
+#define NUL_MARK JSON_NUL_MARK
 #define NUL_ESCAPE_LEN 6 /* "\u0000" and "\udc00" */
 
 /*

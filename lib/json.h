@@ -31,6 +31,11 @@
 #define JSON_MAX_DEPTH 10000
 #define JSON_PATH_MAX 256
 
+/* A "\u0000" in the text is this in a string of the tree (U+DC00 in UTF-8,
+ * as a lone "\udc00" reads too): json_as_string() refuses it, a string
+ * nobody reads may hold it (json.c). */
+#define JSON_NUL_MARK "\xed\xb0\x80"
+
 typedef struct json_value json_value; /* opaque: a node of the tree */
 
 enum json_presence {

@@ -23,21 +23,19 @@ int mnt_clone(int dfd, const char *path, bool recursive, int *ret_fd, struct err
 	return 0;
 }
 
-static uint64_t propagation_flag(int p)
+static uint64_t propagation_flag(enum mnt_propagation p)
 {
 	switch (p) {
-	case PROPAGATION_PRIVATE:
+	case MNT_PROPAGATION_PRIVATE:
 		return MS_PRIVATE;
-	case PROPAGATION_SHARED:
-		/* Made a slave first: a shared peer group of its own, never the host's. */
-		return MS_SHARED;
-	case PROPAGATION_UNBINDABLE:
+	case MNT_PROPAGATION_SLAVE:
+		return MS_SLAVE;
+	case MNT_PROPAGATION_UNBINDABLE:
 		return MS_UNBINDABLE;
 	case MNT_PROPAGATION_KEEP:
-		return 0;
-	default:
-		return MS_SLAVE;
+		break;
 	}
+	return 0;
 }
 
 static int setattr(int fd, bool recursive, struct sys_mount_attr *a, const char *what,
@@ -60,28 +58,19 @@ static uint64_t mount_attr_of(unsigned int flags)
 	       (flags & MOUNT_FLAG_NOSYMFOLLOW ? MOUNT_ATTR_NOSYMFOLLOW : 0);
 }
 
-int mnt_setattr(int clone_fd, bool recursive, unsigned int flags, int propagation, int userns_fd,
-		struct err *e)
+int mnt_setattr(int clone_fd, bool recursive, unsigned int flags, enum mnt_propagation propagation,
+		int userns_fd, struct err *e)
 {
-	struct sys_mount_attr a = {.attr_set = mount_attr_of(flags)};
-	int r;
+	struct sys_mount_attr a = {.attr_set = mount_attr_of(flags),
+				   .propagation = propagation_flag(propagation)};
 
 	if (userns_fd >= 0) {
 		a.attr_set |= MOUNT_ATTR_IDMAP;
 		a.userns_fd = (uint64_t)userns_fd;
 	}
-	/* Shared follows slave: it joins no peer group outside the container. */
-	a.propagation =
-	    propagation_flag(propagation == PROPAGATION_SHARED ? PROPAGATION_SLAVE : propagation);
-	if (a.attr_set || a.propagation) {
-		r = setattr(clone_fd, recursive, &a, userns_fd >= 0 ? "IDMAP" : "attributes", e);
-		if (r < 0)
-			return r;
-	}
-	if (propagation != PROPAGATION_SHARED)
+	if (!a.attr_set && !a.propagation)
 		return 0;
-	a = (struct sys_mount_attr){.propagation = MS_SHARED};
-	return setattr(clone_fd, recursive, &a, "MS_SHARED", e);
+	return setattr(clone_fd, recursive, &a, userns_fd >= 0 ? "IDMAP" : "attributes", e);
 }
 
 int mnt_attach(int clone_fd, int target_fd, struct err *e)

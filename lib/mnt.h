@@ -6,17 +6,24 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "spec.h"
+#include "mount_types.h"
 
 /* A detached clone of the mount at dfd/path ("" with dfd alone). */
 int mnt_clone(int dfd, const char *path, bool recursive, int *ret_fd, struct err *e);
 
-/* Set the mount's flags (enum mount_flag: ro, nosuid, ...), its propagation (DEFAULT
- * means slave, as the runtimes make container mounts; KEEP leaves it) and,
- * when userns_fd >= 0, its id mapping. */
-#define MNT_PROPAGATION_KEEP (-1)
-int mnt_setattr(int clone_fd, bool recursive, unsigned int flags, int propagation, int userns_fd,
-		struct err *e);
+/* The propagation a clone may be given.  Never shared: a clone the hook
+ * makes joins no peer group of its own making. */
+enum mnt_propagation {
+	MNT_PROPAGATION_KEEP = 0, /* as cloned: the peer group and master of the source */
+	MNT_PROPAGATION_PRIVATE,
+	MNT_PROPAGATION_SLAVE,
+	MNT_PROPAGATION_UNBINDABLE,
+};
+
+/* Add flags (enum mount_flag: ro, nosuid, ...), set the propagation and, when
+ * userns_fd >= 0, the id mapping. */
+int mnt_setattr(int clone_fd, bool recursive, unsigned int flags, enum mnt_propagation propagation,
+		int userns_fd, struct err *e);
 
 /* Attach the clone on top of whatever is mounted at target_fd. */
 int mnt_attach(int clone_fd, int target_fd, struct err *e);

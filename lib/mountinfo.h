@@ -10,15 +10,14 @@
 #include <stddef.h>
 
 #include "err.h"
-
-#define MOUNTINFO_FSTYPE_MAX 32
+#include "mount_types.h"
 
 struct mount_entry {
 	int id, parent_id;
 	char *target; /* where it is mounted, unescaped */
 	char *root;   /* the path inside its filesystem that is mounted there */
 	char *source; /* the filesystem's source: a device, "proc", "tmpfs", ... or "" */
-	char fstype[MOUNTINFO_FSTYPE_MAX];
+	char fstype[FSTYPE_MAX];
 	bool idmapped; /* the VFS option "idmapped" */
 };
 

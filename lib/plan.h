@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "mount_types.h"
 #include "hostinfo.h"
 #include "idmap.h"
 #include "pathres.h"
@@ -19,13 +20,12 @@
 
 #define PLAN_REASON_MAX 200
 
-#define FACTS_FSTYPE_MAX 32
 #define FACTS_NO_ENTRY SIZE_MAX
 
 /* A mount that came with an rbind source, below the mount it belongs to. */
 struct submount_facts {
 	const char *target; /* borrowed from the mount table the facts were read from */
-	char fstype[FACTS_FSTYPE_MAX];
+	char fstype[FSTYPE_MAX];
 	bool idmapped;
 };
 
@@ -54,8 +54,8 @@ struct mount_facts {
 	struct idmap src_uid_map, src_gid_map; /* on-disk id -> as seen through it */
 	int maps_errno;			       /* ... or why they could not be */
 	char maps_err[PLAN_REASON_MAX];
-	char fstype[FACTS_FSTYPE_MAX]; /* "" when unknown */
-	struct submount_facts *subs;   /* rbind: its own submounts (allocated) */
+	char fstype[FSTYPE_MAX];     /* "" when unknown */
+	struct submount_facts *subs; /* rbind: its own submounts (allocated) */
 	size_t n_subs;
 };
 

@@ -15,7 +15,7 @@
 
 /* The type of the filesystem holding path, from the mount table; "" when
  * it cannot be told, and whether that mount is idmapped.  Never an error. */
-static void probe_fstype(const char *path, char ret[static PROBE_FSTYPE_MAX], bool *ret_idmapped)
+static void probe_fstype(const char *path, char ret[static FSTYPE_MAX], bool *ret_idmapped)
 {
 	struct mount_table t = {0};
 	const struct mount_entry *me;
@@ -30,7 +30,7 @@ static void probe_fstype(const char *path, char ret[static PROBE_FSTYPE_MAX], bo
 		return;
 	me = mountinfo_find(&t, (int)stx.stx_mnt_id);
 	if (me) {
-		snprintf(ret, PROBE_FSTYPE_MAX, "%s", me->fstype);
+		snprintf(ret, FSTYPE_MAX, "%s", me->fstype);
 		*ret_idmapped = me->idmapped;
 	}
 	mountinfo_free(&t);
@@ -93,7 +93,7 @@ static int probe_try_composed(const char *path, struct err *e)
 	return mnt_compose_clone(fd, "", false, userns_fd, &clone_fd, e);
 }
 
-int probe_idmap(const char *path, char ret_fstype[static PROBE_FSTYPE_MAX], bool *ret_composed,
+int probe_idmap(const char *path, char ret_fstype[static FSTYPE_MAX], bool *ret_composed,
 		struct err *e)
 {
 	int r;

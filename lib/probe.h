@@ -11,8 +11,7 @@
 #include <stddef.h>
 
 #include "err.h"
-
-#define PROBE_FSTYPE_MAX 32
+#include "mount_types.h"
 
 /* Returns 0 when an idmapped mount of path works, else -errno with the
  * failed step in e (prefixed with "<fstype> filesystem" when it is known).
@@ -20,5 +19,5 @@
  * *ret_composed is always written: the mount is already idmapped, so what
  * was tried is what the hook does then: its maps read (statmount), composed
  * and set on a clone with open_tree_attr (Linux 6.15). */
-int probe_idmap(const char *path, char ret_fstype[static PROBE_FSTYPE_MAX], bool *ret_composed,
+int probe_idmap(const char *path, char ret_fstype[static FSTYPE_MAX], bool *ret_composed,
 		struct err *e);

@@ -88,16 +88,20 @@ static void remount_fail(struct remount *rm, size_t i, int r, const struct err *
 /* Propagation of a clone: it keeps the runtime's (a clone joins the peer
  * group and master of what it clones), except where config.json names one
  * that cannot carry events out of the container. */
-static int clone_propagation(const struct spec_mount *m)
+static enum mnt_propagation clone_propagation(const struct spec_mount *m)
 {
 	switch (m->propagation) {
 	case PROPAGATION_PRIVATE:
+		return MNT_PROPAGATION_PRIVATE;
 	case PROPAGATION_SLAVE:
+		return MNT_PROPAGATION_SLAVE;
 	case PROPAGATION_UNBINDABLE:
-		return (int)m->propagation;
-	default:
-		return MNT_PROPAGATION_KEEP;
+		return MNT_PROPAGATION_UNBINDABLE;
+	case PROPAGATION_DEFAULT:
+	case PROPAGATION_SHARED:
+		break;
 	}
+	return MNT_PROPAGATION_KEEP;
 }
 
 /* Is the mount of role for spec mount i an idmapped source, whose composed
@@ -211,7 +215,7 @@ static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct 
 	} else {
 		/* Receive, never send: what is attached below while assembling must
 		 * not propagate anywhere. */
-		r = mnt_setattr(clone, false, 0, PROPAGATION_SLAVE, -EBADF, e);
+		r = mnt_setattr(clone, false, 0, MNT_PROPAGATION_SLAVE, -EBADF, e);
 		if (r >= 0)
 			r = apply(rm, clone, role, i, false, e);
 		for (size_t c = first; c < end && r >= 0; c++)

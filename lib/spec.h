@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "mount_types.h"
 
 #define ID_MAX UINT32_C(4294967294) /* 4294967295 is (uid_t)-1: invalid */
 /* Bounded by IO_CONFIG_MAX anyway; more than this falls back (EFBIG). */
@@ -30,17 +31,6 @@ struct id_extent {
 struct id_map {
 	struct id_extent *ext;
 	size_t n;
-};
-
-/* What config.json's options ask of a mount, in the hook's own terms; mnt.c
- * converts them to MOUNT_ATTR_* at the syscall.  Only restrictions: the hook
- * adds them to a clone, it never clears a flag the runtime set. */
-enum mount_flag {
-	MOUNT_FLAG_RDONLY = 1 << 0,
-	MOUNT_FLAG_NOSUID = 1 << 1,
-	MOUNT_FLAG_NODEV = 1 << 2,
-	MOUNT_FLAG_NOEXEC = 1 << 3,
-	MOUNT_FLAG_NOSYMFOLLOW = 1 << 4,
 };
 
 enum mount_propagation {

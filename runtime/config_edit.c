@@ -47,24 +47,47 @@ static int has_hook(const json_value *root, const char *stage, const char *hook_
 }
 
 /*
+ * A low surrogate at s (U+DC00..U+DFFF in UTF-8, which yajl makes of a lone
+ * "\udc01", and json.c of a "\u0000": JSON_NUL_MARK): its code point, else 0.
+ * Written back as the escape it came from, which reads back the same.  A
+ * high surrogate comes only as raw bytes (yajl makes a lone "\ud800" a '?'),
+ * which the parser took as they are: so they are written.
+ */
+static unsigned low_surrogate_at(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] != 0xed || (u[1] & 0xf0) != 0xb0 || (u[2] & 0xc0) != 0x80)
+		return 0;
+	return 0xd000 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
+}
+
+/*
  * A JSON string: the two characters JSON requires escaped and the control
- * characters are escaped, every other byte is written as it is (the parser
- * checked the UTF-8, and "\u0000" never reaches a C string: json_parse()).
+ * characters are escaped, a low surrogate goes back to its escape (the NUL
+ * mark to "\u0000"), every other byte is written as it is (the parser
+ * checked the UTF-8).
  */
 static void put_string(FILE *f, const char *s)
 {
 	static const char plain[] = "\"\\\b\f\n\r\t", escaped[] = "\"\\bfnrt";
 	const char *at;
+	unsigned cp;
 
 	fputc('"', f);
 	for (; *s; s++) {
 		at = strchr(plain, *s);
-		if (at)
+		cp = low_surrogate_at(s);
+		if (at) {
 			fprintf(f, "\\%c", escaped[at - plain]);
-		else if ((unsigned char)*s < 0x20)
+		} else if (cp) {
+			fprintf(f, "\\u%04x", strncmp(s, JSON_NUL_MARK, 3) == 0 ? 0 : cp);
+			s += 2;
+		} else if ((unsigned char)*s < 0x20) {
 			fprintf(f, "\\u%04x", (unsigned)*s);
-		else
+		} else {
 			fputc(*s, f);
+		}
 	}
 	fputc('"', f);
 }

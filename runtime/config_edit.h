@@ -2,7 +2,9 @@
 /*
  * Rewrite a config.json to carry one more OCI hook, keeping everything else:
  * every member in its order, numbers as their original text, strings as
- * they were (re-escaped where JSON needs it); the text comes out compact,
+ * they were (re-escaped where JSON needs it; a "\u0000" stays one, and a
+ * lone "\udc00", which json.c reads the same, becomes one); the text comes
+ * out compact,
  * without the original's whitespace.  The input is parsed once, checked like
  * every JSON document we read (json_parse(): no comments, no duplicate keys,
  * bounded depth), and the text is written from that tree.

@@ -15,8 +15,10 @@
 # shellcheck source=../helpers/engines.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/engines.sh" "$@"
 need_engine docker
-need_cmd tar useradd userdel
+need_cmd tar useradd userdel flock
 
+# Another test run creating or removing dockremap at the same time would race.
+host_lock dockremap
 # shellcheck disable=SC2034 # read by _engines_cleanup
 getent passwd dockremap >/dev/null || _engine_made_dockremap=1
 install_wrapper

@@ -11,8 +11,11 @@
 . "$(dirname "$0")/../lib.sh"
 need_runtime runc
 need_hook
-need_cmd podman useradd usermod userdel newuidmap setpriv tar
+need_cmd podman useradd usermod userdel newuidmap setpriv tar flock
 
+# Test runs sharing the host take turns: a free uid and the subordinate ids.
+exec 9>>/tmp/oci-idmap-hook.useradd.lock || fail "cannot open the useradd lock"
+flock -w 600 9 || fail "waited 10 minutes for the useradd lock"
 user=oihrl$$
 uid=
 for u in $(seq 1600 1700); do

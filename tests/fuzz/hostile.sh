@@ -196,6 +196,9 @@ wrapper uid-too-big 0 # the hook's business, not the wrapper's
 wrapper duplicate-key 1 "root: duplicate key"
 wrapper bad-utf8 1 "invalid bytes in UTF8 string"
 wrapper nul-escape 0
+# The NULs are written back as the escapes runc reads as NULs.
+grep -qF '"x":"a\u0000b"' "$TEST_TMP/wrapper-nul-escape/config.json" ||
+	fail "wrapper nul-escape: the NUL in x lost: $(grep -o '"x":"[^"]*"' "$TEST_TMP/wrapper-nul-escape/config.json")"
 wrapper nul-escape-read 0
 wrapper comment 1 "comments are not allowed"
 

@@ -17,6 +17,7 @@
 #   containerd_start         sets CTD_SOCK; CTR ARG... runs ctr in namespace oih
 #   busybox_image DIR        a busybox-static rootfs at DIR (the tests' usual one)
 #   leftovers DIR            processes whose executable lies under DIR, mounts under DIR
+#   host_lock NAME           wait until no other test run holds NAME (host-wide state)
 #   drun NAME RUNTIME ARG... docker run of PROBE (tests/lib.sh) and ETC as 1000:1000
 #   expect_own, expect_control, expect_etc_kept: what that run saw
 
@@ -66,6 +67,15 @@ _engines_cleanup() {
 }
 trap _engines_cleanup EXIT
 
+# host_lock NAME: hold /tmp/oci-idmap-hook.NAME.lock until the test ends, so
+# that test runs sharing this host (several make check at once) take turns
+# with host-wide state such as the dockremap user.  The daemons do not
+# inherit the lock (9>&-).
+host_lock() {
+	exec 9>>"/tmp/oci-idmap-hook.$1.lock" || fail "cannot open the $1 lock"
+	flock -w 600 9 || fail "waited 10 minutes for the $1 lock"
+}
+
 need_engine() {
 	need_runtime runc
 	need_hook
@@ -114,7 +124,7 @@ dockerd_start() {
 	dockerd --config-file "$d/daemon.json" --data-root "$d/data" --exec-root "$DOCKER_EXEC" \
 		--pidfile "$d/dockerd.pid" -H "unix://$DOCKER_SOCK" --iptables=false \
 		--ip6tables=false --bridge=none --storage-driver=overlay2 \
-		--cgroup-parent "/$ENGINE_CGROUP" "$@" >"$TEST_TMP/dockerd.log" 2>&1 &
+		--cgroup-parent "/$ENGINE_CGROUP" "$@" >"$TEST_TMP/dockerd.log" 2>&1 9>&- &
 	_engine_pids+=($!)
 	_wait_for dockerd $! DOCKER info
 }
@@ -137,7 +147,7 @@ containerd_start() {
 		[debug]
 		  address = "$d/debug.sock"
 	EOF2
-	containerd --config "$d/config.toml" >"$TEST_TMP/containerd.log" 2>&1 &
+	containerd --config "$d/config.toml" >"$TEST_TMP/containerd.log" 2>&1 9>&- &
 	_engine_pids+=($!)
 	_wait_for containerd $! CTR version
 }

@@ -110,7 +110,8 @@ static void idmapped_bind(const char *from, const char *to, const struct plan_ma
 			      e.msg);
 	} else {
 		ck_assert_msg(mnt_clone(src, "", false, &clone, &e) == 0, "%s", e.msg);
-		ck_assert_msg(mnt_setattr(clone, false, 0, PROPAGATION_PRIVATE, userns, &e) == 0,
+		ck_assert_msg(mnt_setattr(clone, false, 0, MNT_PROPAGATION_PRIVATE, userns, &e) ==
+				  0,
 			      "%s", e.msg);
 	}
 	ck_assert_msg(mnt_attach(clone, dst, &e) == 0, "%s", e.msg);

@@ -101,6 +101,21 @@ START_TEST(test_control_characters)
 }
 END_TEST
 
+/* A NUL (allowed where the hook does not read) and a lone surrogate go back
+ * to their escapes, never to bytes that are not UTF-8; a pair is UTF-8. */
+START_TEST(test_nul_and_surrogates)
+{
+	expect_edit("{\"a\":\"x\\u0000y\",\"b\":\"\\udc01\\uDFFF\",\"c\":\"\\ud83d\\ude42\"}",
+		    "{\"a\":\"x\\u0000y\",\"b\":\"\\udc01\\udfff\",\"c\":\"\xf0\x9f\x99\x82\","
+		    "\"hooks\":{\"createRuntime\":[" HOOK_JSON "]}}");
+	/* Raw surrogate bytes, which yajl lets through: a high one stays as it is
+	 * (its escape would read back as '?'), a low one becomes its escape. */
+	expect_edit("{\"h\":\"\xed\xa0\x80\",\"l\":\"\xed\xb0\x81\"}",
+		    "{\"h\":\"\xed\xa0\x80\",\"l\":\"\\udc01\","
+		    "\"hooks\":{\"createRuntime\":[" HOOK_JSON "]}}");
+}
+END_TEST
+
 START_TEST(test_hook_without_args)
 {
 	const struct config_hook bare = {.path = "/bare"};
@@ -124,6 +139,9 @@ START_TEST(test_errors)
 	expect_error("{\"hooks\":{\"createRuntime\":[{\"args\":[]}]}}",
 		     "hooks.createRuntime[0].path: missing");
 	expect_error("{\"a\":1,\"a\":2}", "a: duplicate key");
+	expect_error("{\"hooks\":{\"createRuntime\":[{\"path\":\"/h\\u0000\"}]}}",
+		     "hooks.createRuntime[0].path: \\u0000 (or a lone \\udc00) in a string is not "
+		     "allowed");
 	expect_error("{} /* c */", "comments are not allowed in JSON");
 	expect_error("", "empty input");
 }
@@ -140,6 +158,7 @@ Suite *config_edit_suite(void)
 	tcase_add_test(tc, test_already_there);
 	tcase_add_test(tc, test_values_kept);
 	tcase_add_test(tc, test_control_characters);
+	tcase_add_test(tc, test_nul_and_surrogates);
 	tcase_add_test(tc, test_hook_without_args);
 	tcase_add_test(tc, test_errors);
 	suite_add_tcase(s, tc);

@@ -295,7 +295,7 @@ START_TEST(test_assembly_does_not_propagate)
 	path_at(p, "v");
 	must(mount(NULL, p, NULL, MS_SHARED, NULL) == 0, "make-shared");
 	ck_assert_int_eq(mnt_clone(AT_FDCWD, p, false, &top, &e), 0);
-	ck_assert_int_eq(mnt_setattr(top, false, 0, PROPAGATION_SLAVE, -EBADF, &e), 0);
+	ck_assert_int_eq(mnt_setattr(top, false, 0, MNT_PROPAGATION_SLAVE, -EBADF, &e), 0);
 	path_at(p, "w");
 	ck_assert_int_eq(mnt_clone(AT_FDCWD, p, false, &part, &e), 0);
 	ck_assert_int_eq(pathres_open_beneath(top, "s", true, &at, &e), 0);
