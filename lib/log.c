@@ -71,7 +71,8 @@ int log_enabled(enum log_level level)
 
 /* "<id>: <level>: <message>" into buf, control characters (a newline in a
  * path from config.json) escaped as \ooo: one event is one line. */
-static void format_line(char *buf, size_t size, enum log_level level, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 4, 0)))
+format_line(char *buf, size_t size, enum log_level level, const char *fmt, va_list ap)
 {
 	char raw[LOG_LINE_MAX];
 	size_t n, k = 0;

@@ -169,7 +169,9 @@ static int hook_state(const json_value *root, const char *stage, const char *pat
 		if (json_kind_of(json_array_at(list, i)) != JSON_OBJECT)
 			return -1;
 		p = member(json_array_at(list, i), "path");
-		if (!p || json_kind_of(p) != JSON_STRING)
+		/* A path with a "\u0000" is one the wrapper refuses to read. */
+		if (!p || json_kind_of(p) != JSON_STRING ||
+		    strstr(json_string_of(p), JSON_NUL_MARK))
 			return -1;
 		found = strcmp(json_string_of(p), path) == 0;
 	}

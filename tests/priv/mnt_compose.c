@@ -266,7 +266,7 @@ START_TEST(test_composed_clone_flags)
 	ck_assert_msg(make_userns(&m, &userns, &e) == 0, "%s", e.msg);
 	ck_assert_msg(mnt_compose_clone(src, "", false, userns, &clone, &e) == 0, "%s", e.msg);
 	ck_assert_msg(mnt_setattr(clone, false, MOUNT_FLAG_RDONLY | MOUNT_FLAG_NOSUID,
-				  PROPAGATION_PRIVATE, -1, &e) == 0,
+				  MNT_PROPAGATION_PRIVATE, -1, &e) == 0,
 		      "%s", e.msg);
 	ck_assert_msg(mnt_attach(clone, dst, &e) == 0, "%s", e.msg);
 	ck_assert_str_eq(owner_of("ctr/owned"), "1000:1000");
