@@ -20,13 +20,16 @@ static bool check_path(const char *path)
 {
 	char fstype[FSTYPE_MAX];
 	struct err e = {0};
+	bool composed;
 
-	if (probe_idmap(path, fstype, &e) == 0) {
-		printf("%s: yes (%s)\n", path, fstype[0] ? fstype : "unknown filesystem");
+	if (probe_idmap(path, fstype, &composed, &e) == 0) {
+		printf("%s: yes (%s%s)\n", path, fstype[0] ? fstype : "unknown filesystem",
+		       composed ? ", already idmapped: its maps can be composed" : "");
 		return true;
 	}
 	err_add_hint(&e);
-	printf("%s: no: %s\n", path, e.msg);
+	printf("%s: no: %s%s\n", path,
+	       composed ? "already idmapped, its maps cannot be composed: " : "", e.msg);
 	return false;
 }
 

@@ -17,9 +17,26 @@
 #include <sys/stat.h>
 
 #include "cleanup.h"
+#include "mnt_compose.h"
 #include "mntns.h"
 
-static void facts_of_mount(const struct mount_table *t, struct mount_facts *f)
+/* An idmapped mount's own maps, through fd (on it); or why they are unknown. */
+static void read_own_maps(int fd, struct mount_facts *f)
+{
+	struct err e = {0};
+
+	if (mnt_compose_read_maps(fd, &f->src_uid_map, &f->src_gid_map, &e) >= 0) {
+		f->maps_known = true;
+		return;
+	}
+	f->maps_errno = e.code ? e.code : EIO;
+	err_add_hint(&e);
+	if (snprintf(f->maps_err, sizeof(f->maps_err), "%s", e.msg) < 0)
+		f->maps_err[0] = '\0';
+}
+
+/* fd: on the mount seen (its root), to read its maps if it is idmapped. */
+static void facts_of_mount(const struct mount_table *t, int fd, struct mount_facts *f)
 {
 	const struct mount_entry *me = mountinfo_find(t, (int)f->mnt_id);
 
@@ -27,6 +44,12 @@ static void facts_of_mount(const struct mount_table *t, struct mount_facts *f)
 		return;
 	f->already_idmapped = me->idmapped;
 	snprintf(f->fstype, sizeof(f->fstype), "%s", me->fstype);
+	if (me->idmapped && fd >= 0)
+		read_own_maps(fd, f);
+	else if (me->idmapped) {
+		f->maps_errno = EBADF;
+		snprintf(f->maps_err, sizeof(f->maps_err), "cannot open it to read its maps");
+	}
 }
 
 static int add_sub(struct mount_facts *f, const struct mount_entry *me)
@@ -63,6 +86,8 @@ static int facts_on_host(const struct spec_mount *m, const struct mount_table *t
 {
 	const struct mount_entry *me;
 	_cleanup_free_ char *real = NULL;
+	_cleanup_close_ int fd = -EBADF;
+	struct stat st;
 
 	if (f->walk.err) {
 		f->stat_errno = f->walk.err;
@@ -74,7 +99,13 @@ static int facts_on_host(const struct spec_mount *m, const struct mount_table *t
 	f->uid = f->walk.end.uid;
 	f->gid = f->walk.end.gid;
 	f->is_dir = f->walk.end.is_dir;
-	facts_of_mount(t, f);
+	/* The maps of an idmapped source: through the path the walk checked. */
+	fd = open(m->source, O_PATH | O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_dev != f->dev || st.st_ino != f->ino)) {
+		close_fdp(&fd);
+		fd = -EBADF; /* not the walk's: its maps stay unknown */
+	}
+	facts_of_mount(t, fd, f);
 	me = mountinfo_find(t, (int)f->mnt_id);
 	if (!me || !m->is_recursive || !f->is_dir || !(real = realpath(m->source, NULL)))
 		return 0;
@@ -197,7 +228,7 @@ static void look_at(const struct oci_spec *spec, size_t i, struct mount_facts *f
 	f->uid = info.uid;
 	f->gid = info.gid;
 	f->is_dir = info.is_dir;
-	facts_of_mount(&v->table, f);
+	facts_of_mount(&v->table, fd, f);
 }
 
 /* Per table entry: the spec mount that made its nearest visible ancestor-or-self. */
@@ -333,8 +364,11 @@ int facts_collect(const struct oci_spec *spec, pid_t pid, struct mount_facts **r
 
 void facts_free(struct mount_facts *facts, size_t n)
 {
-	for (size_t i = 0; facts && i < n; i++)
+	for (size_t i = 0; facts && i < n; i++) {
 		free(facts[i].subs);
+		idmap_free(&facts[i].src_uid_map);
+		idmap_free(&facts[i].src_gid_map);
+	}
 	free(facts);
 }
 

@@ -124,6 +124,8 @@ int mnt_compose_read_maps(int fd, struct idmap *ret_uid, struct idmap *ret_gid, 
 		r = err_set(e, errno, "statmount(%#llx)", (unsigned long long)id);
 		if (r == -ENOSYS)
 			err_set_hint(e, "statmount needs Linux 6.8, its maps 6.15");
+		else if (r == -EINVAL)
+			err_set_hint(e, "statmount reports a mount's maps from Linux 6.15");
 		return r;
 	}
 	return sm_maps(buf, ret_uid, ret_gid, e);

@@ -199,6 +199,49 @@ static bool plan_skip_unidmappable(const char *what, const char *fstype, bool id
 	return true;
 }
 
+/* Swap h (seen through the source) and t, composed with the source's map. */
+static int compose_one(const struct idmap *old, uint32_t h, uint32_t t, struct idmap *swap,
+		       struct idmap *ret_new, struct err *e)
+{
+	/* owner_decide left this id alone: the composition keeps the source's map. */
+	if (idmap_is_identity(swap))
+		t = h;
+	return idmap_compose(old, h, t, ret_new, e);
+}
+
+/* The source is idmapped: what is seen through it (f->uid:f->gid) is what
+ * the swap is for, and the clone's map replaces the source's, so the new
+ * maps are the swap composed with the source's own (ret_m: swaps on entry,
+ * the composed maps on return).  Skips when they cannot be composed. */
+static bool plan_skip_compose(const struct plan *p, const struct mount_facts *f,
+			      struct plan_mount *pm, struct plan_mapping *ret_m)
+{
+	struct idmap uid = {0}, gid = {0};
+	struct err e = {0};
+
+	if (f->n_subs > 0) {
+		skip(pm, "source is an idmapped mount with submounts (rbind): composing maps "
+			 "per submount is not done yet");
+	} else if (compose_one(&f->src_uid_map, f->uid, p->host_uid, &ret_m->uid_map, &uid, &e) <
+		       0 ||
+		   compose_one(&f->src_gid_map, f->gid, p->host_gid, &ret_m->gid_map, &gid, &e) <
+		       0) {
+		idmap_free(&uid);
+		skip(pm, "source is an idmapped mount whose maps cannot be composed: %s", e.msg);
+	} else {
+		idmap_free(&ret_m->uid_map);
+		idmap_free(&ret_m->gid_map);
+		ret_m->uid_map = uid;
+		ret_m->gid_map = gid;
+		pm->composed = true;
+		return false;
+	}
+	idmap_free(&ret_m->uid_map);
+	idmap_free(&ret_m->gid_map);
+	pm->fallback = true; /* to be idmapped, and it cannot be */
+	return true;
+}
+
 /* The source path as written must lead to the very mount that is there. */
 static bool plan_skip_elsewhere(const struct spec_mount *m, const struct mount_facts *f,
 				struct plan_mount *pm)
@@ -271,8 +314,14 @@ static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *
 	pm->has_owner = true;
 	pm->owner_uid = f->uid;
 	pm->owner_gid = f->gid;
-	if (f->already_idmapped) {
-		skip(pm, "source is already an idmapped mount");
+	if (f->already_idmapped && !f->maps_known) {
+		skip(pm,
+		     "source is already an idmapped mount, whose maps this kernel cannot report "
+		     "(composing needs Linux 6.15): %s",
+		     f->maps_err);
+		pm->fallback = true;
+		/* A step failed (statmount): as a failed step of the remount would. */
+		pm->failed = f->maps_errno ? -f->maps_errno : -EOPNOTSUPP;
 		return true;
 	}
 	if (owner_decide(o, f->uid, f->gid, p->host_uid, p->host_gid, &ret_m->uid_map,
@@ -291,7 +340,8 @@ static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *
 		if (plan_skip_unidmappable(what, f->subs[k].fstype, f->subs[k].idmapped, pm))
 			return true;
 	}
-	return false;
+	/* Last: the composed maps may own memory, which only an idmap keeps. */
+	return f->already_idmapped && plan_skip_compose(p, f, pm, ret_m);
 }
 
 /* FUSE ("fuse", "fuseblk", "fuse.<subtype>") and virtiofs: up to the server. */
@@ -301,14 +351,20 @@ static bool is_fuse(const char *fstype)
 	       strncmp(fstype, "fuse.", 5) == 0 || strcmp(fstype, "virtiofs") == 0;
 }
 
-/* A note on an idmap entry: FUSE is left to the kernel, after the owner's
- * note (what is left unmapped), if any. */
+/* A note on an idmap entry: maps composed with an idmapped source's, and
+ * FUSE left to the kernel, after the owner's note (what is left unmapped). */
 static void plan_note(const struct mount_facts *f, struct plan_mount *pm)
 {
 	static const char fuse_note[] =
 	    "FUSE can be idmapped only where its server allows it: tried at start";
+	static const char composed_note[] = "maps composed with the source's own idmap";
 	bool fuse = is_fuse(f->fstype);
 	size_t n = strlen(pm->reason);
+
+	if (pm->composed && snprintf(pm->reason + n, sizeof(pm->reason) - n, "%s%s", n ? "; " : "",
+				     composed_note) < 0)
+		pm->reason[n] = '\0';
+	n = strlen(pm->reason);
 
 	for (size_t k = 0; k < f->n_subs && !fuse; k++)
 		fuse = is_fuse(f->subs[k].fstype);

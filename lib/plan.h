@@ -49,6 +49,11 @@ struct mount_facts {
 	uint32_t uid, gid;
 	bool is_dir;
 	bool already_idmapped;
+	/* Already idmapped: its own maps, read (statmount, Linux 6.15) ... */
+	bool maps_known;
+	struct idmap src_uid_map, src_gid_map; /* on-disk id -> as seen through it */
+	int maps_errno;			       /* ... or why they could not be */
+	char maps_err[PLAN_REASON_MAX];
 	char fstype[FSTYPE_MAX];     /* "" when unknown */
 	struct submount_facts *subs; /* rbind: its own submounts (allocated) */
 	size_t n_subs;
@@ -74,6 +79,9 @@ struct plan_mount {
 	uint32_t owner_uid, owner_gid;
 	size_t mapping; /* index into plan.mappings when action is PLAN_IDMAP */
 	int failed;	/* a skip that is a failure, not a decision: -errno */
+	/* The source is idmapped: its maps are composed with the swap, and the
+	 * clone gets them through open_tree_attr (Linux 6.15). */
+	bool composed;
 };
 
 struct plan {

@@ -8,13 +8,14 @@
 #include "cleanup.h"
 #include "idmap.h"
 #include "mnt.h"
+#include "mnt_compose.h"
 #include "mountinfo.h"
 #include "syscalls.h"
 #include "userns.h"
 
 /* The type of the filesystem holding path, from the mount table; "" when
- * it cannot be told.  Only informative: never an error. */
-static void probe_fstype(const char *path, char ret[static FSTYPE_MAX])
+ * it cannot be told, and whether that mount is idmapped.  Never an error. */
+static void probe_fstype(const char *path, char ret[static FSTYPE_MAX], bool *ret_idmapped)
 {
 	struct mount_table t = {0};
 	const struct mount_entry *me;
@@ -22,13 +23,16 @@ static void probe_fstype(const char *path, char ret[static FSTYPE_MAX])
 	struct statx stx;
 
 	ret[0] = '\0';
+	*ret_idmapped = false;
 	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) < 0 || !(stx.stx_mask & STATX_MNT_ID))
 		return;
 	if (mountinfo_read("/proc/self/mountinfo", &t, &ignored) < 0)
 		return;
 	me = mountinfo_find(&t, (int)stx.stx_mnt_id);
-	if (me)
+	if (me) {
 		snprintf(ret, FSTYPE_MAX, "%s", me->fstype);
+		*ret_idmapped = me->idmapped;
+	}
 	mountinfo_free(&t);
 }
 
@@ -51,12 +55,51 @@ static int probe_try(const char *path, struct err *e)
 	return mnt_setattr(clone_fd, false, 0, MNT_PROPAGATION_KEEP, userns_fd, e);
 }
 
-int probe_idmap(const char *path, char ret_fstype[static FSTYPE_MAX], struct err *e)
+/* Composed maps for an idmapped mount's (a swap of the first id seen through
+ * it with another), as the hook would compose them; into a user namespace. */
+static int probe_compose_userns(int fd, int *ret_userns_fd, struct err *e)
+{
+	struct idmap old_uid = {0}, old_gid = {0}, uid = {0}, gid = {0};
+	uint32_t h, g;
+	int r;
+
+	r = mnt_compose_read_maps(fd, &old_uid, &old_gid, e);
+	if (r >= 0) {
+		h = idmap_extents(&old_uid)[0].lower;
+		g = idmap_extents(&old_gid)[0].lower;
+		r = idmap_compose(&old_uid, h, h == 1 ? 2 : 1, &uid, e);
+	}
+	if (r >= 0)
+		r = idmap_compose(&old_gid, g, g == 1 ? 2 : 1, &gid, e);
+	if (r >= 0)
+		r = userns_open(&uid, &gid, ret_userns_fd, e);
+	idmap_free(&old_uid);
+	idmap_free(&old_gid);
+	idmap_free(&uid);
+	idmap_free(&gid);
+	return r;
+}
+
+/* An idmapped mount: read its maps, compose, clone with open_tree_attr. */
+static int probe_try_composed(const char *path, struct err *e)
+{
+	_cleanup_close_ int fd = -EBADF, clone_fd = -EBADF, userns_fd = -EBADF;
+
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, errno, "open %s", path);
+	if (probe_compose_userns(fd, &userns_fd, e) < 0)
+		return -e->code;
+	return mnt_compose_clone(fd, "", false, userns_fd, &clone_fd, e);
+}
+
+int probe_idmap(const char *path, char ret_fstype[static FSTYPE_MAX], bool *ret_composed,
+		struct err *e)
 {
 	int r;
 
-	probe_fstype(path, ret_fstype);
-	r = probe_try(path, e);
+	probe_fstype(path, ret_fstype, ret_composed);
+	r = *ret_composed ? probe_try_composed(path, e) : probe_try(path, e);
 	if (r < 0 && ret_fstype[0])
 		return err_wrap(e, "%s filesystem", ret_fstype);
 	return r;

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -14,5 +15,9 @@
 
 /* Returns 0 when an idmapped mount of path works, else -errno with the
  * failed step in e (prefixed with "<fstype> filesystem" when it is known).
- * ret_fstype is always written: the filesystem type, or "" when unknown. */
-int probe_idmap(const char *path, char ret_fstype[static FSTYPE_MAX], struct err *e);
+ * ret_fstype is always written: the filesystem type, or "" when unknown.
+ * *ret_composed is always written: the mount is already idmapped, so what
+ * was tried is what the hook does then: its maps read (statmount), composed
+ * and set on a clone with open_tree_attr (Linux 6.15). */
+int probe_idmap(const char *path, char ret_fstype[static FSTYPE_MAX], bool *ret_composed,
+		struct err *e);

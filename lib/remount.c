@@ -27,6 +27,7 @@
 #include "log.h"
 #include "mapset.h"
 #include "mnt.h"
+#include "mnt_compose.h"
 #include "mntns.h"
 #include "roles.h"
 #include "pathres.h"
@@ -103,6 +104,28 @@ static enum mnt_propagation clone_propagation(const struct spec_mount *m)
 	return MNT_PROPAGATION_KEEP;
 }
 
+/* Is the mount of role for spec mount i an idmapped source, whose composed
+ * map only open_tree_attr can give a clone of it? */
+static bool is_composed(const struct remount *rm, enum role role, size_t i)
+{
+	return role == ROLE_TOP && rm->plan->mounts[i].composed;
+}
+
+/* A clone of the idmapped mount live (alone: plan composes only a source
+ * without submounts) with its composed map in place of its own. */
+static int compose_clone(struct remount *rm, int live, size_t i, int *ret_clone, struct err *e)
+{
+	long long t0 = log_now_us();
+	int userns, r;
+
+	userns = mapset_get(&rm->maps, rm->plan->mounts[i].mapping, e);
+	if (userns < 0)
+		return userns;
+	r = mnt_compose_clone(live, "", false, userns, ret_clone, e);
+	rm->timing->idmap_us += log_now_us() - t0;
+	return r;
+}
+
 /* Give clone (a detached tree's root) what role asks for mount i: on it
  * alone, or (recursive) on every mount of the tree. */
 static int apply(struct remount *rm, int clone, enum role role, size_t i, bool recursive,
@@ -118,6 +141,8 @@ static int apply(struct remount *rm, int clone, enum role role, size_t i, bool r
 	userns = mapset_get(&rm->maps, rm->plan->mounts[i].mapping, e);
 	if (userns < 0)
 		return userns;
+	if (is_composed(rm, role, i))
+		userns = -EBADF; /* the clone has its map already (compose_clone) */
 	/* The clone has every flag the runtime set before the hooks.  Added, never
 	 * cleared: nosuid always (setuid, setgid and file capabilities are not
 	 * honoured through a remapped volume), and read-only, which crun applies
@@ -178,7 +203,10 @@ static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct 
 
 	/* Uniform: the whole tree in one clone.  Else the mount alone, and each
 	 * mount below it placed on it as a clone of its own (kept ones exactly). */
-	r = mnt_clone(live, "", uniform, &clone, e);
+	if (is_composed(rm, role, i))
+		r = compose_clone(rm, live, i, &clone, e);
+	else
+		r = mnt_clone(live, "", uniform, &clone, e);
 	if (r < 0)
 		return r;
 	mounttree_children(&rm->roles.tree, k, &first, &end);

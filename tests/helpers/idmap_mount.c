@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * idmap_mount SRC DST "A B N": make an idmapped bind mount of SRC at DST, for
- * tests that need a source that is already idmapped (util-linux 2.38's mount
- * has no X-mount.idmap).  "A B N" is the one extent of both the uid and the
- * gid map: on-disk ids A..A+N-1 show as B..B+N-1.  Unmount DST with umount.
+ * idmap_mount SRC DST UIDMAP [GIDMAP]: make an idmapped bind mount of SRC at
+ * DST, for tests that need a source that is already idmapped (util-linux
+ * 2.38's mount has no X-mount.idmap).  A map is lines "A B N" (on-disk ids
+ * A..A+N-1 show as B..B+N-1); without GIDMAP the gid map is UIDMAP.
+ * Unmount DST with umount.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,8 +48,8 @@ static void write_file(const char *path, const char *text)
 	close(fd);
 }
 
-/* A user namespace whose maps are both "map": its fd. */
-static int make_userns(const char *map)
+/* A user namespace with these maps: its fd. */
+static int make_userns(const char *map, const char *gid_map)
 {
 	char path[64], c;
 	int hold[2], fd;
@@ -82,7 +83,7 @@ static int make_userns(const char *map)
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
 	write_file(path, map);
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-	write_file(path, map);
+	write_file(path, gid_map);
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -97,11 +98,11 @@ int main(int argc, char **argv)
 	struct attr a = {.attr_set = MOUNT_ATTR_IDMAP};
 	int tree;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: idmap_mount SRC DST \"A B N\"\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: idmap_mount SRC DST UIDMAP [GIDMAP]\n");
 		return 2;
 	}
-	a.userns_fd = (uint64_t)make_userns(argv[3]);
+	a.userns_fd = (uint64_t)make_userns(argv[3], argv[argc == 5 ? 4 : 3]);
 	tree = (int)syscall(SYS_open_tree, AT_FDCWD, argv[1], OPEN_TREE_CLONE | O_CLOEXEC);
 	if (tree < 0)
 		die("open_tree");

@@ -440,6 +440,79 @@ START_TEST(test_rootless_says_why)
 }
 END_TEST
 
+/* Where does mapping k of the plan send uid and gid (asserted covered)? */
+static void assert_sends(size_t k, uint32_t uid, uint32_t uid_to, uint32_t gid, uint32_t gid_to)
+{
+	uint32_t out;
+
+	ck_assert(idmap_apply(&fx.plan.mappings[k].uid_map, uid, &out));
+	ck_assert_uint_eq(out, uid_to);
+	ck_assert(idmap_apply(&fx.plan.mappings[k].gid_map, gid, &out));
+	ck_assert_uint_eq(out, gid_to);
+}
+
+/* An idmapped source: disk 501:20 seen through it as 2000:2000 (swaps). */
+static void add_idmapped(const char *dest)
+{
+	struct mount_facts *f;
+
+	add_bind(dest, 2000, 2000);
+	f = &fx.facts[fx.spec.n_mounts - 1];
+	f->already_idmapped = true;
+	f->maps_known = true;
+	idmap_swap(501, 2000, &f->src_uid_map);
+	idmap_swap(20, 2000, &f->src_gid_map);
+}
+
+/* Its maps known, the swap for the owner seen through it is composed with
+ * them: the container user gets the disk's owner, its writes land there as
+ * the disk's owner, and what showed as the container user now shows as the
+ * seen owner.  Maps unknown, submounts, or no composition: a fallback. */
+START_TEST(test_idmapped_source_is_composed)
+{
+	const struct plan_mount *pm;
+	static const struct id_extent small[] = {{0, 0, 100}};
+
+	add_idmapped("/composed");
+	add_idmapped("/gid-only");
+	fx.facts[1].uid = 1000;
+	add_idmapped("/unknown");
+	fx.facts[2].maps_known = false;
+	fx.facts[2].maps_errno = EOPNOTSUPP;
+	strcpy(fx.facts[2].maps_err, "statmount cannot report an idmapped mount's maps");
+	add_idmapped("/rbind");
+	fx.facts[3].n_subs = 1;
+	fx.facts[3].subs =
+	    &(struct submount_facts){.target = "/b/rootfs/rbind/s", .fstype = "ext4"};
+	add_idmapped("/outside"); /* the seen owner is not in the source's map */
+	fx.facts[4].src_uid_map = (struct idmap){.n = 1, .small = {small[0]}};
+	pm = build(NULL, NULL);
+
+	ck_assert_int_eq(pm[0].action, PLAN_IDMAP);
+	ck_assert(pm[0].composed);
+	ck_assert_str_eq(pm[0].reason, "maps composed with the source's own idmap");
+	assert_sends(pm[0].mapping, 501, 1000, 20, 1000);
+	assert_sends(pm[0].mapping, 1000, 2000, 1000, 2000);
+	assert_sends(pm[0].mapping, 2000, 501, 2000, 20);
+	assert_sends(pm[0].mapping, 0, 0, 0, 0);
+	assert_sends(pm[0].mapping, 4294967294u, 4294967294u, 4294967294u, 4294967294u);
+
+	/* The uid already matches: the source's uid map stays as it is. */
+	ck_assert_int_eq(pm[1].action, PLAN_IDMAP);
+	ck_assert(idmap_equal(&fx.plan.mappings[pm[1].mapping].uid_map, &fx.facts[1].src_uid_map));
+	assert_sends(pm[1].mapping, 501, 2000, 20, 1000);
+
+	assert_skip(&pm[2], "already an idmapped mount, whose maps this kernel cannot report "
+			    "(composing needs Linux 6.15): statmount cannot report");
+	ck_assert_int_eq(pm[2].failed, -EOPNOTSUPP); /* fatal with --strict */
+	assert_skip(&pm[3], "idmapped mount with submounts");
+	assert_skip(&pm[4], "idmapped mount whose maps cannot be composed");
+	for (int i = 2; i < 5; i++)
+		ck_assert_msg(pm[i].fallback, "mount %d is a fallback", i);
+	ck_assert_uint_eq(fx.plan.n_mappings, 2);
+}
+END_TEST
+
 Suite *plan_suite(void)
 {
 	Suite *s = suite_create("plan");
@@ -465,6 +538,7 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_userns_without_root);
 	tcase_add_test(tc, test_overflow_id_is_never_handed_out);
 	tcase_add_test(tc, test_rootless_says_why);
+	tcase_add_test(tc, test_idmapped_source_is_composed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,1 @@
+57-idmapped-source-runc.sh
