@@ -20,6 +20,13 @@ static inline void freep(void *p)
 	free(*(void **)p);
 }
 
+/* An array of n zeroed elements, also for n == 0: calloc(0) may return NULL,
+ * and one spare element keeps NULL meaning ENOMEM and nothing else. */
+static inline void *calloc_array(size_t n, size_t size)
+{
+	return calloc(n + 1, size);
+}
+
 #define _cleanup_close_ _cleanup_(close_fdp)
 #define _cleanup_free_ _cleanup_(freep)
 

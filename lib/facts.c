@@ -253,10 +253,10 @@ static void assign_table(const struct maker *mk, size_t n_mk, struct facts_view 
 static int assign_makers(const struct oci_spec *spec, struct mount_facts *facts,
 			 struct facts_view *v)
 {
-	_cleanup_free_ struct maker *mk = calloc(spec->n_mounts + 1, sizeof(*mk));
+	_cleanup_free_ struct maker *mk = calloc_array(spec->n_mounts, sizeof(*mk));
 	size_t n_mk = 0;
 
-	v->made_by = calloc(v->table.n + 1, sizeof(*v->made_by));
+	v->made_by = calloc_array(v->table.n, sizeof(*v->made_by));
 	if (!mk || !v->made_by)
 		return -ENOMEM;
 	for (size_t i = 0; i < spec->n_mounts; i++)
@@ -333,8 +333,7 @@ int facts_collect(const struct oci_spec *spec, pid_t pid, struct mount_facts **r
 	struct err ne = {0};
 	int r = 0;
 
-	/* calloc(0) may return NULL: one spare entry keeps NULL meaning ENOMEM. */
-	facts = calloc(spec->n_mounts + 1, sizeof(*facts));
+	facts = calloc_array(spec->n_mounts, sizeof(*facts));
 	if (!facts)
 		return err_set(e, ENOMEM, "facts");
 	for (size_t i = 0; i < spec->n_mounts; i++)

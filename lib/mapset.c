@@ -9,9 +9,9 @@ int mapset_open(const struct plan *p, struct mapset *ret_set)
 {
 	struct mapset s = {.n = p->n_mappings};
 
-	s.fds = calloc(s.n + 1, sizeof(*s.fds));
-	s.errs = calloc(s.n + 1, sizeof(*s.errs));
-	s.holders = calloc(s.n + 1, sizeof(*s.holders));
+	s.fds = calloc_array(s.n, sizeof(*s.fds));
+	s.errs = calloc_array(s.n, sizeof(*s.errs));
+	s.holders = calloc_array(s.n, sizeof(*s.holders));
 	if (!s.fds || !s.errs || !s.holders) {
 		mapset_free(&s);
 		return -ENOMEM;

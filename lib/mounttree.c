@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
+
 static int compare_parents(const void *a, const void *b, void *table)
 {
 	const struct mount_table *t = table;
@@ -16,7 +18,7 @@ static int compare_parents(const void *a, const void *b, void *table)
 
 int mounttree_build(const struct mount_table *t, struct mount_tree *ret_tree)
 {
-	size_t *by_parent = calloc(t->n + 1, sizeof(*by_parent));
+	size_t *by_parent = calloc_array(t->n, sizeof(*by_parent));
 
 	if (!by_parent)
 		return -ENOMEM;

@@ -336,7 +336,7 @@ static int remount_alloc(struct remount *rm)
 {
 	size_t n = rm->plan->n_mounts;
 
-	rm->clones = calloc(n + 1, sizeof(*rm->clones));
+	rm->clones = calloc_array(n, sizeof(*rm->clones));
 	if (!rm->clones)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)

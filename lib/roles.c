@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "cleanup.h"
+
 bool roles_is_idmap(const struct roles *ro, size_t i)
 {
 	return i != FACTS_NO_ENTRY && ro->plan->mounts[i].action == PLAN_IDMAP;
@@ -49,7 +51,7 @@ int roles_build(const struct oci_spec *spec, const struct plan *plan,
 {
 	struct roles ro = {.spec = spec, .plan = plan, .facts = facts, .view = view};
 
-	ro.needs_work = calloc(view->table.n + 1, sizeof(*ro.needs_work));
+	ro.needs_work = calloc_array(view->table.n, sizeof(*ro.needs_work));
 	if (!ro.needs_work || mounttree_build(&view->table, &ro.tree) < 0) {
 		roles_free(&ro);
 		return -ENOMEM;
