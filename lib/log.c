@@ -164,30 +164,39 @@ static void to_all(enum log_level level, const char *line)
 	to_sink(level, line);
 }
 
-void log_msg(enum log_level level, const char *fmt, ...)
+/* One formatted line to the sink, and to stderr unless only_sink. */
+static void __attribute__((format(printf, 3, 0)))
+emit(enum log_level level, bool only_sink, const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX];
+
+	format_line(line, sizeof(line), level, fmt, ap);
+	if (only_sink)
+		to_sink(level, line);
+	else
+		to_all(level, line);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
 	va_list ap;
 
 	if (!log_enabled(level))
 		return;
 	va_start(ap, fmt);
-	format_line(line, sizeof(line), level, fmt, ap);
+	emit(level, false, fmt, ap);
 	va_end(ap);
-	to_all(level, line);
 }
 
 void log_record(enum log_level level, const char *fmt, ...)
 {
-	char line[LOG_LINE_MAX];
 	va_list ap;
 
 	if (!log_enabled(level))
 		return;
 	va_start(ap, fmt);
-	format_line(line, sizeof(line), level, fmt, ap);
+	emit(level, true, fmt, ap);
 	va_end(ap);
-	to_sink(level, line);
 }
 
 long long log_now_us(void)
