@@ -25,7 +25,7 @@ static void read_own_maps(int fd, struct mount_facts *f)
 {
 	struct err e = {0};
 
-	if (mnt_compose_read_maps(fd, &f->src_uid_map, &f->src_gid_map, &e) >= 0) {
+	if (mnt_compose_read_maps(fd, NULL, &f->src_uid_map, &f->src_gid_map, &e) >= 0) {
 		f->maps_known = true;
 		return;
 	}

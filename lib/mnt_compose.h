@@ -15,16 +15,15 @@
 /*
  * The id maps of the mount that fd (any fd, O_PATH will do) lies on, as the
  * caller's user namespace sees them (from the initial one: on-disk id A is
- * seen through the mount as B for a line "A B N").  A mount that is not
- * idmapped gets the identity on both, so composing with it is the plain swap.
- * Fails with -EOPNOTSUPP for an idmapped mount whose maps this kernel cannot
- * report (statmount's maps need Linux 6.15), -ENOSYS without statmount(2).
- *
- * One mount, by fd, into struct idmap (checked, ready to compose);
- * mntmaps_read() reads every mount's maps of the namespace, by mountinfo id,
- * through the same statmount(2) call.
+ * seen through the mount as B for a line "A B N"), and its mountinfo id
+ * (ret_id, may be NULL).  A mount that is not idmapped gets the identity on
+ * both, so composing with it is the plain swap.  Fails with -EOPNOTSUPP for
+ * an idmapped mount whose maps this kernel cannot report (statmount's maps
+ * need Linux 6.15), -ENOSYS without statmount(2).  The statx of fd's mount
+ * id, then mntmaps_stat(): the reader `status` uses too.
  */
-int mnt_compose_read_maps(int fd, struct idmap *ret_uid, struct idmap *ret_gid, struct err *e);
+int mnt_compose_read_maps(int fd, int *ret_id, struct idmap *ret_uid, struct idmap *ret_gid,
+			  struct err *e);
 
 /*
  * A detached clone of the mount at dfd/path ("" with dfd alone; with its

@@ -9,47 +9,120 @@
 #include "syscalls.h"
 
 #define LIST_CHUNK 512
-/* A map has at most 340 lines of at most 32 characters: 2 x 11 KiB. */
+/* Two maps of up to 340 lines of up to 33 bytes, and the rest. */
 #define STATMOUNT_BUF_MIN (64 * 1024)
 #define STATMOUNT_BUF_MAX (1024 * 1024)
 
-static bool parse_u32(const char *s, char **end, uint32_t *ret)
-{
-	unsigned long long v;
+static const uint64_t both_maps = STATMOUNT_MNT_UIDMAP | STATMOUNT_MNT_GIDMAP;
 
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, end, 10);
-	if (errno || v > UINT32_MAX)
-		return false;
-	*ret = (uint32_t)v;
-	return true;
+/* statmount(id) into a buffer of its own (grown while the kernel says it is
+ * too small). */
+static int stat_mount(uint64_t id, struct sys_statmount **ret_buf, size_t *ret_size, struct err *e)
+{
+	struct sys_mnt_id_req req = {
+	    .size = SYS_MNT_ID_REQ_SIZE_VER0,
+	    .mnt_id = id,
+	    .param = STATMOUNT_MNT_BASIC | STATMOUNT_SUPPORTED_MASK | both_maps,
+	};
+	size_t size = STATMOUNT_BUF_MIN;
+	int r;
+
+	for (;;) {
+		_cleanup_free_ struct sys_statmount *buf = malloc(size);
+
+		if (!buf)
+			return err_set(e, ENOMEM, "statmount");
+		if (sys_statmount(&req, buf, size, 0) == 0) {
+			*ret_buf = TAKE_PTR(buf);
+			*ret_size = size;
+			return 0;
+		}
+		if (errno != EOVERFLOW || size >= STATMOUNT_BUF_MAX)
+			break;
+		size *= 2;
+	}
+	r = err_set(e, errno, "statmount(%#llx)", (unsigned long long)id);
+	if (r == -ENOSYS)
+		err_set_hint(e, "statmount needs Linux 6.8, its maps 6.15");
+	else if (r == -EINVAL)
+		err_set_hint(e, "statmount reports a mount's maps from Linux 6.15");
+	return r;
 }
 
-int mntmaps_parse(const char *text, size_t len, uint32_t n, struct id_map *ret_map)
+/* The n lines of one map, from offset off of the strings (len bytes). */
+static int take_map(const struct sys_statmount *s, size_t len, uint32_t off, uint32_t n,
+		    const char *which, struct idmap *ret, struct err *e)
 {
-	struct id_map m = {.n = n};
-	const char *p = text, *stop = text + len;
+	const char *p, *end = s->str + len;
+	struct idmap m;
+	int r;
 
-	m.ext = n ? calloc(n, sizeof(*m.ext)) : NULL;
-	if (n && !m.ext)
-		return -ENOMEM;
+	if (n == 0 || off >= len)
+		return err_msg(e, EINVAL, "statmount: %s: no lines", which);
+	p = s->str + off;
 	for (uint32_t i = 0; i < n; i++) {
-		const char *nul = memchr(p, '\0', (size_t)(stop - p));
-		struct id_extent *x = &m.ext[i];
-		char *q;
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
 
-		if (p >= stop || !nul || !parse_u32(p, &q, &x->first) || *q != ' ' ||
-		    !parse_u32(q + 1, &q, &x->lower) || *q != ' ' ||
-		    !parse_u32(q + 1, &q, &x->count) || q != nul) {
-			free(m.ext);
-			return -EINVAL;
-		}
+		if (!nul)
+			return err_msg(e, EINVAL, "statmount: %s: %u lines promised, fewer given",
+				       which, n);
 		p = nul + 1;
 	}
-	*ret_map = m;
+	r = idmap_parse(s->str + off, (size_t)(p - (s->str + off)), &m, e);
+	if (r < 0)
+		return err_wrap(e, "statmount: %s", which);
+	*ret = m;
 	return 0;
+}
+
+/* What one statmount result says of the mount's maps. */
+static int take_maps(const struct sys_statmount *s, size_t size, struct mntmaps_entry *ret,
+		     struct err *e)
+{
+	size_t len = s->size > sizeof(*s) ? s->size - sizeof(*s) : 0;
+	struct mntmaps_entry x = {.id = (int)s->mnt_id_old};
+	int r;
+
+	if (len > size - sizeof(*s))
+		len = size - sizeof(*s); /* never past the buffer */
+	if (!(s->mask & STATMOUNT_MNT_BASIC))
+		return err_msg(e, EOPNOTSUPP, "statmount: no mount attributes");
+	x.idmapped = s->mnt_attr & MOUNT_ATTR_IDMAP;
+	x.reported =
+	    (s->mask & STATMOUNT_SUPPORTED_MASK) && (s->supported_mask & both_maps) == both_maps;
+	if (!x.idmapped) {
+		idmap_swap(0, 0, &x.uid_map); /* not idmapped: the identity */
+		idmap_swap(0, 0, &x.gid_map);
+	} else if (x.reported) {
+		if ((s->mask & both_maps) != both_maps)
+			return err_msg(e, EINVAL, "statmount: an idmapped mount without maps");
+		r = take_map(s, len, s->mnt_uidmap, s->mnt_uidmap_num, "uid map", &x.uid_map, e);
+		if (r < 0)
+			return r;
+		r = take_map(s, len, s->mnt_gidmap, s->mnt_gidmap_num, "gid map", &x.gid_map, e);
+		if (r < 0) {
+			idmap_free(&x.uid_map);
+			return r;
+		}
+	}
+	*ret = x;
+	return 0;
+}
+
+int mntmaps_stat(uint64_t unique_id, struct mntmaps_entry *ret, struct err *e)
+{
+	_cleanup_free_ struct sys_statmount *buf = NULL;
+	size_t size = 0;
+	int r;
+
+	r = stat_mount(unique_id, &buf, &size, e);
+	return r < 0 ? r : take_maps(buf, size, ret, e);
+}
+
+void mntmaps_entry_free(struct mntmaps_entry *x)
+{
+	idmap_free(&x->uid_map);
+	idmap_free(&x->gid_map);
 }
 
 /* Every mount id (the 64-bit unique ones) of the current namespace. */
@@ -77,61 +150,6 @@ static int list_mounts(uint64_t **ret_ids, size_t *ret_n, struct err *e)
 	return 0;
 }
 
-/* statmount(id) into *buf (grown while the kernel says it is too small). */
-static int stat_mount(uint64_t id, struct sys_statmount **buf, size_t *size, struct err *e)
-{
-	struct sys_mnt_id_req req = {
-	    .size = SYS_MNT_ID_REQ_SIZE_VER0,
-	    .mnt_id = id,
-	    .param = STATMOUNT_MNT_BASIC | STATMOUNT_SUPPORTED_MASK | STATMOUNT_MNT_UIDMAP |
-		     STATMOUNT_MNT_GIDMAP,
-	};
-
-	for (;;) {
-		if (!*buf && !(*buf = malloc(*size)))
-			return err_set(e, ENOMEM, "statmount");
-		if (sys_statmount(&req, *buf, *size, 0) == 0)
-			return 0;
-		if (errno != EOVERFLOW || *size >= STATMOUNT_BUF_MAX)
-			return err_set(e, errno, "statmount(%#llx)", (unsigned long long)id);
-		free(*buf);
-		*buf = NULL;
-		*size *= 2;
-	}
-}
-
-/* Does the kernel that wrote s report maps (6.15: supported_mask came with them)? */
-static bool reports_maps(const struct sys_statmount *s)
-{
-	const uint64_t both = STATMOUNT_MNT_UIDMAP | STATMOUNT_MNT_GIDMAP;
-
-	return (s->mask & STATMOUNT_SUPPORTED_MASK) && (s->supported_mask & both) == both;
-}
-
-/* One statmount result's maps, when it has them: 1, else 0. */
-static int take_maps(const struct sys_statmount *s, struct mntmaps_entry *ret, struct err *e)
-{
-	const uint64_t both = STATMOUNT_MNT_UIDMAP | STATMOUNT_MNT_GIDMAP;
-	size_t len = s->size > sizeof(*s) ? s->size - sizeof(*s) : 0;
-	struct mntmaps_entry x = {.id = (int)s->mnt_id_old};
-	int r;
-
-	if ((s->mask & both) != both || s->mnt_uidmap_num == 0 || s->mnt_uidmap >= len ||
-	    s->mnt_gidmap >= len)
-		return 0;
-	r = mntmaps_parse(s->str + s->mnt_uidmap, len - s->mnt_uidmap, s->mnt_uidmap_num,
-			  &x.uid_map);
-	if (r == 0)
-		r = mntmaps_parse(s->str + s->mnt_gidmap, len - s->mnt_gidmap, s->mnt_gidmap_num,
-				  &x.gid_map);
-	if (r < 0) {
-		free(x.uid_map.ext);
-		return err_msg(e, -r, "statmount: mount %d: maps not in the expected form", x.id);
-	}
-	*ret = x;
-	return 1;
-}
-
 static int compare_ids(const void *a, const void *b)
 {
 	const struct mntmaps_entry *x = a, *y = b;
@@ -142,8 +160,7 @@ static int compare_ids(const void *a, const void *b)
 int mntmaps_read(struct mnt_maps *ret_maps, struct err *e)
 {
 	_cleanup_free_ uint64_t *ids = NULL;
-	_cleanup_free_ struct sys_statmount *buf = NULL;
-	size_t n_ids = 0, size = STATMOUNT_BUF_MIN;
+	size_t n_ids = 0;
 	struct mnt_maps m = {0};
 	int r;
 
@@ -154,18 +171,22 @@ int mntmaps_read(struct mnt_maps *ret_maps, struct err *e)
 	if (n_ids && !m.entries)
 		return err_set(e, ENOMEM, "mount maps");
 	for (size_t i = 0; i < n_ids; i++) {
-		r = stat_mount(ids[i], &buf, &size, e);
+		struct mntmaps_entry x;
+
+		r = mntmaps_stat(ids[i], &x, e);
 		if (r == -ENOENT) /* unmounted since it was listed */
 			continue;
-		if (r >= 0 && !m.reported && !(m.reported = reports_maps(buf)))
-			break; /* an older kernel: nothing to read */
-		if (r >= 0)
-			r = take_maps(buf, &m.entries[m.n], e);
 		if (r < 0) {
 			mntmaps_free(&m);
 			return r;
 		}
-		m.n += (size_t)r;
+		if (!x.reported) /* an older kernel: nothing to read */
+			break;
+		m.reported = true;
+		if (x.idmapped)
+			m.entries[m.n++] = x;
+		else
+			mntmaps_entry_free(&x);
 	}
 	qsort(m.entries, m.n, sizeof(*m.entries), compare_ids);
 	*ret_maps = m;
@@ -183,10 +204,8 @@ const struct mntmaps_entry *mntmaps_find(const struct mnt_maps *m, int id)
 
 void mntmaps_free(struct mnt_maps *m)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->entries[i].uid_map.ext);
-		free(m->entries[i].gid_map.ext);
-	}
+	for (size_t i = 0; i < m->n; i++)
+		mntmaps_entry_free(&m->entries[i]);
 	free(m->entries);
 	*m = (struct mnt_maps){0};
 }

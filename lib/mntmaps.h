@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The id maps of idmapped mounts, as the kernel reports them: listmount(2)
- * and statmount(2) with STATMOUNT_MNT_UIDMAP|GIDMAP (Linux 6.15), for every
- * mount of the caller's mount namespace.  The kernel shows a map as the
+ * The id maps of mounts, as the kernel reports them: statmount(2) with
+ * STATMOUNT_MNT_UIDMAP|GIDMAP (Linux 6.15).  The kernel shows a map as the
  * caller's user namespace sees it; from the initial one, each line "A B N"
  * reads as plan prints maps: on-disk ids A..A+N-1 are seen as B..B+N-1.
+ *
+ * mntmaps_stat() is the one reader: `status` runs it on every mount of a
+ * namespace (mntmaps_read), the hook's facts on an idmapped source and on
+ * each idmapped submount of an rbind (mnt_compose_read_maps).
  */
 #pragma once
 
@@ -13,12 +16,26 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "spec.h"
+#include "idmap.h"
 
 struct mntmaps_entry {
-	int id; /* the mount's id in /proc/<pid>/mountinfo */
-	struct id_map uid_map, gid_map;
+	int id;			       /* the mount's id in /proc/<pid>/mountinfo */
+	bool idmapped;		       /* MOUNT_ATTR_IDMAP is set on it */
+	bool reported;		       /* this kernel reports maps (6.15) */
+	struct idmap uid_map, gid_map; /* idmapped and reported: its maps; not
+					  idmapped: the identity; else empty */
 };
+
+/*
+ * The mount whose unique (64-bit) id is unique_id: its mountinfo id, whether
+ * it is idmapped and, when the kernel reports them, its maps (checked:
+ * struct idmap's rules; the entry owns them, mntmaps_entry_free()).  An
+ * idmapped mount whose maps this kernel does not report is no error
+ * (reported false).  -ENOSYS: no statmount (Linux 6.8); -ENOENT: no such
+ * mount (any more).
+ */
+int mntmaps_stat(uint64_t unique_id, struct mntmaps_entry *ret, struct err *e);
+void mntmaps_entry_free(struct mntmaps_entry *x);
 
 struct mnt_maps {
 	struct mntmaps_entry *entries; /* idmapped mounts only, by id */
@@ -26,14 +43,10 @@ struct mnt_maps {
 	bool reported; /* this kernel reports maps: a mount not here has none */
 };
 
-/* The maps of every idmapped mount of the current mount namespace.
- * -ENOSYS or -EINVAL: this kernel cannot report them (older than 6.8, or
- * than 6.15 for the maps). */
+/* The maps of every idmapped mount of the current mount namespace (listmount
+ * and mntmaps_stat).  -ENOSYS or -EINVAL: this kernel cannot report them
+ * (older than 6.8, or than 6.15 for the maps). */
 int mntmaps_read(struct mnt_maps *ret_maps, struct err *e);
-
-/* n map lines "A B N", each NUL-terminated, in text[0..len) (statmount's
- * format) into ret_map (allocated).  -EINVAL when they are not that. */
-int mntmaps_parse(const char *text, size_t len, uint32_t n, struct id_map *ret_map);
 
 const struct mntmaps_entry *mntmaps_find(const struct mnt_maps *m, int id);
 void mntmaps_free(struct mnt_maps *m);

@@ -63,7 +63,7 @@ static int probe_compose_userns(int fd, int *ret_userns_fd, struct err *e)
 	uint32_t h, g;
 	int r;
 
-	r = mnt_compose_read_maps(fd, &old_uid, &old_gid, e);
+	r = mnt_compose_read_maps(fd, NULL, &old_uid, &old_gid, e);
 	if (r >= 0) {
 		h = idmap_extents(&old_uid)[0].lower;
 		g = idmap_extents(&old_gid)[0].lower;

@@ -259,8 +259,8 @@ static void put_status_mount(struct out *o, const struct report_status_mount *sm
 	put_key_bool(o, "idmapped", m->idmapped);
 	put_key_bool(o, "covered", sm->covered);
 	if (m->idmapped && sm->uid_map && sm->gid_map) {
-		put_extents(o, "uid_map", sm->uid_map->ext, sm->uid_map->n);
-		put_extents(o, "gid_map", sm->gid_map->ext, sm->gid_map->n);
+		put_map(o, "uid_map", sm->uid_map);
+		put_map(o, "gid_map", sm->gid_map);
 	} else if (m->idmapped) {
 		put_key_str(o, "uid_map", NULL);
 		put_key_str(o, "gid_map", NULL);

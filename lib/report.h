@@ -30,7 +30,7 @@ struct report_status_mount {
 	const struct mount_entry *entry;
 	bool covered; /* another mount is stacked on it */
 	/* An idmapped mount's maps; NULL when the kernel does not report them. */
-	const struct id_map *uid_map, *gid_map;
+	const struct idmap *uid_map, *gid_map;
 };
 
 struct report_status {

@@ -155,7 +155,7 @@ static void composed_maps(const char *rel, struct plan_mapping *ret)
 	char p[512];
 	struct stat st;
 
-	ck_assert_msg(mnt_compose_read_maps(fd, &uid, &gid, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mnt_compose_read_maps(fd, NULL, &uid, &gid, &e) == 0, "%s", e.msg);
 	path_of(p, sizeof(p), rel);
 	ck_assert_int_eq(stat(p, &st), 0);
 	ck_assert_msg(idmap_compose(&uid, st.st_uid, USER, &ret->uid_map, &e) == 0, "%s", e.msg);
@@ -197,13 +197,13 @@ START_TEST(test_read_maps)
 	struct err e = {0};
 
 	/* What statmount reports is the map the source was made with. */
-	ck_assert_msg(mnt_compose_read_maps(src, &uid, &gid, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mnt_compose_read_maps(src, NULL, &uid, &gid, &e) == 0, "%s", e.msg);
 	idmap_swap(OWNER, SEEN, &want);
 	ck_assert(idmap_equal(&uid, &want));
 	idmap_swap(GROUP, SEEN, &want);
 	ck_assert(idmap_equal(&gid, &want));
 	/* A mount that is not idmapped: the identity, so composing is the plain swap. */
-	ck_assert_msg(mnt_compose_read_maps(disk, &uid, &gid, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mnt_compose_read_maps(disk, NULL, &uid, &gid, &e) == 0, "%s", e.msg);
 	ck_assert(idmap_is_identity(&uid) && uid.n == 1);
 	ck_assert(idmap_is_identity(&gid) && gid.n == 1);
 }
@@ -224,7 +224,7 @@ START_TEST(test_composed_clone)
 	idmapped_bind("src", "ctr", &m, true);
 	/* The kernel holds exactly the composed maps (7 lines each). */
 	ctr = open_path("ctr");
-	ck_assert_msg(mnt_compose_read_maps(ctr, &uid, &gid, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mnt_compose_read_maps(ctr, NULL, &uid, &gid, &e) == 0, "%s", e.msg);
 	ck_assert(idmap_equal(&uid, &m.uid_map));
 	ck_assert(idmap_equal(&gid, &m.gid_map));
 	/* Through the clone the container user sees the volume as its own ... */
