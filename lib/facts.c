@@ -19,20 +19,58 @@
 #include "cleanup.h"
 #include "mnt_compose.h"
 #include "mntns.h"
+#include "mounttree.h"
 
-/* An idmapped mount's own maps, through fd (on it); or why they are unknown. */
-static void read_own_maps(int fd, struct mount_facts *f)
+/* An idmapped mount's own maps, through fd (on it), into what the facts keep
+ * of them; or why they are unknown.  expect_id: the mount fd must lie on
+ * (its mountinfo id), or -1 for any. */
+static void read_maps(int fd, int expect_id, bool *known, struct idmap *uid, struct idmap *gid,
+		      int *ret_errno, char err[static PLAN_REASON_MAX])
 {
 	struct err e = {0};
+	int id = -1;
 
-	if (mnt_compose_read_maps(fd, NULL, &f->src_uid_map, &f->src_gid_map, &e) >= 0) {
-		f->maps_known = true;
-		return;
+	if (mnt_compose_read_maps(fd, &id, uid, gid, &e) >= 0) {
+		if (expect_id < 0 || id == expect_id) {
+			*known = true;
+			return;
+		}
+		idmap_free(uid);
+		idmap_free(gid);
+		err_msg(&e, ESTALE, "the mount changed while the hook looked at it");
 	}
-	f->maps_errno = e.code ? e.code : EIO;
+	*ret_errno = e.code ? e.code : EIO;
 	err_add_hint(&e);
-	if (snprintf(f->maps_err, sizeof(f->maps_err), "%s", e.msg) < 0)
-		f->maps_err[0] = '\0';
+	if (snprintf(err, PLAN_REASON_MAX, "%s", e.msg) < 0)
+		err[0] = '\0';
+}
+
+static void read_own_maps(int fd, struct mount_facts *f)
+{
+	read_maps(fd, -1, &f->maps_known, &f->src_uid_map, &f->src_gid_map, &f->maps_errno,
+		  f->maps_err);
+}
+
+/* The maps of each idmapped submount, through its mount point (in the mount
+ * namespace the table was read in), checked to be that very mount. */
+static void read_subs_maps(struct mount_facts *f)
+{
+	for (size_t k = 0; k < f->n_subs; k++) {
+		struct submount_facts *sub = &f->subs[k];
+		_cleanup_close_ int fd = -EBADF;
+
+		if (!sub->idmapped)
+			continue;
+		fd = open(sub->target, O_PATH | O_CLOEXEC);
+		if (fd < 0) {
+			sub->maps_errno = errno;
+			snprintf(sub->maps_err, sizeof(sub->maps_err), "cannot open it: %s",
+				 strerror(errno));
+			continue;
+		}
+		read_maps(fd, sub->id, &sub->maps_known, &sub->uid_map, &sub->gid_map,
+			  &sub->maps_errno, sub->maps_err);
+	}
 }
 
 /* fd: on the mount seen (its root), to read its maps if it is idmapped. */
@@ -52,10 +90,12 @@ static void facts_of_mount(const struct mount_table *t, int fd, struct mount_fac
 	}
 }
 
-static int add_sub(struct mount_facts *f, const struct mount_entry *me)
+/* Submount me of f, whose own mount point is base. */
+static int add_sub(struct mount_facts *f, const struct mount_entry *me, const char *base)
 {
 	size_t n = f->n_subs;
 	struct submount_facts *subs = f->subs;
+	const char *rel = NULL;
 
 	/* The capacity doubles at each power of two: linear for thousands. */
 	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
@@ -64,7 +104,10 @@ static int add_sub(struct mount_facts *f, const struct mount_entry *me)
 			return -ENOMEM;
 		f->subs = subs;
 	}
-	subs[f->n_subs] = (struct submount_facts){.target = me->target, .idmapped = me->idmapped};
+	if (!base || mounttree_relative(base, me->target, &rel) < 0)
+		rel = NULL;
+	subs[f->n_subs] = (struct submount_facts){
+	    .target = me->target, .rel = rel, .id = me->id, .idmapped = me->idmapped};
 	snprintf(subs[f->n_subs].fstype, FSTYPE_MAX, "%s", me->fstype);
 	f->n_subs++;
 	return 0;
@@ -112,8 +155,9 @@ static int facts_on_host(const struct spec_mount *m, const struct mount_table *t
 	for (size_t i = 0; i < t->n; i++)
 		if (is_under(t->entries[i].target, real) &&
 		    mountinfo_is_below(t, t->entries[i].id, me->id) &&
-		    add_sub(f, &t->entries[i]) < 0)
+		    add_sub(f, &t->entries[i], real) < 0)
 			return -ENOMEM;
+	read_subs_maps(f);
 	return 0;
 }
 
@@ -269,12 +313,17 @@ static int assign_makers(const struct oci_spec *spec, struct mount_facts *facts,
 	assign_table(mk, n_mk, v);
 	for (size_t k = 0; k < v->table.n; k++) {
 		size_t i = v->made_by[k];
+		const struct mount_entry *top;
 
-		if (i != FACTS_NO_ENTRY && spec->mounts[i].is_recursive &&
-		    (uint64_t)v->table.entries[k].id != facts[i].mnt_id &&
-		    add_sub(&facts[i], &v->table.entries[k]) < 0)
+		if (i == FACTS_NO_ENTRY || !spec->mounts[i].is_recursive ||
+		    (uint64_t)v->table.entries[k].id == facts[i].mnt_id)
+			continue;
+		top = mountinfo_find(&v->table, (int)facts[i].mnt_id);
+		if (add_sub(&facts[i], &v->table.entries[k], top ? top->target : NULL) < 0)
 			return -ENOMEM;
 	}
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		read_subs_maps(&facts[i]);
 	return 0;
 }
 
@@ -364,6 +413,10 @@ int facts_collect(const struct oci_spec *spec, pid_t pid, struct mount_facts **r
 void facts_free(struct mount_facts *facts, size_t n)
 {
 	for (size_t i = 0; facts && i < n; i++) {
+		for (size_t k = 0; k < facts[i].n_subs; k++) {
+			idmap_free(&facts[i].subs[k].uid_map);
+			idmap_free(&facts[i].subs[k].gid_map);
+		}
 		free(facts[i].subs);
 		idmap_free(&facts[i].src_uid_map);
 		idmap_free(&facts[i].src_gid_map);

@@ -25,8 +25,15 @@
 /* A mount that came with an rbind source, below the mount it belongs to. */
 struct submount_facts {
 	const char *target; /* borrowed from the mount table the facts were read from */
+	const char *rel;    /* target below the rbind's own mount point ("a/b") */
+	int id;		    /* its id in that table */
 	char fstype[FSTYPE_MAX];
 	bool idmapped;
+	/* Idmapped: its own maps, read (statmount, Linux 6.15) ... */
+	bool maps_known;
+	struct idmap uid_map, gid_map; /* on-disk id -> as seen through it */
+	int maps_errno;		       /* ... or why they could not be */
+	char maps_err[PLAN_REASON_MAX];
 };
 
 /*
@@ -68,6 +75,14 @@ struct plan_mapping {
 	struct idmap uid_map, gid_map;
 };
 
+/* An idmapped submount of an rbind tree: its own maps, the swap composed
+ * with its own idmap (the clone of it gets them through open_tree_attr). */
+struct plan_sub {
+	const struct submount_facts *facts; /* borrowed from the facts */
+	size_t mapping;			    /* index into plan.mappings */
+	char path[PLAN_REASON_MAX];	    /* where the container sees it */
+};
+
 struct plan_mount {
 	const struct spec_mount *mount;
 	enum plan_action action;
@@ -82,6 +97,11 @@ struct plan_mount {
 	/* The source is idmapped: its maps are composed with the swap, and the
 	 * clone gets them through open_tree_attr (Linux 6.15). */
 	bool composed;
+	/* An rbind: the mapping of its plain submounts (the swap, = mapping
+	 * unless composed), and each idmapped submount's own (allocated). */
+	size_t sub_mapping;
+	struct plan_sub *subs;
+	size_t n_subs;
 };
 
 struct plan {
@@ -92,7 +112,7 @@ struct plan {
 	struct plan_mount *mounts; /* one per spec mount, same order */
 	size_t n_mounts;
 	struct plan_mapping *mappings;
-	size_t n_mappings;
+	size_t n_mappings, cap_mappings;
 };
 
 /*

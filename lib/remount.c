@@ -104,21 +104,15 @@ static enum mnt_propagation clone_propagation(const struct spec_mount *m)
 	return MNT_PROPAGATION_KEEP;
 }
 
-/* Is the mount of role for spec mount i an idmapped source, whose composed
- * map only open_tree_attr can give a clone of it? */
-static bool is_composed(const struct remount *rm, enum role role, size_t i)
-{
-	return role == ROLE_TOP && rm->plan->mounts[i].composed;
-}
-
-/* A clone of the idmapped mount live (alone: plan composes only a source
- * without submounts) with its composed map in place of its own. */
-static int compose_clone(struct remount *rm, int live, size_t i, int *ret_clone, struct err *e)
+/* A clone of the idmapped mount live (table entry k, alone) with its
+ * composed map in place of its own. */
+static int compose_clone(struct remount *rm, int live, size_t k, enum role role, size_t i,
+			 int *ret_clone, struct err *e)
 {
 	long long t0 = log_now_us();
 	int userns, r;
 
-	userns = mapset_get(&rm->maps, rm->plan->mounts[i].mapping, e);
+	userns = mapset_get(&rm->maps, roles_mapping(&rm->roles, k, role, i), e);
 	if (userns < 0)
 		return userns;
 	r = mnt_compose_clone(live, "", false, userns, ret_clone, e);
@@ -126,9 +120,9 @@ static int compose_clone(struct remount *rm, int live, size_t i, int *ret_clone,
 	return r;
 }
 
-/* Give clone (a detached tree's root) what role asks for mount i: on it
- * alone, or (recursive) on every mount of the tree. */
-static int apply(struct remount *rm, int clone, enum role role, size_t i, bool recursive,
+/* Give clone (a detached tree's root, table entry k) what role asks for
+ * mount i: on it alone, or (recursive) on every mount of the tree. */
+static int apply(struct remount *rm, int clone, size_t k, enum role role, size_t i, bool recursive,
 		 struct err *e)
 {
 	const struct spec_mount *m;
@@ -138,10 +132,10 @@ static int apply(struct remount *rm, int clone, enum role role, size_t i, bool r
 	if (role == ROLE_KEEP)
 		return 0;
 	m = rm->plan->mounts[i].mount;
-	userns = mapset_get(&rm->maps, rm->plan->mounts[i].mapping, e);
+	userns = mapset_get(&rm->maps, roles_mapping(&rm->roles, k, role, i), e);
 	if (userns < 0)
 		return userns;
-	if (is_composed(rm, role, i))
+	if (roles_is_composed(&rm->roles, role, i))
 		userns = -EBADF; /* the clone has its map already (compose_clone) */
 	/* The clone has every flag the runtime set before the hooks.  Added, never
 	 * cleared: nosuid always (setuid, setgid and file capabilities are not
@@ -186,8 +180,8 @@ static int place(struct remount *rm, int live, size_t k, size_t kc, int clone, s
 		r = pathres_info(clone, &ci, e);
 	if (r >= 0 && (ai.is_mount_root || ai.mnt_id != ci.mnt_id))
 		r = err_msg(e, ESTALE, "%s changed while the hook ran", me->target);
-	if (r >= 0)
-		r = mnt_attach(sub, at, e);
+	if (r >= 0 && (r = mnt_attach(sub, at, e)) == -EINVAL)
+		err_set_hint(e, "attaching a mount to a detached tree needs Linux 6.15");
 	return r < 0 ? err_wrap(e, "%s", me->target) : 0;
 }
 
@@ -203,21 +197,21 @@ static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct 
 
 	/* Uniform: the whole tree in one clone.  Else the mount alone, and each
 	 * mount below it placed on it as a clone of its own (kept ones exactly). */
-	if (is_composed(rm, role, i))
-		r = compose_clone(rm, live, i, &clone, e);
+	if (role != ROLE_KEEP && roles_is_composed(&rm->roles, role, i))
+		r = compose_clone(rm, live, k, role, i, &clone, e);
 	else
 		r = mnt_clone(live, "", uniform, &clone, e);
 	if (r < 0)
 		return r;
 	mounttree_children(&rm->roles.tree, k, &first, &end);
 	if (uniform) {
-		r = apply(rm, clone, role, i, first < end, e);
+		r = apply(rm, clone, k, role, i, first < end, e);
 	} else {
 		/* Receive, never send: what is attached below while assembling must
 		 * not propagate anywhere. */
 		r = mnt_setattr(clone, false, 0, MNT_PROPAGATION_SLAVE, -EBADF, e);
 		if (r >= 0)
-			r = apply(rm, clone, role, i, false, e);
+			r = apply(rm, clone, k, role, i, false, e);
 		for (size_t c = first; c < end && r >= 0; c++)
 			r = place(rm, live, k, rm->roles.tree.by_parent[c], clone, e);
 	}

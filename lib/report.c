@@ -77,6 +77,35 @@ static void put_map(struct out *o, const char *key, const struct idmap *m)
 	put_extents(o, key, idmap_extents(m), m->n);
 }
 
+/* "key": {"uid_map": [...], "gid_map": [...], "note": note}, note when not NULL. */
+static void put_maps(struct out *o, const char *key, const struct plan_mapping *m, const char *note)
+{
+	put_str(o, key);
+	GEN(o, yajl_gen_map_open(o->g));
+	put_map(o, "uid_map", &m->uid_map);
+	put_map(o, "gid_map", &m->gid_map);
+	if (note)
+		put_key_str(o, "note", note);
+	GEN(o, yajl_gen_map_close(o->g));
+}
+
+/* An rbind tree whose mounts get different maps: each idmapped submount's
+ * own, and the one every other submount gets. */
+static void put_submounts(struct out *o, const struct plan *p, const struct plan_mount *pm)
+{
+	if (pm->composed && pm->sub_mapping != pm->mapping)
+		put_maps(o, "other_submounts", &p->mappings[pm->sub_mapping],
+			 "the swap, not composed: these submounts are not idmapped");
+	if (!pm->n_subs)
+		return;
+	put_str(o, "submounts");
+	GEN(o, yajl_gen_map_open(o->g));
+	for (size_t j = 0; j < pm->n_subs; j++)
+		put_maps(o, pm->subs[j].path, &p->mappings[pm->subs[j].mapping],
+			 "maps composed with the submount's own idmap");
+	GEN(o, yajl_gen_map_close(o->g));
+}
+
 static void put_mount(struct out *o, const struct plan *p, const struct plan_mount *pm)
 {
 	const struct spec_mount *m = pm->mount;
@@ -96,6 +125,8 @@ static void put_mount(struct out *o, const struct plan *p, const struct plan_mou
 		put_map(o, "uid_map", &p->mappings[pm->mapping].uid_map);
 		put_map(o, "gid_map", &p->mappings[pm->mapping].gid_map);
 	}
+	if (idmap && (pm->n_subs || pm->composed))
+		put_submounts(o, p, pm);
 	GEN(o, yajl_gen_map_close(o->g));
 }
 

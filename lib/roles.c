@@ -11,6 +11,17 @@ bool roles_is_idmap(const struct roles *ro, size_t i)
 	return i != FACTS_NO_ENTRY && ro->plan->mounts[i].action == PLAN_IDMAP;
 }
 
+/* Table entry k as an idmapped submount of planned mount i, or NULL. */
+static const struct plan_sub *own_sub(const struct roles *ro, size_t k, size_t i)
+{
+	const struct plan_mount *pm = &ro->plan->mounts[i];
+
+	for (size_t j = 0; j < pm->n_subs; j++)
+		if (pm->subs[j].facts->id == ro->view->table.entries[k].id)
+			return &pm->subs[j];
+	return NULL;
+}
+
 enum role roles_of(const struct roles *ro, size_t k, size_t *ret_i)
 {
 	size_t i = ro->view->made_by[k];
@@ -20,7 +31,24 @@ enum role roles_of(const struct roles *ro, size_t k, size_t *ret_i)
 		return ROLE_KEEP;
 	if ((uint64_t)ro->view->table.entries[k].id == ro->facts[i].mnt_id)
 		return ROLE_TOP;
-	return ro->spec->mounts[i].is_recursive ? ROLE_SUB : ROLE_KEEP;
+	if (!ro->spec->mounts[i].is_recursive)
+		return ROLE_KEEP;
+	return own_sub(ro, k, i) ? ROLE_OWN : ROLE_SUB;
+}
+
+size_t roles_mapping(const struct roles *ro, size_t k, enum role role, size_t i)
+{
+	const struct plan_mount *pm = &ro->plan->mounts[i];
+	const struct plan_sub *sub;
+
+	if (role == ROLE_OWN && (sub = own_sub(ro, k, i)))
+		return sub->mapping;
+	return role == ROLE_TOP ? pm->mapping : pm->sub_mapping;
+}
+
+bool roles_is_composed(const struct roles *ro, enum role role, size_t i)
+{
+	return role == ROLE_OWN || (role == ROLE_TOP && ro->plan->mounts[i].composed);
 }
 
 /* needs_work: every mount with a role, and every mount above one. */
@@ -68,12 +96,16 @@ void roles_free(struct roles *ro)
 	ro->needs_work = NULL;
 }
 
-/* SUB of the same entry below a TOP or SUB; nothing to do below a kept mount. */
+/* SUB of the same entry below a TOP or SUB; nothing to do below a kept
+ * mount; nothing at all below a composed one (open_tree_attr gives a whole
+ * tree one map, and its submounts want another). */
 bool roles_is_uniform(const struct roles *ro, size_t k, enum role role, size_t i)
 {
 	size_t first, end, ci;
 
 	mounttree_children(&ro->tree, k, &first, &end);
+	if (role != ROLE_KEEP && roles_is_composed(ro, role, i))
+		return first == end;
 	for (size_t c = first; c < end; c++) {
 		size_t kc = ro->tree.by_parent[c];
 		enum role rc = roles_of(ro, kc, &ci);

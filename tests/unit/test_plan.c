@@ -505,10 +505,95 @@ START_TEST(test_idmapped_source_is_composed)
 	assert_skip(&pm[2], "already an idmapped mount, whose maps this kernel cannot report "
 			    "(composing needs Linux 6.15): statmount cannot report");
 	ck_assert_int_eq(pm[2].failed, -EOPNOTSUPP); /* fatal with --strict */
-	assert_skip(&pm[3], "idmapped mount with submounts");
+	/* An rbind of it: the top composed, its plain submount gets the swap of
+	 * the owner seen through the source (2000<->1000), not composed. */
+	ck_assert_int_eq(pm[3].action, PLAN_IDMAP);
+	ck_assert(pm[3].composed);
+	ck_assert_uint_eq(pm[3].mapping, pm[0].mapping);
+	ck_assert_uint_ne(pm[3].sub_mapping, pm[3].mapping);
+	assert_sends(pm[3].sub_mapping, 2000, 1000, 2000, 1000);
+	assert_sends(pm[3].sub_mapping, 1000, 2000, 1000, 2000);
+	assert_sends(pm[3].sub_mapping, 501, 501, 20, 20);
+	ck_assert_uint_eq(pm[3].n_subs, 0);
 	assert_skip(&pm[4], "idmapped mount whose maps cannot be composed");
 	for (int i = 2; i < 5; i++)
-		ck_assert_msg(pm[i].fallback, "mount %d is a fallback", i);
+		ck_assert_msg(i == 3 || pm[i].fallback, "mount %d is a fallback", i);
+	ck_assert_uint_eq(fx.plan.n_mappings, 3);
+}
+END_TEST
+
+/* Submount k of mount i: an idmapped view (disk 777:777 seen as 501:20). */
+static struct submount_facts *add_idmapped_sub(size_t i, const char *rel)
+{
+	static struct submount_facts subs[MAX_MOUNTS][2];
+	struct mount_facts *f = &fx.facts[i];
+	struct submount_facts *sub = &subs[i][f->n_subs];
+
+	*sub = (struct submount_facts){.target = "/b/rootfs/x",
+				       .rel = rel,
+				       .idmapped = true,
+				       .maps_known = true,
+				       .fstype = "ext4"};
+	idmap_swap(777, 501, &sub->uid_map);
+	idmap_swap(777, 20, &sub->gid_map);
+	f->subs = subs[i];
+	f->n_subs++;
+	fx.mounts[i].is_recursive = true;
+	return sub;
+}
+
+/* An rbind (501:20) whose tree holds an idmapped submount (disk 777:777 seen
+ * as 501:20): the top gets the swap, the submount the swap composed with its
+ * own maps, so it too shows as the container user and the container's
+ * writes land on its disk as 777:777.  Same maps, one mapping; maps unknown
+ * or not composable: the whole volume falls back, saying which submount. */
+START_TEST(test_idmapped_submount_is_composed)
+{
+	const struct plan_mount *pm;
+	static const struct id_extent small[] = {{0, 0, 100}};
+	struct submount_facts *sub;
+
+	add_bind("/data", 501, 20);
+	add_idmapped_sub(0, "sub");
+	fx.facts[0].subs[1] =
+	    (struct submount_facts){.target = "/b/rootfs/data/t", .rel = "t", .fstype = "tmpfs"};
+	fx.facts[0].n_subs = 2;
+	add_bind("/same", 501, 20);
+	add_idmapped_sub(1, "a/b");
+	add_bind("/unknown", 501, 20);
+	sub = add_idmapped_sub(2, "s");
+	sub->maps_known = false;
+	sub->maps_errno = EOPNOTSUPP;
+	strcpy(sub->maps_err, "statmount cannot report an idmapped mount's maps");
+	add_bind("/outside/", 501, 20);
+	sub = add_idmapped_sub(3, "s");
+	sub->uid_map = (struct idmap){.n = 1, .small = {small[0]}};
+	pm = build(NULL, NULL);
+
+	ck_assert_int_eq(pm[0].action, PLAN_IDMAP);
+	ck_assert(!pm[0].composed);
+	ck_assert_uint_eq(pm[0].sub_mapping, pm[0].mapping); /* the tmpfs: the swap */
+	assert_sends(pm[0].mapping, 501, 1000, 20, 1000);
+	ck_assert_uint_eq(pm[0].n_subs, 1);
+	ck_assert_str_eq(pm[0].subs[0].path, "/data/sub");
+	ck_assert_ptr_eq(pm[0].subs[0].facts, &fx.facts[0].subs[0]);
+	assert_sends(pm[0].subs[0].mapping, 777, 1000, 777, 1000);
+	assert_sends(pm[0].subs[0].mapping, 1000, 501, 1000, 20);
+	assert_sends(pm[0].subs[0].mapping, 501, 777, 20, 777);
+	assert_sends(pm[0].subs[0].mapping, 0, 0, 0, 0);
+	assert_sends(pm[0].subs[0].mapping, 4294967294u, 4294967294u, 4294967294u, 4294967294u);
+
+	ck_assert_int_eq(pm[1].action, PLAN_IDMAP);
+	ck_assert_str_eq(pm[1].subs[0].path, "/same/a/b");
+	ck_assert_uint_eq(pm[1].mapping, pm[0].mapping);
+	ck_assert_uint_eq(pm[1].subs[0].mapping, pm[0].subs[0].mapping);
+
+	assert_skip(&pm[2], "submount /unknown/s is an idmapped mount whose maps this kernel "
+			    "cannot report (composing needs Linux 6.15): statmount cannot report");
+	ck_assert_int_eq(pm[2].failed, -EOPNOTSUPP);
+	assert_skip(&pm[3], "submount /outside/s is an idmapped mount whose maps cannot be "
+			    "composed");
+	ck_assert(pm[2].fallback && pm[3].fallback);
 	ck_assert_uint_eq(fx.plan.n_mappings, 2);
 }
 END_TEST
@@ -539,6 +624,7 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_overflow_id_is_never_handed_out);
 	tcase_add_test(tc, test_rootless_says_why);
 	tcase_add_test(tc, test_idmapped_source_is_composed);
+	tcase_add_test(tc, test_idmapped_submount_is_composed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,1 @@
+58-rbind-idmapped-submount-runc.sh

@@ -1,0 +1,152 @@
+#!/bin/bash
+# An rbind volume whose tree holds an idmapped mount (runc, and crun through
+# the -crun symlink): the volume is 501:20 on disk; at its idm lies an
+# idmapped view (tests/helpers/idmap_mount.c: swaps 777<->501 for uids and
+# 777<->20 for gids) of another disk owned 777:777, so the host sees it as
+# 501:20 too.  A uid-1000 container:
+#   - without the hook sees both as 501:20 and can write to neither;
+#   - with it sees both as 1000:1000 (plan: the top the swap 501<->1000, the
+#     submount that swap composed with its own map, with a note); what it
+#     writes lands on each disk with that disk's owner (501:20 and 777:777),
+#     and shows through the host's view of the submount as 501:20;
+#   - rbind,ro: /data read-only, /data/idm as the runtime leaves it
+#     (writable: runc and crun make only an rbind's top read-only);
+#     rbind,rro: both read-only; 1000:1000 either way.
+# The disks' own entries keep owner, mode and content throughout.
+# shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
+runtime=$(runtime_of_test)
+need_runtime "$runtime"
+need_hook
+need_idmap_mount
+
+UIDS='0 0 501
+501 777 1
+502 502 275
+777 501 1
+778 778 4294966517'
+GIDS='0 0 20
+20 777 1
+21 21 756
+777 20 1
+778 778 4294966517'
+
+vol=$TEST_TMP/vol disk=$TEST_TMP/disk
+make_volume "$vol" 501 20
+make_volume "$disk" 777 777
+mkdir "$vol/idm"
+chown 501:20 "$vol/idm"
+"$IDMAP_MOUNT" "$disk" "$vol/idm" "$UIDS" "$GIDS" || fail "cannot make an idmapped mount"
+assert_eq 501:20 "$(stat -c %u:%g "$vol/idm" "$vol/idm/hello" | sort -u)" \
+	"owner of the idmapped submount and its file on the host"
+before_disk=$(snapshot "$disk")
+umount "$vol/idm" # the volume's own snapshot, without the submount's files
+before_vol=$(snapshot "$vol")
+"$IDMAP_MOUNT" "$disk" "$vol/idm" "$UIDS" "$GIDS" || fail "cannot make an idmapped mount"
+host_mounts=$(mounts_under "$vol")
+
+# shellcheck disable=SC2016
+TREE='echo "id=$(id -u):$(id -g)"
+for p in /data /data/hello /data/idm /data/idm/hello; do stat -c "owner $p=%u:%g" $p; done
+echo "content=$(cat /data/idm/hello)"
+for p in /data /data/idm; do
+	echo "mnt $p=$(grep " $p " /proc/self/mountinfo | tail -n1 | cut -d" " -f6)"
+	if err=$(touch $p/new 2>&1); then echo "write $p=ok"; stat -c "new $p=%u:%g" $p/new
+	else echo "write $p=fail:${err##*: }"; fi
+done'
+
+# tree_bundle BUNDLE [BIND_OPTION...]
+tree_bundle() {
+	make_bundle "$1"
+	bundle_user "$1" 1000 1000
+	bundle_args "$1" sh -c "$TREE"
+	bundle_bind "$1" "$vol" /data rbind "${@:2}"
+}
+
+# Control: the runtime alone shows both as the host sees them.
+b=$TEST_TMP/bundle-without
+tree_bundle "$b"
+run_probe "$runtime" "$b" without
+assert_eq 0 "$RC" "$runtime exit code without the hook"
+for p in /data /data/hello /data/idm /data/idm/hello; do
+	assert_eq 501:20 "$(get "owner $p" "$OUT")" "owner of $p inside, without the hook"
+done
+for p in /data /data/idm; do
+	assert_eq "fail:Permission denied" "$(get "write $p" "$OUT")" "touch $p/new, without the hook"
+done
+
+# With the hook: the plan names the submount and its composed maps.
+b=$TEST_TMP/bundle-rw
+tree_bundle "$b"
+bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook --strict
+plan=$TEST_TMP/plan.json
+plan_to "$plan" "$b"
+expect_plan "$plan" /data idmap
+assert_eq '[[0, 0, 501], [501, 1000, 1], [502, 502, 498], [1000, 501, 1], [1001, 1001, 4294966294]]' \
+	"$(plan_q "$plan" "m['/data']['uid_map']")" "plan: uid map of /data"
+assert_eq '["/data/idm"]' "$(plan_q "$plan" "list(m['/data']['submounts'])")" "plan: submounts of /data"
+sub="m['/data']['submounts']['/data/idm']"
+assert_eq '[[0, 0, 501], [501, 777, 1], [502, 502, 275], [777, 1000, 1], [778, 778, 222], [1000, 501, 1], [1001, 1001, 4294966294]]' \
+	"$(plan_q "$plan" "$sub['uid_map']")" "plan: uid map of /data/idm"
+assert_eq '[[0, 0, 20], [20, 777, 1], [21, 21, 756], [777, 1000, 1], [778, 778, 222], [1000, 20, 1], [1001, 1001, 4294966294]]' \
+	"$(plan_q "$plan" "$sub['gid_map']")" "plan: gid map of /data/idm"
+assert_eq "maps composed with the submount's own idmap" "$(plan_q "$plan" "$sub['note']")" \
+	"plan: note on /data/idm"
+
+run_probe "$runtime" "$b" rw
+assert_eq 0 "$RC" "$runtime exit code: $ERR"
+assert_eq 1000:1000 "$(get id "$OUT")" "container user"
+for p in /data /data/hello /data/idm /data/idm/hello; do
+	assert_eq 1000:1000 "$(get "owner $p" "$OUT")" "owner of $p inside"
+done
+assert_eq "hello from the host" "$(get content "$OUT")" "content of /data/idm/hello inside"
+for p in /data /data/idm; do
+	assert_match "*idmapped*" "$(get "mnt $p" "$OUT")" "mount options of $p inside"
+	assert_match "*nosuid*" "$(get "mnt $p" "$OUT")" "mount options of $p inside"
+	assert_eq ok "$(get "write $p" "$OUT")" "touch $p/new inside"
+	assert_eq 1000:1000 "$(get "new $p" "$OUT")" "owner of $p/new inside"
+done
+assert_eq 501:20 "$(stat -c %u:%g "$vol/new")" "owner of the volume's new file on its disk"
+assert_eq 777:777 "$(stat -c %u:%g "$disk/new")" "owner of the submount's new file on its disk"
+assert_eq 501:20 "$(stat -c %u:%g "$vol/idm/new")" "owner of the submount's new file through the host's view"
+rm -f "$vol/new" "$disk/new"
+assert_no_new "$before_disk" "$disk"
+assert_eq "$host_mounts" "$(mounts_under "$vol")" "the host's mounts under the volume"
+
+# rbind,ro and rbind,rro: read-only where the runtime makes them so (ro:
+# the top only, as runc and crun leave an rbind's submounts writable; rro:
+# every mount), and 1000:1000.
+for opt in ro rro; do
+	b=$TEST_TMP/bundle-$opt-without
+	tree_bundle "$b" "$opt"
+	run_probe "$runtime" "$b" "$opt-without"
+	assert_eq 0 "$RC" "$runtime exit code (rbind,$opt) without the hook"
+	assert_eq "fail:Read-only file system" "$(get "write /data" "$OUT")" \
+		"touch /data/new (rbind,$opt) without the hook"
+	sub_without=$(get "mnt /data/idm" "$OUT")
+	if [ "$opt" = rro ]; then
+		assert_eq "fail:Read-only file system" "$(get "write /data/idm" "$OUT")" \
+			"touch /data/idm/new (rbind,$opt) without the hook"
+	fi
+	b=$TEST_TMP/bundle-$opt
+	tree_bundle "$b" "$opt"
+	bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook --strict
+	run_probe "$runtime" "$b" "$opt"
+	assert_eq 0 "$RC" "$runtime exit code (rbind,$opt): $ERR"
+	for p in /data /data/hello /data/idm /data/idm/hello; do
+		assert_eq 1000:1000 "$(get "owner $p" "$OUT")" "owner of $p inside (rbind,$opt)"
+	done
+	assert_eq "fail:Read-only file system" "$(get "write /data" "$OUT")" \
+		"touch /data/new (rbind,$opt)"
+	assert_eq "${sub_without%%,*}" "$(get "mnt /data/idm" "$OUT" | cut -d, -f1)" \
+		"/data/idm read-only or not (rbind,$opt), as without the hook"
+	if [ "$opt" = rro ]; then
+		assert_eq "fail:Read-only file system" "$(get "write /data/idm" "$OUT")" \
+			"touch /data/idm/new (rbind,$opt)"
+	fi
+	rm -f "$vol/new" "$disk/new"
+	assert_no_new "$before_disk" "$disk"
+done
+umount "$vol/idm"
+assert_no_new "$before_vol" "$vol"
+exit 0
