@@ -11,7 +11,10 @@
 #     and shows through the host's view of the submount as 501:20;
 #   - rbind,ro: /data read-only, /data/idm as the runtime leaves it
 #     (writable: runc and crun make only an rbind's top read-only);
-#     rbind,rro: both read-only; 1000:1000 either way.
+#     rbind,rro: both read-only; 1000:1000 either way;
+#   - when reading the submount's maps, cloning it or attaching it fails
+#     (injected): the whole volume as without the hook, the reason in the
+#     log (naming Linux 6.15), exit 0; with --strict the start fails.
 # The disks' own entries keep owner, mode and content throughout.
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
@@ -74,6 +77,7 @@ done
 for p in /data /data/idm; do
 	assert_eq "fail:Permission denied" "$(get "write $p" "$OUT")" "touch $p/new, without the hook"
 done
+without=$OUT
 
 # With the hook: the plan names the submount and its composed maps.
 b=$TEST_TMP/bundle-rw
@@ -87,10 +91,10 @@ assert_eq '[[0, 0, 501], [501, 1000, 1], [502, 502, 498], [1000, 501, 1], [1001,
 assert_eq '["/data/idm"]' "$(plan_q "$plan" "list(m['/data']['submounts'])")" "plan: submounts of /data"
 sub="m['/data']['submounts']['/data/idm']"
 assert_eq '[[0, 0, 501], [501, 777, 1], [502, 502, 275], [777, 1000, 1], [778, 778, 222], [1000, 501, 1], [1001, 1001, 4294966294]]' \
-	"$(plan_q "$plan" "$sub['uid_map']")" "plan: uid map of /data/idm"
+	"$(plan_q "$plan" "${sub}['uid_map']")" "plan: uid map of /data/idm"
 assert_eq '[[0, 0, 20], [20, 777, 1], [21, 21, 756], [777, 1000, 1], [778, 778, 222], [1000, 20, 1], [1001, 1001, 4294966294]]' \
-	"$(plan_q "$plan" "$sub['gid_map']")" "plan: gid map of /data/idm"
-assert_eq "maps composed with the submount's own idmap" "$(plan_q "$plan" "$sub['note']")" \
+	"$(plan_q "$plan" "${sub}['gid_map']")" "plan: gid map of /data/idm"
+assert_eq "maps composed with the submount's own idmap" "$(plan_q "$plan" "${sub}['note']")" \
 	"plan: note on /data/idm"
 
 run_probe "$runtime" "$b" rw
@@ -147,6 +151,46 @@ for opt in ro rro; do
 	rm -f "$vol/new" "$disk/new"
 	assert_no_new "$before_disk" "$disk"
 done
+# A step that fails (the seccomp errno injector around the hook): the whole
+# volume stays as the runtime made it, the log says why, exit 0; with
+# --strict the container does not start.  statmount: the submount's maps
+# unknown (a kernel older than 6.15); open_tree_attr: its clone; the first
+# move_mount: attaching it to the detached tree (also 6.15).
+need_inject
+# name | rule (options, syscall, errno) | the reason in the log, as a glob
+table='
+statmount      | statmount ENOSYS          | /data: skip: submount /data/idm is an idmapped mount whose maps this kernel cannot report (composing needs Linux 6.15): statmount(*): Function not implemented*
+open_tree_attr | open_tree_attr ENOSYS     | cannot idmap, mount left as the runtime made it: /data: *open_tree_attr(CLONE, IDMAP): Function not implemented (open_tree_attr needs Linux 6.15*
+move_mount     | --nth 1 move_mount EINVAL | cannot idmap, mount left as the runtime made it: /data: */idm: move_mount: Invalid argument (attaching a mount to a detached tree needs Linux 6.15)*
+'
+trim() {
+	local t=${1#"${1%%[! ]*}"}
+	echo "${t%"${t##*[! ]}"}"
+}
+while IFS='|' read -r name rule reason; do
+	name=$(trim "$name") rule=$(trim "$rule") reason=$(trim "$reason")
+	[ -n "$name" ] || continue
+	for strict in "" --strict; do
+		what="$name failed${strict:+ ($strict)}" log=$TEST_TMP/hook-$name$strict.log
+		b=$TEST_TMP/bundle-inject-$name$strict
+		tree_bundle "$b"
+		# shellcheck disable=SC2086 # rule: options, the syscall, the errno
+		bundle_hook "$b" createRuntime "$INJECT" inject $rule -- "$HOOK" \
+			${strict:+"$strict"} --log-level info --log-file "$log"
+		run_probe "$runtime" "$b" "inject-$name$strict"
+		if [ -n "$strict" ]; then
+			assert_ne 0 "$RC" "$runtime exit code, $what"
+			assert_match "*${name}*" "$(cat "$log")" "the hook's log, $what" # crun shows no hook stderr
+			continue
+		fi
+		assert_eq 0 "$RC" "$runtime exit code, $what: $ERR"
+		assert_eq "$without" "$OUT" "what the container sees, $what, and without the hook"
+		assert_match "*$reason*" "$(cat "$log")" "the hook's log, $what"
+	done
+done <<<"$table"
+assert_eq "$host_mounts" "$(mounts_under "$vol")" "the host's mounts under the volume"
+assert_no_new "$before_disk" "$disk"
+
 umount "$vol/idm"
 assert_no_new "$before_vol" "$vol"
 exit 0
