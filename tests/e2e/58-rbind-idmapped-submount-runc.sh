@@ -193,4 +193,47 @@ assert_no_new "$before_disk" "$disk"
 
 umount "$vol/idm"
 assert_no_new "$before_vol" "$vol"
+
+# The other way round: an rbind of an idmapped source (disk2 501:20 seen as
+# 2000:2000, as in e2e 57) whose tree holds a plain tmpfs owned 2000:2000.
+# The top gets the swap 2000<->1000 composed with its own map, the tmpfs
+# that swap alone (plan: other_submounts); both 1000:1000 inside, writes
+# land as 501:20 on disk2 (2000:2000 through the source) and 2000:2000 on
+# the tmpfs.
+disk2=$TEST_TMP/disk2 src=$TEST_TMP/src
+make_volume "$disk2" 501 20
+mkdir "$disk2/t" "$src"
+chown 501:20 "$disk2/t"
+"$IDMAP_MOUNT" "$disk2" "$src" "$(printf '0 0 501\n501 2000 1\n502 502 1498\n2000 501 1\n2001 2001 4294965294')" \
+	"$(printf '0 0 20\n20 2000 1\n21 21 1979\n2000 20 1\n2001 2001 4294965294')" ||
+	fail "cannot make an idmapped mount"
+_open_path_to "$src"
+mount -t tmpfs -o mode=0755,uid=2000,gid=2000 src-t "$src/t" || fail "cannot mount a tmpfs"
+printf 'hello from the host\n' >"$src/t/hello"
+chown 2000:2000 "$src/t/hello"
+before2=$(snapshot "$disk2")
+vol=$src # tree_bundle binds $vol
+b=$TEST_TMP/bundle-top
+tree_bundle "$b"
+bundle_args "$b" sh -c "${TREE//idm/t}"
+bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook --strict
+plan_to "$plan" "$b"
+expect_plan "$plan" /data idmap "maps composed with the source's own idmap"
+assert_eq false "$(plan_q "$plan" "'submounts' in m['/data']")" "plan: idmapped submounts of $src"
+assert_eq '[[0, 0, 1000], [1000, 2000, 1], [1001, 1001, 999], [2000, 1000, 1], [2001, 2001, 4294965294]]' \
+	"$(plan_q "$plan" "m['/data']['other_submounts']['uid_map']")" \
+	"plan: uid map of the plain submounts of $src"
+run_probe "$runtime" "$b" top
+assert_eq 0 "$RC" "$runtime exit code (idmapped top): $ERR"
+for p in /data /data/hello /data/t /data/t/hello; do
+	assert_eq 1000:1000 "$(get "owner $p" "$OUT")" "owner of $p inside (idmapped top)"
+done
+for p in /data /data/t; do
+	assert_eq ok "$(get "write $p" "$OUT")" "touch $p/new inside (idmapped top)"
+done
+assert_eq 501:20 "$(stat -c %u:%g "$disk2/new")" "owner of the top's new file on its disk"
+assert_eq 2000:2000 "$(stat -c %u:%g "$src/new")" "owner of the top's new file through the source"
+assert_eq 2000:2000 "$(stat -c %u:%g "$src/t/new")" "owner of the tmpfs's new file"
+rm -f "$disk2/new"
+assert_no_new "$before2" "$disk2"
 exit 0
