@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Shared by plan.c and plan_maps.c only. */
+#pragma once
+
+#include "plan.h"
+
+/* The mappings of the tree of mount i, built before any goes into the plan. */
+struct tree_maps {
+	struct plan_mapping top, swap;
+	struct plan_mapping *subs; /* per idmapped submount */
+	size_t n_subs;
+};
+
+void tree_maps_free(struct tree_maps *t);
+
+void plan_mapping_free(struct plan_mapping *m);
+
+/* Find or add the mapping pair, moved into the plan (*m is empty after);
+ * its index in *ret_k.  -ENOMEM leaves *m as it was. */
+int plan_add_mapping(struct plan *p, struct plan_mapping *m, size_t *ret_k);
+
+/* A submount's path as the container sees it (in buf, or a part of its target). */
+const char *plan_sub_path(const struct oci_spec *spec, const struct spec_mount *m,
+			  const struct submount_facts *sub, char buf[static PLAN_REASON_MAX]);
+
+/* The maps of mount i's tree, from the swap in ret_t->swap (owner_decide's):
+ * the top the swap (composed with its own maps when the source is
+ * idmapped), each idmapped submount the swap composed with its own, every
+ * other submount the swap.  Skips (a fallback, the reason in pm) when any
+ * cannot be composed or its maps are unknown. */
+bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p,
+		    const struct mount_facts *f, struct plan_mount *pm, struct tree_maps *ret_t);
+
+/* Move the tree's maps into the plan's mappings (t is left empty). */
+int plan_take_maps(const struct oci_spec *spec, struct plan *p, const struct mount_facts *f,
+		   struct plan_mount *pm, struct tree_maps *t);

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The maps of a planned mount's tree (pure): the swap, composed with an
+ * idmapped source's own maps and with each idmapped submount's, and the
+ * plan's list of distinct mappings they go into.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "plan_internal.h"
+
+#define skip plan_fall_back
+
+void plan_mapping_free(struct plan_mapping *m)
+{
+	idmap_free(&m->uid_map);
+	idmap_free(&m->gid_map);
+}
+
+/* Find or add the mapping pair, moved into the plan (*m is empty after);
+ * its index in *ret_k.  -ENOMEM leaves *m as it was. */
+int plan_add_mapping(struct plan *p, struct plan_mapping *m, size_t *ret_k)
+{
+	for (size_t i = 0; i < p->n_mappings; i++)
+		if (idmap_equal(&p->mappings[i].uid_map, &m->uid_map) &&
+		    idmap_equal(&p->mappings[i].gid_map, &m->gid_map)) {
+			plan_mapping_free(m);
+			*ret_k = i;
+			return 0;
+		}
+	if (p->n_mappings == p->cap_mappings) {
+		size_t cap = p->cap_mappings ? 2 * p->cap_mappings : 4;
+		struct plan_mapping *more = reallocarray(p->mappings, cap, sizeof(*more));
+
+		if (!more)
+			return -ENOMEM;
+		p->mappings = more;
+		p->cap_mappings = cap;
+	}
+	p->mappings[p->n_mappings] = *m;
+	*m = (struct plan_mapping){0};
+	*ret_k = p->n_mappings++;
+	return 0;
+}
+
+/* The length of path without trailing slashes ("/" keeps its slash). */
+static size_t trimmed_len(const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	return n;
+}
+
+/* A path in the container's mount namespace as the container will see it. */
+static const char *in_rootfs(const struct oci_spec *spec, const char *path)
+{
+	size_t n = strlen(spec->root_path);
+
+	while (n > 1 && spec->root_path[n - 1] == '/')
+		n--;
+	if (strncmp(path, spec->root_path, n) == 0 && path[n] == '/')
+		return path + n;
+	return path;
+}
+
+/* Swap h (seen through the source) and t, composed with the source's map. */
+static int compose_one(const struct idmap *old, uint32_t h, uint32_t t, const struct idmap *swap,
+		       struct idmap *ret_new, struct err *e)
+{
+	/* owner_decide left this id alone: the composition keeps the source's map. */
+	if (idmap_is_identity(swap))
+		t = h;
+	return idmap_compose(old, h, t, ret_new, e);
+}
+
+/* The swap (the owner seen through the source, f->uid:f->gid, with the
+ * container user) after an idmapped mount's own maps: what a clone of that
+ * mount needs, since its map replaces the mount's own. */
+static int compose_pair(const struct plan *p, const struct mount_facts *f,
+			const struct idmap *old_uid, const struct idmap *old_gid,
+			const struct plan_mapping *swap, struct plan_mapping *ret, struct err *e)
+{
+	struct idmap uid = {0}, gid = {0};
+
+	if (compose_one(old_uid, f->uid, p->host_uid, &swap->uid_map, &uid, e) < 0)
+		return -e->code;
+	if (compose_one(old_gid, f->gid, p->host_gid, &swap->gid_map, &gid, e) < 0) {
+		idmap_free(&uid);
+		return -e->code;
+	}
+	*ret = (struct plan_mapping){.uid_map = uid, .gid_map = gid};
+	return 0;
+}
+
+/* A submount's path as the container sees it. */
+const char *plan_sub_path(const struct oci_spec *spec, const struct spec_mount *m,
+			    const struct submount_facts *sub, char buf[static PLAN_REASON_MAX])
+{
+	size_t n = trimmed_len(m->destination);
+
+	if (!sub->rel)
+		return in_rootfs(spec, sub->target);
+	snprintf(buf, PLAN_REASON_MAX, "%.*s/%s", (int)(n == 1 ? 0 : n), m->destination, sub->rel);
+	return buf;
+}
+
+void tree_maps_free(struct tree_maps *t)
+{
+	plan_mapping_free(&t->top);
+	plan_mapping_free(&t->swap);
+	for (size_t j = 0; j < t->n_subs; j++)
+		plan_mapping_free(&t->subs[j]);
+	free(t->subs);
+}
+
+/* Each idmapped submount's composed maps (t->subs); skips when one cannot be
+ * composed or its maps are unknown. */
+static bool plan_skip_subs(const struct oci_spec *spec, const struct plan *p,
+			   const struct mount_facts *f, struct plan_mount *pm, struct tree_maps *t)
+{
+	char path[PLAN_REASON_MAX];
+	struct err e = {0};
+
+	for (size_t k = 0; k < f->n_subs; k++) {
+		const struct submount_facts *sub = &f->subs[k];
+
+		if (!sub->idmapped)
+			continue;
+		if (!sub->maps_known) {
+			skip(pm,
+			     "submount %s is an idmapped mount whose maps this kernel cannot "
+			     "report (composing needs Linux 6.15): %s",
+			     plan_sub_path(spec, pm->mount, sub, path), sub->maps_err);
+			pm->failed = sub->maps_errno ? -sub->maps_errno : -EOPNOTSUPP;
+			return true;
+		}
+		if (compose_pair(p, f, &sub->uid_map, &sub->gid_map, &t->swap, &t->subs[t->n_subs],
+				 &e) < 0) {
+			skip(pm,
+			     "submount %s is an idmapped mount whose maps cannot be composed: %s",
+			     plan_sub_path(spec, pm->mount, sub, path), e.msg);
+			return true;
+		}
+		t->n_subs++;
+	}
+	return false;
+}
+
+/* The maps of mount i's tree: the top the swap (composed with its own maps
+ * when the source is idmapped), each idmapped submount the swap composed
+ * with its own, every other submount the swap.  Built whole, then moved
+ * into the plan; skips (a fallback) when any cannot be composed. */
+bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p,
+			   const struct mount_facts *f, struct plan_mount *pm,
+			   struct tree_maps *ret_t)
+{
+	struct err e = {0};
+	size_t n_own = 0;
+
+	for (size_t k = 0; k < f->n_subs; k++)
+		n_own += f->subs[k].idmapped;
+	if (n_own && !(ret_t->subs = calloc(n_own, sizeof(*ret_t->subs)))) {
+		skip(pm, "out of memory");
+		pm->failed = -ENOMEM;
+		return true;
+	}
+	if (f->already_idmapped &&
+	    compose_pair(p, f, &f->src_uid_map, &f->src_gid_map, &ret_t->swap, &ret_t->top, &e) < 0)
+		skip(pm, "source is an idmapped mount whose maps cannot be composed: %s", e.msg);
+	else if (!plan_skip_subs(spec, p, f, pm, ret_t)) {
+		if (!f->already_idmapped)
+			ret_t->top = ret_t->swap; /* a swap owns no memory: a copy */
+		pm->composed = f->already_idmapped;
+		return false;
+	}
+	pm->fallback = true; /* to be idmapped, and it cannot be */
+	return true;
+}
+
+/* Move the tree's maps into the plan (ret_t is left empty). */
+int plan_take_maps(const struct oci_spec *spec, struct plan *p, const struct mount_facts *f,
+			  struct plan_mount *pm, struct tree_maps *t)
+{
+	bool plain_subs = f->n_subs > t->n_subs;
+	char path[PLAN_REASON_MAX];
+	int r;
+
+	pm->subs = t->n_subs ? calloc(t->n_subs, sizeof(*pm->subs)) : NULL;
+	if (t->n_subs && !pm->subs)
+		return -ENOMEM;
+	r = plan_add_mapping(p, &t->top, &pm->mapping);
+	pm->sub_mapping = pm->mapping;
+	if (r >= 0 && pm->composed && plain_subs)
+		r = plan_add_mapping(p, &t->swap, &pm->sub_mapping);
+	for (size_t k = 0, j = 0; k < f->n_subs && r >= 0; k++) {
+		if (!f->subs[k].idmapped)
+			continue;
+		pm->subs[j].facts = &f->subs[k];
+		snprintf(pm->subs[j].path, sizeof(pm->subs[j].path), "%s",
+			 plan_sub_path(spec, pm->mount, &f->subs[k], path));
+		r = plan_add_mapping(p, &t->subs[j], &pm->subs[j].mapping);
+		pm->n_subs = ++j;
+	}
+	return r;
+}
