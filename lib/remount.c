@@ -353,7 +353,7 @@ static void fail_all(struct remount *rm, int r, const struct err *why)
 }
 
 int remount_execute(const struct oci_spec *spec, struct plan *plan, const struct mount_facts *facts,
-		    const struct facts_view *view, pid_t pid, bool strict,
+		    const struct facts_view *view, const struct mntns *ns, bool strict,
 		    struct remount_timing *timing, struct err *e)
 {
 	_cleanup_(remount_free) struct remount rm = {.spec = spec,
@@ -364,7 +364,6 @@ int remount_execute(const struct oci_spec *spec, struct plan *plan, const struct
 						     .strict = strict,
 						     .timing = timing,
 						     .e = e};
-	_cleanup_close_ int home = -EBADF;
 	struct err ne = {0};
 	long long t0;
 	int r;
@@ -375,14 +374,14 @@ int remount_execute(const struct oci_spec *spec, struct plan *plan, const struct
 	if (remount_alloc(&rm) < 0 || mapset_open(plan, &rm.maps) < 0)
 		return err_set(e, ENOMEM, "remount");
 	timing->userns_us += log_now_us() - t0;
-	r = mntns_enter(pid, &home, &ne);
+	r = mntns_enter(ns, &ne);
 	if (r < 0) {
 		fail_all(&rm, r, &ne);
 		return strict ? rm.failed : 0;
 	}
 	clone_all(&rm);
 	attach_all(&rm);
-	r = mntns_leave(TAKE_FD(home), &ne);
+	r = mntns_leave(ns, &ne);
 	if (r < 0) {
 		*e = ne;
 		return r; /* cannot happen short of a kernel bug; never carry on */
