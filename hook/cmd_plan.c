@@ -158,7 +158,7 @@ static int run_plan(const struct plan_options *o, struct hook_ctx *ctx, struct e
 
 int cmd_plan(int argc, char **argv)
 {
-	struct hook_ctx ctx = {0};
+	struct hook_ctx ctx = HOOK_CTX_INIT;
 	struct plan_options o;
 	struct err e = {0};
 	int r;

@@ -51,13 +51,19 @@ static int parse_status_pid(const char *arg, int *ret_pid, struct err *e)
  * *ret_reported false (and no error) when this kernel cannot say. */
 static int read_maps(int pid, struct mnt_maps *ret_maps, bool *ret_reported, struct err *e)
 {
-	int home = -EBADF, r, r2;
+	struct mntns ns = MNTNS_INIT;
+	int r, r2;
 
-	r = mntns_enter(pid, &home, e);
-	if (r < 0)
+	r = mntns_open(pid, &ns, e);
+	if (r >= 0)
+		r = mntns_enter(&ns, e);
+	if (r < 0) {
+		mntns_close(&ns);
 		return err_wrap(e, "status: pid %d", pid);
+	}
 	r = mntmaps_read(ret_maps, e);
-	r2 = mntns_leave(home, r < 0 ? &(struct err){0} : e);
+	r2 = mntns_leave(&ns, r < 0 ? &(struct err){0} : e);
+	mntns_close(&ns);
 	if (r == -ENOSYS || r == -EINVAL) {
 		*ret_reported = false;
 		return r2;

@@ -170,7 +170,6 @@ static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e
 	_cleanup_free_ char *input = NULL;
 	struct remount_timing timing = {0};
 	long long t0 = log_now_us(), t1;
-	bool ours = false;
 	int r;
 
 	r = io_read_fd(STDIN_FILENO, IO_STATE_MAX, &input, NULL, e);
@@ -182,9 +181,8 @@ static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e
 	if (r < 0)
 		return r;
 	log_set_id(ctx->state.id);
-	r = hook_is_our_stage(&ctx->state, &ours, e);
-	if (r < 0 || !ours)
-		return r;
+	if (!hook_is_our_stage(ctx))
+		return 0;
 	r = hook_prepare(ctx, ctx->state.bundle, ctx->state.pid, e);
 	if (r == -EFBIG)
 		return beyond_limits(o->strict || ctx->spec.strict, e, "");
@@ -267,7 +265,7 @@ static int print_help(void)
 
 int main(int argc, char **argv)
 {
-	struct hook_ctx ctx = {0};
+	struct hook_ctx ctx = HOOK_CTX_INIT;
 	struct options o;
 	struct err e = {0};
 	FILE *log_stream = NULL;

@@ -179,12 +179,14 @@ static bool is_bind_with_source(const struct spec_mount *m)
 static int walk_sources(const struct oci_spec *spec, struct mount_facts *facts, struct err *e)
 {
 	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_(pathres_cache_free) struct pathres_cache cache;
 
+	pathres_cache_init(&cache);
 	if (root < 0)
 		return err_set(e, errno, "open /");
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		if (is_bind_with_source(&spec->mounts[i]))
-			pathres_walk(root, spec->mounts[i].source, &facts[i].walk);
+			pathres_walk_cached(&cache, root, spec->mounts[i].source, &facts[i].walk);
 		else if (spec->mounts[i].is_bind)
 			facts[i].walk.err = facts[i].stat_errno = ENOENT;
 	}
@@ -352,17 +354,16 @@ static int look(const struct oci_spec *spec, struct mount_facts *facts, struct f
 }
 
 /* Enter pid's mount namespace, look, come back. */
-static int in_container(const struct oci_spec *spec, pid_t pid, struct mount_facts *facts,
-			struct facts_view *v, struct err *e)
+static int in_container(const struct oci_spec *spec, const struct mntns *ns,
+			struct mount_facts *facts, struct facts_view *v, struct err *e)
 {
-	_cleanup_close_ int home = -EBADF;
 	struct err ne = {0};
 	int nomem = 0, r;
 
-	r = mntns_enter(pid, &home, &ne);
+	r = mntns_enter(ns, &ne);
 	if (r >= 0) {
 		nomem = look(spec, facts, v); /* fails only for memory */
-		if (mntns_leave(TAKE_FD(home), &ne) < 0) {
+		if (mntns_leave(ns, &ne) < 0) {
 			/* Never carry on in the wrong namespace: nothing more is done. */
 			v->stuck = true;
 			r = -ne.code;
@@ -374,12 +375,11 @@ static int in_container(const struct oci_spec *spec, pid_t pid, struct mount_fac
 	return nomem < 0 ? err_set(e, ENOMEM, "facts") : 0;
 }
 
-int facts_collect(const struct oci_spec *spec, pid_t pid, struct mount_facts **ret_facts,
-		  struct facts_view *ret_view, struct err *e)
+int facts_collect(const struct oci_spec *spec, const struct mntns *ns, const struct err *ns_err,
+		  struct mount_facts **ret_facts, struct facts_view *ret_view, struct err *e)
 {
 	struct facts_view v = {.root_fd = -EBADF};
 	struct mount_facts *facts;
-	struct err ne = {0};
 	int r = 0;
 
 	facts = calloc_array(spec->n_mounts, sizeof(*facts));
@@ -388,16 +388,14 @@ int facts_collect(const struct oci_spec *spec, pid_t pid, struct mount_facts **r
 	for (size_t i = 0; i < spec->n_mounts; i++)
 		facts[i].made_by = FACTS_NO_ENTRY;
 	if (facts_needed(spec)) {
-		bool own = true;
-
 		r = walk_sources(spec, facts, e);
 		/* A pid in the hook's own mount namespace has no container mounts to show. */
-		if (r >= 0 && pid > 0 && mntns_is_own(pid, &own, &ne) < 0) {
+		if (r >= 0 && ns && ns->target < 0) {
 			for (size_t i = 0; i < spec->n_mounts; i++)
-				cannot_look(&facts[i], &ne);
+				cannot_look(&facts[i], ns_err);
 		} else if (r >= 0) {
-			r = own ? host_only(spec, facts, &v, e)
-				: in_container(spec, pid, facts, &v, e);
+			r = !ns || ns->own ? host_only(spec, facts, &v, e)
+					   : in_container(spec, ns, facts, &v, e);
 		}
 	}
 	if (r < 0) {

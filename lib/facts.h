@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "mntns.h"
 #include "mountinfo.h"
 #include "plan.h"
 #include "spec.h"
@@ -25,13 +26,14 @@ struct facts_view {
 };
 
 /*
- * One struct mount_facts per spec mount (allocated).  pid > 0: look inside
- * that process's mount namespace (entered and left here) and keep the view;
- * pid 0: the sources on the host only (the view stays empty).  Fails only
- * for memory or when the hook cannot return to its own mount namespace.
+ * One struct mount_facts per spec mount (allocated).  ns: look inside its
+ * target mount namespace (entered and left here) and keep the view; NULL, or
+ * a pid in the hook's own namespace: the sources on the host only (the view
+ * stays empty); not opened (target < 0): ns_err says why for each mount.
+ * Fails only for memory or when the hook cannot return to its own namespace.
  */
-int facts_collect(const struct oci_spec *spec, pid_t pid, struct mount_facts **ret_facts,
-		  struct facts_view *ret_view, struct err *e);
+int facts_collect(const struct oci_spec *spec, const struct mntns *ns, const struct err *ns_err,
+		  struct mount_facts **ret_facts, struct facts_view *ret_view, struct err *e);
 
 void facts_free(struct mount_facts *facts, size_t n);
 void facts_view_free(struct facts_view *v);

@@ -12,24 +12,15 @@
 #include "log.h"
 #include "mntns.h"
 
-int hook_is_our_stage(const struct oci_state *state, bool *ret_ours, struct err *e)
+bool hook_is_our_stage(struct hook_ctx *ctx)
 {
-	bool own = false;
-	int r;
+	const struct oci_state *state = &ctx->state;
 
-	if (strcmp(state->status, "creating") != 0 && strcmp(state->status, "created") != 0) {
-		*ret_ours = false;
-		return 0;
-	}
-	if (state->pid <= 0) {
-		*ret_ours = false;
-		return 0;
-	}
-	r = mntns_is_own(state->pid, &own, e);
-	if (r < 0)
-		return err_wrap(e, "state: pid %d", (int)state->pid);
-	*ret_ours = !own;
-	return 0;
+	if (strcmp(state->status, "creating") != 0 && strcmp(state->status, "created") != 0)
+		return false;
+	if (state->pid <= 0)
+		return false;
+	return mntns_open(state->pid, &ctx->ns, &ctx->ns_err) < 0 || !ctx->ns.own;
 }
 
 static int read_proc_map(pid_t pid, const char *file, struct id_map *ret, struct err *e)
@@ -94,7 +85,12 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 	if (r < 0)
 		return r;
 	ctx->pid = pid;
-	r = facts_collect(&ctx->spec, pid, &ctx->facts, &ctx->view, e);
+	/* Opened once (hook_is_our_stage may have tried); without the
+	 * namespace, each mount's facts say why it was not seen. */
+	if (pid > 0 && ctx->ns.target < 0 && !ctx->ns_err.code)
+		(void)mntns_open(pid, &ctx->ns, &ctx->ns_err);
+	r = facts_collect(&ctx->spec, pid > 0 ? &ctx->ns : NULL, &ctx->ns_err, &ctx->facts,
+			  &ctx->view, e);
 	if (r < 0)
 		return r;
 	hostinfo_read(&ctx->host);
@@ -130,7 +126,7 @@ int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timin
 	r = report_failed_looks(&ctx->plan, strict, e);
 	if (r < 0 || ctx->view.stuck)
 		return r;
-	return remount_execute(&ctx->spec, &ctx->plan, ctx->facts, &ctx->view, ctx->pid, strict,
+	return remount_execute(&ctx->spec, &ctx->plan, ctx->facts, &ctx->view, &ctx->ns, strict,
 			       timing, e);
 }
 
@@ -143,5 +139,6 @@ void hook_ctx_free(struct hook_ctx *ctx)
 	free(ctx->gid_ns.ext);
 	spec_free(&ctx->spec);
 	state_free(&ctx->state);
-	*ctx = (struct hook_ctx){0};
+	mntns_close(&ctx->ns);
+	*ctx = HOOK_CTX_INIT;
 }

@@ -22,6 +22,7 @@
 #include "err.h"
 #include "facts.h"
 #include "hostinfo.h"
+#include "mntns.h"
 #include "plan.h"
 #include "remount.h"
 #include "spec.h"
@@ -36,11 +37,18 @@ struct hook_ctx {
 	struct mount_facts *facts;    /* one per spec mount */
 	struct facts_view view;	      /* what the hook holds of the container */
 	pid_t pid;		      /* the container's init, 0 without a container */
+	struct mntns ns;	      /* the hook's and pid's mount namespaces, opened once */
+	struct err ns_err;	      /* ... or why they could not be */
 	struct plan plan;
 };
 
-/* Is this a stage and a process the hook acts on (createRuntime/prestart)? */
-int hook_is_our_stage(const struct oci_state *state, bool *ret_ours, struct err *e);
+/* Is this a stage and a process the hook acts on (createRuntime/prestart)?
+ * Opens ctx->ns for ctx->state's pid; when it cannot, the hook goes on and
+ * every mount is left as it is, with the reason (ctx->ns_err). */
+bool hook_is_our_stage(struct hook_ctx *ctx);
+
+/* A hook_ctx before anything is read into it. */
+#define HOOK_CTX_INIT ((struct hook_ctx){.ns = MNTNS_INIT})
 
 /* Read <bundle>/config.json, observe, build the plan.  pid: the container's
  * init, whose mount namespace is looked at (0: the sources on the host only). */

@@ -54,7 +54,9 @@ void hostinfo_read(struct hostinfo *ret)
 
 	h.overflow_uid = read_id("/proc/sys/kernel/overflowuid");
 	h.overflow_gid = read_id("/proc/sys/kernel/overflowgid");
-	read_uid_map(h.uid_map);
 	h.in_initial_userns = stat("/proc/self/ns/user", &st) == 0 && st.st_ino == USER_INIT_INO;
+	/* Only the rootless reason quotes it. */
+	if (!h.in_initial_userns)
+		read_uid_map(h.uid_map);
 	*ret = h;
 }

@@ -25,27 +25,10 @@ static int open_ns(pid_t pid, int *ret_fd, struct err *e)
 	return 0;
 }
 
-int mntns_is_own(pid_t pid, bool *ret_own, struct err *e)
-{
-	_cleanup_close_ int self = -EBADF, other = -EBADF;
-	struct stat a, b;
-	int r;
-
-	r = open_ns(0, &self, e);
-	if (r < 0)
-		return r;
-	r = open_ns(pid, &other, e);
-	if (r < 0)
-		return r;
-	if (fstat(self, &a) < 0 || fstat(other, &b) < 0)
-		return err_set(e, errno, "fstat mount namespace");
-	*ret_own = a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-	return 0;
-}
-
-int mntns_enter(pid_t pid, int *ret_home, struct err *e)
+int mntns_open(pid_t pid, struct mntns *ret_ns, struct err *e)
 {
 	_cleanup_close_ int home = -EBADF, target = -EBADF;
+	struct stat a, b;
 	int r;
 
 	r = open_ns(0, &home, e);
@@ -54,17 +37,32 @@ int mntns_enter(pid_t pid, int *ret_home, struct err *e)
 	r = open_ns(pid, &target, e);
 	if (r < 0)
 		return r;
-	if (setns(target, CLONE_NEWNS) < 0)
-		return err_set(e, errno, "setns(CLONE_NEWNS) into pid %d", (int)pid);
-	*ret_home = TAKE_FD(home);
+	if (fstat(home, &a) < 0 || fstat(target, &b) < 0)
+		return err_set(e, errno, "fstat mount namespace");
+	*ret_ns = (struct mntns){.home = TAKE_FD(home),
+				 .target = TAKE_FD(target),
+				 .pid = pid,
+				 .own = a.st_dev == b.st_dev && a.st_ino == b.st_ino};
 	return 0;
 }
 
-int mntns_leave(int home, struct err *e)
+int mntns_enter(const struct mntns *ns, struct err *e)
 {
-	_cleanup_close_ int fd = home;
+	if (setns(ns->target, CLONE_NEWNS) < 0)
+		return err_set(e, errno, "setns(CLONE_NEWNS) into pid %d", (int)ns->pid);
+	return 0;
+}
 
-	if (setns(fd, CLONE_NEWNS) < 0)
+int mntns_leave(const struct mntns *ns, struct err *e)
+{
+	if (setns(ns->home, CLONE_NEWNS) < 0)
 		return err_set(e, errno, "setns(CLONE_NEWNS) back to the host");
 	return 0;
+}
+
+void mntns_close(struct mntns *ns)
+{
+	close_fdp(&ns->home);
+	close_fdp(&ns->target);
+	*ns = MNTNS_INIT;
 }

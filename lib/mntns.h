@@ -1,18 +1,34 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Entering the container's mount namespace and coming back: the only setns. */
+/*
+ * Entering the container's mount namespace and coming back: the only setns.
+ * Both namespaces are opened once, when the hook first looks at the pid:
+ * every later step enters that same namespace, whatever becomes of the pid,
+ * and pays for no further /proc lookups.
+ */
 #pragma once
 
+#include <errno.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
 #include "err.h"
 
-/* Is pid's mount namespace our own (then it is not a container's)? */
-int mntns_is_own(pid_t pid, bool *ret_own, struct err *e);
+struct mntns {
+	int home;   /* the hook's own mount namespace */
+	int target; /* pid's */
+	pid_t pid;
+	bool own; /* the same namespace: pid is not in a container */
+};
 
-/* Enter pid's mount namespace; *ret_home is an fd to return with.
- * Needs a single-threaded process. */
-int mntns_enter(pid_t pid, int *ret_home, struct err *e);
+#define MNTNS_INIT ((struct mntns){.home = -EBADF, .target = -EBADF})
 
-/* Return to the namespace of home (from mntns_enter) and close it. */
-int mntns_leave(int home, struct err *e);
+/* Open the hook's and pid's mount namespaces. */
+int mntns_open(pid_t pid, struct mntns *ret_ns, struct err *e);
+
+/* Enter ns's target.  Needs a single-threaded process. */
+int mntns_enter(const struct mntns *ns, struct err *e);
+
+/* Return to the hook's own mount namespace. */
+int mntns_leave(const struct mntns *ns, struct err *e);
+
+void mntns_close(struct mntns *ns);

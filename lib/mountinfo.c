@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "io.h"
 
 static inline void table_unrefp(struct libmnt_table **tb)
 {
@@ -116,19 +117,10 @@ static int parse(FILE *f, const char *path, struct mount_table *ret_table, struc
 	return 0;
 }
 
-int mountinfo_read(const char *path, struct mount_table *ret_table, struct err *e)
-{
-	_cleanup_(fclosep) FILE *f = fopen(path, "re");
-
-	if (!f)
-		return err_set(e, errno, "open %s", path);
-	return parse(f, path, ret_table, e);
-}
-
-int mountinfo_parse(char *text, struct mount_table *ret_table, struct err *e)
+static int parse_text(char *text, size_t len, const char *path, struct mount_table *ret_table,
+		      struct err *e)
 {
 	_cleanup_(fclosep) FILE *f = NULL;
-	size_t len = strlen(text);
 
 	if (len == 0) {
 		*ret_table = (struct mount_table){0};
@@ -136,8 +128,28 @@ int mountinfo_parse(char *text, struct mount_table *ret_table, struct err *e)
 	}
 	f = fmemopen(text, len, "r");
 	if (!f)
-		return err_set(e, errno, "mount table");
-	return parse(f, "(text)", ret_table, e);
+		return err_set(e, errno, "mount table %s", path);
+	return parse(f, path, ret_table, e);
+}
+
+/* The file is read whole, in as few read(2)s as it takes (stdio would read
+ * a /proc file 1 KiB at a time, and the kernel walks the namespace's mount
+ * list again from the start at each), then libmount parses the text. */
+int mountinfo_read(const char *path, struct mount_table *ret_table, struct err *e)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	r = io_read_file(path, MOUNTINFO_MAX, &text, &len, e);
+	if (r < 0)
+		return r;
+	return parse_text(text, len, path, ret_table, e);
+}
+
+int mountinfo_parse(char *text, struct mount_table *ret_table, struct err *e)
+{
+	return parse_text(text, strlen(text), "(text)", ret_table, e);
 }
 
 const struct mount_entry *mountinfo_find(const struct mount_table *t, int id)

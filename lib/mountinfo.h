@@ -27,6 +27,10 @@ struct mount_table {
 	size_t n;
 };
 
+/* The largest mount table read: the kernel's default fs.mount-max (100000
+ * mounts in a namespace) at over 600 bytes a line.  Past it: -EFBIG. */
+#define MOUNTINFO_MAX (64 * 1024 * 1024)
+
 /* Parse a mountinfo file.  Lines that are not mountinfo lines are skipped. */
 int mountinfo_read(const char *path, struct mount_table *ret_table, struct err *e);
 

@@ -72,11 +72,17 @@ int pathres_info(int fd, struct path_info *ret_info, struct err *e)
 /* The walk's state: the directory it is in, and what is left to walk. */
 struct walk {
 	int root_fd;
-	int cur;	     /* owned */
+	int cur;	    /* owned unless cur_cached */
+	bool cur_cached;    /* cur belongs to the cache */
+	struct stat cur_st; /* of cur, once have_st */
+	bool have_st;
 	char here[PATH_MAX]; /* the path of cur, for messages */
 	char rest[2 * PATH_MAX];
 	int links;
 	struct path_walk *w;
+	struct pathres_cache *cache; /* NULL: none */
+	size_t depth;		     /* cur is cache level depth, while by_name */
+	bool by_name;		     /* only names from the root so far: cacheable */
 };
 
 /* dir + "/" + name, cut to fit: these are for messages. */
@@ -118,13 +124,136 @@ static void note_dir(struct walk *k, const struct stat *st)
 		set_at(k->w->open_dir, at, "");
 }
 
-/* Move to fd (owned), whose path is here/name ("" for the root). */
-static void move_to(struct walk *k, int fd, const char *name)
+static void drop_cur(struct walk *k)
+{
+	if (!k->cur_cached)
+		close_fdp(&k->cur);
+	k->cur = -EBADF;
+	k->cur_cached = false;
+	k->have_st = false;
+}
+
+/* --- the cache ---------------------------------------------------------------- */
+
+void pathres_cache_init(struct pathres_cache *c)
+{
+	c->root_fd = -EBADF;
+	c->n = 0;
+}
+
+/* Keep levels [0, n) only. */
+static void cache_cut(struct pathres_cache *c, size_t n)
+{
+	while (c->n > n)
+		close_fdp(&c->levels[--c->n].fd);
+}
+
+void pathres_cache_free(struct pathres_cache *c)
+{
+	cache_cut(c, 0);
+	c->root_fd = -EBADF;
+}
+
+/* Is level d + 1 of the cache reached from level d by name? */
+static bool cache_has_next(const struct pathres_cache *c, size_t d, const char *name)
+{
+	const char *at = c->here + c->levels[d].here_len;
+	size_t len = strlen(name);
+
+	return d + 1 < c->n && c->levels[d + 1].here_len == c->levels[d].here_len + 1 + len &&
+	       at[0] == '/' && memcmp(at + 1, name, len) == 0;
+}
+
+/* The walk is at level d of the cache, with the record it had there. */
+static void cache_resume(struct walk *k, size_t d)
+{
+	const struct pathres_cache *c = k->cache;
+	const struct pathres_level *l = &c->levels[d];
+	struct path_walk *w = k->w;
+
+	drop_cur(k);
+	k->cur = l->fd;
+	k->cur_cached = true;
+	k->cur_st = l->st;
+	k->have_st = true;
+	k->depth = d;
+	memcpy(k->here, c->here, l->here_len);
+	k->here[l->here_len] = '\0';
+	w->n_owners = l->n_owners;
+	for (size_t i = 0; i < PATHRES_OWNERS_MAX; i++) {
+		bool had = i < l->n_owners;
+
+		w->owners[i] = had ? c->rec.owners[i] : 0;
+		memcpy(w->owner_at[i], had ? c->rec.owner_at[i] : "", had ? PATHRES_AT_MAX : 1);
+	}
+	if (l->open_dir)
+		memcpy(w->open_dir, c->rec.open_dir, sizeof(w->open_dir));
+	else
+		w->open_dir[0] = '\0';
+}
+
+/* The walk reached cur by name from level k->depth: keep it as the next level. */
+static void cache_keep(struct walk *k)
+{
+	struct pathres_cache *c = k->cache;
+	size_t d = k->depth + 1;
+
+	if (!c || !k->by_name || d >= PATHRES_CACHE_LEVELS || k->cur_cached)
+		return;
+	cache_cut(c, d);
+	c->levels[d] = (struct pathres_level){.fd = k->cur,
+					      .st = k->cur_st,
+					      .here_len = strlen(k->here),
+					      .n_owners = k->w->n_owners,
+					      .open_dir = k->w->open_dir[0] != '\0'};
+	c->n = d + 1;
+	memcpy(c->here, k->here, c->levels[d].here_len + 1);
+	c->rec = *k->w;
+	k->cur_cached = true;
+	k->depth = d;
+}
+
+/* Start at the root: the cache's level 0, or a new fd (kept as level 0). */
+static int start(struct walk *k)
+{
+	struct pathres_cache *c = k->cache;
+
+	if (c && c->n > 0 && c->root_fd == k->root_fd) {
+		cache_resume(k, 0);
+		return 0;
+	}
+	k->cur = fcntl(k->root_fd, F_DUPFD_CLOEXEC, 3);
+	if (k->cur < 0)
+		return -errno;
+	if (!c)
+		return 0;
+	if (fstat(k->cur, &k->cur_st) < 0)
+		return -errno;
+	k->have_st = true;
+	pathres_cache_free(c);
+	c->root_fd = k->root_fd;
+	c->levels[0] = (struct pathres_level){.fd = k->cur, .st = k->cur_st};
+	c->here[0] = '\0';
+	c->rec = *k->w;
+	c->n = 1;
+	k->cur_cached = true;
+	k->depth = 0;
+	return 0;
+}
+
+/* --- the walk ----------------------------------------------------------------- */
+
+/* Move to fd (owned, with its stat st), whose path is here/name ("" for the root). */
+static void move_to(struct walk *k, int fd, const struct stat *st, const char *name)
 {
 	size_t n = strlen(k->here);
 
-	close_fdp(&k->cur);
+	drop_cur(k);
 	k->cur = fd;
+	if (st) {
+		k->cur_st = *st;
+		k->have_st = true;
+	}
 	if (!name)
 		k->here[0] = '\0';
 	else if (strcmp(name, "..") == 0) {
@@ -142,6 +271,7 @@ static int follow(struct walk *k, int fd)
 	char target[PATH_MAX], joined[sizeof(k->rest)];
 	ssize_t n;
 
+	k->by_name = false;
 	if (++k->links > PATHRES_SYMLINKS_MAX)
 		return -ELOOP;
 	n = readlinkat(fd, "", target, sizeof(target));
@@ -158,7 +288,7 @@ static int follow(struct walk *k, int fd)
 
 		if (root < 0)
 			return -errno;
-		move_to(k, root, NULL);
+		move_to(k, root, NULL, NULL);
 	}
 	return 0;
 }
@@ -167,14 +297,21 @@ static int follow(struct walk *k, int fd)
 static int step(struct walk *k, const char *name)
 {
 	_cleanup_close_ int fd = -EBADF;
-	struct stat st, dir;
+	struct stat st;
 
 	if (!*name || strcmp(name, ".") == 0)
 		return 1;
-	if (strcmp(name, "..") != 0) {
-		if (fstat(k->cur, &dir) < 0)
+	if (strcmp(name, "..") == 0)
+		k->by_name = false;
+	else {
+		if (k->by_name && k->cache && cache_has_next(k->cache, k->depth, name)) {
+			cache_resume(k, k->depth + 1);
+			return 1;
+		}
+		if (!k->have_st && fstat(k->cur, &k->cur_st) < 0)
 			return -errno;
-		note_dir(k, &dir);
+		k->have_st = true;
+		note_dir(k, &k->cur_st);
 	}
 	fd = openat(k->cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
@@ -186,7 +323,9 @@ static int step(struct walk *k, const char *name)
 		record_owner(k->w, st.st_uid, at);
 		return follow(k, fd);
 	}
-	move_to(k, TAKE_FD(fd), name);
+	move_to(k, TAKE_FD(fd), &st, name);
+	if (S_ISDIR(st.st_mode))
+		cache_keep(k);
 	return 1;
 }
 
@@ -212,19 +351,23 @@ static bool next_name(struct walk *k, char name[static NAME_MAX + 1], int *ret_e
 	return true;
 }
 
-void pathres_walk(int root_fd, const char *path, struct path_walk *ret)
+void pathres_walk_cached(struct pathres_cache *c, int root_fd, const char *path,
+			 struct path_walk *ret)
 {
-	struct walk k = {.root_fd = root_fd, .cur = -EBADF, .w = ret};
+	struct walk k = {.root_fd = root_fd, .cur = -EBADF, .w = ret, .cache = c, .by_name = true};
 	char name[NAME_MAX + 1] = "";
 	struct err e = {0};
 	int r = 0;
 
 	*ret = (struct path_walk){0};
-	k.cur = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
-	if (k.cur < 0 || (size_t)snprintf(k.rest, sizeof(k.rest), "%s", path) >= sizeof(k.rest)) {
-		ret->err = k.cur < 0 ? errno : ENAMETOOLONG;
+	if ((size_t)snprintf(k.rest, sizeof(k.rest), "%s", path) >= sizeof(k.rest))
+		r = -ENAMETOOLONG;
+	else
+		r = start(&k);
+	if (r < 0) {
+		ret->err = -r;
 		set_at(ret->at, path, "");
-		close_fdp(&k.cur);
+		drop_cur(&k);
 		return;
 	}
 	while (r >= 0 && next_name(&k, name, &r))
@@ -233,5 +376,10 @@ void pathres_walk(int root_fd, const char *path, struct path_walk *ret)
 		stop(&k, -r, name);
 	else if (pathres_info(k.cur, &ret->end, &e) < 0)
 		stop(&k, e.code, "");
-	close_fdp(&k.cur);
+	drop_cur(&k);
+}
+
+void pathres_walk(int root_fd, const char *path, struct path_walk *ret)
+{
+	pathres_walk_cached(NULL, root_fd, path, ret);
 }

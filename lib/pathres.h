@@ -11,7 +11,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -58,3 +60,36 @@ int pathres_info(int fd, struct path_info *ret_info, struct err *e);
 /* Walk path (absolute: from root_fd) as the kernel would, but one component
  * at a time, following symlinks by hand; never fails, it reports. */
 void pathres_walk(int root_fd, const char *path, struct path_walk *ret);
+
+/*
+ * The sources of one config.json share their first directories (/var/lib/...,
+ * a volumes directory).  A cache keeps the directories the last walk went
+ * through by name from the root (up to its first symlink or ".."), each with
+ * what the walk had recorded on reaching it; the next walk through the same
+ * names starts from the deepest one, with that record, and reports exactly
+ * what a walk from the root would have, minus the system calls.
+ */
+#define PATHRES_CACHE_LEVELS 32
+
+struct pathres_level {
+	int fd;		 /* owned by the cache */
+	struct stat st;	 /* of fd */
+	size_t here_len; /* this level's path: the cache's here[0..here_len) */
+	size_t n_owners; /* the walk's owners on reaching it */
+	bool open_dir;	 /* the walk's open_dir was set on reaching it */
+};
+
+struct pathres_cache {
+	int root_fd; /* the root the walks start from */
+	size_t n;    /* levels kept; level 0 is the root */
+	struct pathres_level levels[PATHRES_CACHE_LEVELS];
+	char here[PATH_MAX];  /* the deepest level's path */
+	struct path_walk rec; /* owners and open_dir as the deepest level was reached */
+};
+
+void pathres_cache_init(struct pathres_cache *c);
+void pathres_cache_free(struct pathres_cache *c);
+
+/* pathres_walk() through cache c (NULL: none). */
+void pathres_walk_cached(struct pathres_cache *c, int root_fd, const char *path,
+			 struct path_walk *ret);

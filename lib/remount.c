@@ -41,6 +41,7 @@ struct remount {
 	struct roles roles; /* what each mount of the container's tree gets */
 	struct mapset maps; /* the user namespaces, one per mapping */
 	int *clones;	    /* per spec mount: the clone to attach, or -EBADF */
+	int *dests;	    /* ... and its destination, as checked when it was cloned */
 	bool strict;
 	struct remount_timing *timing;
 	struct err *e; /* the first failure, returned in strict mode */
@@ -49,9 +50,12 @@ struct remount {
 
 static void remount_free(struct remount *rm)
 {
-	for (size_t i = 0; rm->clones && i < rm->plan->n_mounts; i++)
+	for (size_t i = 0; rm->clones && i < rm->plan->n_mounts; i++) {
 		close_fdp(&rm->clones[i]);
+		close_fdp(&rm->dests[i]);
+	}
 	free(rm->clones);
+	free(rm->dests);
 	mapset_free(&rm->maps);
 	roles_free(&rm->roles);
 }
@@ -242,13 +246,19 @@ static int open_dest(struct remount *rm, size_t i, int *ret_fd, struct err *e)
 	return 0;
 }
 
+/* The destination is kept open: the clone is attached there, through the
+ * fd that was checked, with no second lookup. */
 static int clone_at(struct remount *rm, size_t i, size_t k, struct err *e)
 {
 	_cleanup_close_ int fd = -EBADF;
 	int r;
 
 	r = open_dest(rm, i, &fd, e);
-	return r < 0 ? r : build(rm, fd, k, &rm->clones[i], e);
+	if (r >= 0)
+		r = build(rm, fd, k, &rm->clones[i], e);
+	if (r >= 0)
+		rm->dests[i] = TAKE_FD(fd);
+	return r;
 }
 
 /* Planned mounts inside i's tree (i included) share its fate. */
@@ -287,17 +297,16 @@ static void clone_all(struct remount *rm)
 /* --- attach --------------------------------------------------------------- */
 
 /* The destination may have been swapped (for a symlink, say) since it was
- * looked at: it must still be the root of the runtime's mount.  Attach
- * through the fd that was checked. */
+ * looked at: the clone goes onto the mount that was checked (open_dest),
+ * through the fd kept since, wherever its path leads now. */
 static int attach(struct remount *rm, size_t i, struct err *e)
 {
-	_cleanup_close_ int fd = -EBADF;
 	long long t0 = log_now_us();
 	int r;
 
-	r = open_dest(rm, i, &fd, e);
-	if (r >= 0)
-		r = mnt_attach(rm->clones[i], fd, e);
+	r = mnt_attach(rm->clones[i], rm->dests[i], e);
+	close_fdp(&rm->dests[i]);
+	rm->dests[i] = -EBADF;
 	rm->timing->swap_us += log_now_us() - t0;
 	return r;
 }
@@ -316,10 +325,12 @@ static void attach_all(struct remount *rm)
 			fail_tree(rm, i, r, &e);
 			continue;
 		}
+		/* With it, every planned mount inside its tree: those have no clone. */
 		for (size_t j = 0; j < rm->plan->n_mounts; j++)
 			if (is_idmap(rm, j) &&
 			    (j == i ||
-			     mountinfo_is_below(rm->table, (int)rm->facts[j].mnt_id, top)))
+			     (rm->clones[j] < 0 &&
+			      mountinfo_is_below(rm->table, (int)rm->facts[j].mnt_id, top))))
 				log_info("%s: idmapped", rm->spec->mounts[j].destination);
 	}
 }
@@ -331,10 +342,14 @@ static int remount_alloc(struct remount *rm)
 	size_t n = rm->plan->n_mounts;
 
 	rm->clones = calloc_array(n, sizeof(*rm->clones));
-	if (!rm->clones)
+	rm->dests = calloc_array(n, sizeof(*rm->dests));
+	if (!rm->clones || !rm->dests) {
+		free(TAKE_PTR(rm->clones));
+		free(TAKE_PTR(rm->dests));
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++)
-		rm->clones[i] = -EBADF;
+		rm->clones[i] = rm->dests[i] = -EBADF;
 	return roles_build(rm->spec, rm->plan, rm->facts, rm->view, &rm->roles);
 }
 
@@ -347,7 +362,7 @@ static void fail_all(struct remount *rm, int r, const struct err *why)
 }
 
 int remount_execute(const struct oci_spec *spec, struct plan *plan, const struct mount_facts *facts,
-		    const struct facts_view *view, pid_t pid, bool strict,
+		    const struct facts_view *view, const struct mntns *ns, bool strict,
 		    struct remount_timing *timing, struct err *e)
 {
 	_cleanup_(remount_free) struct remount rm = {.spec = spec,
@@ -358,7 +373,6 @@ int remount_execute(const struct oci_spec *spec, struct plan *plan, const struct
 						     .strict = strict,
 						     .timing = timing,
 						     .e = e};
-	_cleanup_close_ int home = -EBADF;
 	struct err ne = {0};
 	long long t0;
 	int r;
@@ -369,14 +383,14 @@ int remount_execute(const struct oci_spec *spec, struct plan *plan, const struct
 	if (remount_alloc(&rm) < 0 || mapset_open(plan, &rm.maps) < 0)
 		return err_set(e, ENOMEM, "remount");
 	timing->userns_us += log_now_us() - t0;
-	r = mntns_enter(pid, &home, &ne);
+	r = mntns_enter(ns, &ne);
 	if (r < 0) {
 		fail_all(&rm, r, &ne);
 		return strict ? rm.failed : 0;
 	}
 	clone_all(&rm);
 	attach_all(&rm);
-	r = mntns_leave(TAKE_FD(home), &ne);
+	r = mntns_leave(ns, &ne);
 	if (r < 0) {
 		*e = ne;
 		return r; /* cannot happen short of a kernel bug; never carry on */

@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "facts.h"
+#include "mntns.h"
 #include "plan.h"
 #include "spec.h"
 
@@ -20,7 +21,7 @@ struct remount_timing {
 	long long userns_us, clone_us, idmap_us, swap_us;
 };
 
-/* facts and view: what facts_collect() saw in the container of pid. */
+/* facts and view: what facts_collect() saw in ns's container. */
 int remount_execute(const struct oci_spec *spec, struct plan *plan, const struct mount_facts *facts,
-		    const struct facts_view *view, pid_t pid, bool strict,
+		    const struct facts_view *view, const struct mntns *ns, bool strict,
 		    struct remount_timing *timing, struct err *e);

@@ -48,11 +48,12 @@ declare -A hint=([ENOSYS]=" (kernel too old for idmapped mounts, or the call is 
 #           ignored   the call fails after the mounts are done and changes
 #                     nothing (reaping the user namespace holder, which then
 #                     dies with the hook): idmapped, --strict too
-# The hook enters the container's mount namespace twice: to look (setns 1
-# and 2), then to act (setns 3 and 4).
+# The hook opens the container's mount namespace once, then enters it twice:
+# to look (setns 1 and 2), then to act (setns 3 and 4).  It resolves /data
+# twice: to look, then to act (the clone is attached through that fd).
 table='
 setns-enter      | setns                                     | look     | setns(CLONE_NEWNS) into pid*
-open-mntns       | --nth 2 --path /proc/[0-9]*/ns/mnt openat | look     | open /proc/*/ns/mnt*
+open-mntns       | --path /proc/[0-9]*/ns/mnt openat         | look     | open /proc/*/ns/mnt*
 setns-look-leave | --nth 2 setns                             | look     | setns(CLONE_NEWNS) back*
 setns-act-enter  | --nth 3 setns                             | fallback | setns(CLONE_NEWNS) into pid*
 clone-userns     | clone                                     | fallback | clone(CLONE_NEWUSER)*
@@ -68,7 +69,7 @@ open_tree        | open_tree                                 | fallback | open_t
 mount_setattr    | mount_setattr                             | fallback | mount_setattr(IDMAP)*
 open-rootfs      | --path */rootfs openat                    | look     | open rootfs */rootfs*
 resolve-target   | openat2                                   | look     | resolve /data in the rootfs*
-resolve-attach   | --nth 2 openat2                           | fallback | resolve /data in the rootfs*
+resolve-act      | --nth 2 openat2                           | fallback | resolve /data in the rootfs*
 move_mount       | move_mount                                | fallback | move_mount*
 setns-leave      | --nth 4 setns                             | late     | setns(CLONE_NEWNS) back*
 '

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "spec.h"
 #include "syscalls.h"
 #include "tests.h"
@@ -491,6 +492,36 @@ START_TEST(test_options_oci)
 }
 END_TEST
 
+/* The paths messages name: plain keys dotted, others quoted and made safe,
+ * indices in brackets, everything cut to JSON_PATH_MAX - 1 bytes. */
+START_TEST(test_json_paths)
+{
+	char buf[JSON_PATH_MAX], parent[JSON_PATH_MAX];
+
+	json_path_key(buf, "", "mounts");
+	ck_assert_str_eq(buf, "mounts");
+	json_path_index(parent, buf, 0);
+	ck_assert_str_eq(parent, "mounts[0]");
+	json_path_index(buf, "mounts", 18446744073709551615u);
+	ck_assert_str_eq(buf, "mounts[18446744073709551615]");
+	json_path_key(buf, parent, "options");
+	ck_assert_str_eq(buf, "mounts[0].options");
+	json_path_key(buf, "annotations", "a.b\"c\\d\x01");
+	ck_assert_str_eq(buf, "annotations[\"a.b?c?d?\"]");
+	json_path_key(buf, "annotations", "");
+	ck_assert_str_eq(buf, "annotations[\"\"]");
+	memset(parent, 'p', sizeof(parent) - 1);
+	parent[sizeof(parent) - 1] = '\0';
+	json_path_key(buf, parent, "k");
+	ck_assert_uint_eq(strlen(buf), JSON_PATH_MAX - 1);
+	parent[JSON_PATH_MAX - 4] = '\0';
+	json_path_key(buf, parent, "key\x02");
+	ck_assert_str_eq(buf + JSON_PATH_MAX - 4, "[\"k");
+	json_path_index(buf, parent, 123);
+	ck_assert_str_eq(buf + JSON_PATH_MAX - 4, "[12");
+}
+END_TEST
+
 Suite *spec_suite(void)
 {
 	Suite *s = suite_create("spec");
@@ -518,6 +549,7 @@ Suite *spec_suite(void)
 	tcase_add_test(invalid, test_mounts_too_many);
 	tcase_add_test(invalid, test_annotations_invalid);
 	tcase_add_test(invalid, test_tolerates_what_it_does_not_read);
+	tcase_add_test(invalid, test_json_paths);
 	suite_add_tcase(s, valid);
 	suite_add_tcase(s, invalid);
 	return s;

@@ -215,6 +215,58 @@ START_TEST(test_walk_bounds_symlinks)
 }
 END_TEST
 
+static void assert_same_walk(const struct path_walk *a, const struct path_walk *b, const char *p)
+{
+	ck_assert_msg(a->err == b->err, "%s: err %d, cached %d", p, a->err, b->err);
+	ck_assert_msg(strcmp(a->at, b->at) == 0, "%s: at '%s', cached '%s'", p, a->at, b->at);
+	ck_assert_msg(strcmp(a->open_dir, b->open_dir) == 0, "%s: open_dir '%s', cached '%s'", p,
+		      a->open_dir, b->open_dir);
+	ck_assert_msg(a->n_owners == b->n_owners, "%s: %zu owners, cached %zu", p, a->n_owners,
+		      b->n_owners);
+	for (size_t i = 0; i < a->n_owners; i++) {
+		ck_assert_uint_eq(a->owners[i], b->owners[i]);
+		ck_assert_str_eq(a->owner_at[i], b->owner_at[i]);
+	}
+	ck_assert(memcmp(&a->end, &b->end, sizeof(a->end)) == 0);
+}
+
+/* Walks through the cache (sources sharing directories, in any order, with
+ * symlinks, "..", open and owned directories on the way) report exactly what
+ * walks from the root report. */
+START_TEST(test_walk_cache_changes_nothing)
+{
+	static const char *const rel[] = {
+	    "share/a/v1",    "share/a/v2",    "share/a/v1/.", "share/b/v3",
+	    "share/a",	     "share/a/v2",    "share/l/v1",   "share/a/../b/v3",
+	    "share/open/v4", "share/open/v4", "share/b/v3/",  "share/missing",
+	    "share/a/v1/x",  "share/open/v4", "share/b//v3",  "share/a/v1",
+	};
+	_cleanup_close_ int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct pathres_cache cache;
+	struct path_walk alone, cached;
+	char p[PATH_MAX];
+
+	make_dir("share", 0, 0755);
+	make_dir("share/a", 501, 0755);
+	make_dir("share/a/v1", 501, 0755);
+	make_dir("share/a/v2", 502, 0755);
+	make_dir("share/b", 502, 0755);
+	make_dir("share/b/v3", 503, 0755);
+	make_dir("share/open", 0, 0777);
+	make_dir("share/open/v4", 501, 0755);
+	make_link("share/l", "a", 504);
+	pathres_cache_init(&cache);
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			path_at(p, rel[i]);
+			pathres_walk(host, p, &alone);
+			pathres_walk_cached(&cache, host, p, &cached);
+			assert_same_walk(&alone, &cached, p);
+		}
+	pathres_cache_free(&cache);
+}
+END_TEST
+
 /* --- mnt ---------------------------------------------------------------------- */
 
 /* A user namespace swapping 501 and 1000 (uids and gids). */
@@ -327,6 +379,7 @@ static Suite *kernel_suite(void)
 	tcase_add_test(tc, test_beneath_refuses_symlinks_and_mounts);
 	tcase_add_test(tc, test_walk_records_who_could_change_the_path);
 	tcase_add_test(tc, test_walk_bounds_symlinks);
+	tcase_add_test(tc, test_walk_cache_changes_nothing);
 	tcase_add_test(tc, test_idmap_only_at_the_root_of_a_detached_tree);
 	tcase_add_test(tc, test_assembly_does_not_propagate);
 	suite_add_tcase(s, tc);
