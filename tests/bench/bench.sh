@@ -23,7 +23,7 @@ JSON_OUT=${BENCH_OUT:-$REPO/build/bench.json}
 QUICK=${BENCH_QUICK:-0}
 COLD=${BENCH_COLD:-1}
 RUNC=$(command -v runc) CRUN=$(command -v crun)
-TIMEIT=$W/timeit WORKLOAD=$W/workload NOTHING=$W/nothing
+TIMEIT=$W/timeit WORKLOAD=$W/workload NOTHING=$W/nothing FLOOR=$W/floor
 OTHER_HOOK=${BENCH_OTHER_HOOK:-}
 STATE_RUNC=$W/state/runc STATE_CRUN=$W/state/crun
 SEQ=0 SECTION_SECONDS=""
@@ -88,6 +88,9 @@ build_helpers() {
 		fail "cannot build timeit"
 	gcc -std=gnu11 -O2 -Wall -Wextra -static -o "$NOTHING" "$BENCH/nothing.c" ||
 		fail "cannot build the do-nothing hook"
+	# shellcheck disable=SC2046
+	gcc -std=gnu11 -O2 -Wall -Wextra -o "$FLOOR" "$BENCH/floor.c" \
+		$(pkg-config --cflags --libs mount) || fail "cannot build the libmount floor"
 	gcc -std=gnu11 -O2 -Wall -Wextra -static -o "$WORKLOAD" "$BENCH/workload.c" ||
 		fail "cannot build workload (static glibc: libc6-dev)"
 }

@@ -15,8 +15,8 @@ cost_hook() {
 		"$TIMEIT" "$b" "$which" "$@"
 }
 
-# cost_bundles N: $W/costN.hook and $W/costN.nothing (and $W/costN.other
-# with BENCH_OTHER_HOOK), N volumes each.
+# cost_bundles N: $W/costN.hook, $W/costN.nothing, $W/costN.floor (and
+# $W/costN.other with BENCH_OTHER_HOOK), N volumes each.
 cost_bundles() {
 	local n=$1 got
 	make_bundle "$W/cost$n.hook"
@@ -25,6 +25,9 @@ cost_bundles() {
 	make_bundle "$W/cost$n.nothing"
 	spec_edit "$W/cost$n.nothing" 1000:1000 "$W/hv" "$n" \
 		"$(cost_hook "$W/cost$n" nothing "$NOTHING")"
+	make_bundle "$W/cost$n.floor"
+	spec_edit "$W/cost$n.floor" 1000:1000 "$W/hv" "$n" \
+		"$(cost_hook "$W/cost$n" floor "$FLOOR")"
 	if [ -n "$OTHER_HOOK" ]; then
 		make_bundle "$W/cost$n.other"
 		spec_edit "$W/cost$n.other" 1000:1000 "$W/hv" "$n" \
@@ -60,7 +63,7 @@ section_cost() {
 	done
 	for ((i = 0; i < S_COST; i++)); do
 		for n in $MOUNTS; do
-			for v in $(rotate "$i" hook nothing ${OTHER_HOOK:+other}); do
+			for v in $(rotate "$i" hook nothing floor ${OTHER_HOOK:+other}); do
 				id=$(next_id cost)
 				_lib_containers=("runc:$id")
 				"$RUNC" --root "$STATE_RUNC" run --bundle "$W/cost$n.$v" "$id" \
