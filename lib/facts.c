@@ -17,64 +17,13 @@
 #include <sys/stat.h>
 
 #include "cleanup.h"
-#include "mnt_compose.h"
+#include "facts_maps.h"
 #include "mntns.h"
 #include "mounttree.h"
 
-/* An idmapped mount's own maps, through fd (on it), into what the facts keep
- * of them; or why they are unknown.  expect_id: the mount fd must lie on
- * (its mountinfo id), or -1 for any. */
-static void read_maps(int fd, int expect_id, bool *known, struct idmap *uid, struct idmap *gid,
-		      int *ret_errno, char err[static PLAN_REASON_MAX])
-{
-	struct err e = {0};
-	int id = -1;
-
-	if (mnt_compose_read_maps(fd, &id, uid, gid, &e) >= 0) {
-		if (expect_id < 0 || id == expect_id) {
-			*known = true;
-			return;
-		}
-		idmap_free(uid);
-		idmap_free(gid);
-		err_msg(&e, ESTALE, "the mount changed while the hook looked at it");
-	}
-	*ret_errno = e.code ? e.code : EIO;
-	err_add_hint(&e);
-	if (snprintf(err, PLAN_REASON_MAX, "%s", e.msg) < 0)
-		err[0] = '\0';
-}
-
-static void read_own_maps(int fd, struct mount_facts *f)
-{
-	read_maps(fd, -1, &f->maps_known, &f->src_uid_map, &f->src_gid_map, &f->maps_errno,
-		  f->maps_err);
-}
-
-/* The maps of each idmapped submount, through its mount point (in the mount
- * namespace the table was read in), checked to be that very mount. */
-static void read_subs_maps(struct mount_facts *f)
-{
-	for (size_t k = 0; k < f->n_subs; k++) {
-		struct submount_facts *sub = &f->subs[k];
-		_cleanup_close_ int fd = -EBADF;
-
-		if (!sub->idmapped)
-			continue;
-		fd = open(sub->target, O_PATH | O_CLOEXEC);
-		if (fd < 0) {
-			sub->maps_errno = errno;
-			snprintf(sub->maps_err, sizeof(sub->maps_err), "cannot open it: %s",
-				 strerror(errno));
-			continue;
-		}
-		read_maps(fd, sub->id, &sub->maps_known, &sub->uid_map, &sub->gid_map,
-			  &sub->maps_errno, sub->maps_err);
-	}
-}
-
-/* fd: on the mount seen (its root), to read its maps if it is idmapped. */
-static void facts_of_mount(const struct mount_table *t, int fd, struct mount_facts *f)
+/* fd: on the mount seen (its root), to read its maps if it is idmapped; or
+ * fd_errno: why there is none. */
+static void facts_of_mount(const struct mount_table *t, int fd, int fd_errno, struct mount_facts *f)
 {
 	const struct mount_entry *me = mountinfo_find(t, (int)f->mnt_id);
 
@@ -83,10 +32,12 @@ static void facts_of_mount(const struct mount_table *t, int fd, struct mount_fac
 	f->already_idmapped = me->idmapped;
 	snprintf(f->fstype, sizeof(f->fstype), "%s", me->fstype);
 	if (me->idmapped && fd >= 0)
-		read_own_maps(fd, f);
+		facts_read_maps(fd, -1, &f->maps_known, &f->src_uid_map, &f->src_gid_map,
+				&f->maps_errno, f->maps_err);
 	else if (me->idmapped) {
-		f->maps_errno = EBADF;
-		snprintf(f->maps_err, sizeof(f->maps_err), "cannot open it to read its maps");
+		f->maps_errno = fd_errno ? fd_errno : EBADF;
+		snprintf(f->maps_err, sizeof(f->maps_err), "cannot open it to read its maps: %s",
+			 strerror(f->maps_errno));
 	}
 }
 
@@ -130,6 +81,7 @@ static int facts_on_host(const struct spec_mount *m, const struct mount_table *t
 	const struct mount_entry *me;
 	_cleanup_free_ char *real = NULL;
 	_cleanup_close_ int fd = -EBADF;
+	int fd_errno = 0;
 	struct stat st;
 
 	if (f->walk.err) {
@@ -144,11 +96,14 @@ static int facts_on_host(const struct spec_mount *m, const struct mount_table *t
 	f->is_dir = f->walk.end.is_dir;
 	/* The maps of an idmapped source: through the path the walk checked. */
 	fd = open(m->source, O_PATH | O_CLOEXEC);
-	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_dev != f->dev || st.st_ino != f->ino)) {
+	if (fd < 0)
+		fd_errno = errno;
+	else if (fstat(fd, &st) < 0 || st.st_dev != f->dev || st.st_ino != f->ino) {
 		close_fdp(&fd);
 		fd = -EBADF; /* not the walk's: its maps stay unknown */
+		fd_errno = ESTALE;
 	}
-	facts_of_mount(t, fd, f);
+	facts_of_mount(t, fd, fd_errno, f);
 	me = mountinfo_find(t, (int)f->mnt_id);
 	if (!me || !m->is_recursive || !f->is_dir || !(real = realpath(m->source, NULL)))
 		return 0;
@@ -157,7 +112,7 @@ static int facts_on_host(const struct spec_mount *m, const struct mount_table *t
 		    mountinfo_is_below(t, t->entries[i].id, me->id) &&
 		    add_sub(f, &t->entries[i], real) < 0)
 			return -ENOMEM;
-	read_subs_maps(f);
+	facts_read_subs_maps(f);
 	return 0;
 }
 
@@ -274,7 +229,7 @@ static void look_at(const struct oci_spec *spec, size_t i, struct mount_facts *f
 	f->uid = info.uid;
 	f->gid = info.gid;
 	f->is_dir = info.is_dir;
-	facts_of_mount(&v->table, fd, f);
+	facts_of_mount(&v->table, fd, 0, f);
 }
 
 /* Per table entry: the spec mount that made its nearest visible ancestor-or-self. */
@@ -325,7 +280,7 @@ static int assign_makers(const struct oci_spec *spec, struct mount_facts *facts,
 			return -ENOMEM;
 	}
 	for (size_t i = 0; i < spec->n_mounts; i++)
-		read_subs_maps(&facts[i]);
+		facts_read_subs_maps(&facts[i]);
 	return 0;
 }
 

@@ -241,13 +241,13 @@ static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *
 	pm->owner_uid = f->uid;
 	pm->owner_gid = f->gid;
 	if (f->already_idmapped && !f->maps_known) {
-		skip(pm,
-		     "source is already an idmapped mount, whose maps this kernel cannot report "
-		     "(composing needs Linux 6.15): %s",
-		     f->maps_err);
+		int code = plan_maps_errno(f->maps_errno);
+
+		skip(pm, "source is already an idmapped mount, whose maps %s: %s",
+		     plan_unknown_maps_words(code), f->maps_err);
 		pm->fallback = true;
 		/* A step failed (statmount): as a failed step of the remount would. */
-		pm->failed = f->maps_errno ? -f->maps_errno : -EOPNOTSUPP;
+		pm->failed = -code;
 		return true;
 	}
 	if (owner_decide(o, f->uid, f->gid, p->host_uid, p->host_gid, &ret_t->swap.uid_map,
@@ -350,7 +350,7 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 			r = plan_take_maps(spec, &p, &facts[i], pm, &t);
 			plan_note(&facts[i], pm);
 		}
-		tree_maps_free(&t);
+		plan_tree_maps_free(&t);
 		if (r < 0) {
 			plan_free(&p);
 			return err_set(e, -r, "plan");

@@ -11,7 +11,16 @@ struct tree_maps {
 	size_t n_subs;
 };
 
-void tree_maps_free(struct tree_maps *t);
+void plan_tree_maps_free(struct tree_maps *t);
+
+/* A fact's maps_errno, 0 taken as "not reported" (EOPNOTSUPP). */
+int plan_maps_errno(int maps_errno);
+
+/* Why an idmapped mount's maps are unknown, after "whose maps": the kernel
+ * version needed for what an older kernel answers (ENOSYS, EINVAL,
+ * EOPNOTSUPP), else that they could not be read (the fact's own words then
+ * say what failed, with its errno's text). */
+const char *plan_unknown_maps_words(int code);
 
 void plan_mapping_free(struct plan_mapping *m);
 
@@ -28,8 +37,8 @@ const char *plan_sub_path(const struct oci_spec *spec, const struct spec_mount *
  * idmapped), each idmapped submount the swap composed with its own, every
  * other submount the swap.  Skips (a fallback, the reason in pm) when any
  * cannot be composed or its maps are unknown. */
-bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p,
-		    const struct mount_facts *f, struct plan_mount *pm, struct tree_maps *ret_t);
+bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p, const struct mount_facts *f,
+		    struct plan_mount *pm, struct tree_maps *ret_t);
 
 /* Move the tree's maps into the plan's mappings (t is left empty). */
 int plan_take_maps(const struct oci_spec *spec, struct plan *p, const struct mount_facts *f,

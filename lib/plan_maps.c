@@ -11,8 +11,6 @@
 #include "cleanup.h"
 #include "plan_internal.h"
 
-#define skip plan_fall_back
-
 void plan_mapping_free(struct plan_mapping *m)
 {
 	idmap_free(&m->uid_map);
@@ -98,7 +96,7 @@ static int compose_pair(const struct plan *p, const struct mount_facts *f,
 
 /* A submount's path as the container sees it. */
 const char *plan_sub_path(const struct oci_spec *spec, const struct spec_mount *m,
-			    const struct submount_facts *sub, char buf[static PLAN_REASON_MAX])
+			  const struct submount_facts *sub, char buf[static PLAN_REASON_MAX])
 {
 	size_t n = trimmed_len(m->destination);
 
@@ -108,7 +106,24 @@ const char *plan_sub_path(const struct oci_spec *spec, const struct spec_mount *
 	return buf;
 }
 
-void tree_maps_free(struct tree_maps *t)
+int plan_maps_errno(int maps_errno)
+{
+	return maps_errno ? maps_errno : EOPNOTSUPP;
+}
+
+const char *plan_unknown_maps_words(int code)
+{
+	switch (code) {
+	case ENOSYS:	 /* no statmount (6.8) */
+	case EINVAL:	 /* statmount without maps (before 6.15) */
+	case EOPNOTSUPP: /* a statmount that does not report them */
+		return "this kernel cannot report (composing needs Linux 6.15)";
+	default: /* the words that follow say what failed */
+		return "could not be read";
+	}
+}
+
+void plan_tree_maps_free(struct tree_maps *t)
 {
 	plan_mapping_free(&t->top);
 	plan_mapping_free(&t->swap);
@@ -131,18 +146,20 @@ static bool plan_skip_subs(const struct oci_spec *spec, const struct plan *p,
 		if (!sub->idmapped)
 			continue;
 		if (!sub->maps_known) {
-			skip(pm,
-			     "submount %s is an idmapped mount whose maps this kernel cannot "
-			     "report (composing needs Linux 6.15): %s",
-			     plan_sub_path(spec, pm->mount, sub, path), sub->maps_err);
-			pm->failed = sub->maps_errno ? -sub->maps_errno : -EOPNOTSUPP;
+			int code = plan_maps_errno(sub->maps_errno);
+
+			plan_fall_back(pm, "submount %s is an idmapped mount whose maps %s: %s",
+				       plan_sub_path(spec, pm->mount, sub, path),
+				       plan_unknown_maps_words(code), sub->maps_err);
+			pm->failed = -code;
 			return true;
 		}
 		if (compose_pair(p, f, &sub->uid_map, &sub->gid_map, &t->swap, &t->subs[t->n_subs],
 				 &e) < 0) {
-			skip(pm,
-			     "submount %s is an idmapped mount whose maps cannot be composed: %s",
-			     plan_sub_path(spec, pm->mount, sub, path), e.msg);
+			plan_fall_back(
+			    pm,
+			    "submount %s is an idmapped mount whose maps cannot be composed: %s",
+			    plan_sub_path(spec, pm->mount, sub, path), e.msg);
 			return true;
 		}
 		t->n_subs++;
@@ -154,9 +171,8 @@ static bool plan_skip_subs(const struct oci_spec *spec, const struct plan *p,
  * when the source is idmapped), each idmapped submount the swap composed
  * with its own, every other submount the swap.  Built whole, then moved
  * into the plan; skips (a fallback) when any cannot be composed. */
-bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p,
-			   const struct mount_facts *f, struct plan_mount *pm,
-			   struct tree_maps *ret_t)
+bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p, const struct mount_facts *f,
+		    struct plan_mount *pm, struct tree_maps *ret_t)
 {
 	struct err e = {0};
 	size_t n_own = 0;
@@ -164,13 +180,14 @@ bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p,
 	for (size_t k = 0; k < f->n_subs; k++)
 		n_own += f->subs[k].idmapped;
 	if (n_own && !(ret_t->subs = calloc(n_own, sizeof(*ret_t->subs)))) {
-		skip(pm, "out of memory");
+		plan_fall_back(pm, "out of memory");
 		pm->failed = -ENOMEM;
 		return true;
 	}
 	if (f->already_idmapped &&
 	    compose_pair(p, f, &f->src_uid_map, &f->src_gid_map, &ret_t->swap, &ret_t->top, &e) < 0)
-		skip(pm, "source is an idmapped mount whose maps cannot be composed: %s", e.msg);
+		plan_fall_back(pm, "source is an idmapped mount whose maps cannot be composed: %s",
+			       e.msg);
 	else if (!plan_skip_subs(spec, p, f, pm, ret_t)) {
 		if (!f->already_idmapped)
 			ret_t->top = ret_t->swap; /* a swap owns no memory: a copy */
@@ -183,7 +200,7 @@ bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p,
 
 /* Move the tree's maps into the plan (ret_t is left empty). */
 int plan_take_maps(const struct oci_spec *spec, struct plan *p, const struct mount_facts *f,
-			  struct plan_mount *pm, struct tree_maps *t)
+		   struct plan_mount *pm, struct tree_maps *t)
 {
 	bool plain_subs = f->n_subs > t->n_subs;
 	char path[PLAN_REASON_MAX];

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The skip policy and the mappings the plan chooses, from hand-made inputs. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "plan.h"
@@ -598,6 +599,66 @@ START_TEST(test_idmapped_submount_is_composed)
 }
 END_TEST
 
+/* Maps that could not be read: an older kernel's answers (ENOSYS, EINVAL,
+ * EOPNOTSUPP) name the version composing needs; any other failure (the
+ * submount could not be opened, a mount stacked over it, no memory, a text
+ * that cannot be read, a map whose lines this user namespace cannot see)
+ * says so, in the fact's own words, never blaming the kernel's version.
+ * Either way a fallback, as a failed step (fatal with --strict). */
+static const struct {
+	int code;
+	const char *err, *words;
+} unknown_maps[] = {
+    {ENOSYS, "statmount(0x1): Function not implemented",
+     "this kernel cannot report (composing "
+     "needs Linux 6.15)"},
+    {EINVAL, "statmount(0x1): Invalid argument",
+     "this kernel cannot report (composing needs "
+     "Linux 6.15)"},
+    {EOPNOTSUPP, "statmount cannot report",
+     "this kernel cannot report (composing needs Linux "
+     "6.15)"},
+    {ENOENT, "cannot open it: No such file or directory", "could not be read"},
+    {ESTALE, "mount 9 is there, not mount 8 the table showed: Stale file handle",
+     "could not be read"},
+    {ENOMEM, "statmount: Cannot allocate memory", "could not be read"},
+    {EBADMSG, "statmount: uid map: 5 lines promised, fewer given: Bad message",
+     "could not be read"},
+    {ENODATA, "statmount: this user namespace sees no line of the mount's uid map",
+     "could not be read"},
+};
+
+START_TEST(test_unknown_maps_say_why)
+{
+	const struct plan_mount *pm;
+	struct submount_facts *sub;
+	char want[PLAN_REASON_MAX * 2];
+
+	add_idmapped("/src");
+	fx.facts[0].maps_known = false;
+	fx.facts[0].maps_errno = unknown_maps[_i].code;
+	strcpy(fx.facts[0].maps_err, unknown_maps[_i].err);
+	add_bind("/data", 501, 20);
+	sub = add_idmapped_sub(1, "s");
+	sub->maps_known = false;
+	sub->maps_errno = unknown_maps[_i].code;
+	strcpy(sub->maps_err, unknown_maps[_i].err);
+	pm = build(NULL, NULL);
+
+	snprintf(want, sizeof(want), "source is already an idmapped mount, whose maps %s: %s",
+		 unknown_maps[_i].words, unknown_maps[_i].err);
+	ck_assert_str_eq(pm[0].reason, want);
+	snprintf(want, sizeof(want), "submount /data/s is an idmapped mount whose maps %s: %s",
+		 unknown_maps[_i].words, unknown_maps[_i].err);
+	ck_assert_str_eq(pm[1].reason, want);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(pm[i].action, PLAN_SKIP);
+		ck_assert(pm[i].fallback);
+		ck_assert_int_eq(pm[i].failed, -unknown_maps[_i].code);
+	}
+}
+END_TEST
+
 Suite *plan_suite(void)
 {
 	Suite *s = suite_create("plan");
@@ -625,6 +686,8 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_rootless_says_why);
 	tcase_add_test(tc, test_idmapped_source_is_composed);
 	tcase_add_test(tc, test_idmapped_submount_is_composed);
+	tcase_add_loop_test(tc, test_unknown_maps_say_why, 0,
+			    (int)(sizeof(unknown_maps) / sizeof(unknown_maps[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
