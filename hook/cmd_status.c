@@ -48,7 +48,8 @@ static int parse_status_pid(const char *arg, int *ret_pid, struct err *e)
 }
 
 /* The maps the kernel reports for the mounts of pid's mount namespace;
- * *ret_reported false (and no error) when this kernel cannot say. */
+ * *ret_reported false (and no error) when this kernel cannot say (ENOSYS,
+ * EINVAL); what it says but cannot be read (EBADMSG) is an error. */
 static int read_maps(int pid, struct mnt_maps *ret_maps, bool *ret_reported, struct err *e)
 {
 	struct mntns ns = MNTNS_INIT;
@@ -97,11 +98,12 @@ static int print_status(int pid, const struct mount_table *t, const struct mnt_m
 	for (size_t i = 0; i < t->n; i++) {
 		const struct mntmaps_entry *x = mntmaps_find(maps, t->entries[i].id);
 
+		/* A map none of whose lines this user namespace sees: null. */
 		rows[i] = (struct report_status_mount){
 		    .entry = &t->entries[i],
 		    .covered = is_covered(t, i),
-		    .uid_map = x ? &x->uid_map : NULL,
-		    .gid_map = x ? &x->gid_map : NULL,
+		    .uid_map = x && x->uid_map.n ? &x->uid_map : NULL,
+		    .gid_map = x && x->gid_map.n ? &x->gid_map : NULL,
 		};
 	}
 	in.mounts = rows;

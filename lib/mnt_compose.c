@@ -47,6 +47,14 @@ int mnt_compose_read_maps(int fd, int *ret_id, struct idmap *ret_uid, struct idm
 		return err_msg(
 		    e, EOPNOTSUPP,
 		    "statmount cannot report an idmapped mount's maps (needs Linux 6.15)");
+	if (x.idmapped && (x.uid_map.n == 0 || x.gid_map.n == 0)) {
+		const char *which = x.uid_map.n == 0 ? "uid" : "gid";
+
+		mntmaps_entry_free(&x);
+		return err_set(e, ENODATA,
+			       "statmount: this user namespace sees no line of the mount's %s map",
+			       which);
+	}
 	if (ret_id)
 		*ret_id = x.id;
 	*ret_uid = x.uid_map;

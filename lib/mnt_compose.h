@@ -19,7 +19,9 @@
  * (ret_id, may be NULL).  A mount that is not idmapped gets the identity on
  * both, so composing with it is the plain swap.  Fails with -EOPNOTSUPP for
  * an idmapped mount whose maps this kernel cannot report (statmount's maps
- * need Linux 6.15), -ENOSYS without statmount(2).  The statx of fd's mount
+ * need Linux 6.15), -ENOSYS without statmount(2), -ENODATA when the caller's
+ * user namespace sees no line of a map, -EBADMSG when the kernel's text
+ * cannot be read.  The statx of fd's mount
  * id, then mntmaps_stat(): the reader `status` uses too.
  */
 int mnt_compose_read_maps(int fd, int *ret_id, struct idmap *ret_uid, struct idmap *ret_gid,

@@ -25,7 +25,7 @@ static int stat_mount(uint64_t id, struct sys_statmount **ret_buf, size_t *ret_s
 	    .param = STATMOUNT_MNT_BASIC | STATMOUNT_SUPPORTED_MASK | both_maps,
 	};
 	size_t size = STATMOUNT_BUF_MIN;
-	int r;
+	int r = 0;
 
 	for (;;) {
 		_cleanup_free_ struct sys_statmount *buf = malloc(size);
@@ -37,11 +37,12 @@ static int stat_mount(uint64_t id, struct sys_statmount **ret_buf, size_t *ret_s
 			*ret_size = size;
 			return 0;
 		}
-		if (errno != EOVERFLOW || size >= STATMOUNT_BUF_MAX)
+		r = errno; /* before buf's cleanup runs */
+		if (r != EOVERFLOW || size >= STATMOUNT_BUF_MAX)
 			break;
 		size *= 2;
 	}
-	r = err_set(e, errno, "statmount(%#llx)", (unsigned long long)id);
+	r = err_set(e, r, "statmount(%#llx)", (unsigned long long)id);
 	if (r == -ENOSYS)
 		err_set_hint(e, "statmount needs Linux 6.8, its maps 6.15");
 	else if (r == -EINVAL)
@@ -49,7 +50,9 @@ static int stat_mount(uint64_t id, struct sys_statmount **ret_buf, size_t *ret_s
 	return r;
 }
 
-/* The n lines of one map, from offset off of the strings (len bytes). */
+/* The n lines of one map, from offset off of the strings (len bytes); no
+ * line at all (none the caller's user namespace can see) leaves *ret empty.
+ * Text that is not what statmount promised: -EBADMSG. */
 static int take_map(const struct sys_statmount *s, size_t len, uint32_t off, uint32_t n,
 		    const char *which, struct idmap *ret, struct err *e)
 {
@@ -57,27 +60,35 @@ static int take_map(const struct sys_statmount *s, size_t len, uint32_t off, uin
 	struct idmap m;
 	int r;
 
-	if (n == 0 || off >= len)
-		return err_msg(e, EINVAL, "statmount: %s: no lines", which);
+	if (n == 0) {
+		*ret = (struct idmap){0};
+		return 0;
+	}
+	if (off >= len)
+		return err_set(e, EBADMSG, "statmount: %s: offset %u past the strings (%zu bytes)",
+			       which, off, len);
 	p = s->str + off;
 	for (uint32_t i = 0; i < n; i++) {
 		const char *nul = memchr(p, '\0', (size_t)(end - p));
 
 		if (!nul)
-			return err_msg(e, EINVAL, "statmount: %s: %u lines promised, fewer given",
+			return err_set(e, EBADMSG, "statmount: %s: %u lines promised, fewer given",
 				       which, n);
 		p = nul + 1;
 	}
 	r = idmap_parse(s->str + off, (size_t)(p - (s->str + off)), &m, e);
-	if (r < 0)
+	if (r == -ENOMEM)
 		return err_wrap(e, "statmount: %s", which);
+	if (r < 0) { /* the kernel's text is not a map */
+		e->code = EBADMSG;
+		return err_wrap(e, "statmount: %s", which);
+	}
 	*ret = m;
 	return 0;
 }
 
-/* What one statmount result says of the mount's maps. */
-static int take_maps(const struct sys_statmount *s, size_t size, struct mntmaps_entry *ret,
-		     struct err *e)
+int mntmaps_take(const struct sys_statmount *s, size_t size, struct mntmaps_entry *ret,
+		 struct err *e)
 {
 	size_t len = s->size > sizeof(*s) ? s->size - sizeof(*s) : 0;
 	struct mntmaps_entry x = {.id = (int)s->mnt_id_old};
@@ -95,7 +106,7 @@ static int take_maps(const struct sys_statmount *s, size_t size, struct mntmaps_
 		idmap_swap(0, 0, &x.gid_map);
 	} else if (x.reported) {
 		if ((s->mask & both_maps) != both_maps)
-			return err_msg(e, EINVAL, "statmount: an idmapped mount without maps");
+			return err_set(e, EBADMSG, "statmount: an idmapped mount without maps");
 		r = take_map(s, len, s->mnt_uidmap, s->mnt_uidmap_num, "uid map", &x.uid_map, e);
 		if (r < 0)
 			return r;
@@ -116,7 +127,7 @@ int mntmaps_stat(uint64_t unique_id, struct mntmaps_entry *ret, struct err *e)
 	int r;
 
 	r = stat_mount(unique_id, &buf, &size, e);
-	return r < 0 ? r : take_maps(buf, size, ret, e);
+	return r < 0 ? r : mntmaps_take(buf, size, ret, e);
 }
 
 void mntmaps_entry_free(struct mntmaps_entry *x)

@@ -22,8 +22,10 @@ struct mntmaps_entry {
 	int id;			       /* the mount's id in /proc/<pid>/mountinfo */
 	bool idmapped;		       /* MOUNT_ATTR_IDMAP is set on it */
 	bool reported;		       /* this kernel reports maps (6.15) */
-	struct idmap uid_map, gid_map; /* idmapped and reported: its maps; not
-					  idmapped: the identity; else empty */
+	struct idmap uid_map, gid_map; /* idmapped and reported: its maps (empty
+					  when the caller's user namespace sees
+					  none of its lines); not idmapped: the
+					  identity; else empty */
 };
 
 /*
@@ -37,6 +39,19 @@ struct mntmaps_entry {
 int mntmaps_stat(uint64_t unique_id, struct mntmaps_entry *ret, struct err *e);
 void mntmaps_entry_free(struct mntmaps_entry *x);
 
+struct sys_statmount;
+
+/*
+ * What one statmount result (size: its buffer's) says of the mount's maps,
+ * as mntmaps_stat() returns it.  -EBADMSG: the text is not what statmount
+ * promised (fewer lines than counted, an offset past the strings, a line
+ * that is no map, an idmapped mount without its maps); -EOPNOTSUPP: no mount
+ * attributes in it.  The kernel's own refusals (ENOSYS, EINVAL) come from
+ * the call, never from here.
+ */
+int mntmaps_take(const struct sys_statmount *s, size_t size, struct mntmaps_entry *ret,
+		 struct err *e);
+
 struct mnt_maps {
 	struct mntmaps_entry *entries; /* idmapped mounts only, by id */
 	size_t n;
@@ -45,7 +60,8 @@ struct mnt_maps {
 
 /* The maps of every idmapped mount of the current mount namespace (listmount
  * and mntmaps_stat).  -ENOSYS or -EINVAL: this kernel cannot report them
- * (older than 6.8, or than 6.15 for the maps). */
+ * (older than 6.8, or than 6.15 for the maps); -EBADMSG: it reported what
+ * cannot be read. */
 int mntmaps_read(struct mnt_maps *ret_maps, struct err *e);
 
 const struct mntmaps_entry *mntmaps_find(const struct mnt_maps *m, int id);

@@ -25,6 +25,7 @@
 #include <check.h>
 
 #include "cleanup.h"
+#include "facts_maps.h"
 #include "idmap.h"
 #include "io.h"
 #include "mnt.h"
@@ -206,6 +207,66 @@ START_TEST(test_read_maps)
 	ck_assert_msg(mnt_compose_read_maps(disk, NULL, &uid, &gid, &e) == 0, "%s", e.msg);
 	ck_assert(idmap_is_identity(&uid) && uid.n == 1);
 	ck_assert(idmap_is_identity(&gid) && gid.n == 1);
+}
+END_TEST
+
+/* The facts read a submount's maps only through the very mount the table
+ * showed: its own id, they are kept; another id (a mount stacked there
+ * since, or a table that does not match) is refused with ESTALE, naming
+ * both ids, and nothing is kept; a mount point that cannot be opened says
+ * so with its errno. */
+START_TEST(test_read_maps_checks_the_mount)
+{
+	_cleanup_close_ int src = open_path("src");
+	struct idmap uid = {0}, gid = {0}, want;
+	struct submount_facts sub = {.idmapped = true};
+	struct mount_facts f = {.subs = &sub, .n_subs = 1};
+	char err[PLAN_REASON_MAX] = "", p[512], expect[PLAN_REASON_MAX];
+	bool known = false;
+	struct err e = {0};
+	int id = -1, code = 0;
+
+	ck_assert_msg(mnt_compose_read_maps(src, &id, &uid, &gid, &e) == 0, "%s", e.msg);
+	idmap_free(&uid);
+	idmap_free(&gid);
+	facts_read_maps(src, id, &known, &uid, &gid, &code, err);
+	ck_assert_msg(known, "%s", err);
+	idmap_swap(OWNER, SEEN, &want);
+	ck_assert(idmap_equal(&uid, &want));
+	idmap_free(&uid);
+	idmap_free(&gid);
+
+	known = false;
+	facts_read_maps(src, id + 1000, &known, &uid, &gid, &code, err);
+	ck_assert(!known);
+	ck_assert_int_eq(code, ESTALE);
+	snprintf(expect, sizeof(expect), "mount %d is there, not mount %d the table showed: %s", id,
+		 id + 1000, strerror(ESTALE));
+	ck_assert_str_eq(err, expect);
+	ck_assert_uint_eq(uid.n, 0);
+	ck_assert_uint_eq(gid.n, 0);
+
+	/* A tmpfs stacked on the submount since the table was read. */
+	path_of(p, sizeof(p), "src");
+	sub.target = p;
+	sub.id = id;
+	ck_assert_int_eq(mount("none", p, "tmpfs", 0, "mode=0755"), 0);
+	facts_read_subs_maps(&f);
+	ck_assert(!sub.maps_known);
+	ck_assert_int_eq(sub.maps_errno, ESTALE);
+	ck_assert_msg(strstr(sub.maps_err, "the table showed: Stale file handle"), "%s",
+		      sub.maps_err);
+	ck_assert_int_eq(umount2(p, MNT_DETACH), 0);
+	facts_read_subs_maps(&f);
+	ck_assert_msg(sub.maps_known, "%s", sub.maps_err);
+	idmap_free(&sub.uid_map);
+	idmap_free(&sub.gid_map);
+
+	sub = (struct submount_facts){.target = "/nonexistent/oih", .id = id, .idmapped = true};
+	facts_read_subs_maps(&f);
+	ck_assert(!sub.maps_known);
+	ck_assert_int_eq(sub.maps_errno, ENOENT);
+	ck_assert_str_eq(sub.maps_err, "cannot open it: No such file or directory");
 }
 END_TEST
 
@@ -427,6 +488,7 @@ static Suite *mnt_compose_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 60); /* check's 4 s is short on a loaded 2-core machine */
 	tcase_add_test(tc, test_read_maps);
+	tcase_add_test(tc, test_read_maps_checks_the_mount);
 	tcase_add_test(tc, test_composed_clone);
 	tcase_add_test(tc, test_composed_clone_flags);
 	tcase_add_test(tc, test_composed_clone_recursive);
