@@ -104,7 +104,7 @@ void err_add_hint(struct err *e)
 	const char *hint = e->hint ? e->hint : err_hint(e->code);
 	size_t len = strlen(e->msg);
 
-	if (hint)
+	if (hint && *hint) /* ERR_NO_HINT: none */
 		snprintf(e->msg + len, sizeof(e->msg) - len, " (%s)", hint);
 }
 

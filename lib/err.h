@@ -37,7 +37,12 @@ int err_wrap(struct err *e, const char *fmt, ...) __attribute__((format(printf, 
 /* A hint for errnos whose meaning here is known, or NULL. */
 const char *err_hint(int code);
 
-/* Give this failure its own hint instead of err_hint(e->code).  Returns -e->code. */
+/* A hint that is none: the failure's errno text alone, where err_hint(code)
+ * would say something untrue of this step. */
+#define ERR_NO_HINT ""
+
+/* Give this failure its own hint instead of err_hint(e->code) (ERR_NO_HINT:
+ * none).  Returns -e->code. */
 int err_set_hint(struct err *e, const char *hint);
 
 /* Append " (<hint>)" to the message: e->hint, else err_hint(e->code), when there is one. */

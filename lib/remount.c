@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "kver.h"
 #include "log.h"
 #include "mapset.h"
 #include "mnt.h"
@@ -185,7 +186,9 @@ static int place(struct remount *rm, int live, size_t k, size_t kc, int clone, s
 	if (r >= 0 && (ai.is_mount_root || ai.mnt_id != ci.mnt_id))
 		r = err_msg(e, ESTALE, "%s changed while the hook ran", me->target);
 	if (r >= 0 && (r = mnt_attach(sub, at, e)) == -EINVAL)
-		err_set_hint(e, "attaching a mount to a detached tree needs Linux 6.15");
+		err_set_hint(e, kver_is_older(6, 15) ? "attaching a mount to a detached tree needs "
+						       "Linux 6.15"
+						     : ERR_NO_HINT);
 	return r < 0 ? err_wrap(e, "%s", me->target) : 0;
 }
 

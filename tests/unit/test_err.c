@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "kver.h"
 #include "tests.h"
 
 START_TEST(test_set_names_the_errno)
@@ -106,6 +107,50 @@ START_TEST(test_hints)
 	ck_assert_str_eq(e.msg, "open /x: No such file or directory");
 	ck_assert_ptr_null(err_hint(ENOENT));
 	ck_assert_ptr_nonnull(err_hint(EPERM));
+	/* A step's own hint, or none where err_hint's would be untrue of it. */
+	err_set(&e, EINVAL, "move_mount");
+	err_set_hint(&e, "needs Linux 6.15");
+	err_add_hint(&e);
+	ck_assert_str_eq(e.msg, "move_mount: Invalid argument (needs Linux 6.15)");
+	err_set(&e, EINVAL, "move_mount");
+	err_set_hint(&e, ERR_NO_HINT);
+	err_add_hint(&e);
+	ck_assert_str_eq(e.msg, "move_mount: Invalid argument");
+}
+END_TEST
+
+/* The running kernel's major.minor, for wording only: two leading numbers
+ * or nothing. */
+START_TEST(test_kernel_version)
+{
+	static const struct {
+		const char *release;
+		bool ok;
+		unsigned major, minor;
+	} cases[] = {
+	    {"6.18.44-fc-v782", true, 6, 18},
+	    {"6.14.0-37-generic", true, 6, 14},
+	    {"5.15.0", true, 5, 15},
+	    {"6.15", true, 6, 15},
+	    {"4.19.0-27-amd64", true, 4, 19},
+	    {"6", false, 0, 0},
+	    {"6.", false, 0, 0},
+	    {"v6.15", false, 0, 0},
+	    {"", false, 0, 0},
+	    {"6.999999", false, 0, 0},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned major = 0, minor = 0;
+
+		ck_assert_msg(kver_parse(cases[i].release, &major, &minor) == cases[i].ok, "%s",
+			      cases[i].release);
+		ck_assert_uint_eq(major, cases[i].major);
+		ck_assert_uint_eq(minor, cases[i].minor);
+	}
+	/* Whatever runs this: never older than 2.6, older than 999.0. */
+	ck_assert(!kver_is_older(2, 6));
+	ck_assert(kver_is_older(999, 0));
 }
 END_TEST
 
@@ -163,6 +208,7 @@ Suite *err_suite(void)
 	tcase_add_test(tc, test_wrap_prepends_context);
 	tcase_add_test(tc, test_wrap_of_nothing_is_a_failure);
 	tcase_add_test(tc, test_hints);
+	tcase_add_test(tc, test_kernel_version);
 	tcase_add_test(tc, test_unsupported);
 	tcase_add_test(tc, test_truncation);
 	suite_add_tcase(s, tc);
