@@ -83,10 +83,12 @@ START_TEST(test_take_rejects_broken_text)
 		const char *msg;
 	} bad[] = {
 	    {GID_OFF, 2, 0, "statmount: uid map: 2 lines promised, fewer given: Bad message"},
-	    {4096, 1, 0, "statmount: uid map: offset 4096 past the strings (78 bytes): Bad message"},
+	    {4096, 1, 0,
+	     "statmount: uid map: offset 4096 past the strings (78 bytes): Bad message"},
 	    {sizeof(maps), 1, 0, "statmount: uid map: offset 78 past the strings"},
 	    {2, 1, 0, "statmount: uid map"}, /* "0 501": not a map line */
-	    {0, UID_LINES, STATMOUNT_MNT_GIDMAP, "statmount: an idmapped mount without maps: Bad message"},
+	    {0, UID_LINES, STATMOUNT_MNT_GIDMAP,
+	     "statmount: an idmapped mount without maps: Bad message"},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
