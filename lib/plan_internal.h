@@ -28,8 +28,8 @@ const char *plan_sub_path(const struct oci_spec *spec, const struct spec_mount *
  * idmapped), each idmapped submount the swap composed with its own, every
  * other submount the swap.  Skips (a fallback, the reason in pm) when any
  * cannot be composed or its maps are unknown. */
-bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p,
-		    const struct mount_facts *f, struct plan_mount *pm, struct tree_maps *ret_t);
+bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p, const struct mount_facts *f,
+		    struct plan_mount *pm, struct tree_maps *ret_t);
 
 /* Move the tree's maps into the plan's mappings (t is left empty). */
 int plan_take_maps(const struct oci_spec *spec, struct plan *p, const struct mount_facts *f,

@@ -98,7 +98,7 @@ static int compose_pair(const struct plan *p, const struct mount_facts *f,
 
 /* A submount's path as the container sees it. */
 const char *plan_sub_path(const struct oci_spec *spec, const struct spec_mount *m,
-			    const struct submount_facts *sub, char buf[static PLAN_REASON_MAX])
+			  const struct submount_facts *sub, char buf[static PLAN_REASON_MAX])
 {
 	size_t n = trimmed_len(m->destination);
 
@@ -154,9 +154,8 @@ static bool plan_skip_subs(const struct oci_spec *spec, const struct plan *p,
  * when the source is idmapped), each idmapped submount the swap composed
  * with its own, every other submount the swap.  Built whole, then moved
  * into the plan; skips (a fallback) when any cannot be composed. */
-bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p,
-			   const struct mount_facts *f, struct plan_mount *pm,
-			   struct tree_maps *ret_t)
+bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p, const struct mount_facts *f,
+		    struct plan_mount *pm, struct tree_maps *ret_t)
 {
 	struct err e = {0};
 	size_t n_own = 0;
@@ -183,7 +182,7 @@ bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p,
 
 /* Move the tree's maps into the plan (ret_t is left empty). */
 int plan_take_maps(const struct oci_spec *spec, struct plan *p, const struct mount_facts *f,
-			  struct plan_mount *pm, struct tree_maps *t)
+		   struct plan_mount *pm, struct tree_maps *t)
 {
 	bool plain_subs = f->n_subs > t->n_subs;
 	char path[PLAN_REASON_MAX];
