@@ -181,7 +181,11 @@ static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e
 	if (r < 0)
 		return r;
 	log_set_id(ctx->state.id);
-	if (!hook_is_our_stage(ctx))
+	if (!hook_is_our_stage(&ctx->state))
+		return 0;
+	/* A process in the hook's own mount namespace is in no container. */
+	hook_open_ns(ctx, ctx->state.pid);
+	if (ctx->ns.target >= 0 && ctx->ns.own)
 		return 0;
 	r = hook_prepare(ctx, ctx->state.bundle, ctx->state.pid, e);
 	if (r == -EFBIG)

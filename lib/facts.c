@@ -136,12 +136,12 @@ static int walk_sources(const struct oci_spec *spec, struct mount_facts *facts, 
 	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_(pathres_cache_free) struct pathres_cache cache;
 
-	pathres_cache_init(&cache);
+	pathres_cache_init(&cache, root);
 	if (root < 0)
 		return err_set(e, errno, "open /");
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		if (is_bind_with_source(&spec->mounts[i]))
-			pathres_walk_cached(&cache, root, spec->mounts[i].source, &facts[i].walk);
+			pathres_walk_cached(&cache, spec->mounts[i].source, &facts[i].walk);
 		else if (spec->mounts[i].is_bind)
 			facts[i].walk.err = facts[i].stat_errno = ENOENT;
 	}

@@ -12,15 +12,17 @@
 #include "log.h"
 #include "mntns.h"
 
-bool hook_is_our_stage(struct hook_ctx *ctx)
+bool hook_is_our_stage(const struct oci_state *state)
 {
-	const struct oci_state *state = &ctx->state;
-
 	if (strcmp(state->status, "creating") != 0 && strcmp(state->status, "created") != 0)
 		return false;
-	if (state->pid <= 0)
-		return false;
-	return mntns_open(state->pid, &ctx->ns, &ctx->ns_err) < 0 || !ctx->ns.own;
+	return state->pid > 0;
+}
+
+void hook_open_ns(struct hook_ctx *ctx, pid_t pid)
+{
+	if (pid > 0 && ctx->ns.target < 0 && !ctx->ns_err.code)
+		(void)mntns_open(pid, &ctx->ns, &ctx->ns_err);
 }
 
 static int read_proc_map(pid_t pid, const char *file, struct id_map *ret, struct err *e)
@@ -85,10 +87,8 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 	if (r < 0)
 		return r;
 	ctx->pid = pid;
-	/* Opened once (hook_is_our_stage may have tried); without the
-	 * namespace, each mount's facts say why it was not seen. */
-	if (pid > 0 && ctx->ns.target < 0 && !ctx->ns_err.code)
-		(void)mntns_open(pid, &ctx->ns, &ctx->ns_err);
+	/* Without the namespace, each mount's facts say why it was not seen. */
+	hook_open_ns(ctx, pid);
 	r = facts_collect(&ctx->spec, pid > 0 ? &ctx->ns : NULL, &ctx->ns_err, &ctx->facts,
 			  &ctx->view, e);
 	if (r < 0)
@@ -108,7 +108,7 @@ static int report_failed_looks(const struct plan *p, bool strict, struct err *e)
 
 		if (!pm->failed)
 			continue;
-		log_msg(strict ? LOG_ERROR : LOG_INFO,
+		log_msg(strict ? LOG_ERROR : LOG_WARN,
 			"cannot idmap, mount left as the runtime made it: %s: %s",
 			pm->mount->destination, pm->reason);
 		if (!failed) {

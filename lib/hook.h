@@ -42,10 +42,13 @@ struct hook_ctx {
 	struct plan plan;
 };
 
-/* Is this a stage and a process the hook acts on (createRuntime/prestart)?
- * Opens ctx->ns for ctx->state's pid; when it cannot, the hook goes on and
- * every mount is left as it is, with the reason (ctx->ns_err). */
-bool hook_is_our_stage(struct hook_ctx *ctx);
+/* Is this a stage and a process the hook acts on (createRuntime/prestart)? */
+bool hook_is_our_stage(const struct oci_state *state);
+
+/* Open the hook's and pid's mount namespaces into ctx->ns, once (pid 0:
+ * nothing).  When they cannot be, ctx->ns_err says why, and every mount is
+ * then left as it is with that reason. */
+void hook_open_ns(struct hook_ctx *ctx, pid_t pid);
 
 /* A hook_ctx before anything is read into it. */
 #define HOOK_CTX_INIT ((struct hook_ctx){.ns = MNTNS_INIT})

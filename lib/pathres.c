@@ -135,9 +135,9 @@ static void drop_cur(struct walk *k)
 
 /* --- the cache ---------------------------------------------------------------- */
 
-void pathres_cache_init(struct pathres_cache *c)
+void pathres_cache_init(struct pathres_cache *c, int root_fd)
 {
-	c->root_fd = -EBADF;
+	c->root_fd = root_fd;
 	c->n = 0;
 }
 
@@ -151,7 +151,6 @@ static void cache_cut(struct pathres_cache *c, size_t n)
 void pathres_cache_free(struct pathres_cache *c)
 {
 	cache_cut(c, 0);
-	c->root_fd = -EBADF;
 }
 
 /* Is level d + 1 of the cache reached from level d by name? */
@@ -192,14 +191,19 @@ static void cache_resume(struct walk *k, size_t d)
 		w->open_dir[0] = '\0';
 }
 
-/* The walk reached cur by name from level k->depth: keep it as the next level. */
+/* The walk reached the directory cur by name from level k->depth: keep it
+ * as the next level.  Past the last level the walk goes on uncached. */
 static void cache_keep(struct walk *k)
 {
 	struct pathres_cache *c = k->cache;
 	size_t d = k->depth + 1;
 
-	if (!c || !k->by_name || d >= PATHRES_CACHE_LEVELS || k->cur_cached)
+	if (!c || !k->by_name || k->cur_cached)
 		return;
+	if (d >= PATHRES_CACHE_LEVELS) {
+		k->by_name = false;
+		return;
+	}
 	cache_cut(c, d);
 	c->levels[d] = (struct pathres_level){.fd = k->cur,
 					      .st = k->cur_st,
@@ -218,7 +222,7 @@ static int start(struct walk *k)
 {
 	struct pathres_cache *c = k->cache;
 
-	if (c && c->n > 0 && c->root_fd == k->root_fd) {
+	if (c && c->n > 0) {
 		cache_resume(k, 0);
 		return 0;
 	}
@@ -230,8 +234,6 @@ static int start(struct walk *k)
 	if (fstat(k->cur, &k->cur_st) < 0)
 		return -errno;
 	k->have_st = true;
-	pathres_cache_free(c);
-	c->root_fd = k->root_fd;
 	c->levels[0] = (struct pathres_level){.fd = k->cur, .st = k->cur_st};
 	c->here[0] = '\0';
 	c->rec = *k->w;
@@ -243,7 +245,9 @@ static int start(struct walk *k)
 
 /* --- the walk ----------------------------------------------------------------- */
 
-/* Move to fd (owned, with its stat st), whose path is here/name ("" for the root). */
+/* Move to fd (owned, with its stat st), whose path is here/name ("" for the
+ * root).  A path cut to fit here[] is fine for messages, not as the cache's
+ * key: the walk goes on uncached. */
 static void move_to(struct walk *k, int fd, const struct stat *st, const char *name)
 {
 	size_t n = strlen(k->here);
@@ -261,8 +265,9 @@ static void move_to(struct walk *k, int fd, const struct stat *st, const char *n
 
 		if (slash)
 			*slash = '\0';
-	} else
-		snprintf(k->here + n, sizeof(k->here) - n, "/%s", name);
+	} else if ((size_t)snprintf(k->here + n, sizeof(k->here) - n, "/%s", name) >=
+		   sizeof(k->here) - n)
+		k->by_name = false;
 }
 
 /* Replace the rest by target + "/" + rest; an absolute target restarts at the root. */
@@ -324,8 +329,12 @@ static int step(struct walk *k, const char *name)
 		return follow(k, fd);
 	}
 	move_to(k, TAKE_FD(fd), &st, name);
+	/* Below a file there is nothing to walk (ENOTDIR next); the cache, by
+	 * name from its parent, would find a sibling. */
 	if (S_ISDIR(st.st_mode))
 		cache_keep(k);
+	else
+		k->by_name = false;
 	return 1;
 }
 
@@ -351,8 +360,7 @@ static bool next_name(struct walk *k, char name[static NAME_MAX + 1], int *ret_e
 	return true;
 }
 
-void pathres_walk_cached(struct pathres_cache *c, int root_fd, const char *path,
-			 struct path_walk *ret)
+static void walk_from(struct pathres_cache *c, int root_fd, const char *path, struct path_walk *ret)
 {
 	struct walk k = {.root_fd = root_fd, .cur = -EBADF, .w = ret, .cache = c, .by_name = true};
 	char name[NAME_MAX + 1] = "";
@@ -381,5 +389,10 @@ void pathres_walk_cached(struct pathres_cache *c, int root_fd, const char *path,
 
 void pathres_walk(int root_fd, const char *path, struct path_walk *ret)
 {
-	pathres_walk_cached(NULL, root_fd, path, ret);
+	walk_from(NULL, root_fd, path, ret);
+}
+
+void pathres_walk_cached(struct pathres_cache *c, const char *path, struct path_walk *ret)
+{
+	walk_from(c, c->root_fd, path, ret);
 }

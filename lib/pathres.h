@@ -80,16 +80,16 @@ struct pathres_level {
 };
 
 struct pathres_cache {
-	int root_fd; /* the root the walks start from */
+	int root_fd; /* the root every walk starts from (borrowed) */
 	size_t n;    /* levels kept; level 0 is the root */
 	struct pathres_level levels[PATHRES_CACHE_LEVELS];
 	char here[PATH_MAX];  /* the deepest level's path */
 	struct path_walk rec; /* owners and open_dir as the deepest level was reached */
 };
 
-void pathres_cache_init(struct pathres_cache *c);
+/* A cache for walks from root_fd, which must stay open as long as it. */
+void pathres_cache_init(struct pathres_cache *c, int root_fd);
 void pathres_cache_free(struct pathres_cache *c);
 
-/* pathres_walk() through cache c (NULL: none). */
-void pathres_walk_cached(struct pathres_cache *c, int root_fd, const char *path,
-			 struct path_walk *ret);
+/* pathres_walk() from c's root, through c. */
+void pathres_walk_cached(struct pathres_cache *c, const char *path, struct path_walk *ret);

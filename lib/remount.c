@@ -42,7 +42,6 @@ struct remount {
 	struct roles roles; /* what each mount of the container's tree gets */
 	struct mapset maps; /* the user namespaces, one per mapping */
 	int *clones;	    /* per spec mount: the clone to attach, or -EBADF */
-	int *dests;	    /* ... and its destination, as checked when it was cloned */
 	bool strict;
 	struct remount_timing *timing;
 	struct err *e; /* the first failure, returned in strict mode */
@@ -51,12 +50,9 @@ struct remount {
 
 static void remount_free(struct remount *rm)
 {
-	for (size_t i = 0; rm->clones && i < rm->plan->n_mounts; i++) {
+	for (size_t i = 0; rm->clones && i < rm->plan->n_mounts; i++)
 		close_fdp(&rm->clones[i]);
-		close_fdp(&rm->dests[i]);
-	}
 	free(rm->clones);
-	free(rm->dests);
 	mapset_free(&rm->maps);
 	roles_free(&rm->roles);
 }
@@ -249,19 +245,13 @@ static int open_dest(struct remount *rm, size_t i, int *ret_fd, struct err *e)
 	return 0;
 }
 
-/* The destination is kept open: the clone is attached there, through the
- * fd that was checked, with no second lookup. */
 static int clone_at(struct remount *rm, size_t i, size_t k, struct err *e)
 {
 	_cleanup_close_ int fd = -EBADF;
 	int r;
 
 	r = open_dest(rm, i, &fd, e);
-	if (r >= 0)
-		r = build(rm, fd, k, &rm->clones[i], e);
-	if (r >= 0)
-		rm->dests[i] = TAKE_FD(fd);
-	return r;
+	return r < 0 ? r : build(rm, fd, k, &rm->clones[i], e);
 }
 
 /* Planned mounts inside i's tree (i included) share its fate. */
@@ -300,16 +290,19 @@ static void clone_all(struct remount *rm)
 /* --- attach --------------------------------------------------------------- */
 
 /* The destination may have been swapped (for a symlink, say) since it was
- * looked at: the clone goes onto the mount that was checked (open_dest),
- * through the fd kept since, wherever its path leads now. */
+ * looked at: it must still be the root of the runtime's mount.  Attach
+ * through the fd that was checked.  Resolved again rather than kept open
+ * since the clone: a volume already holds one fd (its clone) until all are
+ * attached, and a second would halve the volumes a 1024-fd limit allows. */
 static int attach(struct remount *rm, size_t i, struct err *e)
 {
+	_cleanup_close_ int fd = -EBADF;
 	long long t0 = log_now_us();
 	int r;
 
-	r = mnt_attach(rm->clones[i], rm->dests[i], e);
-	close_fdp(&rm->dests[i]);
-	rm->dests[i] = -EBADF;
+	r = open_dest(rm, i, &fd, e);
+	if (r >= 0)
+		r = mnt_attach(rm->clones[i], fd, e);
 	rm->timing->swap_us += log_now_us() - t0;
 	return r;
 }
@@ -345,14 +338,10 @@ static int remount_alloc(struct remount *rm)
 	size_t n = rm->plan->n_mounts;
 
 	rm->clones = calloc_array(n, sizeof(*rm->clones));
-	rm->dests = calloc_array(n, sizeof(*rm->dests));
-	if (!rm->clones || !rm->dests) {
-		free(TAKE_PTR(rm->clones));
-		free(TAKE_PTR(rm->dests));
+	if (!rm->clones)
 		return -ENOMEM;
-	}
 	for (size_t i = 0; i < n; i++)
-		rm->clones[i] = rm->dests[i] = -EBADF;
+		rm->clones[i] = -EBADF;
 	return roles_build(rm->spec, rm->plan, rm->facts, rm->view, &rm->roles);
 }
 

@@ -236,10 +236,10 @@ static void assert_same_walk(const struct path_walk *a, const struct path_walk *
 START_TEST(test_walk_cache_changes_nothing)
 {
 	static const char *const rel[] = {
-	    "share/a/v1",    "share/a/v2",    "share/a/v1/.", "share/b/v3",
-	    "share/a",	     "share/a/v2",    "share/l/v1",   "share/a/../b/v3",
-	    "share/open/v4", "share/open/v4", "share/b/v3/",  "share/missing",
-	    "share/a/v1/x",  "share/open/v4", "share/b//v3",  "share/a/v1",
+	    "share/a/v1",  "share/a/v2",    "share/a/v1/.",    "share/b/v3",	"share/a",
+	    "share/a/v2",  "share/l/v1",    "share/a/../b/v3", "share/open/v4", "share/open/v4",
+	    "share/b/v3/", "share/missing", "share/a/v1/x",    "share/open/v4", "share/b//v3",
+	    "share/a/v1",  "share/a/x",	    "share/a/file/x",  "share/a/file",	"share/a/x",
 	};
 	_cleanup_close_ int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	struct pathres_cache cache;
@@ -254,15 +254,67 @@ START_TEST(test_walk_cache_changes_nothing)
 	make_dir("share/b/v3", 503, 0755);
 	make_dir("share/open", 0, 0777);
 	make_dir("share/open/v4", 501, 0755);
+	make_dir("share/a/x", 505, 0755);
+	path_at(p, "share/a/file");
+	must(creat(p, 0644) >= 0, p);
 	make_link("share/l", "a", 504);
-	pathres_cache_init(&cache);
+	pathres_cache_init(&cache, host);
 	for (int round = 0; round < 2; round++)
 		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 			path_at(p, rel[i]);
 			pathres_walk(host, p, &alone);
-			pathres_walk_cached(&cache, host, p, &cached);
+			pathres_walk_cached(&cache, p, &cached);
 			assert_same_walk(&alone, &cached, p);
 		}
+	pathres_cache_free(&cache);
+}
+END_TEST
+
+/* Deeper than PATH_MAX: the walk's own path (for messages) is cut there, and
+ * the cache must not take the cut path for another directory's. */
+START_TEST(test_walk_cache_beyond_path_max)
+{
+	_cleanup_close_ int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int at = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	static char deep[2 * PATH_MAX], a[2 * PATH_MAX], b[2 * PATH_MAX];
+	char name[251];
+	struct pathres_cache cache;
+	struct path_walk alone, cached;
+	size_t len = strlen(dir);
+
+	memcpy(deep, dir, len + 1);
+	/* Levels until at most 200 bytes are left below PATH_MAX - 1. */
+	while (PATH_MAX - 2 - len > 200) {
+		size_t n = PATH_MAX - 2 - len - 101;
+		int next;
+
+		n = n > 250 ? 250 : n;
+		memset(name, 'd', n);
+		name[n] = '\0';
+		must(mkdirat(at, name, 0755) == 0, name);
+		next = openat(at, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		must(next >= 0, name);
+		close(at);
+		at = next;
+		len += (size_t)snprintf(deep + len, sizeof(deep) - len, "/%s", name);
+	}
+	/* Siblings: "A...A", ending exactly at PATH_MAX - 1, and "A...AXYZ",
+	 * whose path is cut to the other's. */
+	memset(name, 'A', PATH_MAX - 2 - len);
+	name[PATH_MAX - 2 - len] = '\0';
+	must(mkdirat(at, name, 0755) == 0 && fchownat(at, name, 601, 601, 0) == 0, name);
+	snprintf(a, sizeof(a), "%s/%s", deep, name);
+	strcat(name, "XYZ");
+	must(mkdirat(at, name, 0755) == 0 && fchownat(at, name, 602, 602, 0) == 0, name);
+	snprintf(b, sizeof(b), "%s/%s", deep, name);
+	close(at);
+	pathres_cache_init(&cache, host);
+	pathres_walk_cached(&cache, b, &cached);
+	pathres_walk_cached(&cache, a, &cached);
+	pathres_walk(host, a, &alone);
+	ck_assert_int_eq(alone.err, 0);
+	ck_assert_uint_eq(alone.end.uid, 601);
+	assert_same_walk(&alone, &cached, "the shorter sibling");
 	pathres_cache_free(&cache);
 }
 END_TEST
@@ -380,6 +432,7 @@ static Suite *kernel_suite(void)
 	tcase_add_test(tc, test_walk_records_who_could_change_the_path);
 	tcase_add_test(tc, test_walk_bounds_symlinks);
 	tcase_add_test(tc, test_walk_cache_changes_nothing);
+	tcase_add_test(tc, test_walk_cache_beyond_path_max);
 	tcase_add_test(tc, test_idmap_only_at_the_root_of_a_detached_tree);
 	tcase_add_test(tc, test_assembly_does_not_propagate);
 	suite_add_tcase(s, tc);
