@@ -63,6 +63,7 @@ int pathres_info(int fd, struct path_info *ret_info, struct err *e)
 	    .ino = stx.stx_ino,
 	    .uid = stx.stx_uid,
 	    .gid = stx.stx_gid,
+	    .mode = stx.stx_mode,
 	    .is_dir = S_ISDIR(stx.stx_mode),
 	    .is_mount_root = stx.stx_attributes & STATX_ATTR_MOUNT_ROOT,
 	};
@@ -72,10 +73,10 @@ int pathres_info(int fd, struct path_info *ret_info, struct err *e)
 /* The walk's state: the directory it is in, and what is left to walk. */
 struct walk {
 	int root_fd;
-	int cur;	    /* owned unless cur_cached */
-	bool cur_cached;    /* cur belongs to the cache */
-	struct stat cur_st; /* of cur, once have_st */
-	bool have_st;
+	int cur;		   /* owned unless cur_cached */
+	bool cur_cached;	   /* cur belongs to the cache */
+	struct path_info cur_info; /* of cur, once have_info */
+	bool have_info;
 	char here[PATH_MAX]; /* the path of cur, for messages */
 	char rest[2 * PATH_MAX];
 	int links;
@@ -115,12 +116,12 @@ static void record_owner(struct path_walk *w, uint32_t uid, const char *at)
 }
 
 /* cur is a directory on the way (the walk goes on below it). */
-static void note_dir(struct walk *k, const struct stat *st)
+static void note_dir(struct walk *k, const struct path_info *dir)
 {
 	const char *at = k->here[0] ? k->here : "/";
 
-	record_owner(k->w, st->st_uid, at);
-	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX) && !k->w->open_dir[0])
+	record_owner(k->w, dir->uid, at);
+	if ((dir->mode & (S_IWGRP | S_IWOTH)) && !(dir->mode & S_ISVTX) && !k->w->open_dir[0])
 		set_at(k->w->open_dir, at, "");
 }
 
@@ -130,7 +131,7 @@ static void drop_cur(struct walk *k)
 		close_fdp(&k->cur);
 	k->cur = -EBADF;
 	k->cur_cached = false;
-	k->have_st = false;
+	k->have_info = false;
 }
 
 /* --- the cache ---------------------------------------------------------------- */
@@ -173,8 +174,8 @@ static void cache_resume(struct walk *k, size_t d)
 	drop_cur(k);
 	k->cur = l->fd;
 	k->cur_cached = true;
-	k->cur_st = l->st;
-	k->have_st = true;
+	k->cur_info = l->info;
+	k->have_info = true;
 	k->depth = d;
 	memcpy(k->here, c->here, l->here_len);
 	k->here[l->here_len] = '\0';
@@ -206,7 +207,7 @@ static void cache_keep(struct walk *k)
 	}
 	cache_cut(c, d);
 	c->levels[d] = (struct pathres_level){.fd = k->cur,
-					      .st = k->cur_st,
+					      .info = k->cur_info,
 					      .here_len = strlen(k->here),
 					      .n_owners = k->w->n_owners,
 					      .open_dir = k->w->open_dir[0] != '\0'};
@@ -221,6 +222,7 @@ static void cache_keep(struct walk *k)
 static int start(struct walk *k)
 {
 	struct pathres_cache *c = k->cache;
+	struct err e = {0};
 
 	if (c && c->n > 0) {
 		cache_resume(k, 0);
@@ -231,10 +233,10 @@ static int start(struct walk *k)
 		return -errno;
 	if (!c)
 		return 0;
-	if (fstat(k->cur, &k->cur_st) < 0)
-		return -errno;
-	k->have_st = true;
-	c->levels[0] = (struct pathres_level){.fd = k->cur, .st = k->cur_st};
+	if (pathres_info(k->cur, &k->cur_info, &e) < 0)
+		return -e.code;
+	k->have_info = true;
+	c->levels[0] = (struct pathres_level){.fd = k->cur, .info = k->cur_info};
 	c->here[0] = '\0';
 	c->rec = *k->w;
 	c->n = 1;
@@ -248,15 +250,15 @@ static int start(struct walk *k)
 /* Move to fd (owned, with its stat st), whose path is here/name ("" for the
  * root).  A path cut to fit here[] is fine for messages, not as the cache's
  * key: the walk goes on uncached. */
-static void move_to(struct walk *k, int fd, const struct stat *st, const char *name)
+static void move_to(struct walk *k, int fd, const struct path_info *info, const char *name)
 {
 	size_t n = strlen(k->here);
 
 	drop_cur(k);
 	k->cur = fd;
-	if (st) {
-		k->cur_st = *st;
-		k->have_st = true;
+	if (info) {
+		k->cur_info = *info;
+		k->have_info = true;
 	}
 	if (!name)
 		k->here[0] = '\0';
@@ -298,11 +300,23 @@ static int follow(struct walk *k, int fd)
 	return 0;
 }
 
-/* One component: 1 to go on, 0 at the end of the path, -errno. */
+/* cur's mount id, device, inode, owner and mode, once per directory. */
+static int cur_info(struct walk *k, struct err *e)
+{
+	if (!k->have_info && pathres_info(k->cur, &k->cur_info, e) < 0)
+		return -e->code;
+	k->have_info = true;
+	return 0;
+}
+
+/* One component: 1 to go on, 0 at the end of the path, -errno.  Each step
+ * takes one statx of what it opened; the end's is the walk's report. */
 static int step(struct walk *k, const char *name)
 {
 	_cleanup_close_ int fd = -EBADF;
-	struct stat st;
+	struct path_info info;
+	struct err e = {0};
+	int r;
 
 	if (!*name || strcmp(name, ".") == 0)
 		return 1;
@@ -313,25 +327,27 @@ static int step(struct walk *k, const char *name)
 			cache_resume(k, k->depth + 1);
 			return 1;
 		}
-		if (!k->have_st && fstat(k->cur, &k->cur_st) < 0)
-			return -errno;
-		k->have_st = true;
-		note_dir(k, &k->cur_st);
+		r = cur_info(k, &e);
+		if (r < 0)
+			return r;
+		note_dir(k, &k->cur_info);
 	}
 	fd = openat(k->cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+	if (fd < 0)
 		return -errno;
-	if (S_ISLNK(st.st_mode)) {
+	if (pathres_info(fd, &info, &e) < 0)
+		return -e.code;
+	if (S_ISLNK(info.mode)) {
 		char at[PATHRES_AT_MAX];
 
 		set_at(at, k->here, name);
-		record_owner(k->w, st.st_uid, at);
+		record_owner(k->w, info.uid, at);
 		return follow(k, fd);
 	}
-	move_to(k, TAKE_FD(fd), &st, name);
+	move_to(k, TAKE_FD(fd), &info, name);
 	/* Below a file there is nothing to walk (ENOTDIR next); the cache, by
 	 * name from its parent, would find a sibling. */
-	if (S_ISDIR(st.st_mode))
+	if (info.is_dir)
 		cache_keep(k);
 	else
 		k->by_name = false;
@@ -382,8 +398,10 @@ static void walk_from(struct pathres_cache *c, int root_fd, const char *path, st
 		r = step(&k, name);
 	if (r < 0)
 		stop(&k, -r, name);
-	else if (pathres_info(k.cur, &ret->end, &e) < 0)
-		stop(&k, e.code, "");
+	else if ((r = cur_info(&k, &e)) < 0)
+		stop(&k, -r, "");
+	else
+		ret->end = k.cur_info;
 	drop_cur(&k);
 }
 

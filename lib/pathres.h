@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <limits.h>
 #include <stdint.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -29,6 +28,7 @@ struct path_info {
 	dev_t dev;
 	ino_t ino;
 	uint32_t uid, gid;
+	uint32_t mode; /* st_mode */
 	bool is_dir;
 	bool is_mount_root;
 };
@@ -72,11 +72,11 @@ void pathres_walk(int root_fd, const char *path, struct path_walk *ret);
 #define PATHRES_CACHE_LEVELS 32
 
 struct pathres_level {
-	int fd;		 /* owned by the cache */
-	struct stat st;	 /* of fd */
-	size_t here_len; /* this level's path: the cache's here[0..here_len) */
-	size_t n_owners; /* the walk's owners on reaching it */
-	bool open_dir;	 /* the walk's open_dir was set on reaching it */
+	int fd;		       /* owned by the cache */
+	struct path_info info; /* of fd */
+	size_t here_len;       /* this level's path: the cache's here[0..here_len) */
+	size_t n_owners;       /* the walk's owners on reaching it */
+	bool open_dir;	       /* the walk's open_dir was set on reaching it */
 };
 
 struct pathres_cache {
