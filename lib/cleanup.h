@@ -8,11 +8,14 @@
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 
+/* Close *fd (if open) and mark it closed: a cleanup, and a close that may
+ * come early. */
 static inline void close_fdp(int *fd)
 {
 	/* Never retried on EINTR: the fd is gone either way on Linux. */
 	if (*fd >= 0)
 		close(*fd);
+	*fd = -EBADF;
 }
 
 static inline void freep(void *p)

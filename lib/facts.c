@@ -99,8 +99,7 @@ static int facts_on_host(const struct spec_mount *m, const struct mount_table *t
 	if (fd < 0)
 		fd_errno = errno;
 	else if (fstat(fd, &st) < 0 || st.st_dev != f->dev || st.st_ino != f->ino) {
-		close_fdp(&fd);
-		fd = -EBADF; /* not the walk's: its maps stay unknown */
+		close_fdp(&fd); /* not the walk's: its maps stay unknown */
 		fd_errno = ESTALE;
 	}
 	facts_of_mount(t, fd, fd_errno, f);

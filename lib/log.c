@@ -50,7 +50,6 @@ void log_use_syslog(const char *path)
 void log_close(void)
 {
 	close_fdp(&L.syslog_fd);
-	L.syslog_fd = -EBADF;
 }
 
 int log_parse_level(const char *name, enum log_level *ret_level)
