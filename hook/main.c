@@ -134,7 +134,7 @@ static void summary_add(char *buf, const char *sep, const char *text)
 	if (n + 4 >= SUMMARY_MAX || strcmp(buf + (n >= 3 ? n - 3 : 0), "...") == 0)
 		return;
 	if ((size_t)snprintf(buf + n, SUMMARY_MAX - n, "%s%s", sep, text) >= SUMMARY_MAX - n)
-		memcpy(buf + SUMMARY_MAX - 4, "...", 4);
+		memcpy(buf + log_utf8_prefix(buf, SUMMARY_MAX - 4), "...", 4);
 }
 
 /* After acting: one line for the container, what was idmapped and what was
@@ -157,7 +157,7 @@ static void log_summary(const struct plan *p)
 			continue;
 		}
 		snprintf(item, sizeof(item), "%s (%.*s%s)", pm->mount->destination,
-			 SUMMARY_REASON_MAX, pm->reason,
+			 (int)log_utf8_prefix(pm->reason, SUMMARY_REASON_MAX), pm->reason,
 			 strlen(pm->reason) > SUMMARY_REASON_MAX ? "..." : "");
 		summary_add(skipped, skipped[0] ? "; " : "", item);
 	}
