@@ -3,12 +3,17 @@
  * Three phases, each visible below (systemd's remount_idmap_fd has the same
  * shape):
  *  1. on the host, one user namespace per distinct mapping;
- *  2. in the container, clone: for every outermost planned mount, one
- *     recursive detached clone of what the runtime mounted at its
+ *  2. in the container, for every outermost planned mount in turn: clone,
+ *     one recursive detached clone of what the runtime mounted at its
  *     destination (open_tree on the destination's fd: exactly the runtime's
  *     submounts and flags), each mount of it given what is planned for it;
- *  3. attach every clone on top of the runtime's mount, after checking that
- *     the destination still is that mount.  Nothing is ever unmounted.
+ *  3. ... then attach that clone on top of the runtime's mount, through the
+ *     same fd, checked to be the mount that was looked at.  Nothing is ever
+ *     unmounted.
+ *
+ * The outermost planned mounts' trees are disjoint, so attaching one changes
+ * nothing another's clone would see; one volume at a time, the hook holds
+ * two fds however many volumes there are.
  *
  * What each mount of a clone gets is its role (roles.h).  The kernel idmaps
  * only the root of a detached tree, so a tree whose mounts need different things
@@ -41,7 +46,7 @@ struct remount {
 	const struct mount_table *table;
 	struct roles roles; /* what each mount of the container's tree gets */
 	struct mapset maps; /* the user namespaces, one per mapping */
-	int *clones;	    /* per spec mount: the clone to attach, or -EBADF */
+	bool *outermost;    /* per spec mount: planned, and in no other planned mount's tree */
 	bool strict;
 	struct remount_timing *timing;
 	struct err *e; /* the first failure, returned in strict mode */
@@ -50,9 +55,7 @@ struct remount {
 
 static void remount_free(struct remount *rm)
 {
-	for (size_t i = 0; rm->clones && i < rm->plan->n_mounts; i++)
-		close_fdp(&rm->clones[i]);
-	free(rm->clones);
+	free(rm->outermost);
 	mapset_free(&rm->maps);
 	roles_free(&rm->roles);
 }
@@ -245,15 +248,6 @@ static int open_dest(struct remount *rm, size_t i, int *ret_fd, struct err *e)
 	return 0;
 }
 
-static int clone_at(struct remount *rm, size_t i, size_t k, struct err *e)
-{
-	_cleanup_close_ int fd = -EBADF;
-	int r;
-
-	r = open_dest(rm, i, &fd, e);
-	return r < 0 ? r : build(rm, fd, k, &rm->clones[i], e);
-}
-
 /* Planned mounts inside i's tree (i included) share its fate. */
 static void fail_tree(struct remount *rm, size_t i, int r, const struct err *why)
 {
@@ -265,67 +259,53 @@ static void fail_tree(struct remount *rm, size_t i, int r, const struct err *why
 			remount_fail(rm, j, r, why);
 }
 
-static void clone_all(struct remount *rm)
+/* Clone what is at planned mount i's destination (table entry k) and attach
+ * the clone on top of it.  The destination may have been swapped (for a
+ * symlink, say) since it was looked at: open_dest checks it still is the
+ * root of the runtime's mount, and both steps go through that fd. */
+static int remount_one(struct remount *rm, size_t i, size_t k, struct err *e)
 {
-	for (size_t i = 0; i < rm->plan->n_mounts && !should_stop(rm); i++) {
-		long long t0 = log_now_us();
-		size_t k;
-		struct err e = {0};
-		int r;
-
-		if (!is_idmap(rm, i) || !roles_is_outermost(&rm->roles, i))
-			continue;
-		k = mounttree_index_of(&rm->roles.tree, rm->facts[i].mnt_id);
-		r = k == MOUNTTREE_NONE ? err_msg(&e, ENOENT, "not in the mount table")
-					: clone_at(rm, i, k, &e);
-		rm->timing->clone_us += log_now_us() - t0;
-		if (r < 0) {
-			err_wrap(&e, "%s%s", rm->spec->mounts[i].source,
-				 rm->facts[i].n_subs ? " (rbind, with its submounts)" : "");
-			fail_tree(rm, i, r, &e);
-		}
-	}
-}
-
-/* --- attach --------------------------------------------------------------- */
-
-/* The destination may have been swapped (for a symlink, say) since it was
- * looked at: it must still be the root of the runtime's mount.  Attach
- * through the fd that was checked.  Resolved again rather than kept open
- * since the clone: a volume already holds one fd (its clone) until all are
- * attached, and a second would halve the volumes a 1024-fd limit allows. */
-static int attach(struct remount *rm, size_t i, struct err *e)
-{
-	_cleanup_close_ int fd = -EBADF;
-	long long t0 = log_now_us();
+	_cleanup_close_ int fd = -EBADF, clone = -EBADF;
+	long long t0 = log_now_us(), t1;
 	int r;
 
 	r = open_dest(rm, i, &fd, e);
 	if (r >= 0)
-		r = mnt_attach(rm->clones[i], fd, e);
-	rm->timing->swap_us += log_now_us() - t0;
+		r = build(rm, fd, k, &clone, e);
+	t1 = log_now_us();
+	rm->timing->clone_us += t1 - t0;
+	if (r < 0) {
+		err_wrap(e, "%s%s", rm->spec->mounts[i].source,
+			 rm->facts[i].n_subs ? " (rbind, with its submounts)" : "");
+		return r;
+	}
+	r = mnt_attach(clone, fd, e);
+	rm->timing->swap_us += log_now_us() - t1;
 	return r;
 }
 
-static void attach_all(struct remount *rm)
+static void remount_all(struct remount *rm)
 {
 	for (size_t i = 0; i < rm->plan->n_mounts && !should_stop(rm); i++) {
 		int top = (int)rm->facts[i].mnt_id;
 		struct err e = {0};
+		size_t k;
 		int r;
 
-		if (rm->clones[i] < 0 || !is_idmap(rm, i))
+		if (!rm->outermost[i] || !is_idmap(rm, i))
 			continue;
-		r = attach(rm, i, &e);
+		k = mounttree_index_of(&rm->roles.tree, rm->facts[i].mnt_id);
+		r = k == MOUNTTREE_NONE ? err_msg(&e, ENOENT, "not in the mount table")
+					: remount_one(rm, i, k, &e);
 		if (r < 0) {
 			fail_tree(rm, i, r, &e);
 			continue;
 		}
-		/* With it, every planned mount inside its tree: those have no clone. */
+		/* With it, every planned mount inside its tree. */
 		for (size_t j = 0; j < rm->plan->n_mounts; j++)
 			if (is_idmap(rm, j) &&
 			    (j == i ||
-			     (rm->clones[j] < 0 &&
+			     (!rm->outermost[j] &&
 			      mountinfo_is_below(rm->table, (int)rm->facts[j].mnt_id, top))))
 				log_info("%s: idmapped", rm->spec->mounts[j].destination);
 	}
@@ -337,12 +317,19 @@ static int remount_alloc(struct remount *rm)
 {
 	size_t n = rm->plan->n_mounts;
 
-	rm->clones = calloc_array(n, sizeof(*rm->clones));
-	if (!rm->clones)
+	int r;
+
+	rm->outermost = calloc_array(n, sizeof(*rm->outermost));
+	if (!rm->outermost)
 		return -ENOMEM;
+	r = roles_build(rm->spec, rm->plan, rm->facts, rm->view, &rm->roles);
+	if (r < 0)
+		return r;
+	/* Once: a mount falls back only with its whole tree, which changes no
+	 * other mount's answer. */
 	for (size_t i = 0; i < n; i++)
-		rm->clones[i] = -EBADF;
-	return roles_build(rm->spec, rm->plan, rm->facts, rm->view, &rm->roles);
+		rm->outermost[i] = is_idmap(rm, i) && roles_is_outermost(&rm->roles, i);
+	return 0;
 }
 
 /* Every idmap entry falls back with the same cause. */
@@ -380,8 +367,7 @@ int remount_execute(const struct oci_spec *spec, struct plan *plan, const struct
 		fail_all(&rm, r, &ne);
 		return strict ? rm.failed : 0;
 	}
-	clone_all(&rm);
-	attach_all(&rm);
+	remount_all(&rm);
 	r = mntns_leave(ns, &ne);
 	if (r < 0) {
 		*e = ne;

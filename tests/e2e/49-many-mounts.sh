@@ -4,7 +4,10 @@
 # and read 1000:1000; the 32 others are left as they are (1000:1000, not
 # idmapped).  The 32 mismatched mounts share one mapping, so the hook makes
 # exactly one user namespace (counted with strace: clone with CLONE_NEWUSER),
-# and plan shows 32 idmap entries with identical maps and 32 skips.
+# and plan shows 32 idmap entries with identical maps and 32 skips.  Then,
+# with runc, the same under 'ulimit -n 24': the hook holds a few fds whatever
+# the number of volumes (one volume is cloned and attached at a time), so all
+# 32 are still idmapped.
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 need_hook
@@ -64,4 +67,18 @@ for runtime in runc crun; do
 	[ -s "$trace" ] || fail "$runtime: no strace output: did the hook run?"
 	assert_eq 1 "$(grep -c CLONE_NEWUSER "$trace")" "$runtime: user namespaces the hook made"
 done
+
+# Few fds: 24, fewer than the 32 volumes to idmap.
+b=$TEST_TMP/bundle-fds
+make_bundle "$b"
+bundle_user "$b" 1000 1000
+bundle_args "$b" sh -c "$LOOK"
+mkdir "$b/rootfs/m"
+_spec "$b" "${ops[@]:1}"
+# shellcheck disable=SC2016
+bundle_hook "$b" createRuntime /bin/sh sh -c 'ulimit -n 24 && exec "$0" --log-level info' "$HOOK"
+run_probe runc "$b" fds
+assert_eq 0 "$RC" "runc exit code, ulimit -n 24"
+assert_eq 32 "$(grep -c '^m [0-9]* 1000:1000 idmapped' <<<"$OUT")" "idmapped volumes under ulimit -n 24"
+assert_no_match "*Too many open files*" "$ERR" "the hook's log under ulimit -n 24"
 exit 0

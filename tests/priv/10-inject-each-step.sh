@@ -50,7 +50,7 @@ declare -A hint=([ENOSYS]=" (kernel too old for idmapped mounts, or the call is 
 #                     dies with the hook): idmapped, --strict too
 # The hook opens the container's mount namespace once, then enters it twice:
 # to look (setns 1 and 2), then to act (setns 3 and 4).  It resolves /data
-# three times: to look, to clone, to attach.
+# twice: to look, then to act (the clone is made and attached through that fd).
 table='
 setns-enter      | setns                                     | look     | setns(CLONE_NEWNS) into pid*
 open-mntns       | --path /proc/[0-9]*/ns/mnt openat         | look     | open /proc/*/ns/mnt*
@@ -69,8 +69,7 @@ open_tree        | open_tree                                 | fallback | open_t
 mount_setattr    | mount_setattr                             | fallback | mount_setattr(IDMAP)*
 open-rootfs      | --path */rootfs openat                    | look     | open rootfs */rootfs*
 resolve-target   | openat2                                   | look     | resolve /data in the rootfs*
-resolve-clone    | --nth 2 openat2                           | fallback | resolve /data in the rootfs*
-resolve-attach   | --nth 3 openat2                           | fallback | resolve /data in the rootfs*
+resolve-act      | --nth 2 openat2                           | fallback | resolve /data in the rootfs*
 move_mount       | move_mount                                | fallback | move_mount*
 setns-leave      | --nth 4 setns                             | late     | setns(CLONE_NEWNS) back*
 '
