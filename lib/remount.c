@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Three phases, each visible below (systemd's remount_idmap_fd has the same
- * shape):
+ * Two steps, each visible below:
  *  1. on the host, one user namespace per distinct mapping;
- *  2. in the container, for every outermost planned mount in turn: clone,
- *     one recursive detached clone of what the runtime mounted at its
+ *  2. in the container, for every outermost planned mount in turn: one
+ *     recursive detached clone of what the runtime mounted at its
  *     destination (open_tree on the destination's fd: exactly the runtime's
- *     submounts and flags), each mount of it given what is planned for it;
- *  3. ... then attach that clone on top of the runtime's mount, through the
- *     same fd, checked to be the mount that was looked at.  Nothing is ever
- *     unmounted.
+ *     submounts and flags), each mount of it given what is planned for it,
+ *     then attached on top of the runtime's mount through the same fd,
+ *     checked to be the mount that was looked at.  Nothing is ever unmounted.
  *
- * The outermost planned mounts' trees are disjoint, so attaching one changes
- * nothing another's clone would see; one volume at a time, the hook holds
- * two fds however many volumes there are.
+ * systemd's remount_idmap_fd clones all first and attaches all after; here
+ * the outermost planned mounts' trees are disjoint, so attaching one changes
+ * nothing another's clone would see, and one volume at a time the hook
+ * holds two fds however many volumes there are.
  *
  * What each mount of a clone gets is its role (roles.h).  The kernel idmaps
  * only the root of a detached tree, so a tree whose mounts need different things
