@@ -98,22 +98,27 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 }
 
 /* Mounts whose skip is a failure to look (not a decision) fall back as a
- * failed step would: logged, and fatal with --strict. */
-static int report_failed_looks(const struct plan *p, bool strict, struct err *e)
+ * failed step would: logged, and fatal with --strict.  So, with --strict,
+ * does a mount planned to be idmapped that plan already knows cannot be (a
+ * filesystem that cannot be idmapped, maps that cannot be composed): "a
+ * mount that cannot be idmapped fails the container".  Skips by policy
+ * (owner matches, root's files, rootless) never fail. */
+static int report_plan_failures(const struct plan *p, bool strict, struct err *e)
 {
 	int failed = 0;
 
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct plan_mount *pm = &p->mounts[i];
+		int code = pm->failed ? pm->failed : -EOPNOTSUPP;
 
-		if (!pm->failed)
+		if (!pm->failed && !(strict && pm->fallback))
 			continue;
 		log_msg(strict ? LOG_ERROR : LOG_WARN,
 			"cannot idmap, mount left as the runtime made it: %s: %s",
 			pm->mount->destination, pm->reason);
 		if (!failed) {
-			failed = pm->failed;
-			err_msg(e, -pm->failed, "%s: %s", pm->mount->destination, pm->reason);
+			failed = code;
+			err_msg(e, -code, "%s: %s", pm->mount->destination, pm->reason);
 		}
 	}
 	return strict ? failed : 0;
@@ -123,7 +128,7 @@ int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timin
 {
 	int r;
 
-	r = report_failed_looks(&ctx->plan, strict, e);
+	r = report_plan_failures(&ctx->plan, strict, e);
 	if (r < 0 || ctx->view.stuck)
 		return r;
 	return remount_execute(&ctx->spec, &ctx->plan, ctx->facts, &ctx->view, &ctx->ns, strict,

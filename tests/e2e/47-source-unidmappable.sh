@@ -9,6 +9,9 @@
 # volume the filesystem cannot idmap (/fuse, /pp) is a warning (it goes to
 # syslog by default).  (A source that is already idmapped is no longer one of
 # these: its maps are composed, tests/e2e/57-idmapped-source-*.)
+# With --strict, a mismatched volume that cannot be idmapped fails the start
+# even when plan knows it beforehand (/pp), naming the mount; a volume that
+# needs nothing (1000:1000) starts as before.
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 need_hook
@@ -73,5 +76,30 @@ for runtime in runc crun; do
 	reason=$(plan_q "$plan" "m['/pp']['reason']")
 	assert_match "*warn: /pp: skip: $reason*" "$(cat "$log")" "$runtime: the hook's log for /pp"
 	assert_no_new "$before" "$plain"
+
+	# --strict: /pp fails the start; a matching volume alone does not.
+	s=$TEST_TMP/strict-$runtime
+	make_bundle "$s"
+	bundle_user "$s" 1000 1000
+	bundle_args "$s" sh -c 'echo started'
+	bundle_bind "$s" "/proc/$sleeper" /pp bind
+	mkdir "$s/rootfs/pp"
+	bundle_hook "$s" createRuntime "$HOOK" oci-idmap-hook --strict --log-file "$s.log"
+	run_probe $runtime "$s" strict
+	assert_ne 0 "$RC" "$runtime --strict: exit code with /pp"
+	assert_no_match "*started*" "$OUT" "$runtime --strict: the container did not start"
+	assert_match "*error: cannot idmap, mount left as the runtime made it: /pp: source is on a proc filesystem, which cannot be idmapped*" \
+		"$(cat "$s.log")" "$runtime --strict: the hook's error"
+	mine=$TEST_TMP/mine-$runtime
+	make_volume "$mine" 1000 1000
+	make_bundle "$s.ok"
+	bundle_user "$s.ok" 1000 1000
+	bundle_args "$s.ok" sh -c 'echo started'
+	bundle_bind "$s.ok" "$mine" /mine
+	mkdir "$s.ok/rootfs/mine"
+	bundle_hook "$s.ok" createRuntime "$HOOK" oci-idmap-hook --strict
+	run_probe $runtime "$s.ok" strict-ok
+	assert_eq 0 "$RC" "$runtime --strict: exit code with a matching volume"
+	assert_match "*started*" "$OUT" "$runtime --strict: the container with a matching volume"
 done
 exit 0
