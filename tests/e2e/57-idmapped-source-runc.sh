@@ -16,16 +16,7 @@ need_runtime "$runtime"
 need_hook
 need_idmap_mount
 
-UIDS='0 0 501
-501 2000 1
-502 502 1498
-2000 501 1
-2001 2001 4294965294'
-GIDS='0 0 20
-20 2000 1
-21 21 1979
-2000 20 1
-2001 2001 4294965294'
+UIDS=$(swap_map 501 2000) GIDS=$(swap_map 20 2000)
 
 disk=$TEST_TMP/disk idm=$TEST_TMP/idm
 make_volume "$disk" 501 20

@@ -25,16 +25,7 @@ need_runtime "$runtime"
 need_hook
 need_idmap_mount
 
-UIDS='0 0 501
-501 777 1
-502 502 275
-777 501 1
-778 778 4294966517'
-GIDS='0 0 20
-20 777 1
-21 21 756
-777 20 1
-778 778 4294966517'
+UIDS=$(swap_map 501 777) GIDS=$(swap_map 20 777)
 
 vol=$TEST_TMP/vol disk=$TEST_TMP/disk
 make_volume "$vol" 501 20
@@ -217,8 +208,7 @@ disk2=$TEST_TMP/disk2 src=$TEST_TMP/src
 make_volume "$disk2" 501 20
 mkdir "$disk2/t" "$src"
 chown 501:20 "$disk2/t"
-"$IDMAP_MOUNT" "$disk2" "$src" "$(printf '0 0 501\n501 2000 1\n502 502 1498\n2000 501 1\n2001 2001 4294965294')" \
-	"$(printf '0 0 20\n20 2000 1\n21 21 1979\n2000 20 1\n2001 2001 4294965294')" ||
+"$IDMAP_MOUNT" "$disk2" "$src" "$(swap_map 501 2000)" "$(swap_map 20 2000)" ||
 	fail "cannot make an idmapped mount"
 _open_path_to "$src"
 mount -t tmpfs -o mode=0755,uid=2000,gid=2000 src-t "$src/t" || fail "cannot mount a tmpfs"

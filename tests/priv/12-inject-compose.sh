@@ -34,9 +34,7 @@ disk=$TEST_TMP/disk idm=$TEST_TMP/idm plain=$TEST_TMP/plain
 make_volume "$disk" 501 20
 make_volume "$plain" 501 20
 mkdir -p "$idm"
-"$IDMAP_MOUNT" "$disk" "$idm" \
-	"$(printf '0 0 501\n501 2000 1\n502 502 1498\n2000 501 1\n2001 2001 4294965294')" \
-	"$(printf '0 0 20\n20 2000 1\n21 21 1979\n2000 20 1\n2001 2001 4294965294')" ||
+"$IDMAP_MOUNT" "$disk" "$idm" "$(swap_map 501 2000)" "$(swap_map 20 2000)" ||
 	fail "cannot make an idmapped mount"
 _open_path_to "$idm"
 assert_eq 2000:2000 "$(stat -c %u:%g "$idm")" "owner of the idmapped source"

@@ -15,16 +15,7 @@ need_hook
 need_idmap_mount
 need_cmd nsenter
 
-UIDS='0 0 501
-501 2000 1
-502 502 1498
-2000 501 1
-2001 2001 4294965294'
-GIDS='0 0 20
-20 2000 1
-21 21 1979
-2000 20 1
-2001 2001 4294965294'
+UIDS=$(swap_map 501 2000) GIDS=$(swap_map 20 2000)
 
 disk=$TEST_TMP/disk view=$TEST_TMP/view
 make_volume "$disk" 501 20
