@@ -133,8 +133,11 @@ static void summary_add(char *buf, const char *sep, const char *text)
 
 	if (n + 4 >= SUMMARY_MAX || strcmp(buf + (n >= 3 ? n - 3 : 0), "...") == 0)
 		return;
-	if ((size_t)snprintf(buf + n, SUMMARY_MAX - n, "%s%s", sep, text) >= SUMMARY_MAX - n)
-		memcpy(buf + log_utf8_prefix(buf, SUMMARY_MAX - 4), "...", 4);
+	if ((size_t)snprintf(buf + n, SUMMARY_MAX - n, "%s%s", sep, text) >= SUMMARY_MAX - n) {
+		buf[SUMMARY_MAX - 4] = '\0';
+		err_trim_utf8(buf);
+		strcat(buf, "...");
+	}
 }
 
 /* After acting: one line for the container, what was idmapped and what was
@@ -142,6 +145,7 @@ static void summary_add(char *buf, const char *sep, const char *text)
 static void log_summary(const struct plan *p)
 {
 	char idmapped[SUMMARY_MAX] = "", skipped[SUMMARY_MAX] = "", item[SUMMARY_MAX];
+	char reason[SUMMARY_REASON_MAX + 1];
 	size_t n_idmap = 0, n_bind = 0;
 
 	if (!log_enabled(LOG_INFO))
@@ -156,8 +160,9 @@ static void log_summary(const struct plan *p)
 			summary_add(idmapped, n_idmap++ ? ", " : "", pm->mount->destination);
 			continue;
 		}
-		snprintf(item, sizeof(item), "%s (%.*s%s)", pm->mount->destination,
-			 (int)log_utf8_prefix(pm->reason, SUMMARY_REASON_MAX), pm->reason,
+		snprintf(reason, sizeof(reason), "%.*s", SUMMARY_REASON_MAX, pm->reason);
+		err_trim_utf8(reason);
+		snprintf(item, sizeof(item), "%s (%s%s)", pm->mount->destination, reason,
 			 strlen(pm->reason) > SUMMARY_REASON_MAX ? "..." : "");
 		summary_add(skipped, skipped[0] ? "; " : "", item);
 	}

@@ -113,3 +113,21 @@ int err_is_unsupported(int code)
 	return code == ENOSYS || code == EINVAL || code == EPERM || code == EOPNOTSUPP ||
 	       code == ENOSPC;
 }
+
+void err_trim_utf8(char *s)
+{
+	size_t n = strlen(s), cont = 0, need;
+	unsigned char lead;
+
+	while (cont < n && cont < 3 && ((unsigned char)s[n - 1 - cont] & 0xc0) == 0x80)
+		cont++;
+	if (cont == n)
+		return;
+	lead = (unsigned char)s[n - 1 - cont];
+	need = (lead & 0xe0) == 0xc0   ? 1
+	       : (lead & 0xf0) == 0xe0 ? 2
+	       : (lead & 0xf8) == 0xf0 ? 3
+				       : 0;
+	if (cont < need)
+		s[n - 1 - cont] = '\0';
+}

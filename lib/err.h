@@ -34,6 +34,10 @@ int err_msg(struct err *e, int code, const char *fmt, ...) __attribute__((format
  * (EIO when nothing was recorded: a wrapped error is never success). */
 int err_wrap(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* s, cut to fit a buffer, may end inside a UTF-8 character: drop that part.
+ * Messages reach JSON and syslog, which want whole characters. */
+void err_trim_utf8(char *s);
+
 /* A hint for errnos whose meaning here is known, or NULL. */
 const char *err_hint(int code);
 

@@ -205,14 +205,3 @@ long long log_now_us(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
-
-size_t log_utf8_prefix(const char *s, size_t max)
-{
-	size_t n = strnlen(s, max);
-
-	/* Cut before a continuation byte (10xxxxxx): back to its lead byte. */
-	if (s[n] != '\0')
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	return n;
-}

@@ -34,10 +34,6 @@ void log_close(void);
 /* Monotonic microseconds, for the debug phase timing. */
 long long log_now_us(void);
 
-/* The length of s's longest prefix of at most max bytes that does not end
- * inside a UTF-8 sequence: where a message may be cut. */
-size_t log_utf8_prefix(const char *s, size_t max);
-
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)

@@ -13,26 +13,6 @@
 
 #define skip plan_fall_back
 
-/* A reason cut at PLAN_REASON_MAX (here or in facts) may end in part of a
- * UTF-8 character, which `plan` could not print as JSON: drop that part. */
-static void trim_partial_utf8(char *s)
-{
-	size_t n = strlen(s), cont = 0, need;
-	unsigned char lead;
-
-	while (cont < n && cont < 3 && ((unsigned char)s[n - 1 - cont] & 0xc0) == 0x80)
-		cont++;
-	if (cont == n)
-		return;
-	lead = (unsigned char)s[n - 1 - cont];
-	need = (lead & 0xe0) == 0xc0   ? 1
-	       : (lead & 0xf0) == 0xe0 ? 2
-	       : (lead & 0xf8) == 0xf0 ? 3
-				       : 0;
-	if (cont < need)
-		s[n - 1 - cont] = '\0';
-}
-
 void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)
 {
 	va_list ap;
@@ -43,7 +23,8 @@ void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(pm->reason, sizeof(pm->reason), fmt, ap);
 	va_end(ap);
-	trim_partial_utf8(pm->reason);
+	/* Cut here or in facts: `plan` prints it as JSON. */
+	err_trim_utf8(pm->reason);
 }
 
 /* The container user as the host sees it. */

@@ -195,6 +195,35 @@ START_TEST(test_truncation)
 }
 END_TEST
 
+/* s's first n bytes, cut as a buffer of n + 1 bytes would, then trimmed. */
+static const char *cut(const char *s, size_t n)
+{
+	static char buf[16];
+	size_t len = strnlen(s, n);
+
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	err_trim_utf8(buf);
+	return buf;
+}
+
+/* Cuts fall between characters: "é" is two bytes, "€" three. */
+START_TEST(test_trim_utf8)
+{
+	ck_assert_str_eq(cut("abc", 10), "abc");
+	ck_assert_str_eq(cut("abc", 2), "ab");
+	ck_assert_str_eq(cut("a\xc3\xa9", 2), "a");	    /* inside é */
+	ck_assert_str_eq(cut("a\xc3\xa9", 3), "a\xc3\xa9"); /* all of it */
+	ck_assert_str_eq(cut("a\xc3\xa9"
+			     "b",
+			     3),
+			 "a\xc3\xa9"); /* after é */
+	ck_assert_str_eq(cut("\xe2\x82\xac\xe2\x82\xac", 5), "\xe2\x82\xac");
+	ck_assert_str_eq(cut("\xe2\x82\xac", 1), "");
+	ck_assert_str_eq(cut("", 0), "");
+}
+END_TEST
+
 Suite *err_suite(void)
 {
 	Suite *s = suite_create("err");
@@ -211,6 +240,7 @@ Suite *err_suite(void)
 	tcase_add_test(tc, test_kernel_version);
 	tcase_add_test(tc, test_unsupported);
 	tcase_add_test(tc, test_truncation);
+	tcase_add_test(tc, test_trim_utf8);
 	suite_add_tcase(s, tc);
 	return s;
 }

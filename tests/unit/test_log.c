@@ -157,23 +157,6 @@ START_TEST(test_full_queue_never_blocks)
 }
 END_TEST
 
-/* Cuts fall between characters: "é" is two bytes, "€" three. */
-START_TEST(test_utf8_prefix)
-{
-	ck_assert_uint_eq(log_utf8_prefix("abc", 10), 3);
-	ck_assert_uint_eq(log_utf8_prefix("abc", 2), 2);
-	ck_assert_uint_eq(log_utf8_prefix("a\xc3\xa9", 2), 1); /* inside é */
-	ck_assert_uint_eq(log_utf8_prefix("a\xc3\xa9", 3), 3); /* all of it */
-	ck_assert_uint_eq(log_utf8_prefix("a\xc3\xa9"
-					  "b",
-					  3),
-			  3); /* after é */
-	ck_assert_uint_eq(log_utf8_prefix("\xe2\x82\xac\xe2\x82\xac", 5), 3);
-	ck_assert_uint_eq(log_utf8_prefix("\xe2\x82\xac", 1), 0);
-	ck_assert_uint_eq(log_utf8_prefix("", 0), 0);
-}
-END_TEST
-
 Suite *log_suite(void)
 {
 	Suite *s = suite_create("log");
@@ -186,7 +169,6 @@ Suite *log_suite(void)
 	tcase_add_test(tc, test_file_replaces_syslog);
 	tcase_add_test(tc, test_no_socket);
 	tcase_add_test(tc, test_full_queue_never_blocks);
-	tcase_add_test(tc, test_utf8_prefix);
 	suite_add_tcase(s, tc);
 	return s;
 }
