@@ -247,14 +247,21 @@ static int open_dest(struct remount *rm, size_t i, int *ret_fd, struct err *e)
 	return 0;
 }
 
+/* Is planned mount j in outermost mount i's tree (i itself included)?  An
+ * outermost one other than i is in no other's tree: no walk for it. */
+static bool in_tree(const struct remount *rm, size_t i, size_t j)
+{
+	return is_idmap(rm, j) &&
+	       (j == i ||
+		(!rm->outermost[j] && mountinfo_is_below(rm->table, (int)rm->facts[j].mnt_id,
+							 (int)rm->facts[i].mnt_id)));
+}
+
 /* Planned mounts inside i's tree (i included) share its fate. */
 static void fail_tree(struct remount *rm, size_t i, int r, const struct err *why)
 {
-	int top = (int)rm->facts[i].mnt_id;
-
 	for (size_t j = 0; j < rm->plan->n_mounts; j++)
-		if (is_idmap(rm, j) &&
-		    (j == i || mountinfo_is_below(rm->table, (int)rm->facts[j].mnt_id, top)))
+		if (in_tree(rm, i, j))
 			remount_fail(rm, j, r, why);
 }
 
@@ -286,7 +293,6 @@ static int remount_one(struct remount *rm, size_t i, size_t k, struct err *e)
 static void remount_all(struct remount *rm)
 {
 	for (size_t i = 0; i < rm->plan->n_mounts && !should_stop(rm); i++) {
-		int top = (int)rm->facts[i].mnt_id;
 		struct err e = {0};
 		size_t k;
 		int r;
@@ -302,10 +308,7 @@ static void remount_all(struct remount *rm)
 		}
 		/* With it, every planned mount inside its tree. */
 		for (size_t j = 0; j < rm->plan->n_mounts; j++)
-			if (is_idmap(rm, j) &&
-			    (j == i ||
-			     (!rm->outermost[j] &&
-			      mountinfo_is_below(rm->table, (int)rm->facts[j].mnt_id, top))))
+			if (in_tree(rm, i, j))
 				log_info("%s: idmapped", rm->spec->mounts[j].destination);
 	}
 }
