@@ -137,20 +137,32 @@ int verify_owner(int fd, uint32_t as_uid, uint32_t as_gid, uint32_t want_uid, ui
 			       "that changed meanwhile");
 }
 
-/* Planned mount j's root in the clone of outermost mount i: j's mount point
- * relative to i's, resolved beneath the clone. */
-static int open_in_clone(const struct mount_facts *facts, const struct mount_table *table, size_t i,
-			 size_t j, int clone, int *ret_fd, struct err *e)
+/* Where planned mount j is in outermost planned mount i's tree (top: i's
+ * entry of the table), relative to i's mount point; NULL when it is not in
+ * it.  The targets' prefix first: a cheap test that the tree walk confirms. */
+static const char *nested_at(const struct plan *p, const struct mount_facts *facts,
+			     const struct mount_table *table, const struct mount_entry *top,
+			     size_t i, size_t j)
 {
-	const struct mount_entry *top = mountinfo_find(table, (int)facts[i].mnt_id);
-	const struct mount_entry *me = mountinfo_find(table, (int)facts[j].mnt_id);
+	const struct mount_entry *me;
+	const char *rel;
+
+	if (j == i || !top || p->mounts[j].action != PLAN_IDMAP)
+		return NULL;
+	me = mountinfo_find(table, (int)facts[j].mnt_id);
+	if (!me || mounttree_relative(top->target, me->target, &rel) < 0 || !*rel ||
+	    !mountinfo_is_below(table, me->id, top->id))
+		return NULL;
+	return rel;
+}
+
+/* The root of the mount at rel in the clone (beneath it, no symlink). */
+static int open_in_clone(int clone, const char *rel, int *ret_fd, struct err *e)
+{
 	_cleanup_close_ int fd = -EBADF;
 	struct path_info info;
-	const char *rel;
 	int r;
 
-	if (!top || !me || mounttree_relative(top->target, me->target, &rel) < 0 || !*rel)
-		return err_msg(e, ESTALE, "not in the clone's mount tree");
 	r = pathres_open_beneath(clone, rel, false, &fd, e);
 	if (r >= 0)
 		r = pathres_info(fd, &info, e);
@@ -177,27 +189,22 @@ static int verify_one(const struct plan *p, const struct mount_facts *facts, siz
 	return r;
 }
 
-/* Is planned mount j inside outermost planned mount i's tree? */
-static bool is_inside(const struct plan *p, const struct mount_facts *facts,
-		      const struct mount_table *table, size_t i, size_t j)
-{
-	return j != i && p->mounts[j].action == PLAN_IDMAP &&
-	       mountinfo_is_below(table, (int)facts[j].mnt_id, (int)facts[i].mnt_id);
-}
-
 int verify_clone(const struct plan *p, const struct mount_facts *facts,
-		 const struct mount_table *table, size_t i, int clone, long long *us, struct err *e)
+		 const struct mount_table *table, size_t i, int clone, long long *us,
+		 struct err *e)
 {
+	const struct mount_entry *top = mountinfo_find(table, (int)facts[i].mnt_id);
 	long long t0 = log_now_us();
 	int r;
 
 	r = verify_one(p, facts, i, clone, e);
 	for (size_t j = 0; j < p->n_mounts && r >= 0; j++) {
+		const char *rel = nested_at(p, facts, table, top, i, j);
 		_cleanup_close_ int fd = -EBADF;
 
-		if (!is_inside(p, facts, table, i, j))
+		if (!rel)
 			continue;
-		r = open_in_clone(facts, table, i, j, clone, &fd, e);
+		r = open_in_clone(clone, rel, &fd, e);
 		if (r >= 0)
 			r = verify_one(p, facts, j, fd, e);
 		if (r < 0)
