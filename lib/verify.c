@@ -86,7 +86,8 @@ static int give_back_ids(const struct fs_ids *old, struct err *e)
  * would, and the check saves four credential changes (10 us).  Any other
  * (FUSE, virtiofs, ceph, one not known here) is asked as the container user. */
 static const char *const answers_alike[] = {
-    "ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "vfat", "ntfs3", "f2fs", "erofs", "squashfs",
+    "ext2", "ext3",  "ext4",  "xfs",  "btrfs", "tmpfs",
+    "vfat", "exfat", "ntfs3", "f2fs", "erofs", "squashfs",
 };
 
 static bool is_answering_alike(const char *fstype)
@@ -190,8 +191,7 @@ static int verify_one(const struct plan *p, const struct mount_facts *facts, siz
 }
 
 int verify_clone(const struct plan *p, const struct mount_facts *facts,
-		 const struct mount_table *table, size_t i, int clone, long long *us,
-		 struct err *e)
+		 const struct mount_table *table, size_t i, int clone, long long *us, struct err *e)
 {
 	const struct mount_entry *top = mountinfo_find(table, (int)facts[i].mnt_id);
 	long long t0 = log_now_us();
