@@ -25,6 +25,8 @@ need_inject
 fs=$TEST_TMP/fs
 mkdir -p "$fs"
 mount -t tmpfs -o mode=0755 none "$fs" || fail "cannot mount a tmpfs"
+# check tries it: a tmpfs can be idmapped from Linux 6.3 on.
+[[ $("$HOOK" check "$fs") == *": yes (tmpfs)" ]] || skip "cannot idmap a tmpfs here: $("$HOOK" check "$fs")"
 
 # run_case RUNTIME NAME [--strict] -- RULE...: a fresh 501:501 volume ($VOL)
 # and a probe bundle with the hook under the injector; sets OUT, ERR, RC,

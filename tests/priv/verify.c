@@ -19,6 +19,7 @@
 #include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -242,6 +243,44 @@ static Suite *verify_suite(void)
 	return s;
 }
 
+/* Skip only where the kernel cannot idmap a tmpfs (before Linux 6.3): tried
+ * on a clone of a tmpfs of our own, in a mount namespace of our own. */
+static void skip_unless_tmpfs_idmaps(void)
+{
+	_cleanup_close_ int clone = -EBADF, userns = -EBADF;
+	struct idmap uid, gid;
+	struct err e = {0};
+	pid_t pid = fork();
+	int status = 0, r;
+
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("none", base, "tmpfs", 0, "mode=0755") < 0)
+			_exit(1);
+		idmap_swap(OWNER, USER, &uid);
+		idmap_swap(OWNER, USER, &gid);
+		r = mnt_clone(AT_FDCWD, base, false, &clone, &e);
+		if (r >= 0)
+			r = userns_open(&uid, &gid, &userns, &e);
+		if (r >= 0)
+			r = mnt_setattr(clone, false, 0, MNT_PROPAGATION_PRIVATE, userns, &e);
+		_exit(r == -EINVAL || r == -ENOSYS ? 77 : r < 0 ? 1 : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid) {
+		perror("waitpid");
+		exit(1);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+		printf("SKIP: this kernel cannot idmap a tmpfs (Linux 6.3)\n");
+		exit(77);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	SRunner *runner;
@@ -256,6 +295,7 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	snprintf(base, sizeof(base), "%s", argv[1]);
+	skip_unless_tmpfs_idmaps();
 	runner = srunner_create(verify_suite());
 	srunner_set_fork_status(runner, CK_FORK);
 	srunner_run_all(runner, CK_NORMAL);
