@@ -283,8 +283,8 @@ static int remount_one(struct remount *rm, size_t i, size_t k, struct err *e)
 	/* Verify before attach: a clone that does not show the planned owner to
 	 * the container user is never attached (verify.h). */
 	if (r >= 0)
-		r = verify_clone(rm->plan, rm->facts, rm->table, i, clone, &rm->timing->verify_us,
-				 e);
+		r = verify_clone(rm->plan, rm->facts, rm->table, rm->outermost, i, clone,
+				 &rm->timing->verify_us, e);
 	if (r < 0) {
 		err_wrap(e, "%s%s", rm->spec->mounts[i].source,
 			 rm->facts[i].n_subs ? " (rbind, with its submounts)" : "");

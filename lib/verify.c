@@ -140,15 +140,16 @@ int verify_owner(int fd, uint32_t as_uid, uint32_t as_gid, uint32_t want_uid, ui
 
 /* Where planned mount j is in outermost planned mount i's tree (top: i's
  * entry of the table), relative to i's mount point; NULL when it is not in
- * it.  The targets' prefix first: a cheap test that the tree walk confirms. */
+ * it.  An outermost one is in no other's tree; for the others the targets'
+ * prefix first, a cheap test that the tree walk confirms. */
 static const char *nested_at(const struct plan *p, const struct mount_facts *facts,
-			     const struct mount_table *table, const struct mount_entry *top,
-			     size_t i, size_t j)
+			     const struct mount_table *table, const bool *outermost,
+			     const struct mount_entry *top, size_t i, size_t j)
 {
 	const struct mount_entry *me;
 	const char *rel;
 
-	if (j == i || !top || p->mounts[j].action != PLAN_IDMAP)
+	if (j == i || !top || outermost[j] || p->mounts[j].action != PLAN_IDMAP)
 		return NULL;
 	me = mountinfo_find(table, (int)facts[j].mnt_id);
 	if (!me || mounttree_relative(top->target, me->target, &rel) < 0 || !*rel ||
@@ -191,7 +192,8 @@ static int verify_one(const struct plan *p, const struct mount_facts *facts, siz
 }
 
 int verify_clone(const struct plan *p, const struct mount_facts *facts,
-		 const struct mount_table *table, size_t i, int clone, long long *us, struct err *e)
+		 const struct mount_table *table, const bool *outermost, size_t i, int clone,
+		 long long *us, struct err *e)
 {
 	const struct mount_entry *top = mountinfo_find(table, (int)facts[i].mnt_id);
 	long long t0 = log_now_us();
@@ -199,7 +201,7 @@ int verify_clone(const struct plan *p, const struct mount_facts *facts,
 
 	r = verify_one(p, facts, i, clone, e);
 	for (size_t j = 0; j < p->n_mounts && r >= 0; j++) {
-		const char *rel = nested_at(p, facts, table, top, i, j);
+		const char *rel = nested_at(p, facts, table, outermost, top, i, j);
 		_cleanup_close_ int fd = -EBADF;
 
 		if (!rel)

@@ -22,6 +22,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,9 +45,10 @@ int verify_owner(int fd, uint32_t as_uid, uint32_t as_gid, uint32_t want_uid, ui
 		 const char *fstype, struct err *e);
 
 /* Outermost planned mount i's detached clone: its root and the root of every
- * planned mount inside its tree (table: the container's mount table) each
- * show their planned owner to the plan's container user.  *us grows by the
- * time it took. */
+ * planned mount inside its tree (table: the container's mount table;
+ * outermost: per spec mount, whether it is in no other planned mount's tree)
+ * each show their planned owner to the plan's container user.  *us grows by
+ * the time it took. */
 int verify_clone(const struct plan *p, const struct mount_facts *facts,
-		 const struct mount_table *table, size_t i, int clone, long long *us,
-		 struct err *e);
+		 const struct mount_table *table, const bool *outermost, size_t i, int clone,
+		 long long *us, struct err *e);

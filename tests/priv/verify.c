@@ -193,6 +193,7 @@ START_TEST(test_nested)
 			 .mappings = &m,
 			 .n_mappings = 1};
 	struct mount_facts facts[2];
+	const bool outermost[2] = {true, false};
 	struct mount_table table = {0};
 	struct err e = {0};
 	long long us = 0;
@@ -212,14 +213,15 @@ START_TEST(test_nested)
 	ck_assert_msg(mountinfo_read("/proc/self/mountinfo", &table, &e) == 0, "%s", e.msg);
 
 	clone = clone_swapped(USER);
-	ck_assert_msg(verify_clone(&p, facts, &table, 0, clone, &us, &e) == 0, "%s", e.msg);
+	ck_assert_msg(verify_clone(&p, facts, &table, outermost, 0, clone, &us, &e) == 0, "%s",
+		      e.msg);
 	ck_assert_int_ge(us, 0);
 	close(clone);
 
 	path_of(inner, sizeof(inner), "vol/inner");
 	ck_assert_int_eq(chown(inner, 600, 600), 0);
 	clone = clone_swapped(USER);
-	ck_assert_int_eq(verify_clone(&p, facts, &table, 0, clone, &us, &e), -EINVAL);
+	ck_assert_int_eq(verify_clone(&p, facts, &table, outermost, 0, clone, &us, &e), -EINVAL);
 	ck_assert_str_eq(e.msg, "/vol/inner: tmpfs filesystem: through the idmapped clone, ids "
 				"1000:1000 see its root owned by 600:600, not 1000:1000");
 	close(clone);
