@@ -94,6 +94,7 @@ struct plan_mount {
 	bool fallback;
 	bool has_owner;
 	uint32_t owner_uid, owner_gid;
+	bool gid_left;	/* an idmap that leaves the owner's gid as it is (owner.h) */
 	size_t mapping; /* index into plan.mappings when action is PLAN_IDMAP */
 	int failed;	/* a skip that is a failure, not a decision: -errno */
 	/* The source is idmapped: its maps are composed with the swap, and the

@@ -117,6 +117,7 @@ bool plan_skip_by_group(const struct oci_spec *spec, const struct plan *p,
 	if (!owner_swap(o, acc, ov.v, ov.n, p->host_uid, p->host_gid, &ret_swap->uid_map,
 			&ret_swap->gid_map, pm->reason, sizeof(pm->reason))) {
 		err_trim_utf8(pm->reason); /* a note on a group left */
+		pm->gid_left = f->gid != p->host_gid && idmap_is_identity(&ret_swap->gid_map);
 		return false;
 	}
 	err_trim_utf8(pm->reason);

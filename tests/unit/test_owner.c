@@ -16,6 +16,7 @@
 static void assert_group_left(const struct plan_mount *pm, const char *reason)
 {
 	assert_idmap(pm, 1000, pm->owner_gid);
+	ck_assert(pm->gid_left);
 	ck_assert(idmap_is_identity(&fx.plan.mappings[pm->mapping].gid_map));
 	ck_assert_str_eq(pm->reason, reason);
 }
@@ -111,6 +112,7 @@ START_TEST(test_member_gets_the_group)
 	pm = build(NULL, NULL);
 	for (int i = 0; i < 4; i++) {
 		assert_idmap(&pm[i], 1000, 1000);
+		ck_assert(!pm[i].gid_left);
 		ck_assert_str_eq(pm[i].reason, "");
 	}
 }
@@ -124,8 +126,7 @@ START_TEST(test_non_member_keeps_the_group)
 	add_bind("/alice-dialout", 1001, 20);
 	pm = build(NULL, NULL);
 	assert_group_left(&pm[0], "group 50 left: owner 1003 (carol) is not in group 50 (staff)");
-	assert_group_left(&pm[1],
-			  "group 20 left: owner 1001 (alice) is not in group 20 (dialout)");
+	assert_group_left(&pm[1], "group 20 left: owner 1001 (alice) is not in group 20 (dialout)");
 }
 END_TEST
 
@@ -290,8 +291,8 @@ START_TEST(test_no_owner_behind_a_view)
 	char why[200];
 
 	ck_assert(!owner_skip(&o, v, 2, 1000, 1000, why, sizeof(why)));
-	ck_assert(!owner_swap(&o, &fx.accounts, v, 2, 1000, 1000, &uid_map, &gid_map, why,
-			      sizeof(why)));
+	ck_assert(
+	    !owner_swap(&o, &fx.accounts, v, 2, 1000, 1000, &uid_map, &gid_map, why, sizeof(why)));
 	ck_assert_str_eq(why, "group 501 left: no uid there is seen as the owner's (on disk "
 			      "behind submount /data/s)");
 	ck_assert(idmap_is_identity(&gid_map));
