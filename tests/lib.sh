@@ -186,7 +186,7 @@ make_rootfs() {
 # volumes owned 501:501 expect a full swap.  The owner rule (lib/owner.h)
 # hands the gid over only where the host has no account of the owner and no
 # group of that id, so a host with one fails these tests loudly, here.
-FOREIGN_IDS="501 502 503 777 2000"
+FOREIGN_IDS="501 502 503 504 777 2000"
 
 # assert_foreign ID...: no account and no group in the host's account files
 # (the ones the hook reads) has any of these ids.

@@ -3,16 +3,20 @@
 # removes (the owner rule reads /etc/passwd and /etc/group: lib/owner.h).
 # Source it after lib.sh.
 #
-# Each one is removed when the test exits, however it ends (at_exit); one
-# that a killed run left behind (same name and id, and for an account the
-# comment HOST_ACCOUNT_MARK) is removed before it is made again.  Any other
-# account or group with that name or id fails the test: it is not ours.
+# Test runs sharing the host take turns (the lock 66-podman-rootless takes
+# too), for the whole test.  Each account or group is removed when the test
+# exits, however it ends (at_exit); one that a killed run left behind (same
+# name and id, and for an account the comment HOST_ACCOUNT_MARK) is removed
+# before it is made again.  Any other account or group with that name or id
+# fails the test: it is not ours.
 
 HOST_ACCOUNT_MARK="oci-idmap-hook test account"
 
 need_host_accounts() {
 	need_root
-	need_cmd useradd userdel groupadd groupdel
+	need_cmd useradd userdel groupadd groupdel flock
+	exec 8>>/tmp/oci-idmap-hook.useradd.lock || fail "cannot open the useradd lock"
+	flock -w 600 8 || fail "waited 10 minutes for the useradd lock"
 }
 
 # host_group NAME GID

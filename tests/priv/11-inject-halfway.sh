@@ -36,7 +36,7 @@ for v in a:501:501 b:502:502 c:503:503; do
 	make_volume "$TEST_TMP/vol-$name" "$uid" "$gid"
 	printf 'volume %s\n' "$name" >"$TEST_TMP/vol-$name/hello"
 done
-make_volume "$TEST_TMP/vol-sub" 504 23
+make_volume "$TEST_TMP/vol-sub" 504 504
 printf 'volume sub\n' >"$TEST_TMP/vol-sub/hello"
 snap_all() {
 	local v
@@ -113,7 +113,7 @@ for nth in 1 2; do
 		run_case "group-$nth-$errno" group --nth $nth move_mount "$errno" --
 		assert_eq 0 "$RC" "$what: runc exit code"
 		assert_eq "/data 501:501 501:501 volume a plain" "$(sed -n 1p <<<"$OUT")" "$what: /data inside"
-		assert_eq "/data/sub 504:23 504:23 volume sub plain" "$(sed -n 2p <<<"$OUT")" "$what: /data/sub inside"
+		assert_eq "/data/sub 504:504 504:504 volume sub plain" "$(sed -n 2p <<<"$OUT")" "$what: /data/sub inside"
 		assert_match "*cannot idmap, mount left as the runtime made it: /data: *move_mount: ${strerror[$errno]}*" \
 			"$LOG" "$what: the reason in the log"
 		assert_match "*cannot idmap, mount left as the runtime made it: /data/sub: *move_mount: ${strerror[$errno]}*" \
