@@ -1,0 +1,163 @@
+#!/bin/bash
+# tests/kernels/run.sh [NAME...]: make check-kernels.  Boots each guest of
+# tests/kernels/matrix (or the NAMEs given) under qemu (TCG: no KVM here) and
+# runs tests/kernels/cases.sh inside it, with Debian 12's kernel, runc, crun
+# and busybox of the guest's architecture (tests/kernels/fetch.sh: through
+# apt only, kept under build/kernels/) and the hook built for it.  The
+# guest's console comes back in build/kernels/NAME/console.log; its result
+# lines are printed here.  A guest that does not end within its time, or
+# whose cases do not all pass, fails the run, with its console shown.
+# KERNEL_CASES="word ..." keeps the cases whose name holds one of the words.
+set -euo pipefail
+export LC_ALL=C
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+HERE=$REPO/tests/kernels
+OUT=$REPO/build/kernels
+cd "$REPO"
+
+# build_hook ARCH ROOT: the hook for ARCH, its path.  amd64: the build's own
+# (make); arm64: cross-built with Debian's gcc-aarch64-linux-gnu against the
+# arm64 headers and libraries unpacked in ROOT.
+build_hook() {
+	local arch=$1 root=$2 lib
+	if [ "$arch" = amd64 ]; then
+		make -s build/oci-idmap-hook >&2
+		echo "$REPO/build/oci-idmap-hook"
+		return
+	fi
+	lib=$root/usr/lib/$(triplet "$arch")
+	make -s B="$OUT/$arch/build" CC="$(triplet "$arch")-gcc" AR="$(triplet "$arch")-ar" \
+		DEP_CFLAGS="-I$root/usr/include -I$root/usr/include/libmount" \
+		YAJL_LIBS=-lyajl MOUNT_LIBS=-lmount \
+		LDFLAGS="-L$lib -Wl,-rpath-link=$root/lib/$(triplet "$arch"):$lib" \
+		"$OUT/$arch/build/oci-idmap-hook" >&2
+	echo "$OUT/$arch/build/oci-idmap-hook"
+}
+
+triplet() {
+	case $1 in
+	amd64) echo x86_64-linux-gnu ;;
+	arm64) echo aarch64-linux-gnu ;;
+	esac
+}
+
+# initramfs NAME ARCH: build/kernels/NAME/initrd.gz, the guest's whole root.
+initramfs() {
+	local name=$1 arch=$2 pkg=$OUT/$2 dir=$OUT/$1/initrd t cc a mods
+	t=$(triplet "$arch")
+	cc=$t-gcc
+	[ "$arch" != amd64 ] || cc=gcc
+	rm -rf "$dir"
+	mkdir -p "$dir"/{bin,etc,k/rootfs,lib/modules,usr/bin,usr/sbin,usr/lib}
+	# busybox: the guest's shell and tools, and the containers' rootfs.
+	cp "$pkg/root/bin/busybox" "$dir/bin/busybox"
+	for a in $(busybox --list); do
+		[ "$a" = busybox ] || ln -s busybox "$dir/bin/$a"
+	done
+	cp "$pkg/root/usr/sbin/runc" "$dir/usr/sbin/"
+	cp "$pkg/root/usr/bin/crun" "$pkg/root/usr/bin/jq" "$dir/usr/bin/"
+	# The libraries (no static archives, no gconv) and the dynamic loader.
+	cp -a "$pkg/root/lib/." "$dir/lib/"
+	[ ! -e "$pkg/root/lib64" ] || cp -a "$pkg/root/lib64" "$dir/"
+	(cd "$pkg/root/usr/lib" && find "$t" -maxdepth 1 -name '*.so*' -print0 |
+		cpio -0 -pdm --quiet "$dir/usr/lib")
+	mods=$(ls -d "$pkg"/kernel/lib/modules/*)
+	cp -r "$mods" "$dir/lib/modules/"
+	find "$dir/lib/modules" -name '*.ko' | grep -Ev '/(virtio[a-z_]*|virtio_blk|overlay)\.ko$' |
+		xargs rm -f
+	find "$dir/lib/modules" -type d -empty -delete
+	printf 'root:x:0:0:root:/:/bin/sh\n' >"$dir/etc/passwd"
+	printf 'root:x:0:\n' >"$dir/etc/group"
+	# The hook, the probes, the cases.
+	cp "$(build_hook "$arch" "$pkg/root")" "$dir/k/oci-idmap-hook"
+	for a in kprobe idmap_mount; do
+		"$cc" -std=gnu11 -O2 -Wall -Wextra -Werror -o "$dir/k/$a" "tests/helpers/$a.c"
+	done
+	cp "$HERE/cases.sh" "$dir/k/"
+	cp "$HERE/init.sh" "$dir/init"
+	chmod 0755 "$dir/init"
+	# The containers' rootfs: busybox, and a user app (1000:1000).
+	mkdir -p "$dir/k/rootfs"/{bin,etc,proc,sys,dev,tmp}
+	chmod 1777 "$dir/k/rootfs/tmp"
+	cp "$pkg/root/bin/busybox" "$dir/k/rootfs/bin/"
+	for a in sh ls stat cat touch id mkdir echo grep test true sleep rm printf cut sed head tail; do
+		ln -s busybox "$dir/k/rootfs/bin/$a"
+	done
+	printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/tmp:/bin/sh\n' \
+		>"$dir/k/rootfs/etc/passwd"
+	printf 'root:x:0:\napp:x:1000:\n' >"$dir/k/rootfs/etc/group"
+	(cd "$dir" && find . | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$OUT/$name/initrd.gz"
+}
+
+# boot NAME ARCH SECONDS: the guest, its console into build/kernels/NAME.
+boot() {
+	local name=$1 arch=$2 secs=$3 kernel disk=$OUT/$1/disk.img cmdline qemu
+	kernel=$(ls "$OUT/$arch"/kernel/boot/vmlinuz-*)
+	rm -f "$disk"
+	truncate -s 256M "$disk"
+	mkfs.ext4 -q -F "$disk"
+	cmdline="panic=-1 loglevel=3 CASES=${KERNEL_CASES// /,}"
+	case $arch in
+	amd64) qemu=(qemu-system-x86_64 -cpu max -append "console=ttyS0 $cmdline") ;;
+	arm64) qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57 -append "console=ttyAMA0 $cmdline") ;;
+	esac
+	timeout -k 5 "$secs" "${qemu[@]}" -accel tcg -smp 2 -m 1024 -no-reboot -display none \
+		-monitor none -serial "file:$OUT/$name/console.log" -kernel "$kernel" \
+		-initrd "$OUT/$name/initrd.gz" \
+		-drive "if=none,id=vol,file=$disk,format=raw" -device virtio-blk-pci,drive=vol
+}
+
+# guest NAME ARCH META SECONDS: fetch, build, boot, report; 0 when all passed.
+guest() {
+	local name=$1 arch=$2 meta=$3 secs=$4 t0 rc=0 log=$OUT/$1/console.log results
+	t0=$(date +%s)
+	mkdir -p "$OUT/$name"
+	rm -f "$log"
+	bash "$HERE/fetch.sh" "$arch" "$meta" "$OUT/$arch"
+	initramfs "$name" "$arch"
+	echo "== $name: $(grep linux-image "$OUT/$arch/versions"), runc $(awk '$1 == "runc" { print $2 }' \
+		"$OUT/$arch/versions"), crun $(awk '$1 == "crun" { print $2 }' "$OUT/$arch/versions")"
+	boot "$name" "$arch" "$secs" || rc=$?
+	results=$(sed -n 's/\r$//; s/^@@ //p' "$log" 2>/dev/null || true)
+	printf '%s\n' "$results" | grep -v '^end$' | sed 's/^/   /'
+	guest_passed=$(grep -c '^PASS ' <<<"$results" || true)
+	guest_failed=$(grep -c '^FAIL ' <<<"$results" || true)
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		echo "   FAIL $name: the guest did not finish in ${secs}s; its console:"
+	elif ! grep -q '^end$' <<<"$results" || ! grep -q '^guest: ' <<<"$results"; then
+		echo "   FAIL $name: the guest stopped before the end (qemu exit $rc); its console:"
+	elif [ "$guest_failed" = 0 ] && [ "$guest_passed" != 0 ]; then
+		echo "   $name: $(($(date +%s) - t0)) s in all"
+		return 0
+	else
+		echo "   $name: $guest_failed failed; its console is $log"
+		return 1
+	fi
+	guest_failed=$((guest_failed + 1))
+	sed 's/^/   | /' "$log" 2>/dev/null | tail -n 200
+	return 1
+}
+
+main() {
+	local name arch meta secs total_pass=0 total_fail=0 status=0 found=0
+	KERNEL_CASES=${KERNEL_CASES:-}
+	while read -r name arch meta secs; do
+		case $name in '' | '#'*) continue ;; esac
+		if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qxF "$name"; then
+			continue
+		fi
+		found=$((found + 1))
+		guest_passed=0 guest_failed=0
+		guest "$name" "$arch" "$meta" "$secs" || status=1
+		total_pass=$((total_pass + guest_passed))
+		total_fail=$((total_fail + guest_failed))
+	done <"$HERE/matrix"
+	[ "$found" != 0 ] || {
+		echo "check-kernels: no guest named $* in tests/kernels/matrix" >&2
+		exit 2
+	}
+	echo "check-kernels: $total_pass passed, $total_fail failed"
+	exit $status
+}
+
+main "$@"
