@@ -456,6 +456,58 @@ expect_idmapped_rw() {
 	assert_kept "$before" "$vol"
 }
 
+# --- kernel features ------------------------------------------------------------
+
+# helper_bin NAME: build/tests/NAME, built from tests/helpers/NAME.c when
+# missing or stale; prints its path.
+helper_bin() {
+	local src="$REPO/tests/helpers/$1.c" bin="$REPO/build/tests/$1"
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		need_cmd gcc
+		mkdir -p "$(dirname "$bin")"
+		gcc -std=gnu11 -O2 -Wall -Wextra -o "$bin.tmp.$$" "$src" || fail "cannot build $src"
+		mv -f "$bin.tmp.$$" "$bin"
+	fi
+	echo "$bin"
+}
+
+# kernel_can FEATURE: whether the running kernel can do FEATURE, probed by
+# doing it (never by its version); when not, prints what failed.
+#   tmpfs_idmap      idmap a tmpfs (Linux 6.3), in a private mount namespace
+#   attach_detached  move a mount into a detached tree (6.15)
+#   statmount_maps   statmount reports a mount's maps (6.15)
+#   open_tree_attr   open_tree_attr(2) (6.15)
+# tests/kernels/cases.sh picks its expectations by the same probes.
+kernel_can() {
+	local bin out
+	case $1 in
+	tmpfs_idmap)
+		bin=$(helper_bin idmap_mount)
+		# shellcheck disable=SC2016
+		out=$(unshare -m --propagation private sh -c 'd=$2/kernel-can-tmpfs
+			mkdir -p "$d" && mount -t tmpfs probe "$d" && mkdir "$d/a" "$d/b" &&
+			"$1" "$d/a" "$d/b" "0 1 1"' sh "$bin" "$TEST_TMP" 2>&1)
+		;;
+	attach_detached | statmount_maps | open_tree_attr)
+		out=$("$(helper_bin kprobe)" "$1" 2>&1)
+		;;
+	*) fail "kernel_can: no feature $1" ;;
+	esac || {
+		echo "${out:-failed}"
+		return 1
+	}
+}
+
+# need_kernel FEATURE...: skip unless the running kernel can do each FEATURE
+# (kernel_can); CI's kernel can do all, and there a skip fails the run.
+need_kernel() {
+	local f why since=6.15
+	for f in "$@"; do
+		[ "$f" != tmpfs_idmap ] || since=6.3
+		why=$(kernel_can "$f") || skip "needs a kernel that can do $f (Linux $since): ${why#no: }"
+	done
+}
+
 # --- the seccomp errno injector -----------------------------------------------
 
 # need_inject: build build/tests/inject from tests/helpers/inject*.c (when stale).
