@@ -10,7 +10,9 @@
 #   open_tree_attr    open_tree_attr exists (6.15)
 # Results go to the console: "@@ PASS name", "@@ FAIL name" with "@@   "
 # lines saying what differed, "@@ features ...", and at the end
-# "@@ guest: N passed, N failed".  CASES (from the kernel command line, see
+# "@@ guest: N passed, N failed".  A case whose expectation this kernel is
+# known not to meet yet says so (known_bug): it is then "@@ XFAIL name:
+# why", and "@@ XPASS" (a failure: remove the mark) once it passes.  CASES (from the kernel command line, see
 # tests/kernels/run.sh) keeps the cases whose name contains one of its words.
 # Volume owners: 501:501, no account or group of that id anywhere (a full
 # swap), for a container user 1000:1000.
@@ -19,7 +21,7 @@ K=/k
 HOOK=$K/oci-idmap-hook
 ROOTFS=$K/rootfs
 CASES=$(echo "${CASES:-}" | tr , " ")
-passed=0 failed=0 errs=
+passed=0 failed=0 xfailed=0 errs= bug=
 
 # --- outcome --------------------------------------------------------------------
 
@@ -52,19 +54,31 @@ wanted() {
 	return 1
 }
 
-# done_case NAME: PASS or FAIL with what differed, and the case's seconds
-# (since case_t0).
+# known_bug WHY: this case's expectation is not met on this kernel yet.
+known_bug() {
+	bug=$*
+}
+
+# done_case NAME: PASS, FAIL (with what differed), XFAIL or XPASS, and the
+# case's seconds (since case_t0).
 done_case() {
 	local secs=$(($(date +%s) - case_t0))
-	if [ -z "$errs" ]; then
+	if [ -z "$errs" ] && [ -z "$bug" ]; then
 		passed=$((passed + 1))
 		echo "@@ PASS $1 (${secs}s)"
+	elif [ -z "$errs" ]; then
+		failed=$((failed + 1))
+		echo "@@ XPASS $1 (${secs}s): passes, though marked: $bug (remove the mark)"
+	elif [ -n "$bug" ]; then
+		xfailed=$((xfailed + 1))
+		echo "@@ XFAIL $1 (${secs}s): known: $bug"
+		printf '%s\n' "$errs" | sed '/^$/d; s/^/@@     /'
 	else
 		failed=$((failed + 1))
 		echo "@@ FAIL $1 (${secs}s)"
 		printf '%s\n' "$errs" | sed '/^$/d; s/^/@@     /'
 	fi
-	errs=
+	errs= bug=
 }
 
 # --- features -------------------------------------------------------------------
@@ -288,6 +302,7 @@ case_tmpfs() {
 		expect "plan: /data" idmap "$(plan "$b" /data action)"
 		remapped "with the hook"
 	else
+		known_bug "plan promises idmap for a tmpfs this kernel cannot idmap (issue 25, item 3)"
 		expect "plan: /data (tmpfs cannot be idmapped here)" skip "$(plan "$b" /data action)"
 		expect_glob "plan: the reason for /data" "*tmpfs*" "$(plan "$b" /data reason)"
 		left "with the hook" 501:501
@@ -302,6 +317,8 @@ case_tmpfs() {
 # then the nested clone on it); the cache volume on top of the idmapped /data.
 case_nested() {
 	local rt=$1 b=/tmp/b/nested-$1 top
+	has attach_detached ||
+		known_bug "nested volumes are left unmapped without moves into detached trees (issue 25, item 3)"
 	bundle "$b" '["oci-idmap-hook"]' "$(bind /vol/data /data)" "$(bind /vol/cache /data/cache)"
 	run "$rt" "$b" "nested-$rt"
 	expect "plan: /data" idmap "$(plan "$b" /data action)"
@@ -320,6 +337,8 @@ case_nested() {
 # naming its own source.
 case_nested_tmpfs() {
 	local rt=$1 b=/tmp/b/nestedt-$1
+	has attach_detached && has tmpfs_idmap ||
+		known_bug "/data is left with its nested volume, whose warning cites /data's source (issue 25, item 3)"
 	bundle "$b" '["oci-idmap-hook"]' "$(bind /vol/data /data)" "$(bind /tvol /data/cache)"
 	run "$rt" "$b" "nestedt-$rt"
 	expect "plan: /data" idmap "$(plan "$b" /data action)"
@@ -382,6 +401,7 @@ case_rbind_tmpfs() {
 		remapped "with the hook"
 		expect "owner of /data/in" "owner /data/in 1000:1000" "$(echo "$OUT" | grep '^owner /data/in')"
 	else
+		known_bug "plan promises idmap for a tree with a tmpfs this kernel cannot idmap (issue 25, item 3)"
 		expect "plan: /data (a tmpfs submount)" skip "$(plan "$b" /data action)"
 		left "with the hook" 501:501
 		expect "owner of /data/in" "owner /data/in 501:501" "$(echo "$OUT" | grep '^owner /data/in')"
@@ -481,7 +501,7 @@ main() {
 	case_t0=$(date +%s)
 	expect "the guest's mount table at the end" "$mounts_at_start" "$(cat /proc/self/mountinfo)"
 	done_case host-mounts
-	echo "@@ guest: $passed passed, $failed failed ($(($(date +%s) - t0)) s)"
+	echo "@@ guest: $passed passed, $failed failed, $xfailed known to fail ($(($(date +%s) - t0)) s)"
 }
 
 main
