@@ -58,6 +58,7 @@ swap_map() {
 # IDMAP_MOUNT: build/tests/idmap_mount, from tests/helpers/idmap_mount.c.
 IDMAP_MOUNT="$REPO/build/tests/idmap_mount"
 need_idmap_mount() {
+	# shellcheck disable=SC2034 # the tests that source this use it
 	IDMAP_MOUNT=$(helper_bin idmap_mount) || exit 1
 }
 

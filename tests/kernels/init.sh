@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck shell=dash
 # The guest's /init (busybox sh), put in the initramfs by tests/kernels/run.sh.
 # runc's pivot_root fails on an initramfs root, so the first stage copies the
 # root into a tmpfs and switch_roots into it; the second loads the modules

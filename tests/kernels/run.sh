@@ -9,7 +9,8 @@
 # whose cases do not all pass, fails the run, with its console shown.  A
 # case marked as known to fail on a kernel (XFAIL) does not; one so marked
 # that passes (XPASS) does.
-# KERNEL_CASES="word ..." keeps the cases whose name holds one of the words.
+# KERNEL_CASES="word ..." keeps the cases whose name holds one of the words,
+# for every guest (instead of the matrix's list).
 set -euo pipefail
 export LC_ALL=C
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -91,14 +92,14 @@ initramfs() {
 	(cd "$dir" && find . | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$OUT/$name/initrd.gz"
 }
 
-# boot NAME ARCH SECONDS: the guest, its console into build/kernels/NAME.
+# boot NAME ARCH SECONDS CASES: the guest, its console into build/kernels/NAME.
 boot() {
-	local name=$1 arch=$2 secs=$3 kernel disk=$OUT/$1/disk.img cmdline qemu
+	local name=$1 arch=$2 secs=$3 cases=$4 kernel disk=$OUT/$1/disk.img cmdline qemu
 	kernel=$(ls "$OUT/$arch"/kernel/boot/vmlinuz-*)
 	rm -f "$disk"
 	truncate -s 256M "$disk"
 	mkfs.ext4 -q -F "$disk"
-	cmdline="panic=-1 loglevel=3 CASES=${KERNEL_CASES// /,}"
+	cmdline="panic=-1 loglevel=3 CASES=$cases"
 	case $arch in
 	amd64) qemu=(qemu-system-x86_64 -cpu max -append "console=ttyS0 $cmdline") ;;
 	arm64) qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57 -append "console=ttyAMA0 $cmdline") ;;
@@ -109,9 +110,10 @@ boot() {
 		-drive "if=none,id=vol,file=$disk,format=raw" -device virtio-blk-pci,drive=vol
 }
 
-# guest NAME ARCH META SECONDS: fetch, build, boot, report; 0 when all passed.
+# guest NAME ARCH META SECONDS CASES: fetch, build, boot, report; 0 when all
+# passed.  CASES: words separated by commas, or - for all.
 guest() {
-	local name=$1 arch=$2 meta=$3 secs=$4 t0 rc=0 log=$OUT/$1/console.log results
+	local name=$1 arch=$2 meta=$3 secs=$4 cases=$5 t0 rc=0 log=$OUT/$1/console.log results
 	t0=$(date +%s)
 	mkdir -p "$OUT/$name"
 	rm -f "$log"
@@ -119,7 +121,10 @@ guest() {
 	initramfs "$name" "$arch"
 	echo "== $name: $(grep linux-image "$OUT/$arch/versions"), runc $(awk '$1 == "runc" { print $2 }' \
 		"$OUT/$arch/versions"), crun $(awk '$1 == "crun" { print $2 }' "$OUT/$arch/versions")"
-	boot "$name" "$arch" "$secs" || rc=$?
+	[ -z "${KERNEL_CASES:-}" ] || cases=${KERNEL_CASES// /,}
+	[ "$cases" != - ] || cases=
+	[ -z "$cases" ] || echo "   cases: $cases"
+	boot "$name" "$arch" "$secs" "$cases" || rc=$?
 	results=$(sed -n 's/\r$//; s/^@@ //p' "$log" 2>/dev/null || true)
 	printf '%s\n' "$results" | grep -v '^end$' | sed 's/^/   /'
 	guest_passed=$(grep -c '^PASS ' <<<"$results" || true)
@@ -142,16 +147,15 @@ guest() {
 }
 
 main() {
-	local name arch meta secs total_pass=0 total_fail=0 total_xfail=0 status=0 found=0
-	KERNEL_CASES=${KERNEL_CASES:-}
-	while read -r name arch meta secs; do
+	local name arch meta secs cases total_pass=0 total_fail=0 total_xfail=0 status=0 found=0
+	while read -r name arch meta secs cases; do
 		case $name in '' | '#'*) continue ;; esac
 		if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qxF "$name"; then
 			continue
 		fi
 		found=$((found + 1))
 		guest_passed=0 guest_failed=0 guest_xfailed=0
-		guest "$name" "$arch" "$meta" "$secs" || status=1
+		guest "$name" "$arch" "$meta" "$secs" "${cases:--}" || status=1
 		total_pass=$((total_pass + guest_passed))
 		total_fail=$((total_fail + guest_failed))
 		total_xfail=$((total_xfail + guest_xfailed))
