@@ -163,15 +163,10 @@ setup_volumes() {
 
 # --- bundles and runs --------------------------------------------------------------
 
-# The container's view of /data (key=value lines), as tests/lib.sh's PROBE.
+# The container's view of /data: tests/helpers/probe.sh (key=value lines),
+# then the owner and mount of a nested volume or submount, and /data's mount id.
 # shellcheck disable=SC2016
-LOOK='echo "id=$(id -u):$(id -g)"
-stat -c "data=%u:%g" /data
-stat -c "hello=%u:%g" /data/hello
-echo "content=$(cat /data/hello)"
-echo "mnt=$(grep " /data " /proc/self/mountinfo | tail -n1 | cut -d" " -f6)"
-if err=$(touch /data/new 2>&1); then echo write=ok; stat -c "new=%u:%g" /data/new
-else echo "write=fail:${err##*: }"; fi
+LOOK="$(cat "$K/probe.sh")"'
 for d in /data/cache /data/in; do
 	[ -d $d ] || continue
 	stat -c "owner $d %u:%g" $d
@@ -397,15 +392,20 @@ case_idmapped_source() {
 	rm -f /vol/disk/new
 }
 
+# tree_remapped: /data, an rbind tree, remapped with its submount at /data/in.
+tree_remapped() {
+	expect "plan: /data" idmap "$(plan "$b" /data action)"
+	remapped "with the hook"
+	expect "owner of /data/in" "owner /data/in 1000:1000" "$(echo "$OUT" | grep '^owner /data/in')"
+	expect_glob "/data/in idmapped" "*idmapped*" "$(echo "$OUT" | grep '^mnt /data/in ')"
+}
+
 # An rbind tree with an ext4 submount: both remapped.
 case_rbind() {
 	local rt=$1 b=/tmp/b/rbind-$1
 	bundle "$b" '["oci-idmap-hook"]' "$(bind /vol/tree /data rbind)"
 	run "$rt" "$b" "rbind-$rt"
-	expect "plan: /data" idmap "$(plan "$b" /data action)"
-	remapped "with the hook"
-	expect "owner of /data/in" "owner /data/in 1000:1000" "$(echo "$OUT" | grep '^owner /data/in')"
-	expect_glob "/data/in idmapped" "*idmapped*" "$(echo "$OUT" | grep '^mnt /data/in ')"
+	tree_remapped
 	rm -f /vol/tree/new
 }
 
@@ -416,9 +416,7 @@ case_rbind_tmpfs() {
 	bundle "$b" '["oci-idmap-hook"]' "$(bind /vol/ttree /data rbind)"
 	run "$rt" "$b" "rbindt-$rt"
 	if has tmpfs_idmap; then
-		expect "plan: /data" idmap "$(plan "$b" /data action)"
-		remapped "with the hook"
-		expect "owner of /data/in" "owner /data/in 1000:1000" "$(echo "$OUT" | grep '^owner /data/in')"
+		tree_remapped
 	else
 		known_bug "plan promises idmap for a tree with a tmpfs this kernel cannot idmap (issue 25, item 3)"
 		expect "plan: /data (a tmpfs submount)" skip "$(plan "$b" /data action)"

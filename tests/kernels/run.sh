@@ -76,7 +76,7 @@ initramfs() {
 	for a in kprobe idmap_mount; do
 		"$cc" -std=gnu11 -O2 -Wall -Wextra -Werror -o "$dir/k/$a" "tests/helpers/$a.c"
 	done
-	cp "$HERE/cases.sh" "$dir/k/"
+	cp "$HERE/cases.sh" tests/helpers/probe.sh "$dir/k/"
 	cp "$HERE/init.sh" "$dir/init"
 	chmod 0755 "$dir/init"
 	# The containers' rootfs: busybox, and a user app (1000:1000).
