@@ -198,9 +198,9 @@ $ETC" 2>"$TEST_TMP/stderr")
 	ERR=$(cat "$TEST_TMP/stderr")
 }
 
-# expect_own RUNTIME-LABEL VOLUME BEFORE [ro]: the container sees the 501:20
+# expect_own RUNTIME-LABEL VOLUME BEFORE [ro]: the container sees the 501:501
 # volume as 1000:1000 through an idmapped mount; rw: it wrote /data/new, which
-# is 501:20 on the host; ro: the write failed as read-only.
+# is 501:501 on the host; ro: the write failed as read-only.
 expect_own() {
 	local what=$1 vol=$2 before=$3 mode=${4:-rw}
 	assert_eq 0 "$RC" "$what: docker run exit code"
@@ -216,17 +216,17 @@ expect_own() {
 	else
 		assert_eq ok "$(get write "$OUT")" "$what: touch /data/new"
 		assert_eq 1000:1000 "$(get new "$OUT")" "$what: owner of /data/new inside"
-		assert_eq 501:20 "$(stat -c %u:%g "$vol/new")" "$what: owner of the new file on the host"
+		assert_eq 501:501 "$(stat -c %u:%g "$vol/new")" "$what: owner of the new file on the host"
 		rm -f "$vol/new"
 		assert_kept "$before" "$vol"
 	fi
 }
 
 # expect_control VOLUME BEFORE [OWNER]: plain runc: the user sees the volume
-# as OWNER (501:20) and cannot write.
+# as OWNER (501:501) and cannot write.
 expect_control() {
 	assert_eq 0 "$RC" "control: docker run exit code"
-	assert_eq "${3:-501:20}" "$(get data "$OUT")" "control: owner of /data inside"
+	assert_eq "${3:-501:501}" "$(get data "$OUT")" "control: owner of /data inside"
 	assert_eq "fail:Permission denied" "$(get write "$OUT")" "control: touch /data/new"
 	assert_no_new "$2" "$1"
 }
