@@ -3,7 +3,7 @@
 # The guest's /init (busybox sh), put in the initramfs by tests/kernels/run.sh.
 # runc's pivot_root fails on an initramfs root, so the first stage copies the
 # root into a tmpfs and switch_roots into it; the second loads the modules
-# the Debian package has as modules (it has no modules.dep: in order), mounts
+# run.sh put in /lib/modules (in the order of /lib/modules/order), mounts
 # the ext4 disk at /vol, starts a syslog daemon, runs /k/cases.sh and powers
 # off.  Everything the host reads comes out on the console: lines starting
 # with "@@ " are results (tests/kernels/cases.sh).
@@ -28,10 +28,9 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t cgroup2 none /sys/fs/cgroup
 chmod 1777 /tmp
-for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk overlay; do
-	f=$(find /lib/modules -name "$m.ko" | head -n1)
-	[ -z "$f" ] || insmod "$f" || echo "@@ init: insmod $m failed"
-done
+while read -r m; do
+	[ ! -e "/lib/modules/$m.ko" ] || insmod "/lib/modules/$m.ko" || echo "@@ init: insmod $m failed"
+done </lib/modules/order
 mkdir -p /vol
 for _ in $(seq 50); do
 	[ -b /dev/vda ] && break

@@ -10,7 +10,8 @@
 # case marked as known to fail on a kernel (XFAIL) does not; one so marked
 # that passes (XPASS) does.
 # KERNEL_CASES="word ..." keeps the cases whose name holds one of the words,
-# for every guest (instead of the matrix's list).
+# for every guest (instead of the matrix's list); KERNEL_SECONDS overrides
+# the time each guest is given.
 set -euo pipefail
 export LC_ALL=C
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -46,7 +47,7 @@ triplet() {
 
 # initramfs NAME ARCH: build/kernels/NAME/initrd.gz, the guest's whole root.
 initramfs() {
-	local name=$1 arch=$2 pkg=$OUT/$2 dir=$OUT/$1/initrd t cc a mods
+	local name=$1 arch=$2 pkg=$OUT/$2 dir=$OUT/$1/initrd t cc a m
 	t=$(triplet "$arch")
 	cc=$t-gcc
 	[ "$arch" != amd64 ] || cc=gcc
@@ -64,11 +65,13 @@ initramfs() {
 	[ ! -e "$pkg/root/lib64" ] || cp -a "$pkg/root/lib64" "$dir/"
 	(cd "$pkg/root/usr/lib" && find "$t" -maxdepth 1 -name '*.so*' -print0 |
 		cpio -0 -pdm --quiet "$dir/usr/lib")
-	mods=$(ls -d "$pkg"/kernel/lib/modules/*)
-	cp -r "$mods" "$dir/lib/modules/"
-	find "$dir/lib/modules" -name '*.ko' | grep -Ev '/(virtio[a-z_]*|virtio_blk|overlay)\.ko$' |
-		xargs rm -f
-	find "$dir/lib/modules" -type d -empty -delete
+	# The modules the guest loads, in this order (Debian's package has no
+	# modules.dep): the virtio disk, and overlayfs.
+	for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
+		virtio_blk overlay; do
+		find "$pkg/kernel/lib/modules" -name "$m.ko" -exec cp {} "$dir/lib/modules/" \;
+		echo "$m" >>"$dir/lib/modules/order"
+	done
 	printf 'root:x:0:0:root:/:/bin/sh\n' >"$dir/etc/passwd"
 	printf 'root:x:0:\n' >"$dir/etc/group"
 	# The hook, the probes, the cases.
@@ -110,32 +113,31 @@ boot() {
 		-drive "if=none,id=vol,file=$disk,format=raw" -device virtio-blk-pci,drive=vol
 }
 
-# guest NAME ARCH META SECONDS CASES: fetch, build, boot, report; 0 when all
-# passed.  CASES: words separated by commas, or - for all.
-guest() {
-	local name=$1 arch=$2 meta=$3 secs=$4 cases=$5 t0 rc=0 log=$OUT/$1/console.log results
-	t0=$(date +%s)
+# prepare NAME ARCH META CASES: fetch and build what guest NAME boots.
+prepare() {
+	local name=$1 arch=$2 meta=$3 cases=$4 v=$OUT/$2/versions
 	mkdir -p "$OUT/$name"
-	rm -f "$log"
 	bash "$HERE/fetch.sh" "$arch" "$meta" "$OUT/$arch"
 	initramfs "$name" "$arch"
-	echo "== $name: $(grep linux-image "$OUT/$arch/versions"), runc $(awk '$1 == "runc" { print $2 }' \
-		"$OUT/$arch/versions"), crun $(awk '$1 == "crun" { print $2 }' "$OUT/$arch/versions")"
-	[ -z "${KERNEL_CASES:-}" ] || cases=${KERNEL_CASES// /,}
-	[ "$cases" != - ] || cases=
-	[ -z "$cases" ] || echo "   cases: $cases"
-	boot "$name" "$arch" "$secs" "$cases" || rc=$?
+	echo "== $name: $(grep linux-image "$v"), runc $(awk '$1 == "runc" { print $2 }' "$v")," \
+		"crun $(awk '$1 == "crun" { print $2 }' "$v")${cases:+; cases: $cases}"
+}
+
+# report NAME SECONDS QEMU-EXIT: the guest's results; 0 when all passed.
+# Sets guest_passed, guest_failed and guest_xfailed.
+report() {
+	local name=$1 secs=$2 rc=$3 log=$OUT/$1/console.log results
 	results=$(sed -n 's/\r$//; s/^@@ //p' "$log" 2>/dev/null || true)
+	echo "== $name"
 	printf '%s\n' "$results" | grep -v '^end$' | sed 's/^/   /'
 	guest_passed=$(grep -c '^PASS ' <<<"$results" || true)
 	guest_failed=$(grep -c '^FAIL \|^XPASS ' <<<"$results" || true)
 	guest_xfailed=$(grep -c '^XFAIL ' <<<"$results" || true)
-	if [ $rc = 124 ] || [ $rc = 137 ]; then
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		echo "   FAIL $name: the guest did not finish in ${secs}s; its console:"
 	elif ! grep -q '^end$' <<<"$results" || ! grep -q '^guest: ' <<<"$results"; then
 		echo "   FAIL $name: the guest stopped before the end (qemu exit $rc); its console:"
 	elif [ "$guest_failed" = 0 ] && [ "$guest_passed" != 0 ]; then
-		echo "   $name: $(($(date +%s) - t0)) s in all"
 		return 0
 	else
 		echo "   $name: $guest_failed failed; its console is $log"
@@ -146,24 +148,59 @@ guest() {
 	return 1
 }
 
+# stop_guests: on an early exit, stop the guests still running: each is a
+# subshell of ours running timeout, which passes the signal on to qemu.
+booting=()
+# shellcheck disable=SC2317 # called by the EXIT trap
+stop_guests() {
+	local pid
+	for pid in "${booting[@]}"; do
+		pkill -TERM -P "$pid" 2>/dev/null
+	done
+}
+
+# The guests are prepared one after the other, then boot side by side (each
+# keeps about one core busy), then report in the matrix's order.
 main() {
-	local name arch meta secs cases total_pass=0 total_fail=0 total_xfail=0 status=0 found=0
+	local name arch meta secs cases g guests=() t0 total_pass=0 total_fail=0 total_xfail=0
+	local status=0
+	t0=$(date +%s)
+	trap stop_guests EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 	while read -r name arch meta secs cases; do
 		case $name in '' | '#'*) continue ;; esac
 		if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qxF "$name"; then
 			continue
 		fi
-		found=$((found + 1))
-		guest_passed=0 guest_failed=0 guest_xfailed=0
-		guest "$name" "$arch" "$meta" "$secs" "${cases:--}" || status=1
-		total_pass=$((total_pass + guest_passed))
-		total_fail=$((total_fail + guest_failed))
-		total_xfail=$((total_xfail + guest_xfailed))
+		cases=${cases:-}
+		[ -z "${KERNEL_CASES:-}" ] || cases=${KERNEL_CASES// /,}
+		secs=${KERNEL_SECONDS:-$secs}
+		prepare "$name" "$arch" "$meta" "$cases"
+		guests+=("$name $arch $secs")
+		rm -f "$OUT/$name/console.log" "$OUT/$name/qemu-exit"
+		(
+			rc=0
+			boot "$name" "$arch" "$secs" "$cases" || rc=$?
+			echo "$rc" >"$OUT/$name/qemu-exit"
+		) &
+		booting+=($!)
 	done <"$HERE/matrix"
-	[ "$found" != 0 ] || {
+	[ ${#guests[@]} != 0 ] || {
 		echo "check-kernels: no guest named $* in tests/kernels/matrix" >&2
 		exit 2
 	}
+	wait
+	booting=()
+	for g in "${guests[@]}"; do
+		read -r name arch secs <<<"$g"
+		guest_passed=0 guest_failed=0 guest_xfailed=0
+		report "$name" "$secs" "$(cat "$OUT/$name/qemu-exit" 2>/dev/null || echo 1)" || status=1
+		total_pass=$((total_pass + guest_passed))
+		total_fail=$((total_fail + guest_failed))
+		total_xfail=$((total_xfail + guest_xfailed))
+	done
+	echo "check-kernels: $(($(date +%s) - t0)) s in all"
 	[ "$total_xfail" = 0 ] ||
 		echo "check-kernels: $total_xfail known to fail on these kernels (XFAIL above, with why)"
 	echo "check-kernels: $total_pass passed, $total_fail failed"
