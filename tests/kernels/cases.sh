@@ -219,6 +219,16 @@ run() {
 	expect "$3: the guest's mount table after the run" "$before" "$(cat /proc/self/mountinfo)"
 }
 
+# start ID RUNTIME HOOK-ARGS-JSON MOUNT-JSON...: a bundle (/tmp/b/ID, in b)
+# and its run as container ID (OUT, ERR, RC).
+start() {
+	local id=$1 rt=$2 hargs=$3
+	shift 3
+	b=/tmp/b/$id
+	bundle "$b" "$hargs" "$@"
+	run "$rt" "$b" "$id"
+}
+
 # take_out: V_KEY for each KEY=VALUE line LOOK printed in OUT (no process:
 # each costs under TCG).
 take_out() {
@@ -285,13 +295,11 @@ left() {
 
 # An ext4 volume: remapped; what it writes lands as 501:501; nothing to syslog.
 case_ext4() {
-	local rt=$1 b=/tmp/b/ext4-$1 before
+	local rt=$1 b before
 	before=$(snap /vol/data)
-	bundle "$b" null "$(bind /vol/data /data)"
-	run "$rt" "$b" "ext4-$rt-without"
+	start "ext4-$rt-without" "$rt" null "$(bind /vol/data /data)"
 	left "without the hook" 501:501
-	bundle "$b" '["oci-idmap-hook"]' "$(bind /vol/data /data)"
-	run "$rt" "$b" "ext4-$rt"
+	start "ext4-$rt" "$rt" '["oci-idmap-hook"]' "$(bind /vol/data /data)"
 	if has ext4_idmap; then
 		expect "plan: /data" idmap "$(plan "$b" /data action)"
 		remapped "with the hook"
@@ -308,9 +316,8 @@ case_ext4() {
 # A tmpfs volume: remapped where tmpfs can be idmapped; else left as it was,
 # with the reason in plan and in syslog, exit 0.
 case_tmpfs() {
-	local rt=$1 b=/tmp/b/tmpfs-$1
-	bundle "$b" '["oci-idmap-hook"]' "$(bind /tvol /data)"
-	run "$rt" "$b" "tmpfs-$rt"
+	local rt=$1 b
+	start "tmpfs-$rt" "$rt" '["oci-idmap-hook"]' "$(bind /tvol /data)"
 	if has tmpfs_idmap; then
 		expect "plan: /data" idmap "$(plan "$b" /data action)"
 		remapped "with the hook"
@@ -329,11 +336,10 @@ case_tmpfs() {
 # kernel that can idmap ext4 (below 6.15 the parent's clone is stacked first,
 # then the nested clone on it); the cache volume on top of the idmapped /data.
 case_nested() {
-	local rt=$1 b=/tmp/b/nested-$1 top
+	local rt=$1 b top
 	has attach_detached ||
 		known_bug "nested volumes are left unmapped without moves into detached trees (issue 25, item 3)"
-	bundle "$b" '["oci-idmap-hook"]' "$(bind /vol/data /data)" "$(bind /vol/cache /data/cache)"
-	run "$rt" "$b" "nested-$rt"
+	start "nested-$rt" "$rt" '["oci-idmap-hook"]' "$(bind /vol/data /data)" "$(bind /vol/cache /data/cache)"
 	expect "plan: /data" idmap "$(plan "$b" /data action)"
 	expect "plan: /data/cache" idmap "$(plan "$b" /data/cache action)"
 	remapped "/data"
@@ -349,12 +355,11 @@ case_nested() {
 # /data/cache remapped where tmpfs can be, else left with its own reason,
 # naming its own source.
 case_nested_tmpfs() {
-	local rt=$1 b=/tmp/b/nestedt-$1
+	local rt=$1 b
 	if ! has attach_detached || ! has tmpfs_idmap; then
 		known_bug "/data is left with its nested volume, whose warning cites /data's source (issue 25, item 3)"
 	fi
-	bundle "$b" '["oci-idmap-hook"]' "$(bind /vol/data /data)" "$(bind /tvol /data/cache)"
-	run "$rt" "$b" "nestedt-$rt"
+	start "nestedt-$rt" "$rt" '["oci-idmap-hook"]' "$(bind /vol/data /data)" "$(bind /tvol /data/cache)"
 	expect "plan: /data" idmap "$(plan "$b" /data action)"
 	remapped "/data"
 	if has tmpfs_idmap; then
@@ -373,12 +378,10 @@ case_nested_tmpfs() {
 # A source that is itself idmapped (disk 501:501 seen as 2000:2000): composed
 # where the kernel reports maps and has open_tree_attr; else left, exit 0.
 case_idmapped_source() {
-	local rt=$1 b=/tmp/b/idm-$1
-	bundle "$b" null "$(bind /vol/idm /data)"
-	run "$rt" "$b" "idm-$rt-without"
+	local rt=$1 b
+	start "idm-$rt-without" "$rt" null "$(bind /vol/idm /data)"
 	left "without the hook" 2000:2000 rw,relatime,idmapped
-	bundle "$b" '["oci-idmap-hook"]' "$(bind /vol/idm /data)"
-	run "$rt" "$b" "idm-$rt"
+	start "idm-$rt" "$rt" '["oci-idmap-hook"]' "$(bind /vol/idm /data)"
 	if has statmount_maps && has open_tree_attr; then
 		expect "plan: /data" idmap "$(plan "$b" /data action)"
 		remapped "with the hook"
@@ -402,9 +405,8 @@ tree_remapped() {
 
 # An rbind tree with an ext4 submount: both remapped.
 case_rbind() {
-	local rt=$1 b=/tmp/b/rbind-$1
-	bundle "$b" '["oci-idmap-hook"]' "$(bind /vol/tree /data rbind)"
-	run "$rt" "$b" "rbind-$rt"
+	local rt=$1 b
+	start "rbind-$rt" "$rt" '["oci-idmap-hook"]' "$(bind /vol/tree /data rbind)"
 	tree_remapped
 	rm -f /vol/tree/new
 }
@@ -412,9 +414,8 @@ case_rbind() {
 # An rbind tree with a tmpfs submount: remapped where tmpfs can be idmapped;
 # else the whole volume left as the runtime made it, and plan says so.
 case_rbind_tmpfs() {
-	local rt=$1 b=/tmp/b/rbindt-$1
-	bundle "$b" '["oci-idmap-hook"]' "$(bind /vol/ttree /data rbind)"
-	run "$rt" "$b" "rbindt-$rt"
+	local rt=$1 b
+	start "rbindt-$rt" "$rt" '["oci-idmap-hook"]' "$(bind /vol/ttree /data rbind)"
 	if has tmpfs_idmap; then
 		tree_remapped
 	else
@@ -429,9 +430,8 @@ case_rbind_tmpfs() {
 
 # --strict on a tmpfs volume: fails the start where tmpfs cannot be idmapped.
 case_strict() {
-	local rt=$1 b=/tmp/b/strict-$1
-	bundle "$b" '["oci-idmap-hook", "--strict"]' "$(bind /tvol /data)"
-	run "$rt" "$b" "strict-$rt"
+	local rt=$1 b
+	start "strict-$rt" "$rt" '["oci-idmap-hook", "--strict"]' "$(bind /tvol /data)"
 	if has tmpfs_idmap; then
 		remapped "--strict"
 	else
