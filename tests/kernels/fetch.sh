@@ -1,21 +1,21 @@
 #!/bin/bash
-# tests/kernels/fetch.sh ARCH KERNEL_META OUT: the Debian 12 packages a guest
-# of ARCH (a Debian architecture: amd64, arm64) needs, through apt only, into
-# OUT (under build/kernels/):
+# tests/kernels/fetch.sh ARCH KERNEL_META OUT APT: the Debian 12 packages a
+# guest of ARCH (a Debian architecture: amd64, arm64) needs, through apt
+# only, into OUT (under build/kernels/):
 #   OUT/root     runc, crun, jq, busybox-static and the libraries they and
 #                the hook need, unpacked with dpkg -x (nothing is installed),
 #                and the headers and libraries to cross-build the hook;
 #   OUT/kernel   the image KERNEL_META (a meta-package such as
 #                linux-image-cloud-amd64) depends on, its -unsigned build;
 #   OUT/versions each package and the version taken.
-# apt runs with a state of its own under build/kernels/apt-ARCH (lists,
-# downloaded packages), so the host's dpkg and apt configuration stay as they
-# are: no foreign architecture is added.  Downloads are kept and reused.
+# apt runs with a state of its own in APT (lists, downloaded packages), so
+# the host's dpkg and apt configuration stay as they are: no foreign
+# architecture is added.  Downloads are kept and reused.
 set -euo pipefail
 arch=$1 meta=$2
-mkdir -p "$3"
+mkdir -p "$3" "$4"
 out=$(cd "$3" && pwd)
-apt_dir=$(dirname "$out")/apt-$arch
+apt_dir=$(cd "$4" && pwd)
 
 # The guest's programs and every library they load (checked below): runc
 # (libseccomp), crun (ten libraries), jq, and the hook's libmount.

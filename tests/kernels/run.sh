@@ -30,12 +30,12 @@ build_hook() {
 		return
 	fi
 	lib=$root/usr/lib/$(triplet "$arch")
-	make -s B="$OUT/$arch/build" CC="$(triplet "$arch")-gcc" AR="$(triplet "$arch")-ar" \
+	make -s B="$OUT/build-$arch" CC="$(triplet "$arch")-gcc" AR="$(triplet "$arch")-ar" \
 		DEP_CFLAGS="-I$root/usr/include -I$root/usr/include/libmount" \
 		YAJL_LIBS=-lyajl MOUNT_LIBS=-lmount \
 		LDFLAGS="-L$lib -Wl,-rpath-link=$root/lib/$(triplet "$arch"):$lib" \
-		"$OUT/$arch/build/oci-idmap-hook" >&2
-	echo "$OUT/$arch/build/oci-idmap-hook"
+		"$OUT/build-$arch/oci-idmap-hook" >&2
+	echo "$OUT/build-$arch/oci-idmap-hook"
 }
 
 triplet() {
@@ -47,7 +47,7 @@ triplet() {
 
 # initramfs NAME ARCH: build/kernels/NAME/initrd.gz, the guest's whole root.
 initramfs() {
-	local name=$1 arch=$2 pkg=$OUT/$2 dir=$OUT/$1/initrd t cc a m
+	local name=$1 arch=$2 pkg=$OUT/$1/pkg dir=$OUT/$1/initrd t cc a m
 	t=$(triplet "$arch")
 	cc=$t-gcc
 	[ "$arch" != amd64 ] || cc=gcc
@@ -66,10 +66,12 @@ initramfs() {
 	(cd "$pkg/root/usr/lib" && find "$t" -maxdepth 1 -name '*.so*' -print0 |
 		cpio -0 -pdm --quiet "$dir/usr/lib")
 	# The modules the guest loads, in this order (Debian's package has no
-	# modules.dep): the virtio disk, and overlayfs.
+	# modules.dep): the virtio disk, and overlayfs; uncompressed (busybox).
 	for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
 		virtio_blk overlay; do
-		find "$pkg/kernel/lib/modules" -name "$m.ko" -exec cp {} "$dir/lib/modules/" \;
+		find "$pkg/kernel/lib/modules" \( -name "$m.ko" -o -name "$m.ko.xz" \) \
+			-exec cp {} "$dir/lib/modules/" \;
+		[ ! -e "$dir/lib/modules/$m.ko.xz" ] || xz -d "$dir/lib/modules/$m.ko.xz"
 		echo "$m" >>"$dir/lib/modules/order"
 	done
 	printf 'root:x:0:0:root:/:/bin/sh\n' >"$dir/etc/passwd"
@@ -98,7 +100,7 @@ initramfs() {
 # boot NAME ARCH SECONDS CASES: the guest, its console into build/kernels/NAME.
 boot() {
 	local name=$1 arch=$2 secs=$3 cases=$4 kernel disk=$OUT/$1/disk.img cmdline qemu
-	kernel=$(ls "$OUT/$arch"/kernel/boot/vmlinuz-*)
+	kernel=$(ls "$OUT/$name"/pkg/kernel/boot/vmlinuz-*)
 	rm -f "$disk"
 	truncate -s 256M "$disk"
 	mkfs.ext4 -q -F "$disk"
@@ -115,9 +117,9 @@ boot() {
 
 # prepare NAME ARCH META CASES: fetch and build what guest NAME boots.
 prepare() {
-	local name=$1 arch=$2 meta=$3 cases=$4 v=$OUT/$2/versions
+	local name=$1 arch=$2 meta=$3 cases=$4 v=$OUT/$1/pkg/versions
 	mkdir -p "$OUT/$name"
-	bash "$HERE/fetch.sh" "$arch" "$meta" "$OUT/$arch"
+	bash "$HERE/fetch.sh" "$arch" "$meta" "$OUT/$name/pkg" "$OUT/apt-$arch"
 	initramfs "$name" "$arch"
 	echo "== $name: $(grep linux-image "$v"), runc $(awk '$1 == "runc" { print $2 }' "$v")," \
 		"crun $(awk '$1 == "crun" { print $2 }' "$v")${cases:+; cases: $cases}"
