@@ -10,7 +10,8 @@
 #   make check-asan the unit, privileged and end-to-end tests under ASan+UBSan
 #   make check-valgrind  valgrind memcheck of the hook on real containers and of the unit tests
 #   make check-kernels   the kernel-dependent cases in qemu guests: Debian 12's 6.1 on
-#                   x86_64 and arm64 (tests/kernels/; KERNELS=NAME..., KERNEL_CASES=WORD...)
+#                   x86_64 and arm64, its 6.12 on x86_64 (tests/kernels/; KERNELS=NAME...,
+#                   KERNEL_CASES=WORD...)
 
 PREFIX ?= /usr/local
 DESTDIR ?=

@@ -13,7 +13,7 @@ sanitizers) pkgs="$pkgs clang-14 libclang-rt-14-dev" ;;
 valgrind) pkgs="$pkgs valgrind" ;;
 format) pkgs="clang-format" ;;
 kernels) pkgs="$pkgs qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-	cpio e2fsprogs" ;;
+	cpio e2fsprogs xz-utils" ;;
 esac
 missing=""
 for p in $pkgs; do
