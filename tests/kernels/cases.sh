@@ -11,10 +11,11 @@
 #   open_tree_attr    open_tree_attr exists (6.15)
 # Results go to the console: "@@ PASS name", "@@ FAIL name" with "@@   "
 # lines saying what differed, "@@ features ...", and at the end
-# "@@ guest: N passed, N failed".  A case whose expectation this kernel is
-# known not to meet yet says so (known_bug): it is then "@@ XFAIL name:
-# why", and "@@ XPASS" (a failure: remove the mark) once it passes.  CASES (from the kernel command line, see
-# tests/kernels/run.sh) keeps the cases whose name contains one of its words.
+# "@@ guest: N passed, N failed, N known to fail".  A case whose expectation
+# this kernel is known not to meet yet says so (known_bug): it is then
+# "@@ XFAIL name: why", and "@@ XPASS" (a failure: remove the mark) once it
+# passes.  CASES (from the kernel command line, see tests/kernels/run.sh)
+# keeps the cases whose name contains one of its words, commas between.
 # Volume owners: 501:501, no account or group of that id anywhere (a full
 # swap), for a container user 1000:1000.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin LC_ALL=C
