@@ -9,6 +9,9 @@
 #                   FUZZ_SECONDS (60) per target (clang)
 #   make check-asan the unit, privileged and end-to-end tests under ASan+UBSan
 #   make check-valgrind  valgrind memcheck of the hook on real containers and of the unit tests
+#   make check-kernels   the kernel-dependent cases in qemu guests: Debian 12's 6.1 on
+#                   x86_64 and arm64, its 6.12 on x86_64 (tests/kernels/; KERNELS=NAME...,
+#                   KERNEL_CASES=WORD...)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -62,7 +65,7 @@ RUNTIME_MAIN = $(B)/runtime/main.o
 RUNTIME_LIB_OBJS = $(filter-out $(RUNTIME_MAIN),$(patsubst %.c,$(B)/%.o,$(wildcard runtime/*.c)))
 
 .PHONY: all check check-unit check-priv check-e2e deps demo bench format clean \
-	install uninstall fuzz check-asan check-valgrind format-check
+	install uninstall fuzz check-asan check-valgrind format-check check-kernels
 
 all: $(HOOK) $(RUNTIME)
 
@@ -181,6 +184,14 @@ check-valgrind:
 		$(VG_B)/unit-tests
 	OCI_IDMAP_HOOK=$(CURDIR)/$(VG_B)/oci-idmap-hook \
 		OCI_IDMAP_UNIT_TESTS=$(CURDIR)/$(VG_B)/unit-tests bash tests/fuzz/valgrind.sh
+
+# Guests under qemu (TCG), each a kernel of tests/kernels/matrix with Debian's
+# runc and crun of its architecture, running tests/kernels/cases.sh; what they
+# download is Debian packages, through apt, kept in build/kernels.
+check-kernels:
+	@sh scripts/deps.sh kernels
+	$(MAKE) $(HOOK)
+	bash tests/kernels/run.sh $(KERNELS)
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the hook, its oci-hooks(5)
 # descriptor (hook.path generated from PREFIX), the man page, the runtime
