@@ -1,0 +1,1 @@
+67-propagation-leak-runc.sh

@@ -1,0 +1,1 @@
+68-deferred-flags-runc.sh

@@ -1,0 +1,1 @@
+69-nested-ro-runc.sh
