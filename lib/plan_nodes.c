@@ -84,6 +84,7 @@ struct walk {
 	struct visit *stack;
 	size_t n, cap;
 	size_t *parent; /* per node: its parent node */
+	size_t cap_nodes;
 };
 
 static void walk_free(struct walk *w)
@@ -147,22 +148,42 @@ static int make_node(struct tree_ctx *c, struct plan_tree *t, const struct visit
 }
 
 /* Every table entry at or below k, pre-order, each subtree's size. */
+/* Room for one more node (the arrays double: linear for thousands). */
+static int grow_nodes(struct plan_tree *t, struct walk *w)
+{
+	size_t cap = w->cap_nodes ? 2 * w->cap_nodes : 4;
+	struct plan_node *nodes;
+	size_t *parent;
+
+	if (t->n < w->cap_nodes)
+		return 0;
+	if (!(nodes = reallocarray(t->nodes, cap, sizeof(*nodes))))
+		return -ENOMEM;
+	t->nodes = nodes;
+	if (!(parent = reallocarray(w->parent, cap, sizeof(*parent))))
+		return -ENOMEM;
+	w->parent = parent;
+	w->cap_nodes = cap;
+	return 0;
+}
+
 static int collect(struct tree_ctx *c, struct plan_tree *t, size_t k, struct walk *w)
 {
 	size_t n_max = c->v->table.n;
 	int r = 0;
 
-	t->nodes = calloc_array(n_max, sizeof(*t->nodes));
-	w->parent = calloc_array(n_max, sizeof(*w->parent));
 	w->cap = 16;
 	w->stack = calloc(w->cap, sizeof(*w->stack));
-	if (!t->nodes || !w->parent || !w->stack)
+	if (!w->stack)
 		return -ENOMEM;
 	w->stack[w->n++] = (struct visit){k, PLAN_NO_NODE, MOUNTTREE_NONE};
 	/* A table is a tree: no entry is visited twice, at most n_max nodes. */
 	while (w->n > 0 && t->n < n_max && r >= 0) {
 		struct visit at = w->stack[--w->n];
 
+		r = grow_nodes(t, w);
+		if (r < 0)
+			break;
 		w->parent[t->n] = at.parent;
 		r = make_node(c, t, &at);
 		if (r >= 0)

@@ -262,6 +262,23 @@ START_TEST(test_whole_with_extra_top_flags)
 }
 END_TEST
 
+/* A tmpfs of config.json stacked on a submount the rbind brought: kept on
+ * a remapped mount, it has no place in the submount's clone; the volume is
+ * left as the runtime made it, saying why. */
+START_TEST(test_stacked_cannot_be_assembled)
+{
+	load("mountinfo-stacked.txt");
+	add("/data", "bind", 101, 501, 501)->is_recursive = true;
+	add("/data/sub", "tmpfs", 103, 0, 0);
+	build();
+	ck_assert_int_eq(fx.plan.mounts[0].action, PLAN_SKIP);
+	ck_assert(fx.plan.mounts[0].fallback);
+	ck_assert_str_eq(fx.plan.mounts[0].reason, "its tree cannot be assembled: /data/sub is "
+						   "stacked on another mount inside it");
+	ck_assert_uint_eq(fx.plan.n_trees, 0);
+}
+END_TEST
+
 static void shared_tables(void)
 {
 	struct err e = {0};
@@ -356,6 +373,7 @@ Suite *plan_tree_suite(void)
 	tcase_add_test(tc, test_deferred_flags);
 	tcase_add_test(tc, test_whole_with_extra_top_flags);
 	tcase_add_test(tc, test_assembled_for_flags);
+	tcase_add_test(tc, test_stacked_cannot_be_assembled);
 	tcase_add_test(tc, test_reach);
 	tcase_add_test(tc, test_reach_unknown);
 	tcase_add_test(tc, test_no_view_no_trees);
