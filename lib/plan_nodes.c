@@ -101,9 +101,11 @@ static int compare_ids(const void *a, const void *b, void *table)
 	return (x > y) - (x < y);
 }
 
-/* Push k's children (node) so that the first one mounted comes off first:
- * mount ids follow the order the runtime mounted in, and a mount a later
- * one hides must be placed first, as the runtime did. */
+/* Push k's children (node) so that the lowest id comes off first: the order
+ * the runtime mounted them in, unless it reused the id of a mount it had
+ * taken away.  Only siblings that hide one another care (the hidden one
+ * must be placed first, as the runtime did), and a wrong order fails safe:
+ * the hidden one's place is not found, and the volume falls back. */
 static int push_children(struct tree_ctx *c, size_t k, size_t node, struct walk *w)
 {
 	size_t first, end, nc;
