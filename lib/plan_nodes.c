@@ -39,13 +39,15 @@ static void node_gets(const struct tree_ctx *c, size_t k, struct plan_node *n)
 	const struct mount_entry *me = &c->v->table.entries[k];
 	const struct spec_mount *m = &c->spec->mounts[n->entry];
 	const struct plan_mount *pm = &c->p->mounts[n->entry];
-	unsigned int add = m->flags_tree;
+	unsigned int add = 0;
 
 	n->entry_mount = plan_is_entry_mount(c, k, n->entry);
-	if (n->entry_mount)
-		add |= m->flags;
-	else if (!m->is_recursive)
-		add = 0; /* a mount nobody listed, below a plain bind or another kind */
+	/* The remount a runtime may do after the hooks (crun): a read-only
+	 * entry's own mount gets its ro, and with it its nosuid, nodev and
+	 * noexec (crun counts a recursive option, rro, rnoexec, ..., for the
+	 * mount itself too).  Everything else the runtimes set before. */
+	if (n->entry_mount && ((m->flags | m->flags_tree) & MOUNT_FLAG_RDONLY))
+		add = (m->flags | m->flags_tree) & MOUNT_FLAGS_DEFERRED;
 	if (pm->action == PLAN_IDMAP && n->entry_mount) {
 		n->role = PLAN_ROLE_IDMAP;
 		n->mapping = pm->mapping;
@@ -58,7 +60,8 @@ static void node_gets(const struct tree_ctx *c, size_t k, struct plan_node *n)
 	n->propagation = mountinfo_prop(me);
 	/* nosuid on every remapped mount: setuid, setgid and file capabilities
 	 * are not honoured through a swapped owner. */
-	add = (add & MOUNT_FLAGS_DEFERRED) | (n->role == PLAN_ROLE_IDMAP ? MOUNT_FLAG_NOSUID : 0);
+	if (n->role == PLAN_ROLE_IDMAP)
+		add |= MOUNT_FLAG_NOSUID;
 	n->add = add & ~me->flags;
 }
 
@@ -208,13 +211,18 @@ struct below {
 	unsigned int any_add;	/* flags added to one of them at least */
 	unsigned int all_final; /* flags all of them end with */
 	bool alike;		/* all want the node's map */
+	bool all_shared;	/* all are shared */
 };
 
 /* whole: every mount below n is alike, and a recursive mount_setattr of
  * everything added below (add_tree) gives each of them, and n, nothing it
  * is not to end with; n's own extra flags are then set on n alone.  A
  * composed map is for its mount alone (open_tree_attr gives a whole tree
- * one map).  Children before parents: in reverse pre-order. */
+ * one map).  And when the tree's top is shared: every mount below is
+ * shared too.  The kernel makes every mount of a tree attached onto a
+ * shared mount shared; one the runtime made otherwise gets its own type
+ * back after the attach, through its own clone (remount.c), so it must be
+ * a clone of its own.  Children before parents: in reverse pre-order. */
 static int mark_whole(struct plan_tree *t)
 {
 	_cleanup_free_ struct below *b = calloc_array(t->n, sizeof(*b));
@@ -224,17 +232,20 @@ static int mark_whole(struct plan_tree *t)
 	for (size_t j = t->n; j-- > 0;) {
 		struct plan_node *n = &t->nodes[j];
 
-		b[j] = (struct below){.all_final = ~0u, .alike = true};
+		b[j] = (struct below){.all_final = ~0u, .alike = true, .all_shared = true};
 		for (size_t d = j + 1; d < j + n->size; d += t->nodes[d].size) {
 			const struct plan_node *c = &t->nodes[d];
 
 			b[j].any_add |= c->add | b[d].any_add;
 			b[j].all_final &= (c->flags | c->add) & b[d].all_final;
 			b[j].alike = b[j].alike && is_alike(n, c) && b[d].alike;
+			b[j].all_shared = b[j].all_shared && (c->propagation & MOUNT_PROP_SHARED) &&
+					  b[d].all_shared;
 		}
 		n->whole = n->size == 1 ||
 			   (!n->composed && b[j].alike && (b[j].any_add & ~b[j].all_final) == 0 &&
-			    (b[j].any_add & ~(n->flags | n->add)) == 0);
+			    (b[j].any_add & ~(n->flags | n->add)) == 0 &&
+			    (b[j].all_shared || !(t->nodes[0].propagation & MOUNT_PROP_SHARED)));
 		n->add_tree = n->whole ? b[j].any_add : 0;
 	}
 	return 0;

@@ -13,12 +13,15 @@
  *    listed) is kept as the runtime made it.
  *  - Flags: never fewer than the runtime's once it has finished.  A mount
  *    ends with the flags it has when the hook runs plus what a runtime may
- *    still apply after the hooks (MOUNT_FLAGS_DEFERRED of its config.json
- *    entry: crun's remount that makes an entry read-only, with its nosuid,
- *    nodev and noexec), for every entry of config.json whose mount is in the
- *    tree, the volume's and every nested one's; an idmapped mount also
- *    nosuid.  Adding is idempotent where the runtime applied them already
- *    (runc); no flag is ever cleared.
+ *    still apply after the hooks: crun makes a read-only entry read-only
+ *    only then, on its own mount, and sets that entry's nosuid, nodev and
+ *    noexec with it (MOUNT_FLAGS_DEFERRED), so every mount of the tree that
+ *    a read-only config.json entry made (the volume's, every nested one's)
+ *    gets those; an idmapped mount also nosuid.  Adding them is idempotent
+ *    where the runtime applied them already (runc); no flag is ever
+ *    cleared, and nothing else is added: the runtimes apply every other
+ *    flag before the hooks (crun 1.8 under a user namespace drops a
+ *    read-write bind's nosuid, nodev and noexec, and so does the hook).
  *  - Propagation: each mount gets the propagation type the runtime's mount
  *    at its place has when the hook runs, so that what the runtime does to
  *    its mounts after the hooks (crun applies rootfsPropagation to / after

@@ -36,12 +36,14 @@
 #include "mnt.h"
 #include "mnt_compose.h"
 #include "mntns.h"
+#include "mntprop.h"
 #include "pathres.h"
 
 struct remount {
 	const struct plan *plan;
-	struct mapset maps; /* the user namespaces, one per mapping */
-	int root_fd;	    /* the rootfs, in the container's mount namespace */
+	struct mapset maps;   /* the user namespaces, one per mapping */
+	int root_fd;	      /* the rootfs, in the container's mount namespace */
+	struct mntprop props; /* clones whose type the attach changes */
 	bool strict;
 	struct remount_result *res;
 	struct remount_timing *timing;
@@ -51,6 +53,7 @@ struct remount {
 
 static void remount_free(struct remount *rm)
 {
+	mntprop_free(&rm->props);
 	close_fdp(&rm->root_fd);
 	mapset_free(&rm->maps);
 }
@@ -208,6 +211,8 @@ static int build(struct remount *rm, const struct plan_tree *t, size_t j, int li
 	int r;
 
 	r = clone_node(rm, live, n, &clone, e);
+	if (r >= 0)
+		r = mntprop_keep(&rm->props, t, n, clone, e);
 	/* Receive, never send: what is attached below while assembling must
 	 * not propagate anywhere. */
 	if (r >= 0 && !n->whole && (n->propagation & MOUNT_PROP_SHARED))
@@ -282,10 +287,20 @@ static void remount_all(struct remount *rm)
 		int r;
 
 		r = remount_one(rm, &rm->plan->trees[ti], &e);
-		if (r < 0)
+		if (r < 0) {
+			mntprop_close(&rm->props);
 			tree_fail(rm, ti, r, &e);
-		else
-			tree_done(rm, ti);
+			continue;
+		}
+		tree_done(rm, ti);
+		/* Attached: a failure now is said, and fails a strict start. */
+		if ((r = mntprop_restore(&rm->props, &e)) < 0) {
+			log_warn("%s: %s", dest_of(rm, rm->plan->trees[ti].mount), e.msg);
+			if (!rm->failed) {
+				rm->failed = r;
+				*rm->e = e;
+			}
+		}
 	}
 }
 

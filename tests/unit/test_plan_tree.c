@@ -98,6 +98,20 @@ static void build(void)
 	    plan_build(&fx.spec, NULL, NULL, &fx.host, fx.facts, &fx.view, &fx.plan, &e), 0);
 }
 
+/* The same again, after a change to the table or the spec. */
+static void rebuild(void)
+{
+	plan_free(&fx.plan);
+	for (size_t i = 0; i < fx.spec.n_mounts; i++) {
+		free(fx.facts[i].subs);
+		fx.facts[i].subs = NULL;
+		fx.facts[i].n_subs = 0;
+	}
+	free(fx.view.made_by);
+	fx.view.made_by = NULL;
+	build();
+}
+
 static const struct plan_tree *tree_of(size_t i)
 {
 	const struct plan_mount *pm = &fx.plan.mounts[i];
@@ -237,8 +251,9 @@ START_TEST(test_assembled_for_flags)
 }
 END_TEST
 
-/* The same rbind,ro as crun leaves it, and rro: still one clone, the top's
- * extra flag set on the top alone. */
+/* The same rbind,ro as crun leaves it: still one clone, the top's extra
+ * flag set on the top alone.  rro the runtimes apply to the whole tree
+ * before the hooks: nothing to add below. */
 START_TEST(test_whole_with_extra_top_flags)
 {
 	const struct plan_tree *t;
@@ -253,12 +268,61 @@ START_TEST(test_whole_with_extra_top_flags)
 	expect_node(t, 1, "/t/sub", PLAN_ROLE_IDMAP, NOSUID);
 	ck_assert(t->nodes[0].whole);
 	ck_assert_uint_eq(t->nodes[0].add_tree, NOSUID);
-	plan_free(&fx.plan);
+	fx.mounts[0].flags = 0;
 	fx.mounts[0].flags_tree = RO; /* rro */
+	for (int id = 103; id <= 106; id++)
+		((struct mount_entry *)mountinfo_find(&fx.view.table, id))->flags |= RO;
+	rebuild();
+	t = tree_of(0);
+	expect_node(t, 0, "/t", PLAN_ROLE_IDMAP, NOSUID);
+	expect_node(t, 1, "/t/sub", PLAN_ROLE_IDMAP, NOSUID);
+	ck_assert_uint_eq(final_flags(&t->nodes[1]), RO | NOSUID);
+	ck_assert(t->nodes[0].whole);
+	/* rro with noexec: crun remounts the mount itself read-only after the
+	 * hooks, and noexec with it. */
+	fx.mounts[0].flags = NOEXEC;
+	rebuild();
+	t = tree_of(0);
+	expect_node(t, 0, "/t", PLAN_ROLE_IDMAP, NOEXEC | NOSUID);
+	expect_node(t, 1, "/t/sub", PLAN_ROLE_IDMAP, NOSUID);
+}
+END_TEST
+
+/* A read-write entry's flags are the runtime's when the hook runs: crun
+ * 1.8 under a user namespace drops a read-write bind's nodev and noexec,
+ * and the hook adds none of them back (it ends as the runtime does). */
+START_TEST(test_rw_entry_adds_nothing)
+{
+	load("mountinfo-ro-flags.txt");
+	add("/x", "bind", 101, 501, 501)->flags = NODEV | NOEXEC;
+	build();
+	expect_node(tree_of(0), 0, "/x", PLAN_ROLE_IDMAP, NOSUID);
+	ck_assert_uint_eq(final_flags(&tree_of(0)->nodes[0]), NOSUID);
+}
+END_TEST
+
+/* A shared volume (option shared, not rshared) whose submount the runtime
+ * left private: the kernel makes every mount of a tree attached onto a
+ * shared mount shared, so the submount is a clone of its own, to get its
+ * type back after the attach. */
+START_TEST(test_shared_top_private_submount)
+{
+	const struct plan_tree *t;
+
+	load("mountinfo-ro-flags.txt");
+	((struct mount_entry *)mountinfo_find(&fx.view.table, 103))->shared = 9;
+	add("/t", "bind", 103, 501, 501)->is_recursive = true;
 	build();
 	t = tree_of(0);
-	expect_node(t, 1, "/t/sub", PLAN_ROLE_IDMAP, RO | NOSUID);
-	ck_assert(t->nodes[0].whole);
+	ck_assert_uint_eq(t->nodes[0].propagation, MOUNT_PROP_SHARED);
+	ck_assert_uint_eq(t->nodes[1].propagation, 0);
+	ck_assert(!t->nodes[0].whole);
+	ck_assert(t->nodes[1].whole);
+	/* All shared below it: one clone again. */
+	for (int id = 104; id <= 106; id++)
+		((struct mount_entry *)mountinfo_find(&fx.view.table, id))->shared = id;
+	rebuild();
+	ck_assert(tree_of(0)->nodes[0].whole);
 }
 END_TEST
 
@@ -372,6 +436,8 @@ Suite *plan_tree_suite(void)
 	tcase_add_test(tc, test_nested_ro_runc);
 	tcase_add_test(tc, test_deferred_flags);
 	tcase_add_test(tc, test_whole_with_extra_top_flags);
+	tcase_add_test(tc, test_rw_entry_adds_nothing);
+	tcase_add_test(tc, test_shared_top_private_submount);
 	tcase_add_test(tc, test_assembled_for_flags);
 	tcase_add_test(tc, test_stacked_cannot_be_assembled);
 	tcase_add_test(tc, test_reach);
