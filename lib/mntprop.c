@@ -7,8 +7,8 @@
 #include "cleanup.h"
 #include "mnt.h"
 
-int mntprop_keep(struct mntprop *p, const struct plan_tree *t, const struct plan_node *n,
-		 int clone, struct err *e)
+int mntprop_keep(struct mntprop *p, const struct plan_tree *t, const struct plan_node *n, int clone,
+		 struct err *e)
 {
 	int fd;
 
@@ -41,7 +41,8 @@ int mntprop_restore(struct mntprop *p, struct err *e)
 		int r;
 
 		r = mnt_setattr(p->v[k].fd, false, 0,
-				slave ? MNT_PROPAGATION_SLAVE : MNT_PROPAGATION_PRIVATE, -EBADF, &ke);
+				slave ? MNT_PROPAGATION_SLAVE : MNT_PROPAGATION_PRIVATE, -EBADF,
+				&ke);
 		if (r < 0 && !first) {
 			first = r;
 			*e = ke;

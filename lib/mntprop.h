@@ -17,13 +17,13 @@ struct mntprop {
 	struct mntprop_clone {
 		int fd;
 		const struct plan_node *n;
-	} *v;
+	} * v;
 	size_t n, cap;
 };
 
 /* Keep clone (node n's, of tree t) when the attach will change its type. */
-int mntprop_keep(struct mntprop *p, const struct plan_tree *t, const struct plan_node *n,
-		 int clone, struct err *e);
+int mntprop_keep(struct mntprop *p, const struct plan_tree *t, const struct plan_node *n, int clone,
+		 struct err *e);
 
 /* The tree is attached: give each kept clone its type back.  Returns the
  * first failure (that clone stays shared; the error names it), 0 else; the

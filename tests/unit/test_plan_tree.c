@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts.h"
 #include "facts.h"
 #include "plan.h"
 #include "tests.h"
@@ -21,6 +22,7 @@
 struct fixture {
 	struct oci_spec spec;
 	struct hostinfo host;
+	struct accounts accounts;
 	struct spec_mount mounts[MAX_MOUNTS];
 	struct mount_facts facts[MAX_MOUNTS];
 	struct facts_view view;
@@ -37,6 +39,8 @@ static void setup(void)
 	fx = (struct fixture){
 	    .spec = {.uid = 1000, .gid = 1000, .mounts = fx.mounts, .root_path = "/b/rootfs"},
 	    .host = HOSTINFO_INITIAL,
+	    /* No account 501, no group 501: 501:501 swaps whole. */
+	    .accounts = {.root = "tests/fixtures/accounts/host"},
 	    .view = {.root_fd = -EBADF},
 	};
 }
@@ -44,6 +48,7 @@ static void setup(void)
 static void teardown(void)
 {
 	plan_free(&fx.plan);
+	accounts_free(&fx.accounts);
 	for (size_t i = 0; i < fx.spec.n_mounts; i++)
 		free(fx.facts[i].subs);
 	free(fx.view.made_by);
@@ -94,8 +99,9 @@ static void build(void)
 	ck_assert_int_eq(facts_assign(&fx.spec, fx.facts, &fx.view), 0);
 	if (fx.host_text)
 		facts_reach(&fx.spec, fx.facts, &fx.view, &fx.host_table, &e);
-	ck_assert_int_eq(
-	    plan_build(&fx.spec, NULL, NULL, &fx.host, fx.facts, &fx.view, &fx.plan, &e), 0);
+	ck_assert_int_eq(plan_build(&fx.spec, NULL, NULL, &fx.host, &fx.accounts, fx.facts,
+				    &fx.view, &fx.plan, &e),
+			 0);
 }
 
 /* The same again, after a change to the table or the spec. */
@@ -400,8 +406,9 @@ START_TEST(test_reach_unknown)
 	ck_assert_int_eq(facts_assign(&fx.spec, fx.facts, &fx.view), 0);
 	err_set(&host_err, EACCES, "mount table /proc/self/mountinfo");
 	facts_reach(&fx.spec, fx.facts, &fx.view, NULL, &host_err);
-	ck_assert_int_eq(
-	    plan_build(&fx.spec, NULL, NULL, &fx.host, fx.facts, &fx.view, &fx.plan, &e), 0);
+	ck_assert_int_eq(plan_build(&fx.spec, NULL, NULL, &fx.host, &fx.accounts, fx.facts,
+				    &fx.view, &fx.plan, &e),
+			 0);
 	ck_assert_int_eq(fx.plan.mounts[0].action, PLAN_SKIP);
 	ck_assert_str_eq(fx.plan.mounts[0].reason,
 			 "cannot tell where attaching here would propagate (its peer group "
@@ -418,8 +425,9 @@ START_TEST(test_no_view_no_trees)
 
 	add("/data", "bind", 101, 501, 501)->is_recursive = true;
 	fx.facts[0].seen_in_container = false;
-	ck_assert_int_eq(
-	    plan_build(&fx.spec, NULL, NULL, &fx.host, fx.facts, &fx.view, &fx.plan, &e), 0);
+	ck_assert_int_eq(plan_build(&fx.spec, NULL, NULL, &fx.host, &fx.accounts, fx.facts,
+				    &fx.view, &fx.plan, &e),
+			 0);
 	ck_assert_int_eq(fx.plan.mounts[0].action, PLAN_IDMAP);
 	ck_assert_uint_eq(fx.plan.n_trees, 0);
 	ck_assert_uint_eq(fx.plan.mounts[0].tree, PLAN_NO_NODE);

@@ -1,1 +1,0 @@
-67-propagation-leak-runc.sh

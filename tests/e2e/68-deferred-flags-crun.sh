@@ -1,1 +1,0 @@
-68-deferred-flags-runc.sh

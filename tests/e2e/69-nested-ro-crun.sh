@@ -1,1 +1,0 @@
-69-nested-ro-runc.sh
