@@ -16,15 +16,6 @@
 #include "plan.h"
 #include "spec.h"
 
-/* What the hook keeps of the container after looking at it, for remount. */
-struct facts_view {
-	int root_fd;		  /* the rootfs, opened in the container's mount namespace */
-	struct mount_table table; /* the container's mount table */
-	size_t *made_by;	  /* per table entry: the spec mount whose visible mount is
-				     its nearest ancestor-or-self, or FACTS_NO_ENTRY */
-	bool stuck;		  /* could not return from the container: act no more */
-};
-
 /*
  * One struct mount_facts per spec mount (allocated).  ns: look inside its
  * target mount namespace (entered and left here) and keep the view; NULL, or
@@ -34,6 +25,27 @@ struct facts_view {
  */
 int facts_collect(const struct oci_spec *spec, const struct mntns *ns, const struct err *ns_err,
 		  struct mount_facts **ret_facts, struct facts_view *ret_view, struct err *e);
+
+/*
+ * Pure: who made what, from what each destination resolved to (mnt_id,
+ * at_mount_root of facts seen in the container) and v->table: each fact's
+ * made_by, v->made_by (allocated) and each rbind's own submounts (their maps
+ * unread).  -ENOMEM only.
+ */
+int facts_assign(const struct oci_spec *spec, struct mount_facts *facts, struct facts_view *v);
+
+/*
+ * Pure: where attaching onto each bind destination's mount would propagate
+ * (facts[i].reach), from v->table and host, the hook's own table (NULL:
+ * host_err says why it could not be read).
+ */
+void facts_reach(const struct oci_spec *spec, struct mount_facts *facts, const struct facts_view *v,
+		 const struct mount_table *host, const struct err *host_err);
+
+/* The same in the hook's own mount namespace, whose table it reads when a
+ * bind destination's mount is shared.  -ENOMEM only. */
+int facts_reach_from_host(const struct oci_spec *spec, struct mount_facts *facts,
+			  const struct facts_view *v);
 
 void facts_free(struct mount_facts *facts, size_t n);
 void facts_view_free(struct facts_view *v);
