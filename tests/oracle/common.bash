@@ -15,7 +15,7 @@ oracle_main() {
 	need_runtime "$runtime"
 	[ "$mode" = sanity ] || need_hook
 	need_idmap_mount
-	"$PY" "$here/selftest.py" || fail "the oracle's rules fail their self-test (tests/oracle/selftest.py)"
+	"$PY" "$here/selftest.py" || fail "the oracle's rules fail their own test (selftest.py)"
 	make_bundle "$TEST_TMP/base"
 	rootfs=$TEST_TMP/base/rootfs work=$TEST_TMP/work
 	install -m 0755 "$here/probe" "$rootfs/probe" || fail "cannot copy the probe"

@@ -9,6 +9,8 @@ import mounts
 OVERFLOW = 65534
 # Flags the hook adds to a mount it remaps, on purpose (README: "always nosuid").
 HOOK_FLAGS = {"idmapped", "nosuid"}
+# The flags a plan's tree names for each mount.
+PLAN_FLAGS = {"ro", "nosuid", "nodev", "noexec", "nosymfollow"}
 # Abilities that depend on who owns the item, and the item each one depends on.
 OWNER_ABILITIES = {"w": ".", "or": "own", "ow": "own"}
 
@@ -42,36 +44,46 @@ def _inside(path, top):
 
 class Plan:
     """What the plan says about each mount of the container: its maps when
-    the hook remaps it, None when it leaves it as the runtime made it."""
+    the hook remaps it, None when it leaves it as the runtime made it.  A
+    plan that names every mount of a volume's tree ("tree": path, role,
+    maps, flags) says it for each; an older one per destination, with an
+    rbind's submounts under its destination's entry."""
 
     def __init__(self, doc, rbinds):
         self.rbinds = rbinds
-        self.entries = {}
+        self.entries, self.nodes = {}, {}
         for e in (doc or {}).get("mounts", []):
             self.entries[norm(e["destination"])] = e
+            if e.get("action") != "idmap":
+                continue
+            for node in e.get("tree") or []:
+                self.nodes[norm(node["path"])] = node  # a later entry's own tree wins
 
     def maps(self, point):
+        node = self.nodes.get(point)
+        if node is not None:
+            return (node["uid_map"], node["gid_map"]) if node.get("role") == "idmap" else None
         e = self.entries.get(point)
         if e is not None:
-            return _entry_maps(e, point, e)
+            return _entry_maps(e, point, True)
         # A submount an rbind brought: the deepest planned volume above it.
         above = [d for d in self.entries if _inside(point, d) and d != point]
         if not above:
             return None
         top = max(above, key=len)
-        e = self.entries[top]
-        if e.get("action") != "idmap" or top not in self.rbinds:
+        if top not in self.rbinds:
             return None
-        return _entry_maps(e, point, None)
+        return _entry_maps(self.entries[top], point, False)
+
+    def node(self, point):
+        """The plan's tree node of the mount at point, or None."""
+        return self.nodes.get(point)
 
 
 def _entry_maps(e, point, own):
     if e.get("action") != "idmap":
         return None
-    for t in e.get("tree") or []:  # a plan that names every mount of the tree
-        if norm(t.get("path", "")) == point:
-            return (t["uid_map"], t["gid_map"]) if "uid_map" in t else None
-    if own is None:
+    if not own:
         sub = (e.get("submounts") or {}).get(point) or e.get("other_submounts")
         if sub:
             return sub["uid_map"], sub["gid_map"]
@@ -166,18 +178,33 @@ class Compare:
                     self.diff(f"mount {point}: {key} {da[key]!r} without the hook, "
                               f"{db[key]!r} with it")
             self.flags(point, self.va[point].opts, self.vb[point].opts)
+            self.plan_flags(point)
+
+    def plan_flags(self, point):
+        """Rule 8: where the hook acted, the mount has the flags and the
+        propagation the plan names for it."""
+        node, m = self.plan.node(point), self.vb[point]
+        if node is None or not self.hook_made(m):
+            return
+        said = {"flags": set(node.get("flags", [])),
+                "propagation": set(node.get("propagation", "").split(",")) - {""}}
+        has = {"flags": m.opts & PLAN_FLAGS, "propagation": mounts.kinds(m)}
+        for key in ("flags", "propagation") if "propagation" in node else ("flags",):
+            if said[key] != has[key]:
+                self.diff(f"mount {point}: the plan says {key} {','.join(sorted(said[key]))}, "
+                          f"the container has {','.join(sorted(has[key]))}")
 
     def flags(self, point, fa, fb):
         added = fb - fa
         if self.remapped(point):
             added -= HOOK_FLAGS
         lost = fa - fb
-        if added or lost:
-            self.diff(f"mount {point}: flags {','.join(sorted(fa))} without the hook, "
-                      f"{','.join(sorted(fb))} with it (" +
-                      ", ".join([f"+{f}" for f in sorted(added)] + [f"-{f}" for f in sorted(lost)]) +
-                      ("" if self.remapped(point) else "; not a mount the plan remaps") +
-                      ")")
+        if not added and not lost:
+            return
+        delta = [f"+{f}" for f in sorted(added)] + [f"-{f}" for f in sorted(lost)]
+        why = "" if self.remapped(point) else "; not a mount the plan remaps"
+        self.diff(f"mount {point}: flags {','.join(sorted(fa))} without the hook, "
+                  f"{','.join(sorted(fb))} with it ({', '.join(delta)}{why})")
 
     def expected(self, run, path, item):
         """The owner the probe must show for item at path in run a or b, or None

@@ -22,6 +22,16 @@ CASE = {"userns": None, "user": [1000, 1000],
 OWNERS = {"/v0": {"mounted": {"disk": [501, 501], "view": None}}}
 PLAN = {"mounts": [{"destination": "/v0", "action": "idmap",
                     "uid_map": gen.swap_map(501, 1000), "gid_map": gen.swap_map(501, 1000)}]}
+
+
+def tree_plan(flags):
+    """A plan that names the tree of /v0: its one mount, idmapped, with flags."""
+    e = dict(PLAN["mounts"][0])
+    e["tree"] = [{"path": "/v0", "role": "idmap", "uid_map": e["uid_map"],
+                  "gid_map": e["gid_map"], "flags": flags, "propagation": "private"}]
+    return {"mounts": [e]}
+
+
 SKIP_PLAN = {"mounts": [{"destination": "/v0", "action": "skip", "reason": "test"}]}
 
 
@@ -69,6 +79,10 @@ def main():
     differ("an idmapped mount the plan skips", diffs([RUNTIME_V0, clone], "1000:1000",
                                                      plan=SKIP_PLAN))
     differ("a mount gone", diffs([], "501:501"))
+    same("a tree as planned", diffs([RUNTIME_V0, clone], "1000:1000",
+                                    plan=tree_plan(["ro", "nosuid"])))
+    differ("a tree other than planned", diffs([RUNTIME_V0, clone], "1000:1000",
+                                              plan=tree_plan(["ro", "nosuid", "nodev"])))
     top = mounts.visible(mounts.parse("\n".join([ROOT, RUNTIME_V0, clone])))["/v0"]
     expect("the clone covers the runtime's mount", top.id == 20, f"visible: {top.id}")
     chain = mounts.parse(f"40 1 254:0 /vol /v0 rw shared:8 master:7 {EXT4}\n"
