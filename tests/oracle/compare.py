@@ -181,18 +181,14 @@ class Compare:
             self.plan_flags(point)
 
     def plan_flags(self, point):
-        """Rule 8: where the hook acted, the mount has the flags and the
-        propagation the plan names for it."""
+        """Rule 8: where the hook acted, the mount has the flags the plan names."""
         node, m = self.plan.node(point), self.vb[point]
         if node is None or not self.hook_made(m):
             return
-        said = {"flags": set(node.get("flags", [])),
-                "propagation": set(node.get("propagation", "").split(",")) - {""}}
-        has = {"flags": m.opts & PLAN_FLAGS, "propagation": mounts.kinds(m)}
-        for key in ("flags", "propagation") if "propagation" in node else ("flags",):
-            if said[key] != has[key]:
-                self.diff(f"mount {point}: the plan says {key} {','.join(sorted(said[key]))}, "
-                          f"the container has {','.join(sorted(has[key]))}")
+        said, has = set(node.get("flags", [])), m.opts & PLAN_FLAGS
+        if said != has:
+            self.diff(f"mount {point}: the plan says flags {','.join(sorted(said))}, "
+                      f"the container has {','.join(sorted(has))}")
 
     def flags(self, point, fa, fb):
         added = fb - fa

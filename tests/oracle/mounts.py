@@ -125,17 +125,6 @@ def propagation(m, reached):
     return " ".join(sorted(kinds)) or "private"
 
 
-def kinds(m):
-    """m's propagation as the plan names it: a subset of shared, slave,
-    unbindable, or {"private"}."""
-    out = {"shared"} if m.groups("shared") else set()
-    if m.groups("master"):
-        out.add("slave")
-    if "unbindable" in m.optional:
-        out.add("unbindable")
-    return out or {"private"}
-
-
 def describe(m, reached):
     """What must be the same for a mount with the hook and without: a dict."""
     return {

@@ -56,9 +56,11 @@ idmap, or it is a submount an rbind whose entry says idmap brought along.
    source, runc with rshared), the hook never.  Mounts are compared without
    their ids; each run's new host mounts are undone before the next run.
 8. The plan tells the truth.  Where the plan names a volume's whole tree
-   (each mount's role, the flags and propagation it ends with), every mount
-   the hook made has exactly the flags (ro, nosuid, nodev, noexec,
-   nosymfollow) and the propagation kinds the plan names for it.
+   (each mount's role and the flags it ends with), every mount the hook
+   made has exactly the flags (ro, nosuid, nodev, noexec, nosymfollow) the
+   plan names for it.  Propagation is judged by rule 4 only: the plan sees
+   it when the hook runs, and runtimes change it afterwards (crun applies
+   rootfsPropagation after the createRuntime hooks).
 
 The oracle runs in a private mount namespace of its own, the containers'
 host; it makes shared sources there and undoes them with each case.

@@ -28,7 +28,7 @@ def tree_plan(flags):
     """A plan that names the tree of /v0: its one mount, idmapped, with flags."""
     e = dict(PLAN["mounts"][0])
     e["tree"] = [{"path": "/v0", "role": "idmap", "uid_map": e["uid_map"],
-                  "gid_map": e["gid_map"], "flags": flags, "propagation": "private"}]
+                  "gid_map": e["gid_map"], "flags": flags}]
     return {"mounts": [e]}
 
 
