@@ -163,7 +163,7 @@ class Compare:
             m = parent
         return False
 
-    def tables(self):
+    def rule_mounts(self):
         for point in sorted(set(self.va) | set(self.vb)):
             if point not in self.vb:
                 self.diff(f"mount {point}: gone with the hook")
@@ -221,7 +221,7 @@ class Compare:
             maps = None
         return shown(self.case, through(maps, disk_owner(model, item)))
 
-    def owners_(self):
+    def rule_owners(self):
         oa, ob = self.a["owners"], self.b["owners"]
         for key in sorted(set(oa) | set(ob)):
             path, item = key
@@ -242,10 +242,11 @@ class Compare:
                 self.diff(f"owner {path} {item}: {va} without the hook, {vb} with it; {how}")
 
     def user_owns(self, run, path, item):
+        """The user is the item's owner (its uid: owner-only modes here)."""
         user = run["user"] or [None, None]
         return run["owners"].get((path, item), "").split(":")[0] == str(user[0])
 
-    def abilities(self):
+    def rule_abilities(self):
         aa, ab = self.a["abilities"], self.b["abilities"]
         for key in sorted(set(aa) | set(ab)):
             path, ability = key
@@ -274,9 +275,9 @@ class Compare:
     def run(self):
         if self.a["user"] != self.b["user"]:
             self.diff(f"user {self.a['user']} without the hook, {self.b['user']} with it")
-        self.tables()
-        self.owners_()
-        self.abilities()
+        self.rule_mounts()
+        self.rule_owners()
+        self.rule_abilities()
         return self.diffs
 
 
