@@ -401,22 +401,14 @@ run_runc() {
 
 # run_crun BUNDLE ID: likewise with crun, in a private mount namespace with
 # cgroup2 at /sys/fs/cgroup and no cgroup manager (the host is cgroup v1+v2
-# hybrid, which crun 1.8 refuses).  The host's mounts are not touched.
+# hybrid, which crun 1.8 refuses: tests/helpers/crun_in_ns.sh).  Every mount
+# is private there: the host's mounts are not touched.
 run_crun() {
 	local bundle=$1 id=$2 root="$TEST_TMP/state/crun"
 	mkdir -p "$root"
 	_lib_containers+=("crun:$id")
-	# shellcheck disable=SC2016
-	timeout -k 5 "$CONTAINER_TIMEOUT" unshare -m sh -c '
-		# Nothing below may propagate to the host: stop unless private.
-		mount --make-rprivate / || exit 125
-		umount -R /sys/fs/cgroup 2>/dev/null
-		mount -t cgroup2 none /sys/fs/cgroup || exit 125
-		crun --root "$1" delete -f "$3" >/dev/null 2>&1
-		crun --root "$1" --cgroup-manager=disabled run --bundle "$2" "$3"
-		rc=$?
-		crun --root "$1" delete -f "$3" >/dev/null 2>&1
-		exit $rc' sh "$root" "$bundle" "$id" </dev/null
+	timeout -k 5 "$CONTAINER_TIMEOUT" unshare -m --propagation private \
+		sh "$REPO/tests/helpers/crun_in_ns.sh" "$root" "$bundle" "$id" </dev/null
 }
 
 # run_in RUNTIME BUNDLE ID: run_runc or run_crun.
