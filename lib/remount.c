@@ -69,7 +69,9 @@ static bool should_stop(const struct remount *rm)
 	return rm->strict && rm->failed;
 }
 
-/* A step failed for mount i (cause in why): the mount falls back. */
+/* A step failed for mount i (cause in why): the mount falls back, which
+ * the log says; with strict the start fails instead, and the first failure
+ * is the hook's one error line (hook_outcome), not logged here. */
 static void remount_fail(struct remount *rm, size_t i, int r, const struct err *why)
 {
 	struct plan_mount *pm = &rm->plan->mounts[i];
@@ -78,7 +80,8 @@ static void remount_fail(struct remount *rm, size_t i, int r, const struct err *
 	e.code = -r;
 	err_wrap(&e, "%s", pm->mount->destination);
 	err_add_hint(&e);
-	log_warn("cannot idmap, mount left as the runtime made it: %s", e.msg);
+	if (!rm->strict)
+		log_warn("cannot idmap, mount left as the runtime made it: %s", e.msg);
 	plan_fall_back(pm, "%s", e.msg);
 	if (!rm->failed) {
 		rm->failed = r;
