@@ -165,7 +165,7 @@ static int lower(char c)
  * matches struct fields: case-insensitively, with U+212A (Kelvin sign) for
  * k and U+017F (long s) for s?  runc reads "Root" as root; crun does not.
  */
-static bool is_go_alias(const char *key, const char *want)
+bool json_is_go_alias(const char *key, const char *want)
 {
 	for (; *want; want++) {
 		int c = lower(*want);
@@ -197,7 +197,7 @@ static int member(const json_value *obj, const char *path, const char *key, enum
 
 	json_path_key(child, path, key);
 	for (i = 0; YAJL_IS_OBJECT(o) && i < o->u.object.len; i++) {
-		if (!is_go_alias(o->u.object.keys[i], key))
+		if (!json_is_go_alias(o->u.object.keys[i], key))
 			continue;
 		n++;
 		if (strcmp(o->u.object.keys[i], key) == 0)

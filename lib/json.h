@@ -66,6 +66,11 @@ void json_free(json_value *root);
 void json_freep(json_value **root);
 #define _cleanup_json_ __attribute__((cleanup(json_freep)))
 
+/* Does key name the field want (ASCII) as Go's encoding/json matches struct
+ * fields: case-insensitively, with U+212A (Kelvin sign) for k and U+017F
+ * (long s) for s?  runc reads "Root" as root; crun does not. */
+bool json_is_go_alias(const char *key, const char *want);
+
 /* Is text empty or only whitespace? */
 bool json_is_blank(const char *text);
 
