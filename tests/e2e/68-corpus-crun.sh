@@ -1,0 +1,1 @@
+68-corpus-runc.sh
