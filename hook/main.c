@@ -215,7 +215,9 @@ static void run_hook(struct hook_ctx *ctx, struct hook_run *run)
 		  "swap %lld us, total %lld us",
 		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.swap_us,
 		  log_now_us() - t0);
-	log_summary(&ctx->plan);
+	/* Failed with strict: nothing was left as it was, the start fails. */
+	if (run->r >= 0 || !strict)
+		log_summary(&ctx->plan);
 }
 
 static int print_version(void)

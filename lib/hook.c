@@ -56,8 +56,9 @@ static int userns_maps(struct hook_ctx *ctx, pid_t pid, const struct id_map **re
 		return 0;
 	}
 	if (pid <= 0)
-		return err_msg(e, EINVAL,
-			       "the user namespace is joined by path: its maps need --pid");
+		return err_msg(e, EINVAL, "%s: its maps need --pid",
+			       s->userns_has_path ? "the user namespace is joined by path"
+						  : "config.json gives the user namespace no maps");
 	r = read_proc_map(pid, "uid_map", &ctx->uid_ns, e);
 	if (r >= 0)
 		r = read_proc_map(pid, "gid_map", &ctx->gid_ns, e);

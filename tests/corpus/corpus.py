@@ -178,6 +178,12 @@ def big_at_limit(spec, hook, spliced):
     return padded(spec, hook, IO_CONFIG_MAX, spliced)
 
 
+def big_pushed_over(spec, hook, spliced):
+    """IO_CONFIG_MAX bytes without the hook: the hook's entry pushes it over."""
+    doc = padded(spec, None, IO_CONFIG_MAX, False)
+    return splice(doc, hook) if spliced else doc
+
+
 def big_over(spec, hook, spliced):
     """One byte more than the hook reads, without the hook."""
     doc = padded(spec, None, IO_CONFIG_MAX + 1, False)
@@ -209,11 +215,13 @@ CASES = [
     ("unknown-version", unknown_version, "start", "refuse", "idmap", "idmap", ""),
     ("unknown-fields", unknown_fields, "start", "start", "idmap", "idmap", ""),
     ("big-at-limit", big_at_limit, "start", "start", "idmap", "idmap", ""),
+    ("big-pushed-over", big_pushed_over, "start", "start", "leave", "leave",
+     "larger than 67108864 bytes"),
     ("big-over", big_over, "start", "start", "leave", "leave",
      "input larger than 67108864 bytes"),
 ]
 
-SIZED = ("big-at-limit", "big-over")
+SIZED = ("big-at-limit", "big-pushed-over", "big-over")
 
 
 def main(argv):

@@ -7,9 +7,9 @@
 # without it; the container sees the same thing, except /data (a 501:501
 # volume, the container user 1000:1000) where the hook remaps it.  Where the
 # hook leaves every mount as it was, its log says why; where the wrapper
-# cannot add the hook, its warning says why.  Two cases are made at run time
-# (64 MiB each, never committed): the largest config.json the hook reads,
-# and one byte more.
+# cannot add the hook, its warning says why.  Three cases are made at run
+# time (64 MiB each, never committed): the largest config.json the hook
+# reads, one the hook's entry pushes over it, and one byte more.
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 RT=$(runtime_of_test)
