@@ -47,7 +47,16 @@ pad() {
 # The hook under an address-space limit that its start fits (about 20 MiB)
 # and reading 40 MiB does not.
 limited=(/bin/sh sh -c 'ulimit -v 60000 && exec "$@"' limited "$HOOK")
-for rt in runc crun; do
+# An ASan build (make check-asan) cannot start under `ulimit -v` (it
+# reserves terabytes of address space), and parses 65537 mounts in minutes
+# (yajl grows an array one element at a time, ASan's realloc always
+# copies): those cases are the plain build's.
+asan= oom_runtimes="runc crun"
+if grep -qa __asan_init "$HOOK"; then
+	echo "an ASan build: out of memory and 65537 mounts are checked with the plain build"
+	asan=1 oom_runtimes=
+fi
+for rt in $oom_runtimes; do
 	need_runtime $rt
 	b=$TEST_TMP/oom-$rt
 	probe_bundle "$b" "$vol"
@@ -126,16 +135,18 @@ too_many() {
 	EOF
 }
 
-too_many "$TEST_TMP/big-strict" '{"io.oci-idmap-hook.strict": "true"}'
-hook_on "$TEST_TMP/big-strict"
-assert_eq 1 "$RC" "65537 mounts, strict annotation: exit code"
-assert_eq "oci-idmap-hook: c1: config.json: mounts: more than 65536 entries" "$ERR" \
-	"65537 mounts, strict annotation: the one line"
-too_many "$TEST_TMP/big"
-hook_on "$TEST_TMP/big"
-assert_eq 0 "$RC" "65537 mounts: exit code"
-assert_eq "oci-idmap-hook: c1: error: config.json: mounts: more than 65536 entries; every mount left as the runtime made it" \
-	"$ERR" "65537 mounts: the log"
+if [ -z "$asan" ]; then
+	too_many "$TEST_TMP/big-strict" '{"io.oci-idmap-hook.strict": "true"}'
+	hook_on "$TEST_TMP/big-strict"
+	assert_eq 1 "$RC" "65537 mounts, strict annotation: exit code"
+	assert_eq "oci-idmap-hook: c1: config.json: mounts: more than 65536 entries" "$ERR" \
+		"65537 mounts, strict annotation: the one line"
+	too_many "$TEST_TMP/big"
+	hook_on "$TEST_TMP/big"
+	assert_eq 0 "$RC" "65537 mounts: exit code"
+	assert_eq "oci-idmap-hook: c1: error: config.json: mounts: more than 65536 entries; every mount left as the runtime made it" \
+		"$ERR" "65537 mounts: the log"
+fi
 
 # A user namespace joined by path, its maps unreadable.
 u=$TEST_TMP/userns
