@@ -69,6 +69,20 @@ static int userns_maps(struct hook_ctx *ctx, pid_t pid, const struct id_map **re
 	return 0;
 }
 
+/* Why the hook leaves mount m alone whatever the ids are, or NULL. */
+static const char *left_alone(const struct oci_spec *s, const struct spec_mount *m)
+{
+	if (!m->is_bind)
+		return "not a bind mount";
+	if (s->disabled)
+		return "disabled by annotation " ANNOTATION_DISABLE;
+	if (m->has_idmap)
+		return "config.json already gives this mount an id mapping";
+	if (spec_is_skipped_destination(s, m->destination))
+		return "skipped by annotation " ANNOTATION_SKIP;
+	return NULL;
+}
+
 /*
  * The plan when the container user's host ids cannot be known (a user
  * namespace whose maps config.json does not give and no pid to read them
@@ -88,15 +102,11 @@ static int plan_unknown_ids(struct hook_ctx *ctx, const struct err *why, struct 
 	p->n_mounts = s->n_mounts;
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		struct plan_mount *pm = &p->mounts[i];
+		const char *reason = left_alone(s, &s->mounts[i]);
 
 		pm->mount = &s->mounts[i];
-		if (!pm->mount->is_bind || s->disabled || pm->mount->has_idmap ||
-		    spec_is_skipped_destination(s, pm->mount->destination)) {
-			plan_fall_back(pm, "left alone: %s",
-				       !pm->mount->is_bind    ? "not a bind mount"
-				       : s->disabled	      ? "disabled by annotation"
-				       : pm->mount->has_idmap ? "config.json gives it an id mapping"
-							      : "skipped by annotation");
+		if (reason) {
+			plan_fall_back(pm, "%s", reason);
 			continue;
 		}
 		plan_fall_back(pm, "cannot know the container user's host ids: %s", why->msg);
@@ -123,8 +133,11 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 	r = userns_maps(ctx, pid, &uid_ns, &gid_ns, e);
 	if (r == -ENOMEM)
 		return r;
-	if (r < 0)
-		return plan_unknown_ids(ctx, e, e);
+	if (r < 0) {
+		const struct err why = *e;
+
+		return plan_unknown_ids(ctx, &why, e);
+	}
 	ctx->pid = pid;
 	/* Without the namespace, each mount's facts say why it was not seen. */
 	hook_open_ns(ctx, pid);
