@@ -1,7 +1,8 @@
 # oci-idmap-hook
 #   make            build build/oci-idmap-hook
 #   make check      install missing Debian packages, build, run every test
-#   make demo       a real runc container on a 501:20 volume, without and with the hook
+#   make demo       a real runc container on a 501:20 volume, without and with the hook,
+#                   and why the hook left group 20 (on Debian, dialout)
 #   make bench      the benchmark (not part of check)
 #   make format     clang-format every C file; make format-check (CI) fails on a difference
 #   make fuzz       libFuzzer on the parsers and the wrapper's config.json rewriter,

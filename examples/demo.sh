@@ -1,6 +1,9 @@
 #!/bin/bash
 # make demo: a runc container running as 1000:1000 on a volume owned by 501:20
-# (a macOS user's files, say), first without the hook, then with it.
+# (a macOS user's files, say), first without the hook, then with it, and what
+# the hook decided and why (`oci-idmap-hook plan`): the container user acts
+# as the volume's owner, and gets the owner's group only where the owner
+# belongs to it on this host.
 # Needs root, runc and busybox-static; everything lives in a temporary
 # directory that is removed at the end (KEEP=1 keeps it).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -42,7 +45,7 @@ bundle_bind "$TEST_TMP/plain" "$vol" /data
 bundle_args "$TEST_TMP/plain" sh -c "$show"
 run_runc "$TEST_TMP/plain" "$(container_id demo-plain)" # exits 1: touch failed
 
-heading "2. runc WITH oci-idmap-hook (createRuntime): the container sees 1000:1000 and writes"
+heading "2. runc WITH oci-idmap-hook (createRuntime): the container acts as the owner and writes"
 make_bundle "$TEST_TMP/hooked"
 bundle_user "$TEST_TMP/hooked" 1000 1000
 bundle_bind "$TEST_TMP/hooked" "$vol" /data
@@ -54,6 +57,13 @@ run_runc "$TEST_TMP/hooked" "$(container_id demo-hooked)" || {
 	exit 1
 }
 
-heading "3. Back on the host: the new file belongs to 501:20, the old ones are unchanged"
+heading "3. What the hook decided, and why"
+echo "host# oci-idmap-hook plan --bundle $TEST_TMP/hooked"
+"$HOOK" plan --bundle "$TEST_TMP/hooked" | "$PY" -I -S -c 'import json, sys
+for m in json.load(sys.stdin)["mounts"]:
+    if m["destination"] == "/data":
+        print("/data: " + m["action"] + (": " + m["reason"] if "reason" in m else ""))'
+
+heading "4. Back on the host: the new file's owner is the volume's owner, the old ones are unchanged"
 echo "host# ls -ln $vol"
 ls -ln "$vol"

@@ -111,8 +111,10 @@ static void log_plan(const struct plan *p, bool strict)
 		const struct plan_mount *pm = &p->mounts[i];
 
 		if (pm->action == PLAN_IDMAP)
-			log_info("%s: idmap (owner %u:%u -> %u:%u)", pm->mount->destination,
-				 pm->owner_uid, pm->owner_gid, p->host_uid, p->host_gid);
+			log_info("%s: idmap (owner %u:%u -> %u:%u)%s%s", pm->mount->destination,
+				 pm->owner_uid, pm->owner_gid, p->host_uid,
+				 pm->gid_left ? pm->owner_gid : p->host_gid,
+				 pm->reason[0] ? "; " : "", pm->reason);
 		else if (pm->mount->is_bind && !(strict && hook_plan_fails(pm, strict)))
 			log_msg(pm->fallback ? LOG_WARN : LOG_INFO, "%s: skip: %s",
 				pm->mount->destination, pm->reason);

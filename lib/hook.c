@@ -146,7 +146,8 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 	if (r < 0)
 		return r;
 	hostinfo_read(&ctx->host);
-	return plan_build(&ctx->spec, uid_ns, gid_ns, &ctx->host, ctx->facts, &ctx->plan, e);
+	return plan_build(&ctx->spec, uid_ns, gid_ns, &ctx->host, &ctx->accounts, ctx->facts,
+			  &ctx->plan, e);
 }
 
 /* Is pm a mount the hook was to remap and will not: a failure to look, or,
@@ -248,5 +249,6 @@ void hook_ctx_free(struct hook_ctx *ctx)
 	spec_free(&ctx->spec);
 	state_free(&ctx->state);
 	mntns_close(&ctx->ns);
+	accounts_free(&ctx->accounts);
 	*ctx = HOOK_CTX_INIT;
 }

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "accounts.h"
 #include "err.h"
 #include "facts.h"
 #include "hostinfo.h"
@@ -34,6 +35,7 @@ struct hook_ctx {
 	struct oci_spec spec;
 	struct id_map uid_ns, gid_ns; /* read from /proc/<pid> when joined by path */
 	struct hostinfo host;	      /* host-wide facts: overflow ids, rootless */
+	struct accounts accounts;     /* the host's, read only when a gid is in question */
 	struct mount_facts *facts;    /* one per spec mount */
 	struct facts_view view;	      /* what the hook holds of the container */
 	pid_t pid;		      /* the container's init, 0 without a container */
@@ -51,7 +53,7 @@ bool hook_is_our_stage(const struct oci_state *state);
 void hook_open_ns(struct hook_ctx *ctx, pid_t pid);
 
 /* A hook_ctx before anything is read into it. */
-#define HOOK_CTX_INIT ((struct hook_ctx){.ns = MNTNS_INIT})
+#define HOOK_CTX_INIT ((struct hook_ctx){.ns = MNTNS_INIT, .accounts = ACCOUNTS_HOST})
 
 /* Read <bundle>/config.json, observe, build the plan.  pid: the container's
  * init, whose mount namespace is looked at (0: the sources on the host only). */

@@ -1,12 +1,40 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Whose ids the container user may receive (pure; plan.c uses it).
+ * The owner rule, stated once (plan.c applies it to every bind mount):
  *
- * Owners never handed to a container user, uid and gid each: root on the
- * host, the container's root (the host ids container 0 maps to; host 0
- * without a user namespace) and the overflow id (what an id not mapped
- * where the hook runs reads as).  Such an id is never swapped; the other
- * one of the pair is decided on its own.
+ *   Through the hook, the container user acts as the volume's owner, and
+ *   never as more.
+ *
+ * The container user's host ids are swapped with the owner's:
+ *
+ * - Never as root.  A volume whose owner uid is root on the host (0), the
+ *   container's root (the host uid container 0 maps to; 0 without a user
+ *   namespace) or the overflow uid (what an id not mapped where the hook
+ *   runs reads as, so its real owner is unknown) is skipped whole, neither
+ *   uid nor gid swapped.  This holds for the owner as the source shows it
+ *   and for the ids on disk behind any idmap: an idmapped source's, and each
+ *   idmapped submount's of an rbind volume (whose files a swap of the owner
+ *   would hand over too).
+ * - Never in a group the owner is not in.  The gid is swapped only when the
+ *   owner belongs to that group on the host: it is the primary group of an
+ *   account with the owner's uid, or the group lists one of its names as a
+ *   member (the host's account files, accounts.h).  An owner with no account
+ *   on the host (a uid from another machine: a macOS volume, a VM share, an
+ *   unpacked archive) gets its gid swapped only when the host has no group
+ *   of that id either.  Never root's group, the container's root's or the
+ *   overflow gid; never when the account files cannot be read.  Otherwise
+ *   the gid is left: the container user has the owner's rights, and what it
+ *   creates lands as the owner's uid with its own gid.  The same holds when
+ *   the uid already matches and only the gid differs.
+ * - Neither the other way.  The swap runs both ways: whatever holds the
+ *   owner's id in the container acts on disk as the container user's host
+ *   id.  So a container user that is the container's root (under a user
+ *   namespace; host root is skipped anyway) is never swapped with an owner
+ *   the container can hold, one of its own ids (its processes would make
+ *   files of the container's root on disk); a container user whose own
+ *   group is root's (host 0 or the container root's) never gets such a gid
+ *   swapped.  An owner the container cannot hold (a host user's 501, which
+ *   its user namespace does not map) is swapped as ever.
  */
 #pragma once
 
@@ -14,6 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accounts.h"
 #include "hostinfo.h"
 #include "idmap.h"
 #include "spec.h"
@@ -21,18 +50,46 @@
 struct owner_rules {
 	uint32_t root_uid, root_gid; /* the container's root on the host */
 	uint32_t overflow_uid, overflow_gid;
+	const struct id_map *uid_ns, *gid_ns; /* the container's, or NULL */
 };
 
-/* uid_ns/gid_ns: the container's user namespace maps, or NULL. */
+/* uid_ns/gid_ns: the container's user namespace maps, or NULL (kept: they
+ * must outlive the rules). */
 struct owner_rules owner_rules(const struct id_map *uid_ns, const struct id_map *gid_ns,
 			       const struct hostinfo *host);
 
+/* Where the owner is seen. */
+enum owner_seen {
+	OWNER_SEEN_SOURCE, /* as the source shows it: the ids that are swapped */
+	OWNER_ON_DISK,	   /* behind the source's own idmap */
+	OWNER_ON_DISK_SUB, /* behind an idmapped submount's */
+};
+
+/* One way the volume's owner is seen; the rule holds in each. */
+struct owner_view {
+	enum owner_seen seen;
+	const char *sub;       /* OWNER_ON_DISK_SUB: the submount, as the container sees it */
+	bool has_uid, has_gid; /* false: no id there is seen as the owner's */
+	uint32_t uid, gid;
+};
+
 /*
- * The maps for a source owned uid:gid and a container user who is
- * host_uid:host_gid on the host.  Returns true when nothing may or need be
- * swapped, with the reason to skip in why; false with both maps filled and,
- * in why, a note on what is left unmapped ("" when nothing is).
+ * Is the volume skipped whole, before anything else is looked at?  When its
+ * owner (v[0], as the source shows it) already is the container user,
+ * host_uid:host_gid on the host, when a view's uid is root, or when the
+ * container user is the container's root and the owner one of its ids.  The
+ * reason in why.  n >= 1.
  */
-bool owner_decide(const struct owner_rules *o, uint32_t uid, uint32_t gid, uint32_t host_uid,
-		  uint32_t host_gid, struct idmap *ret_uid_map, struct idmap *ret_gid_map,
-		  char *why, size_t size);
+bool owner_skip(const struct owner_rules *o, const struct owner_view *v, size_t n,
+		uint32_t host_uid, uint32_t host_gid, char *why, size_t size);
+
+/*
+ * The swap of v[0] with the container user: the uid, and the gid when the
+ * rule allows it.  The account files are read here, at the first gid in
+ * question (never for a volume that owner_skip() skips).  Returns true when
+ * nothing is left to swap, the reason in why; false with both maps filled
+ * and, in why, why the group was left ("" when it was not).
+ */
+bool owner_swap(const struct owner_rules *o, struct accounts *acc, const struct owner_view *v,
+		size_t n, uint32_t host_uid, uint32_t host_gid, struct idmap *ret_uid_map,
+		struct idmap *ret_gid_map, char *why, size_t size);

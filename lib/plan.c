@@ -210,8 +210,9 @@ static bool plan_skip_by_path(const struct mount_facts *f, struct plan_mount *pm
 
 /* Policy on what is mounted; on idmap, fills the mapping pair. */
 static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *p,
-				const struct owner_rules *o, const struct mount_facts *f,
-				struct plan_mount *pm, struct tree_maps *ret_t)
+				const struct owner_rules *o, struct accounts *acc,
+				const struct mount_facts *f, struct plan_mount *pm,
+				struct tree_maps *ret_t)
 {
 	if (f->stat_errno) {
 		skip(pm, "cannot stat source: %s", strerror(f->stat_errno));
@@ -232,11 +233,8 @@ static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *
 		pm->failed = -code;
 		return true;
 	}
-	if (owner_decide(o, f->uid, f->gid, p->host_uid, p->host_gid, &ret_t->swap.uid_map,
-			 &ret_t->swap.gid_map, pm->reason, sizeof(pm->reason))) {
-		pm->action = PLAN_SKIP;
+	if (plan_skip_by_owner(spec, p, o, f, pm))
 		return true;
-	}
 	if (plan_skip_by_path(f, pm))
 		return true;
 	if (plan_skip_unidmappable("source", f->fstype, false, pm))
@@ -250,6 +248,9 @@ static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *
 		if (plan_skip_unidmappable(what, f->subs[k].fstype, false, pm))
 			return true;
 	}
+	/* Only now, when nothing else skips it, may the account files be read. */
+	if (plan_skip_by_group(spec, p, o, acc, f, pm, &ret_t->swap))
+		return true;
 	/* Last: the composed maps may own memory, which only an idmap keeps. */
 	return plan_skip_maps(spec, p, f, pm, ret_t);
 }
@@ -307,7 +308,7 @@ static bool plan_skip_rootless(const struct hostinfo *host, const struct mount_f
 }
 
 int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
-	       const struct id_map *gid_ns, const struct hostinfo *host,
+	       const struct id_map *gid_ns, const struct hostinfo *host, struct accounts *acc,
 	       const struct mount_facts *facts, struct plan *ret_plan, struct err *e)
 {
 	struct plan p = {.uid = spec->uid, .gid = spec->gid};
@@ -326,7 +327,7 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 		pm->mount = &spec->mounts[i];
 		skipped = plan_skip_rootless(host, &facts[i], pm) ||
 			  plan_skip_by_config(spec, facts, &p, pm) ||
-			  plan_skip_by_source(spec, &p, &o, &facts[i], pm, &t);
+			  plan_skip_by_source(spec, &p, &o, acc, &facts[i], pm, &t);
 		if (!skipped) {
 			pm->action = PLAN_IDMAP;
 			r = plan_take_maps(spec, &p, &facts[i], pm, &t);

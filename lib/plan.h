@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The plan: for every mount of config.json, idmap it (with which maps) or
- * skip it (and why).  plan_build() is a pure function of the spec, the
- * container's user namespace maps and what was observed of each source;
- * the hook executes the plan and `plan` mode prints it: one code path.
+ * skip it (and why).  plan_build() is a function of the spec, the
+ * container's user namespace maps, what was observed of each source and
+ * the host's accounts (read at the first gid in question, owner.h); the
+ * hook executes the plan and `plan` mode prints it: one code path.
  */
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accounts.h"
 #include "err.h"
 #include "mount_types.h"
 #include "hostinfo.h"
@@ -92,6 +94,7 @@ struct plan_mount {
 	bool fallback;
 	bool has_owner;
 	uint32_t owner_uid, owner_gid;
+	bool gid_left;	/* an idmap that leaves the owner's gid as it is (owner.h) */
 	size_t mapping; /* index into plan.mappings when action is PLAN_IDMAP */
 	int failed;	/* a skip that is a failure, not a decision: -errno */
 	/* The source is idmapped: its maps are composed with the swap, and the
@@ -118,10 +121,12 @@ struct plan {
 /*
  * uid_ns/gid_ns: the container's user namespace maps (OCI containerID ->
  * hostID), or NULL when it has none.  host: the host-wide facts (overflow
- * ids, rootless).  facts: one per spec mount.
+ * ids, rootless).  acc: the host's accounts, read (the only input read
+ * here, lazily) when a volume's gid is in question.  facts: one per spec
+ * mount.
  */
 int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
-	       const struct id_map *gid_ns, const struct hostinfo *host,
+	       const struct id_map *gid_ns, const struct hostinfo *host, struct accounts *acc,
 	       const struct mount_facts *facts, struct plan *ret_plan, struct err *e);
 
 /* Turn an idmap entry into a skip, e.g. when the kernel refused it. */

@@ -23,6 +23,11 @@ for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing="$missing $p"
 done
+# The CRI test's client (tests/helpers/cri) runs on Node.js and installs its
+# two packages with npm: Debian's, unless a node and an npm are there already.
+if [ "${1:-}" != format ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+	missing="$missing nodejs npm"
+fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "deps: missing Debian packages:$missing (run as root, or install them)" >&2

@@ -25,11 +25,24 @@ if [ -z "${TEST_TMP:-}" ]; then
 fi
 RUN_TMP=${RUN_TMP:-$TEST_TMP}
 _lib_containers=()
+_lib_at_exit=()
 
-# Remove every container this test started, then (when the test made its own
-# temporary directory) the directory, without crossing into any mount.
+# at_exit COMMAND...: run it when the test exits, however it exits (a
+# failure, a signal; not SIGKILL), last registered first.  For host state a
+# test changes (an account in /etc/passwd), which it must undo.
+at_exit() {
+	_lib_at_exit=("$(printf '%q ' "$@")" "${_lib_at_exit[@]}")
+}
+
+# Undo what at_exit registered, remove every container this test started,
+# then (when the test made its own temporary directory) the directory,
+# without crossing into any mount.
 _lib_cleanup() {
 	local entry
+	for entry in "${_lib_at_exit[@]}"; do
+		eval "$entry"
+	done
+	_lib_at_exit=()
 	for entry in "${_lib_containers[@]}"; do
 		case $entry in
 		runc:*) runc --root "$TEST_TMP/state/runc" delete -f "${entry#runc:}" >/dev/null 2>&1 ;;
@@ -169,10 +182,33 @@ make_rootfs() {
 	rm -f "$1/.done"
 }
 
+# Ids the tests take for ids from another machine (a macOS volume's 501):
+# volumes owned 501:501 expect a full swap.  The owner rule (lib/owner.h)
+# hands the gid over only where the host has no account of the owner and no
+# group of that id, so a host with one fails these tests loudly, here.
+FOREIGN_IDS="501 502 503 504 777 2000"
+
+# assert_foreign ID...: no account and no group in the host's account files
+# (the ones the hook reads) has any of these ids.
+assert_foreign() {
+	local id f name
+	for id in "$@"; do
+		for f in /etc/passwd /etc/group /usr/lib/passwd /usr/lib/group; do
+			[ -r "$f" ] || continue
+			name=$(awk -F: -v id="$id" '$3 == id { print $1; exit }' "$f")
+			[ -z "$name" ] ||
+				fail "$f has $name with id $id: the tests take $id for an id from another machine ($FOREIGN_IDS)"
+		done
+	done
+}
+
 # make_volume DIR UID GID: a directory owned UID:GID (0755) holding hello and
 # notes.txt (0644, known content) and sub/deep (the same).
 make_volume() {
-	local dir=$1 uid=$2 gid=$3
+	local dir=$1 uid=$2 gid=$3 id
+	for id in "$uid" "$gid"; do
+		case " $FOREIGN_IDS " in *" $id "*) assert_foreign "$id" ;; esac
+	done
 	mkdir -p "$dir/sub"
 	printf 'hello from the host\n' >"$dir/hello"
 	printf 'line one\nline two\n' >"$dir/notes.txt"

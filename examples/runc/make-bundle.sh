@@ -1,6 +1,6 @@
 #!/bin/sh
 # make-bundle.sh DIR: a bundle at DIR/bundle (config.json from this directory,
-# a busybox-static rootfs) and a volume at DIR/volume owned by 501:20.
+# a busybox-static rootfs) and a volume at DIR/volume owned by 501:501.
 # config.json's /srv/volume becomes DIR/volume, and its hook path becomes
 # $HOOK (default: the installed hook, else build/oci-idmap-hook of this tree).
 set -eu
@@ -30,11 +30,13 @@ done
 printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/tmp:/bin/sh\n' >"$rootfs/etc/passwd"
 printf 'root:x:0:\nstaff:x:20:\napp:x:1000:\n' >"$rootfs/etc/group"
 
-# A volume owned by someone else than the container user, e.g. a macOS user's
-# files (501:20) on a Linux host.
+# A volume owned by someone else than the container user, e.g. files from
+# another machine (501:501) on a Linux host that has no account or group
+# 501.  (A macOS user's 501:20 keeps its group 20 where the host has one:
+# the owner rule, README's Security model.)
 mkdir -p "$dir/volume"
 echo hello >"$dir/volume/hello"
-chown -R 501:20 "$dir/volume"
+chown -R 501:501 "$dir/volume"
 
 sed -e "s|\"/srv/volume\"|\"$dir/volume\"|" -e "s|\"$installed\"|\"$HOOK\"|" \
 	"$here/config.json" >"$dir/bundle/config.json"

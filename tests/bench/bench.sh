@@ -174,14 +174,14 @@ idmapped_count() {
 	grep -c ' idmapped\|,idmapped' "/proc/$1/mountinfo"
 }
 
-# volumes DIR N: N small volumes DIR/v0.. owned 501:20.
+# volumes DIR N: N small volumes DIR/v0.. owned 501:501.
 volumes() {
 	local k
 	for ((k = 0; k < $2; k++)); do
 		mkdir -p "$1/v$k"
 		echo data >"$1/v$k/file"
 	done
-	chown -R 501:20 "$1"
+	chown -R 501:501 "$1"
 	chmod 0755 "$1"
 }
 

@@ -149,7 +149,7 @@ def section_start(r):
 
 def section_data(r, meta):
     print("3. Data path, timed inside the container by a static helper (ms);")
-    print("   the container user sees the files as its own in all three (plain: runs as 501:20)")
+    print("   the container user sees the files as its own in all three (plain: runs as 501:501)")
     print("   %-22s %-24s %-24s %-24s %-11s %-11s %s" % (
         "workload", "idmapped mount", "plain bind mount", "bindfs --map",
         "idmap/plain", "bindfs/plain", "target"))

@@ -236,12 +236,12 @@ data_setup() {
 	mkdir -p "$W/dp" "$W/dpfs"
 	"$WORKLOAD" create "$W/dp/tree" "$WALK_FILES" 1000 0 >/dev/null || fail "tree"
 	"$WORKLOAD" write "$W/dp/big" "$BIG_MIB" >/dev/null || fail "big file"
-	chown -R 501:20 "$W/dp"
-	bindfs --map=501/1000:@20/@1000 "$W/dp" "$W/dpfs" || fail "bindfs"
+	chown -R 501:501 "$W/dp"
+	bindfs --map=501/1000:@501/@1000 "$W/dp" "$W/dpfs" || fail "bindfs"
 	BINDFS_MNT=$W/dpfs
 	for v in idmap plain bindfs; do
 		user=1000:1000 src=$W/dp
-		[ "$v" != plain ] || user=501:20
+		[ "$v" != plain ] || user=501:501
 		[ "$v" != bindfs ] || src=$W/dpfs
 		make_bundle "$W/data-$v"
 		cp "$WORKLOAD" "$W/data-$v/rootfs/bin/workload"
@@ -264,7 +264,7 @@ data_check() {
 		got=$("$RUNC" --root "$STATE_RUNC" run --bundle "$W/data-$v" "$(next_id check)" </dev/null)
 		case $v in
 		idmap) want="1000:1000 1" ;;
-		plain) want="501:20 0" ;;
+		plain) want="501:501 0" ;;
 		bindfs) want="1000:1000 0" ;;
 		esac
 		[ "$got" = "$want" ] || fail "data $v: the container sees '$got', expected '$want'"
@@ -324,7 +324,7 @@ chown_sample() {
 			park_release
 		else
 			timed "chown.n$size.chown" -i /dev/null -- "$(command -v chown)" -R 1000:1000 "$W/cv$size"
-			timed "chown.n$size.chown" -i /dev/null -- "$(command -v chown)" -R 501:20 "$W/cv$size"
+			timed "chown.n$size.chown" -i /dev/null -- "$(command -v chown)" -R 501:501 "$W/cv$size"
 			sync # its writeback, untimed, is not left to slow down the next run
 		fi
 	done
@@ -335,7 +335,7 @@ section_chown() {
 	say "4/4 chown -R vs the hook: $SIZES files, up to $S_CHOWN runs each"
 	for size in $SIZES; do
 		"$WORKLOAD" create "$W/cv$size" "$size" 1000 0 >/dev/null || fail "volume $size"
-		chown -R 501:20 "$W/cv$size"
+		chown -R 501:501 "$W/cv$size"
 		make_bundle "$W/chown$size"
 		spec_edit "$W/chown$size" 1000:1000 "$W/cv$size" data "$(park_bundle "$W/chown$size")"
 	done

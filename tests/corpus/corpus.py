@@ -3,7 +3,7 @@
 
 Each case is a config.json that runc, crun or both accept, written as text
 from a base config.json (a bundle's: its process, root, mounts) so that
-every odd byte is where the case puts it.  tests/e2e/68-corpus-*.sh runs
+every odd byte is where the case puts it.  tests/e2e/71-corpus-*.sh runs
 each under the runtime alone, with the hook at createRuntime, and through
 oci-idmap-runtime, and checks that each starts (or fails) exactly as without
 the hook, and that what the container sees differs only where the hook

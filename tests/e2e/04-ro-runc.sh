@@ -11,7 +11,7 @@ need_hook
 
 for kind in rbind bind; do
 	vol=$TEST_TMP/vol-$kind b=$TEST_TMP/bundle-$kind
-	make_volume "$vol" 501 20
+	make_volume "$vol" 501 501
 	before=$(snapshot "$vol")
 	probe_bundle "$b" "$vol" "$kind" ro
 	bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The kernel refuses (mount_setattr fails with EINVAL, forced by a seccomp
 # errno injector around the hook): the hook leaves the mount as runc made it
-# and the container starts and sees 501:20 with its data; the fallback is
+# and the container starts and sees 501:501 with its data; the fallback is
 # logged.  With --strict the hook fails, naming the call and the error, and so
 # does the container start.
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
@@ -14,7 +14,7 @@ need_inject
 "$INJECT" unshare EPERM -- true || fail "inject broke a plain command"
 
 vol=$TEST_TMP/vol
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 
 b=$TEST_TMP/fallback
@@ -24,8 +24,8 @@ bundle_hook "$b" createRuntime "$INJECT" inject mount_setattr EINVAL -- \
 	"$HOOK" --log-level info --log-file "$log"
 run_probe runc "$b" fallback
 assert_eq 0 "$RC" "runc exit code"
-assert_eq 501:20 "$(get data "$OUT")" "owner of /data inside"
-assert_eq 501:20 "$(get hello "$OUT")" "owner of /data/hello inside"
+assert_eq 501:501 "$(get data "$OUT")" "owner of /data inside"
+assert_eq 501:501 "$(get hello "$OUT")" "owner of /data/hello inside"
 assert_eq "hello from the host" "$(get content "$OUT")" "content of /data/hello inside"
 assert_no_match "*idmapped*" "$(get mnt "$OUT")" "mount options of /data inside"
 assert_eq "fail:Permission denied" "$(get write "$OUT")" "touch /data/new inside"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # `oci-idmap-hook plan --bundle DIR`: every mount of config.json appears, in
-# order, with the hook's decision: idmap (a 501:20 volume, also read-only and
+# order, with the hook's decision: idmap (a 501:501 volume, also read-only and
 # through a relative source, with the swap maps) or skip with the reason (not
 # a bind mount, root-owned, owner already the container user, the mount has
 # its own uidMappings, the skip annotation, a missing source; everything under
@@ -33,11 +33,11 @@ mounts_under_tmp() {
 }
 
 b=$TEST_TMP/bundle
-make_volume "$TEST_TMP/v501" 501 20
+make_volume "$TEST_TMP/v501" 501 501
 make_volume "$TEST_TMP/vroot" 0 0
 make_volume "$TEST_TMP/vmine" 1000 1000
 make_bundle "$b"
-make_volume "$b/relvol" 501 20
+make_volume "$b/relvol" 501 501
 bundle_user "$b" 1000 1000
 bundle_bind "$b" "$TEST_TMP/v501" /data
 bundle_bind "$b" "$TEST_TMP/vroot" /rootvol
@@ -77,10 +77,10 @@ assert_eq '{"user": {"uid": 1000, "gid": 1000}, "userns": false, "host_user": {"
 	"$(q "$out" 'p["container"]')" "container"
 
 uid_swap='[[0, 0, 501], [501, 1000, 1], [502, 502, 498], [1000, 501, 1], [1001, 1001, 4294966294]]'
-gid_swap='[[0, 0, 20], [20, 1000, 1], [21, 21, 979], [1000, 20, 1], [1001, 1001, 4294966294]]'
+gid_swap='[[0, 0, 501], [501, 1000, 1], [502, 502, 498], [1000, 501, 1], [1001, 1001, 4294966294]]'
 for d in /data /ro /rel; do
 	assert_eq idmap "$(q "$out" "m['$d']['action']")" "$d action"
-	assert_eq '{"uid": 501, "gid": 20}' "$(q "$out" "m['$d']['owner']")" "$d owner"
+	assert_eq '{"uid": 501, "gid": 501}' "$(q "$out" "m['$d']['owner']")" "$d owner"
 	assert_eq "$uid_swap" "$(q "$out" "m['$d']['uid_map']")" "$d uid_map"
 	assert_eq "$gid_swap" "$(q "$out" "m['$d']['gid_map']")" "$d gid_map"
 done

@@ -26,7 +26,7 @@ validate() {
 }
 
 b=$TEST_TMP/bundle out=$TEST_TMP/plan.json err=$TEST_TMP/err
-make_volume "$TEST_TMP/v501" 501 20
+make_volume "$TEST_TMP/v501" 501 501
 make_bundle "$b"
 bundle_user "$b" 1000 1000
 bundle_bind "$b" "$TEST_TMP/v501" /data

@@ -10,7 +10,7 @@ need_runtime runc
 need_hook
 
 b=$TEST_TMP/bundle plan=$TEST_TMP/plan.json
-make_volume "$TEST_TMP/v501" 501 20
+make_volume "$TEST_TMP/v501" 501 501
 make_volume "$TEST_TMP/vroot" 0 0
 make_volume "$TEST_TMP/vmine" 1000 1000
 make_volume "$TEST_TMP/v502" 502 502

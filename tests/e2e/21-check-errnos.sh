@@ -11,7 +11,7 @@ need_inject
 need_cmd findmnt
 
 dir=$TEST_TMP/vol
-make_volume "$dir" 501 20
+make_volume "$dir" 501 501
 fstype=$(findmnt -n -o FSTYPE -T "$dir") || fail "findmnt $dir"
 # Without injection it works here, so each "no" below is the injected errno.
 "$HOOK" check "$dir" >/dev/null || fail "check $dir fails without injection: $("$HOOK" check "$dir")"

@@ -13,7 +13,7 @@ need_hook
 need_cmd findmnt unshare
 
 dir=$TEST_TMP/vol
-make_volume "$dir" 501 20
+make_volume "$dir" 501 501
 fstype=$(findmnt -n -o FSTYPE -T "$dir") || fail "findmnt $dir"
 
 out=$("$HOOK" check "$dir" 2>&1)

@@ -69,15 +69,15 @@ printf '%s\n' '#!/bin/sh' 't0=$(date +%s%N); "$@"; rc=$?; t1=$(date +%s%N)' \
 	"echo \$(((t1 - t0) / 1000000)) >'$TEST_TMP/ms'; exit \$rc" >"$TEST_TMP/timed"
 chmod 0755 "$TEST_TMP/timed"
 
-# A 501:20 volume on overlayfs (cannot be idmapped), and a plain one.
+# A 501:501 volume on overlayfs (cannot be idmapped), and a plain one.
 ovl=$TEST_TMP/ovl
 mkdir -p "$ovl/lower" "$ovl/upper" "$ovl/work" "$ovl/merged"
 mount -t overlay overlay -o "lowerdir=$ovl/lower,upperdir=$ovl/upper,workdir=$ovl/work" \
 	"$ovl/merged" || fail "cannot mount an overlayfs volume"
-make_volume "$ovl/merged" 501 20
+make_volume "$ovl/merged" 501 501
 _open_path_to "$ovl/merged"
 plain=$TEST_TMP/plain
-make_volume "$plain" 501 20
+make_volume "$plain" 501 501
 before=$(snapshot "$plain")
 
 # case NAME VOLUME [HOOK-ARGV...]: a probe bundle on VOLUME whose
@@ -97,7 +97,7 @@ case_run() {
 # expect_plain WHAT: the container started and saw the volume as it is.
 expect_plain() {
 	assert_eq 0 "$RC" "$1: $runtime exit code"
-	assert_eq 501:20 "$(get data "$OUT")" "$1: owner of /data inside"
+	assert_eq 501:501 "$(get data "$OUT")" "$1: owner of /data inside"
 	assert_eq "hello from the host" "$(get content "$OUT")" "$1: content of /data/hello inside"
 }
 
@@ -129,7 +129,7 @@ listen
 case_run summary "$plain" "$HOOK" --log-level info
 assert_eq 0 "$RC" "clean start at info: runc exit code"
 got=$(received)
-assert_match "*<30>* oci-idmap-hook\[*\]: $ID: info: /data: idmap (owner 501:20 -> 1000:1000)*" "$got" \
+assert_match "*<30>* oci-idmap-hook\[*\]: $ID: info: /data: idmap (owner 501:501 -> 1000:1000)*" "$got" \
 	"the plan line at info"
 assert_match "*<30>* oci-idmap-hook\[*\]: $ID: info: summary: 1 of 1 bind mounts remapped: /data" "$got" \
 	"the summary at info"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # `oci-idmap-hook status PID` on a real container (runc; crun through the
 # -crun symlink), right after `create` (the init waits, pivot_root done):
-# /data, a 501:20 volume for a 1000:1000 user, shows idmapped with the maps
+# /data, a 501:501 volume for a 1000:1000 user, shows idmapped with the maps
 # plan printed, stacked on the runtime's mount (covered, not idmapped);
 # /proc is not idmapped; the document validates against
 # schemas/status.schema.json.  A bad pid and a vanished one are one line and
@@ -58,7 +58,7 @@ q() {
 }
 
 vol=$TEST_TMP/vol b=$TEST_TMP/bundle
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 probe_bundle "$b" "$vol"
 
@@ -85,7 +85,7 @@ assert_eq true "$(q "$s" 'm["/data"]["idmapped"]')" "status: /data idmapped"
 assert_eq true "$(q "$s" 's["maps_reported"]')" "status: maps reported by this kernel (6.15+)"
 assert_eq '[[0, 0, 501], [501, 1000, 1], [502, 502, 498], [1000, 501, 1], [1001, 1001, 4294966294]]' \
 	"$(q "$s" 'm["/data"]["uid_map"]')" "status: uid_map of /data"
-assert_eq '[[0, 0, 20], [20, 1000, 1], [21, 21, 979], [1000, 20, 1], [1001, 1001, 4294966294]]' \
+assert_eq '[[0, 0, 501], [501, 1000, 1], [502, 502, 498], [1000, 501, 1], [1001, 1001, 4294966294]]' \
 	"$(q "$s" 'm["/data"]["gid_map"]')" "status: gid_map of /data"
 plan_maps=$("$PY" -c 'import json,sys; p=json.load(open(sys.argv[1]))
 d=[x for x in p["mounts"] if x["destination"]=="/data"][0]; print(json.dumps([d["uid_map"], d["gid_map"]]))' \

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Podman with the installed oci-hooks(5) descriptor (--hooks-dir): user
-# 1000:1000 sees a 501:20 volume as 1000:1000, can write to it, and the new
-# file is 501:20 on the host.  Without the descriptor the container sees 501:20.
+# 1000:1000 sees a 501:501 volume as 1000:1000, can write to it, and the new
+# file is 501:501 on the host.  Without the descriptor the container sees 501:501.
 #
 # Nothing of podman's leaks out of the test's directory: storage (vfs), runroot
 # and tmpdir live under it, and the test runs in a private mount namespace with
@@ -90,7 +90,7 @@ tar -C "$TEST_TMP/rootfs" -cf "$TEST_TMP/rootfs.tar" . || fail "cannot tar the r
 
 # With the descriptor.
 vol=$TEST_TMP/vol
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 pod_probe "$hooks_d" "$vol"
 assert_eq 0 "$RC" "podman run exit code (with --hooks-dir)"
@@ -101,18 +101,18 @@ assert_match "*idmapped*" "$(get mnt "$OUT")" "mount options of /data inside"
 assert_eq ok "$(get write "$OUT")" "touch /data/new inside"
 assert_eq 1000:1000 "$(get new "$OUT")" "owner of /data/new inside"
 [ -f "$vol/new" ] || fail "no $vol/new on the host"
-assert_eq 501:20 "$(stat -c %u:%g "$vol/new")" "owner of the new file on the host"
+assert_eq 501:501 "$(stat -c %u:%g "$vol/new")" "owner of the new file on the host"
 assert_kept "$before" "$vol"
 
 # Control: an empty hooks directory (not podman's default ones, which could
 # hold an installed copy of the hook).
 mkdir -p "$TEST_TMP/no-hooks.d"
 vol2=$TEST_TMP/vol2
-make_volume "$vol2" 501 20
+make_volume "$vol2" 501 501
 before=$(snapshot "$vol2")
 pod_probe "$TEST_TMP/no-hooks.d" "$vol2"
 assert_eq 0 "$RC" "podman run exit code (without the descriptor)"
-assert_eq 501:20 "$(get hello "$OUT")" "owner of /data/hello inside, without the hook"
+assert_eq 501:501 "$(get hello "$OUT")" "owner of /data/hello inside, without the hook"
 assert_no_match "*idmapped*" "$(get mnt "$OUT")" "mount options of /data without the hook"
 assert_match "fail:*" "$(get write "$OUT")" "touch /data/new without the hook"
 assert_no_new "$before" "$vol2"

@@ -2,7 +2,7 @@
 # oci-idmap-runtime, the wrapper Docker registers as a runtime, invoked the way
 # dockerd's containerd shim invokes runc (global options, create --bundle
 # --pid-file, start, state, delete), with runc underneath: user 1000:1000 sees
-# a 501:20 volume as 1000:1000 and writes to it; the host keeps 501:20.  The
+# a 501:501 volume as 1000:1000 and writes to it; the host keeps 501:501.  The
 # installed wrapper finds the installed hook beside itself; create adds it to
 # config.json once, however often it runs; every other field keeps its text.
 # With a fake runtime: the argv reaches the runtime unchanged (less the
@@ -54,7 +54,7 @@ count_hook() {
 # --- a container, the dockerd way ---------------------------------------------
 
 vol=$TEST_TMP/vol b=$TEST_TMP/bundle
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 probe_bundle "$b" "$vol"
 # Fields the wrapper has no business with, which a re-serialisation could
@@ -95,7 +95,7 @@ assert_eq 1000:1000 "$(get hello "$OUT")" "owner of /data/hello inside"
 assert_match "*idmapped*" "$(get mnt "$OUT")" "mount options of /data inside"
 assert_eq ok "$(get write "$OUT")" "touch /data/new inside"
 assert_eq 1000:1000 "$(get new "$OUT")" "owner of /data/new inside"
-assert_eq 501:20 "$(stat -c %u:%g "$vol/new")" "owner of the new file on the host"
+assert_eq 501:501 "$(stat -c %u:%g "$vol/new")" "owner of the new file on the host"
 assert_kept "$before" "$vol"
 
 # config.json: the installed hook once, the mode kept, every other field as it was.

@@ -1,8 +1,8 @@
 #!/bin/bash
 # A container user namespace of several ranges (runc and crun): uid 1000 and
 # gid 1000 have host ids of their own (300000, 400000) between two ranges
-# that map the rest.  The 501:20 volume reads 1000:1000 inside and the
-# container's new files land 501:20 on the host; a file owned by another
+# that map the rest.  The 501:501 volume reads 1000:1000 inside and the
+# container's new files land 501:501 on the host; a file owned by another
 # mapped host id (100005) reads as its container id (5) through the mount,
 # as without the hook; a volume already owned by the user's host ids is left
 # alone.  plan shows the translated user and both decisions.
@@ -11,7 +11,7 @@
 need_hook
 
 vol=$TEST_TMP/vol own=$TEST_TMP/own
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 printf 'other\n' >"$vol/other"
 chown 100005:100005 "$vol/other"
 make_volume "$own" 300000 400000
@@ -39,11 +39,11 @@ echo \"ownmnt=\$(grep ' /own ' /proc/self/mountinfo | tail -n1 | cut -d' ' -f6)\
 	expect_plan "$plan" /data idmap
 	assert_eq '[501, 300000, 1]' "$(plan_q "$plan" '[e for e in m["/data"]["uid_map"] if e[0] == 501][0]')" \
 		"plan: uid map of /data sends 501 to the user's host uid"
-	assert_eq '[20, 400000, 1]' "$(plan_q "$plan" '[e for e in m["/data"]["gid_map"] if e[0] == 20][0]')" \
-		"plan: gid map of /data sends 20 to the user's host gid"
+	assert_eq '[501, 400000, 1]' "$(plan_q "$plan" '[e for e in m["/data"]["gid_map"] if e[0] == 501][0]')" \
+		"plan: gid map of /data sends 501 to the user's host gid"
 	expect_plan "$plan" /own skip "owner 300000:400000 already matches the container user"
 
-	expect_idmapped_rw $runtime "$b" "$vol" "$before" 501:20
+	expect_idmapped_rw $runtime "$b" "$vol" "$before" 501:501
 	rm -f "$vol/new"
 	assert_eq 5:5 "$(get other "$OUT")" "$runtime: owner of a file of host id 100005 inside"
 	assert_eq 1000:1000 "$(get own "$OUT")" "$runtime: owner of /own inside"

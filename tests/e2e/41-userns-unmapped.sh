@@ -11,7 +11,7 @@
 need_hook
 
 vol=$TEST_TMP/vol
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 reason="container user 1000:1000 has no host id in the container's user namespace"
 

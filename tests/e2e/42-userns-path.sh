@@ -2,7 +2,7 @@
 # A user namespace joined by path (linux.namespaces [{"type": "user", "path":
 # "/proc/PID/ns/user"}]) of a helper process whose maps the test wrote
 # (0..65535 -> 100000..).  The hook reads the maps from the container's pid:
-# user 1000 is host 101000, and the 501:20 volume reads 1000:1000 inside.
+# user 1000 is host 101000, and the 501:501 volume reads 1000:1000 inside.
 #   crun accepts the path with no uidMappings/gidMappings: the maps can only
 #     come from /proc/<pid>.
 #   runc 1.1 refuses a user namespace without mappings in config.json ("User
@@ -33,7 +33,7 @@ echo "0 100000 65536" >/proc/$helper/uid_map || fail "cannot write the helper's 
 echo "0 100000 65536" >/proc/$helper/gid_map || fail "cannot write the helper's gid_map"
 
 vol=$TEST_TMP/vol
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 
 # join_userns BUNDLE: the user namespace by path, and no mappings.
@@ -75,7 +75,7 @@ for runtime in crun runc; do
 	assert_eq '[501, 101000, 1]' "$(plan_q "$plan" '[e for e in m["/data"]["uid_map"] if e[0] == 501][0]')" \
 		"plan: uid map of /data"
 
-	expect_idmapped_rw $runtime "$b" "$vol" "$before" 501:20
+	expect_idmapped_rw $runtime "$b" "$vol" "$before" 501:501
 	rm -f "$vol/new"
 done
 exit 0

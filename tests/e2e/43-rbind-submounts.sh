@@ -1,25 +1,25 @@
 #!/bin/bash
-# An rbind source with submounts (runc and crun): the 501:20 volume holds a
-# tmpfs (501:20) at t and a bind mount of another 501:20 directory at b, which
+# An rbind source with submounts (runc and crun): the 501:501 volume holds a
+# tmpfs (501:501) at t and a bind mount of another 501:501 directory at b, which
 # holds a tmpfs of its own at b/n.  Inside, the whole tree is there and every
 # part of it reads 1000:1000 through idmapped mounts; the container's writes
-# land 501:20 on the host, in each filesystem.  With "bind" (not rbind) the
+# land 501:501 on the host, in each filesystem.  With "bind" (not rbind) the
 # runtime shows no submounts, and neither does the hook.  plan says idmap.
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 need_hook
 
 vol=$TEST_TMP/vol other=$TEST_TMP/other
-make_volume "$vol" 501 20
-make_volume "$other" 501 20
+make_volume "$vol" 501 501
+make_volume "$other" 501 501
 mkdir "$vol/t" "$vol/b" "$other/n"
-chown 501:20 "$vol/t" "$vol/b" "$other/n"
-mount -t tmpfs -o mode=0755,uid=501,gid=20 vol-t "$vol/t" || fail "cannot mount a tmpfs"
+chown 501:501 "$vol/t" "$vol/b" "$other/n"
+mount -t tmpfs -o mode=0755,uid=501,gid=501 vol-t "$vol/t" || fail "cannot mount a tmpfs"
 printf 'on tmpfs\n' >"$vol/t/f"
 mount --bind "$other" "$vol/b" || fail "cannot bind $other"
-mount -t tmpfs -o mode=0755,uid=501,gid=20 vol-b-n "$vol/b/n" || fail "cannot mount a tmpfs"
+mount -t tmpfs -o mode=0755,uid=501,gid=501 vol-b-n "$vol/b/n" || fail "cannot mount a tmpfs"
 printf 'deeper\n' >"$vol/b/n/f"
-chown 501:20 "$vol/t/f" "$vol/b/n/f"
+chown 501:501 "$vol/t/f" "$vol/b/n/f"
 host_mounts=$(mounts_under "$vol")
 
 # shellcheck disable=SC2016
@@ -62,7 +62,7 @@ for runtime in runc crun; do
 	done
 	for d in /data /data/t /data/b/n; do
 		assert_match "*write $d ok*" "$OUT" "$runtime: write into $d"
-		assert_eq 501:20 "$(stat -c %u:%g "$vol/${d#/data}/new")" "$runtime: host owner of $d/new"
+		assert_eq 501:501 "$(stat -c %u:%g "$vol/${d#/data}/new")" "$runtime: host owner of $d/new"
 		rm -f "$vol/${d#/data}/new"
 	done
 	assert_eq "$host_mounts" "$(mounts_under "$vol")" "$runtime: the host's mounts under the volume"

@@ -17,13 +17,13 @@ need_cmd bindfs
 need_inject
 
 vol=$TEST_TMP/vol fuse_src=$TEST_TMP/fuse-src
-make_volume "$vol" 501 20
-make_volume "$fuse_src" 501 20
+make_volume "$vol" 501 501
+make_volume "$fuse_src" 501 501
 mkdir "$vol/t" "$vol/p" "$vol/fz"
-chown 501:20 "$vol/t" "$vol/p" "$vol/fz"
-mount -t tmpfs -o mode=0755,uid=501,gid=20 vol-t "$vol/t" || fail "cannot mount a tmpfs"
+chown 501:501 "$vol/t" "$vol/p" "$vol/fz"
+mount -t tmpfs -o mode=0755,uid=501,gid=501 vol-t "$vol/t" || fail "cannot mount a tmpfs"
 printf 'on tmpfs\n' >"$vol/t/f"
-chown 501:20 "$vol/t/f"
+chown 501:501 "$vol/t/f"
 before=$(snapshot "$vol")
 
 # shellcheck disable=SC2016
@@ -84,7 +84,7 @@ for runtime in runc crun; do
 		run_probe $runtime "$b" with
 		assert_eq 0 "$RC" "$runtime, $case: exit code"
 		assert_eq "$without" "$OUT" "$runtime, $case: what the container sees, with the hook and without"
-		assert_match "*owner /data/t/f 501:20*" "$OUT" "$runtime, $case: owner of /data/t/f"
+		assert_match "*owner /data/t/f 501:501*" "$OUT" "$runtime, $case: owner of /data/t/f"
 		assert_no_match "*idmapped*" "$OUT" "$runtime, $case: mounts inside"
 		case $case in
 		proc) assert_match "*proc visible*" "$OUT" "$runtime: the proc submount inside" ;;

@@ -2,7 +2,7 @@
 # Nested destinations (runc and crun).  The runtimes mount in config.json's
 # order and do not sort (measured): a mount listed before its parent is
 # covered by it for good.
-#   parent first: /data (501:20), /data/cache (502:20), a tmpfs at /data/tmp.
+#   parent first: /data (501:501), /data/cache (502:502), a tmpfs at /data/tmp.
 #     With the hook both volumes read 1000:1000, the cache volume is still on
 #     top of /data (on the idmapped clone) and the tmpfs is still there.
 #   cache first: /data/cache, then /data.  The container sees what it sees
@@ -14,12 +14,12 @@
 need_hook
 
 data=$TEST_TMP/data cache=$TEST_TMP/cache
-make_volume "$data" 501 20
-make_volume "$cache" 502 20
+make_volume "$data" 501 501
+make_volume "$cache" 502 502
 printf 'from the cache\n' >"$cache/cf"
 mkdir "$data/cache" "$data/tmp"
-chown 502:20 "$cache/cf"
-chown 501:20 "$data/cache" "$data/tmp"
+chown 502:502 "$cache/cf"
+chown 501:501 "$data/cache" "$data/tmp"
 
 # shellcheck disable=SC2016
 LOOK='ls -R /data | sed "s/^/ls /"

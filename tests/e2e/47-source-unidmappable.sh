@@ -1,9 +1,9 @@
 #!/bin/bash
-# Sources the hook cannot idmap, each owned 501:20 (runc and crun):
+# Sources the hook cannot idmap, each owned 501:501 (runc and crun):
 #   /fuse a bindfs (FUSE) mount: FUSE is idmappable only where the server
 #         opts in, bindfs does not (plan cannot tell and tries nothing: it
 #         says idmap with a note; the kernel refuses at start);
-#   /pp   /proc/PID of a process running as 501:20: proc cannot be idmapped.
+#   /pp   /proc/PID of a process running as 501:501: proc cannot be idmapped.
 # Each falls back cleanly: plan and the hook's log say why, the container
 # starts and sees each source as it does without the hook.  A mismatched
 # volume the filesystem cannot idmap (/fuse, /pp) is a warning (it goes to
@@ -18,7 +18,7 @@
 need_hook
 need_cmd bindfs setpriv
 
-setpriv --reuid=501 --regid=20 --clear-groups sleep 600 &
+setpriv --reuid=501 --regid=501 --clear-groups sleep 600 &
 sleeper=$!
 # shellcheck disable=SC2317 # called by the EXIT trap
 _sleeper_cleanup() {
@@ -27,16 +27,16 @@ _sleeper_cleanup() {
 }
 trap _sleeper_cleanup EXIT
 for _ in $(seq 100); do
-	[ "$(stat -c %u:%g /proc/$sleeper)" = 501:20 ] && break
+	[ "$(stat -c %u:%g /proc/$sleeper)" = 501:501 ] && break
 	sleep 0.1
 done
-assert_eq 501:20 "$(stat -c %u:%g /proc/$sleeper)" "owner of /proc/$sleeper"
+assert_eq 501:501 "$(stat -c %u:%g /proc/$sleeper)" "owner of /proc/$sleeper"
 
 plain=$TEST_TMP/plain fuse=$TEST_TMP/fuse
-make_volume "$plain" 501 20
+make_volume "$plain" 501 501
 mkdir -p "$fuse"
 bindfs "$plain" "$fuse" || fail "bindfs failed"
-assert_eq 501:20 "$(stat -c %u:%g "$fuse")" "owner of the FUSE source"
+assert_eq 501:501 "$(stat -c %u:%g "$fuse")" "owner of the FUSE source"
 before=$(snapshot "$plain")
 
 # shellcheck disable=SC2016
@@ -67,7 +67,7 @@ for runtime in runc crun; do
 	plan_to "$plan" "$b"
 	expect_plan "$plan" /fuse idmap "FUSE can be idmapped only where its server allows it*"
 	expect_plan "$plan" /pp skip "source is on a filesystem of type proc, which cannot be idmapped"
-	assert_eq '{"uid": 501, "gid": 20}' "$(plan_q "$plan" "m['/fuse']['owner']")" "plan: owner of /fuse"
+	assert_eq '{"uid": 501, "gid": 501}' "$(plan_q "$plan" "m['/fuse']['owner']")" "plan: owner of /fuse"
 
 	run_probe $runtime "$b" with
 	assert_eq 0 "$RC" "$runtime: exit code"

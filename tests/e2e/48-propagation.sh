@@ -1,5 +1,5 @@
 #!/bin/bash
-# Propagation (runc).  Four 501:20 volumes, each a shared mount on the host,
+# Propagation (runc).  Four 501:501 volumes, each a shared mount on the host,
 # bound rshared, rslave, with no propagation option (the runtime's default,
 # slave) and rprivate.  Between `runc create` (the hook runs) and `runc start`
 # the host mounts a tmpfs in each volume; then the container (user 1000 with
@@ -18,9 +18,9 @@ need_hook
 
 vols="vs vl vd vp"
 for v in $vols; do
-	make_volume "$TEST_TMP/$v" 501 20
+	make_volume "$TEST_TMP/$v" 501 501
 	mkdir "$TEST_TMP/$v/h" "$TEST_TMP/$v/m"
-	chown 501:20 "$TEST_TMP/$v/h" "$TEST_TMP/$v/m"
+	chown 501:501 "$TEST_TMP/$v/h" "$TEST_TMP/$v/m"
 	mount --bind "$TEST_TMP/$v" "$TEST_TMP/$v" || fail "cannot bind $v"
 	mount --make-shared "$TEST_TMP/$v" || fail "cannot make $v shared"
 done

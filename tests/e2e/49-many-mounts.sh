@@ -1,5 +1,5 @@
 #!/bin/bash
-# Many mounts (runc and crun): 64 bind mounts, the even ones of 501:20 volumes,
+# Many mounts (runc and crun): 64 bind mounts, the even ones of 501:501 volumes,
 # the odd ones of 1000:1000 volumes.  All 32 mismatched mounts are idmapped
 # and read 1000:1000; the 32 others are left as they are (1000:1000, not
 # idmapped).  The 32 mismatched mounts share one mapping, so the hook makes
@@ -16,7 +16,7 @@ need_cmd strace
 n=64
 for i in $(seq 0 $((n - 1))); do
 	if [ $((i % 2)) = 0 ]; then
-		make_volume "$TEST_TMP/v$i" 501 20
+		make_volume "$TEST_TMP/v$i" 501 501
 	else
 		make_volume "$TEST_TMP/v$i" 1000 1000
 	fi
@@ -59,7 +59,7 @@ for runtime in runc crun; do
 	assert_eq 0 "$RC" "$runtime exit code"
 	for i in $(seq 0 $((n - 1))); do
 		if [ $((i % 2)) = 0 ]; then
-			assert_match "*m $i 1000:1000 idmapped*" "$OUT" "$runtime: /m/$i (501:20 on the host)"
+			assert_match "*m $i 1000:1000 idmapped*" "$OUT" "$runtime: /m/$i (501:501 on the host)"
 		else
 			assert_match "*m $i 1000:1000 plain*" "$OUT" "$runtime: /m/$i (1000:1000 on the host)"
 		fi

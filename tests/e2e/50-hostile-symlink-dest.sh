@@ -37,7 +37,7 @@ for rt in $runtimes; do
 		echo "case: $what"
 
 		vol=$TEST_TMP/vol-$rt-$name b=$TEST_TMP/b-$rt-$name
-		make_volume "$vol" 501 20
+		make_volume "$vol" 501 501
 		before=$(snapshot "$vol")
 		watched_bundle "$b"
 		rootfs=$(cd "$b/rootfs" && pwd -P)

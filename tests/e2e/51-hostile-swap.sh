@@ -41,7 +41,7 @@ while IFS='|' read -r name target reason; do
 	what="rootfs /data -> $target ($name)"
 	echo "case: $what"
 	vol=$TEST_TMP/vol-$name b=$TEST_TMP/b-$name
-	make_volume "$vol" 501 20
+	make_volume "$vol" 501 501
 	before=$(snapshot "$vol")
 	mkdir -p "$b"
 	rootfs=$(cd "$b" && pwd -P)/rootfs
@@ -53,7 +53,7 @@ while IFS='|' read -r name target reason; do
 
 	assert_eq 0 "$RC" "$what: runc exit code"
 	[ -L "$rootfs/data" ] || fail "$what: the attacker did not run"
-	assert_eq "/data.moved 501:20 hello from the host" "$OUT" "$what: the volume inside (moved)"
+	assert_eq "/data.moved 501:501 hello from the host" "$OUT" "$what: the volume inside (moved)"
 	assert_contained "$b" "$rootfs"
 	assert_eq "" "$(new_mounts "$b")" "$what: mounts the hook added"
 	assert_match "*/data: *$reason*" "$LOG" "$what: the hook's log"
@@ -66,7 +66,7 @@ done <<<"$table"
 what="rootfs /data -> /other, both mounts of the same volume"
 echo "case: $what"
 vol=$TEST_TMP/vol-same b=$TEST_TMP/b-same
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 mkdir -p "$b"
 rootfs=$(cd "$b" && pwd -P)/rootfs
@@ -78,7 +78,7 @@ bundle_bind "$b" "$vol" /other
 run_watched runc "$b" same
 assert_eq 0 "$RC" "$what: runc exit code"
 assert_contained "$b" "$rootfs"
-assert_eq "/data.moved 501:20 hello from the host" "$(sed -n 1p <<<"$OUT")" "$what: /data.moved inside"
+assert_eq "/data.moved 501:501 hello from the host" "$(sed -n 1p <<<"$OUT")" "$what: /data.moved inside"
 assert_match "/other * hello from the host" "$(sed -n 2p <<<"$OUT")" "$what: /other inside"
 assert_no_new "$before" "$vol"
 
@@ -93,7 +93,7 @@ for target in /etc ../../../../../../etc; do
 		echo "case: $what"
 		n=$((n + 1))
 		v1=$TEST_TMP/shared-$n v2=$TEST_TMP/sub-$n b=$TEST_TMP/b-shared-$n
-		make_volume "$v1" 501 20
+		make_volume "$v1" 501 501
 		make_volume "$v2" 502 21
 		printf 'volume 2\n' >"$v2/hello"
 		before=$(snapshot "$v2")
@@ -128,7 +128,7 @@ need_inject
 what="rootfs /data -> /etc between the hook's check and its attach"
 echo "case: $what"
 vol=$TEST_TMP/vol-race b=$TEST_TMP/b-race
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 mkdir -p "$b"
 rootfs=$(cd "$b" && pwd -P)/rootfs
@@ -144,7 +144,7 @@ assert_eq 0 "$RC" "$what: runc exit code"
 [ -L "$rootfs/data" ] || fail "$what: the attacker did not run"
 assert_contained "$b" "$rootfs"
 assert_eq "" "$(new_mounts "$b")" "$what: mounts the hook added"
-assert_eq "/data.moved 501:20 hello from the host" "$(sed -n 1p <<<"$OUT")" "$what: the volume inside (moved)"
+assert_eq "/data.moved 501:501 hello from the host" "$(sed -n 1p <<<"$OUT")" "$what: the volume inside (moved)"
 assert_eq "/etc 0:0 -" "$(sed -n 2p <<<"$OUT")" "$what: the container's /etc"
 assert_match "*cannot idmap*/data: *" "$LOG" "$what: the hook's log"
 assert_no_new "$before" "$vol"
@@ -159,7 +159,7 @@ assert_no_new "$before" "$vol"
 what="volume 1's sub -> /etc between the hook's check and the carry-over"
 echo "case: $what"
 v1=$TEST_TMP/race-1 v2=$TEST_TMP/race-2 b=$TEST_TMP/b-race-group
-make_volume "$v1" 501 20
+make_volume "$v1" 501 501
 make_volume "$v2" 502 21
 printf 'volume 2\n' >"$v2/hello"
 before=$(snapshot "$v2")
@@ -178,7 +178,7 @@ assert_eq 0 "$RC" "$what: runc exit code"
 [ -L "$v1/sub" ] || fail "$what: the attacker did not run"
 assert_contained "$b" "$rootfs"
 assert_eq "" "$(new_mounts "$b")" "$what: mounts the hook added"
-assert_eq "/data 501:20 hello from the host
+assert_eq "/data 501:501 hello from the host
 /data/sub.moved 502:21 volume 2
 /etc 0:0 -" "$OUT" "$what: what the container sees"
 assert_match "*cannot idmap*/data: */data/sub: resolve sub beneath the mount: Too many levels of symbolic links*" \

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Host safety: the hook changes nothing on the host's volume; only what the
 # container writes changes, and what it creates belongs to the volume's
-# owner.  A volume tree (owner 501:20) with subdirectories, other owners
+# owner.  A volume tree (owner 501:501) with subdirectories, other owners
 # (root, 777:777, a private 502:21 directory), a setuid file, a setgid
 # directory, a hard link, symlinks (one to a host path), a fifo and an empty
 # file is recorded (type, owner, mode, size, link target, content hash and
@@ -31,21 +31,21 @@ record() {
 
 make_tree() {
 	local v=$1
-	make_volume "$v" 501 20
+	make_volume "$v" 501 501
 	cp "$(command -v busybox)" "$v/setuid-tool"
-	chown 501:20 "$v/setuid-tool" && chmod 4755 "$v/setuid-tool"
-	mkdir "$v/shared" && chown 501:20 "$v/shared" && chmod 2775 "$v/shared"
-	printf 'group data\n' >"$v/shared/g" && chown 501:20 "$v/shared/g"
+	chown 501:501 "$v/setuid-tool" && chmod 4755 "$v/setuid-tool"
+	mkdir "$v/shared" && chown 501:501 "$v/shared" && chmod 2775 "$v/shared"
+	printf 'group data\n' >"$v/shared/g" && chown 501:501 "$v/shared/g"
 	printf 'root only\n' >"$v/root-file" && chmod 0644 "$v/root-file"
 	printf 'anyone\n' >"$v/sub/world-writable" && chown 777:777 "$v/sub/world-writable" &&
 		chmod 0666 "$v/sub/world-writable"
 	mkdir "$v/private" && printf 'secret\n' >"$v/private/s" && chown -R 502:21 "$v/private" &&
 		chmod 0700 "$v/private"
 	ln "$v/hello" "$v/hello-hardlink"
-	ln -s hello "$v/link" && chown -h 501:20 "$v/link"
+	ln -s hello "$v/link" && chown -h 501:501 "$v/link"
 	ln -s /etc/shadow "$v/host-link"
-	mkfifo "$v/fifo" && chown 501:20 "$v/fifo"
-	: >"$v/empty" && chown 501:20 "$v/empty"
+	mkfifo "$v/fifo" && chown 501:501 "$v/fifo"
+	: >"$v/empty" && chown 501:501 "$v/empty"
 	# mtimes in the past: any write would show even within the same second.
 	find "$v" -type f -exec touch -h -d '2020-01-01 00:00:00' {} +
 }
@@ -98,7 +98,7 @@ done" "$OUT" "$mode: what the container saw and did"
 		"$mode: entries new or changed on the host"
 	assert_eq "notes.txt sub/world-writable " "$gone" "$mode: entries whose old record is gone"
 	for p in newdir newdir/inner new.txt shared/new notes.txt; do
-		assert_eq 501:20 "$(stat -c %u:%g "$vol/$p")" "$mode: owner of $p on the host"
+		assert_eq 501:501 "$(stat -c %u:%g "$vol/$p")" "$mode: owner of $p on the host"
 	done
 	assert_eq 777:777 "$(stat -c %u:%g "$vol/sub/world-writable")" "$mode: owner of sub/world-writable"
 	assert_eq "line one

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Concurrency: 16 runc containers with 4 volumes each (two volumes shared by
-# all of them, 501:20 and 502:21, and two of their own, 503:22 and 504:23),
+# all of them, 501:501 and 502:502, and two of their own, 503:503 and 504:504),
 # started at the same moment.  Every container sees all four as 1000:1000
-# through idmapped mounts and writes to each; the host gets 501:20 .. 504:23
+# through idmapped mounts and writes to each; the host gets 501:501 .. 504:504
 # files.  Afterwards nothing of the hook is left: no process and no user
 # namespace.  The run happens in a PID namespace and a mount namespace of its
 # own: every process left in it is a leftover (the hook's user namespaces
@@ -22,12 +22,12 @@ PROBE4='for d in /s1 /s2 /o1 /o2; do
 	echo "$d $(stat -c %u:%g "$d" "$d/hello" | tr "\n" " ")$m $(echo "$1" >"$d/from-$1" && echo write=ok)"
 done'
 
-make_volume "$TEST_TMP/shared-1" 501 20
-make_volume "$TEST_TMP/shared-2" 502 21
+make_volume "$TEST_TMP/shared-1" 501 501
+make_volume "$TEST_TMP/shared-2" 502 502
 for i in $(seq 1 $N); do
 	b=$TEST_TMP/b$i
-	make_volume "$TEST_TMP/own-$i-1" 503 22
-	make_volume "$TEST_TMP/own-$i-2" 504 23
+	make_volume "$TEST_TMP/own-$i-1" 503 503
+	make_volume "$TEST_TMP/own-$i-2" 504 504
 	make_bundle "$b"
 	_spec "$b" user 1000 1000 ';;' args sh -c "$PROBE4" sh "c$i" ';;' \
 		bind "$TEST_TMP/shared-1" /s1 rbind ';;' bind "$TEST_TMP/shared-2" /s2 rbind ';;' \
@@ -79,10 +79,10 @@ for i in $(seq 1 $N); do
 	done
 	assert_eq "$(printf '%s: idmapped\n' /s1 /s2 /o1 /o2)" \
 		"$(grep -o '/[so][12]: idmapped$' "$TEST_TMP/b$i.log")" "container $i: the hook's log"
-	assert_eq 501:20 "$(stat -c %u:%g "$TEST_TMP/shared-1/from-c$i")" "container $i: its file on shared-1"
-	assert_eq 502:21 "$(stat -c %u:%g "$TEST_TMP/shared-2/from-c$i")" "container $i: its file on shared-2"
-	assert_eq 503:22 "$(stat -c %u:%g "$TEST_TMP/own-$i-1/from-c$i")" "container $i: its file on own-1"
-	assert_eq 504:23 "$(stat -c %u:%g "$TEST_TMP/own-$i-2/from-c$i")" "container $i: its file on own-2"
+	assert_eq 501:501 "$(stat -c %u:%g "$TEST_TMP/shared-1/from-c$i")" "container $i: its file on shared-1"
+	assert_eq 502:502 "$(stat -c %u:%g "$TEST_TMP/shared-2/from-c$i")" "container $i: its file on shared-2"
+	assert_eq 503:503 "$(stat -c %u:%g "$TEST_TMP/own-$i-1/from-c$i")" "container $i: its file on own-1"
+	assert_eq 504:504 "$(stat -c %u:%g "$TEST_TMP/own-$i-2/from-c$i")" "container $i: its file on own-2"
 done
 OUT='' ERR=''
 assert_eq "" "$left" "what is left after all containers exited"

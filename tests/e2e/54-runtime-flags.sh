@@ -1,7 +1,7 @@
 #!/bin/bash
 # What the container sees is what the runtime mounted, only remapped (runc
-# and crun, each against a control run without the hook).  A 501:20 volume
-# with a tmpfs submount (501:20) at sub, mounted with:
+# and crun, each against a control run without the hook).  A 501:501 volume
+# with a tmpfs submount (501:501) at sub, mounted with:
 #   - runc's recursive options rro, rnosuid, rnoexec, rnodev, and nosymfollow:
 #     every restriction stays, on the volume and its submount (crun 1.8
 #     ignores nosymfollow, with the hook as without);
@@ -20,8 +20,8 @@
 need_hook
 
 vol=$TEST_TMP/vol
-make_volume "$vol" 501 20
-mount -t tmpfs -o mode=0755,uid=501,gid=20 vol-sub "$vol/sub" || fail "cannot mount a tmpfs"
+make_volume "$vol" 501 501
+mount -t tmpfs -o mode=0755,uid=501,gid=501 vol-sub "$vol/sub" || fail "cannot mount a tmpfs"
 # In the volume and in its submount: a script, a symlink, a device node and a
 # file anyone may write (so that writes tell ro from rw, idmapped or not).
 for d in "$vol" "$vol/sub"; do
@@ -32,7 +32,7 @@ for d in "$vol" "$vol/sub"; do
 	: >"$d/w"
 	chmod 0755 "$d/run.sh"
 	chmod 0666 "$d/w"
-	chown -h 501:20 "$d/run.sh" "$d/hello" "$d/link" "$d/null" "$d/w"
+	chown -h 501:501 "$d/run.sh" "$d/hello" "$d/link" "$d/null" "$d/w"
 done
 before=$(snapshot "$vol")
 
@@ -124,7 +124,7 @@ done
 need_runtime crun
 crun_idmap() {
 	_spec "$1" add-namespace user ';;' uid-map 0 100000 65536 ';;' gid-map 0 100000 65536
-	bundle_bind "$1" "$vol" /data rbind "idmap=uids=501-101000-1;gids=20-101000-1"
+	bundle_bind "$1" "$vol" /data rbind "idmap=uids=501-101000-1;gids=501-101000-1"
 }
 run_pair crun idmap-option crun_idmap
 assert_eq "$(grep owner <<<"$WITHOUT")" "$(grep owner <<<"$OUT")" "crun idmap=: owners, without the hook and with"

@@ -35,7 +35,7 @@ run_both() {
 
 # --- symlinked: A's symlink to B's private directory ---------------------------
 a=$TEST_TMP/a private=$TEST_TMP/b/private
-make_volume "$private" 501 20
+make_volume "$private" 501 501
 chmod 0700 "$private"
 mkdir -p "$a"
 chown 502:21 "$a"
@@ -68,7 +68,7 @@ cat >"$TEST_TMP/euid.c" <<-'EOF'
 EOF
 gcc -static -O2 -o "$TEST_TMP/euid" "$TEST_TMP/euid.c" || skip "cannot build a static program"
 vol=$TEST_TMP/suid-vol
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 mkdir "$vol/drop"
 chown 1000:1000 "$vol/drop"
 install -o 2000 -g 2000 -m 4755 "$TEST_TMP/euid" "$vol/theirs" # the control's setuid binary
@@ -116,21 +116,21 @@ done
 
 # --- racing: a symlink swapped in a loop while containers start ----------------
 home=$TEST_TMP/u501 rootdir=$TEST_TMP/rootowned
-make_volume "$home/mine" 501 20
+make_volume "$home/mine" 501 501
 printf 'mine\n' >"$home/mine/marker"
-chown 501:20 "$home/mine/marker" "$home"
+chown 501:501 "$home/mine/marker" "$home"
 mkdir -p "$rootdir"
 printf 'secret\n' >"$rootdir/marker"
-chown 501:20 "$rootdir/marker"
+chown 501:501 "$rootdir/marker"
 chmod 0600 "$rootdir/marker"
 chmod 0755 "$rootdir"
 ln -s "$home/mine" "$home/cur"
-chown -h 501:20 "$home/cur"
+chown -h 501:501 "$home/cur"
 _open_path_to "$home"
 _open_path_to "$rootdir"
 # The attacker (uid 501) swaps cur between its directory and the root-owned one.
 # shellcheck disable=SC2016
-setpriv --reuid=501 --regid=20 --clear-groups sh -c '
+setpriv --reuid=501 --regid=501 --clear-groups sh -c '
 	while :; do
 		ln -sfn "$2" "$1/next" && mv -T "$1/next" "$1/cur"
 		ln -sfn "$3" "$1/next" && mv -T "$1/next" "$1/cur"
@@ -160,7 +160,7 @@ for rt in runc crun; do
 		case $OUT in
 		*"read secret"*) fail "$rt, racing start $i: the container read the root-owned directory's secret" ;;
 		*"read Permission denied"* | *"read cat: can't open '/data/marker': Permission denied"*)
-			assert_match "owner 501:20*" "$OUT" "$rt, racing start $i: the secret's owner inside"
+			assert_match "owner 501:501*" "$OUT" "$rt, racing start $i: the secret's owner inside"
 			secret=$((secret + 1)) ;;
 		*"read mine"*)
 			mine=$((mine + 1))

@@ -12,7 +12,7 @@ need_hook
 MOUNTS=5000
 
 vol=$TEST_TMP/vol empty=$TEST_TMP/empty
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 mkdir -p "$empty"
 _open_path_to "$empty"
 
@@ -52,7 +52,7 @@ for rt in runc crun; do
 	[ "$size" -gt $((5 * 1024 * 1024)) ] || fail "config.json is only $size bytes"
 	run_probe $rt "$b" without
 	assert_eq 0 "$RC" "$rt: exit code without the hook"
-	assert_eq 501:20 "$(get data "$OUT")" "$rt: owner of /data without the hook"
+	assert_eq 501:501 "$(get data "$OUT")" "$rt: owner of /data without the hook"
 	big_config "$b" "$HOOK" oci-idmap-hook --log-level info --log-file "$b.log"
 	t0=$(date +%s%N)
 	run_probe $rt "$b" with

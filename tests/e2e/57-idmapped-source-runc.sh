@@ -1,12 +1,12 @@
 #!/bin/bash
 # A source that is itself an idmapped mount (runc, and crun through the -crun
-# symlink): a volume owned 501:20 on disk, shown on the host as 2000:2000 by
+# symlink): a volume owned 501:501 on disk, shown on the host as 2000:2000 by
 # an idmapped view of it (tests/helpers/idmap_mount.c, a full-range swap
-# 501<->2000 for uids and 20<->2000 for gids).  A uid-1000 container:
+# 501<->2000 for uids and gids).  A uid-1000 container:
 #   - without the hook sees 2000:2000 and cannot write;
 #   - with it sees 1000:1000 (plan: the swap 2000<->1000 composed with the
 #     source's own map, and a note saying so); what it writes lands on disk
-#     as 501:20 and shows through the source as 2000:2000;
+#     as 501:501 and shows through the source as 2000:2000;
 #   - read-only (bind,ro and rbind,ro) sees 1000:1000 and cannot write.
 # The disk's own entries keep owner, mode and content throughout.
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
@@ -16,10 +16,10 @@ need_runtime "$runtime"
 need_hook
 need_idmap_mount
 
-UIDS=$(swap_map 501 2000) GIDS=$(swap_map 20 2000)
+UIDS=$(swap_map 501 2000) GIDS=$(swap_map 501 2000)
 
 disk=$TEST_TMP/disk idm=$TEST_TMP/idm
-make_volume "$disk" 501 20
+make_volume "$disk" 501 501
 mkdir -p "$idm"
 "$IDMAP_MOUNT" "$disk" "$idm" "$UIDS" "$GIDS" || fail "cannot make an idmapped mount"
 _open_path_to "$idm"
@@ -45,9 +45,9 @@ expect_plan "$plan" /data idmap "maps composed with the source's own idmap"
 assert_eq '{"uid": 2000, "gid": 2000}' "$(plan_q "$plan" "m['/data']['owner']")" "plan: owner of /data"
 assert_eq '[[0, 0, 501], [501, 1000, 1], [502, 502, 498], [1000, 2000, 1], [1001, 1001, 999], [2000, 501, 1], [2001, 2001, 4294965294]]' \
 	"$(plan_q "$plan" "m['/data']['uid_map']")" "plan: uid map of /data"
-assert_eq '[[0, 0, 20], [20, 1000, 1], [21, 21, 979], [1000, 2000, 1], [1001, 1001, 999], [2000, 20, 1], [2001, 2001, 4294965294]]' \
+assert_eq '[[0, 0, 501], [501, 1000, 1], [502, 502, 498], [1000, 2000, 1], [1001, 1001, 999], [2000, 501, 1], [2001, 2001, 4294965294]]' \
 	"$(plan_q "$plan" "m['/data']['gid_map']")" "plan: gid map of /data"
-expect_idmapped_rw "$runtime" "$b" "$disk" "$before" 501:20
+expect_idmapped_rw "$runtime" "$b" "$disk" "$before" 501:501
 assert_eq 2000:2000 "$(stat -c %u:%g "$idm/new")" "owner of the new file through the source"
 rm -f "$disk/new"
 

@@ -1,14 +1,13 @@
 #!/bin/bash
 # An rbind volume whose tree holds an idmapped mount (runc, and crun through
-# the -crun symlink): the volume is 501:20 on disk; at its idm lies an
+# the -crun symlink): the volume is 501:501 on disk; at its idm lies an
 # idmapped view (tests/helpers/idmap_mount.c: swaps 777<->501 for uids and
-# 777<->20 for gids) of another disk owned 777:777, so the host sees it as
-# 501:20 too.  A uid-1000 container:
-#   - without the hook sees both as 501:20 and can write to neither;
+# gids) of another disk owned 777:777, so the host sees it as 501:501 too.  A uid-1000 container:
+#   - without the hook sees both as 501:501 and can write to neither;
 #   - with it sees both as 1000:1000 (plan: the top the swap 501<->1000, the
 #     submount that swap composed with its own map, with a note); what it
-#     writes lands on each disk with that disk's owner (501:20 and 777:777),
-#     and shows through the host's view of the submount as 501:20;
+#     writes lands on each disk with that disk's owner (501:501 and 777:777),
+#     and shows through the host's view of the submount as 501:501;
 #   - rbind,ro: /data read-only, /data/idm as the runtime leaves it
 #     (writable: runc and crun make only an rbind's top read-only);
 #     rbind,rro: both read-only; 1000:1000 either way;
@@ -25,15 +24,15 @@ need_runtime "$runtime"
 need_hook
 need_idmap_mount
 
-UIDS=$(swap_map 501 777) GIDS=$(swap_map 20 777)
+UIDS=$(swap_map 501 777) GIDS=$(swap_map 501 777)
 
 vol=$TEST_TMP/vol disk=$TEST_TMP/disk
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 make_volume "$disk" 777 777
 mkdir "$vol/idm"
-chown 501:20 "$vol/idm"
+chown 501:501 "$vol/idm"
 "$IDMAP_MOUNT" "$disk" "$vol/idm" "$UIDS" "$GIDS" || fail "cannot make an idmapped mount"
-assert_eq 501:20 "$(stat -c %u:%g "$vol/idm" "$vol/idm/hello" | sort -u)" \
+assert_eq 501:501 "$(stat -c %u:%g "$vol/idm" "$vol/idm/hello" | sort -u)" \
 	"owner of the idmapped submount and its file on the host"
 before_disk=$(snapshot "$disk")
 umount "$vol/idm" # the volume's own snapshot, without the submount's files
@@ -65,7 +64,7 @@ tree_bundle "$b"
 run_probe "$runtime" "$b" without
 assert_eq 0 "$RC" "$runtime exit code without the hook"
 for p in /data /data/hello /data/idm /data/idm/hello; do
-	assert_eq 501:20 "$(get "owner $p" "$OUT")" "owner of $p inside, without the hook"
+	assert_eq 501:501 "$(get "owner $p" "$OUT")" "owner of $p inside, without the hook"
 done
 for p in /data /data/idm; do
 	assert_eq "fail:Permission denied" "$(get "write $p" "$OUT")" "touch $p/new, without the hook"
@@ -85,7 +84,7 @@ assert_eq '["/data/idm"]' "$(plan_q "$plan" "list(m['/data']['submounts'])")" "p
 sub="m['/data']['submounts']['/data/idm']"
 assert_eq '[[0, 0, 501], [501, 777, 1], [502, 502, 275], [777, 1000, 1], [778, 778, 222], [1000, 501, 1], [1001, 1001, 4294966294]]' \
 	"$(plan_q "$plan" "${sub}['uid_map']")" "plan: uid map of /data/idm"
-assert_eq '[[0, 0, 20], [20, 777, 1], [21, 21, 756], [777, 1000, 1], [778, 778, 222], [1000, 20, 1], [1001, 1001, 4294966294]]' \
+assert_eq '[[0, 0, 501], [501, 777, 1], [502, 502, 275], [777, 1000, 1], [778, 778, 222], [1000, 501, 1], [1001, 1001, 4294966294]]' \
 	"$(plan_q "$plan" "${sub}['gid_map']")" "plan: gid map of /data/idm"
 assert_eq "maps composed with the submount's own idmap" "$(plan_q "$plan" "${sub}['note']")" \
 	"plan: note on /data/idm"
@@ -103,9 +102,9 @@ for p in /data /data/idm; do
 	assert_eq ok "$(get "write $p" "$OUT")" "touch $p/new inside"
 	assert_eq 1000:1000 "$(get "new $p" "$OUT")" "owner of $p/new inside"
 done
-assert_eq 501:20 "$(stat -c %u:%g "$vol/new")" "owner of the volume's new file on its disk"
+assert_eq 501:501 "$(stat -c %u:%g "$vol/new")" "owner of the volume's new file on its disk"
 assert_eq 777:777 "$(stat -c %u:%g "$disk/new")" "owner of the submount's new file on its disk"
-assert_eq 501:20 "$(stat -c %u:%g "$vol/idm/new")" "owner of the submount's new file through the host's view"
+assert_eq 501:501 "$(stat -c %u:%g "$vol/idm/new")" "owner of the submount's new file through the host's view"
 rm -f "$vol/new" "$disk/new"
 assert_no_new "$before_disk" "$disk"
 assert_eq "$host_mounts" "$(mounts_under "$vol")" "the host's mounts under the volume"
@@ -202,17 +201,17 @@ assert_no_new "$before_disk" "$disk"
 umount "$vol/idm"
 assert_no_new "$before_vol" "$vol"
 
-# The other way round: an rbind of an idmapped source (disk2 501:20 seen as
+# The other way round: an rbind of an idmapped source (disk2 501:501 seen as
 # 2000:2000, as in e2e 57) whose tree holds a plain tmpfs owned 2000:2000.
 # The top gets the swap 2000<->1000 composed with its own map, the tmpfs
 # that swap alone (plan: other_submounts); both 1000:1000 inside, writes
-# land as 501:20 on disk2 (2000:2000 through the source) and 2000:2000 on
+# land as 501:501 on disk2 (2000:2000 through the source) and 2000:2000 on
 # the tmpfs.
 disk2=$TEST_TMP/disk2 src=$TEST_TMP/src
-make_volume "$disk2" 501 20
+make_volume "$disk2" 501 501
 mkdir "$disk2/t" "$src"
-chown 501:20 "$disk2/t"
-"$IDMAP_MOUNT" "$disk2" "$src" "$(swap_map 501 2000)" "$(swap_map 20 2000)" ||
+chown 501:501 "$disk2/t"
+"$IDMAP_MOUNT" "$disk2" "$src" "$(swap_map 501 2000)" "$(swap_map 501 2000)" ||
 	fail "cannot make an idmapped mount"
 _open_path_to "$src"
 mount -t tmpfs -o mode=0755,uid=2000,gid=2000 src-t "$src/t" || fail "cannot mount a tmpfs"
@@ -238,7 +237,7 @@ done
 for p in /data /data/t; do
 	assert_eq ok "$(get "write $p" "$OUT")" "touch $p/new inside (idmapped top)"
 done
-assert_eq 501:20 "$(stat -c %u:%g "$disk2/new")" "owner of the top's new file on its disk"
+assert_eq 501:501 "$(stat -c %u:%g "$disk2/new")" "owner of the top's new file on its disk"
 assert_eq 2000:2000 "$(stat -c %u:%g "$src/new")" "owner of the top's new file through the source"
 assert_eq 2000:2000 "$(stat -c %u:%g "$src/t/new")" "owner of the tmpfs's new file"
 rm -f "$disk2/new"

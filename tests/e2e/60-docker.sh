@@ -2,9 +2,9 @@
 # Docker Engine (Debian's docker.io) with oci-idmap-runtime registered as
 # runtime "idmap", one dockerd for the whole file, each case against a control
 # run with plain runc:
-#  - `--user 1000:1000 -v SRC:/data`: 1000:1000 inside, writes land 501:20;
+#  - `--user 1000:1000 -v SRC:/data`: 1000:1000 inside, writes land 501:501;
 #  - `-v SRC:/data:ro`: 1000:1000 inside, still read-only;
-#  - a named volume (its data 501:20): the same as a bind;
+#  - a named volume (its data 501:501): the same as a bind;
 #  - `--mount type=bind`: the same;
 #  - the engine's /etc/hosts, /etc/hostname, /etc/resolv.conf (root's) stay
 #    0:0 and not writable by the user;
@@ -24,7 +24,7 @@ tar -C "$TEST_TMP/image" -c . | DOCKER import - oih/busybox:test >/dev/null ||
 	fail "docker import failed"
 
 vol=$TEST_TMP/vol
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 
 # -v SRC:/data
@@ -43,10 +43,10 @@ expect_own "-v :ro" "$vol" "$before" ro
 drun mount idmap --mount "type=bind,src=$vol,dst=/data"
 expect_own "--mount type=bind" "$vol" "$before"
 
-# A named volume whose data belongs to 501:20.
+# A named volume whose data belongs to 501:501.
 DOCKER volume create oih-named >/dev/null || fail "docker volume create failed"
 nvol=$(DOCKER volume inspect -f '{{.Mountpoint}}' oih-named) || fail "docker volume inspect failed"
-make_volume "$nvol" 501 20
+make_volume "$nvol" 501 501
 nbefore=$(snapshot "$nvol")
 drun named-control runc -v oih-named:/data
 expect_control "$nvol" "$nbefore"
@@ -56,7 +56,7 @@ expect_own "named volume" "$nvol" "$nbefore"
 # 10 at once, each with a volume of its own and the shared one.
 N=10
 for i in $(seq $N); do
-	make_volume "$TEST_TMP/own-$i" 501 20
+	make_volume "$TEST_TMP/own-$i" 501 501
 done
 # shellcheck disable=SC2016 # expanded in the container
 MANY='stat -c %u:%g /data/hello /shared/hello | tr "\n" " "; touch /data/c /shared/c-$1 && echo ok'
@@ -72,8 +72,8 @@ done
 wait "${pids[@]}"
 for i in $(seq $N); do
 	assert_eq "1000:1000 1000:1000 ok" "$(cat "$TEST_TMP/many-$i.out")" "concurrent run $i"
-	assert_eq 501:20 "$(stat -c %u:%g "$TEST_TMP/own-$i/c")" "run $i: its file on the host"
-	assert_eq 501:20 "$(stat -c %u:%g "$vol/c-$i")" "run $i: its file in the shared volume"
+	assert_eq 501:501 "$(stat -c %u:%g "$TEST_TMP/own-$i/c")" "run $i: its file on the host"
+	assert_eq 501:501 "$(stat -c %u:%g "$vol/c-$i")" "run $i: its file in the shared volume"
 done
 assert_eq "" "$(DOCKER ps -aq)" "containers left"
 assert_eq "$baseline" "$(leftovers "$TEST_TMP")" "processes and mounts left after the runs"

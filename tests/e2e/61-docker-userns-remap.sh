@@ -4,9 +4,9 @@
 # dockremap, which dockerd creates; the test removes it again if it did not
 # exist before).  Through oci-idmap-runtime, against
 # plain runc:
-#  - a 501:20 volume (-v): the control sees 65534:65534 (501 is not mapped
+#  - a 501:501 volume (-v): the control sees 65534:65534 (501 is not mapped
 #    in the container) and cannot write; with the hook the user sees
-#    1000:1000 and writes, and its files land 501:20;
+#    1000:1000 and writes, and its files land 501:501;
 #  - the engine's /etc/hosts, /etc/hostname, /etc/resolv.conf, owned on the
 #    host by the container's root (R:R): 0:0 inside and not
 #    writable by the user, with and without the hook;
@@ -35,7 +35,7 @@ case $root_ids in [1-9]*.[1-9]*) ;; *) fail "not remapped: data root $remap_root
 root_ids=${root_ids/./:}
 
 vol=$TEST_TMP/vol
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 
 drun control runc -v "$vol:/data"

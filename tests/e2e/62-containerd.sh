@@ -4,8 +4,8 @@
 # that the CRI plugin's runtimes.runc.options set for Kubernetes), against a
 # control run with plain runc.  The image (imported from a docker-save
 # archive, no registry) says USER 1000:1000; ctr 1.6 has no --user.
-#  - `--mount type=bind,...,options=rbind:rw` of a 501:20 volume: 1000:1000
-#    inside, writes land 501:20; the control sees 501:20 and cannot write;
+#  - `--mount type=bind,...,options=rbind:rw` of a 501:501 volume: 1000:1000
+#    inside, writes land 501:501; the control sees 501:501 and cannot write;
 #  - `options=rbind:ro`: 1000:1000 inside and still read-only;
 #  - afterwards no task, no shim, no process of the hook or wrapper, no mount.
 # And the documented CRI configuration (examples/containerd/config.toml) is
@@ -34,14 +34,14 @@ crun_() {
 }
 
 vol=$TEST_TMP/vol
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 baseline=$(leftovers "$TEST_TMP")
 
 crun_ control "$runc_bin" rbind:rw
 assert_eq 0 "$RC" "control: ctr run exit code"
 assert_eq 1000:1000 "$(get id "$OUT")" "control: the image's user"
-assert_eq 501:20 "$(get data "$OUT")" "control: owner of /data inside"
+assert_eq 501:501 "$(get data "$OUT")" "control: owner of /data inside"
 assert_eq "fail:Permission denied" "$(get write "$OUT")" "control: touch /data/new"
 assert_no_new "$before" "$vol"
 
@@ -54,7 +54,7 @@ assert_eq "hello from the host" "$(get content "$OUT")" "rbind:rw: content of /d
 assert_match "*idmapped*" "$(get mnt "$OUT")" "rbind:rw: mount options of /data"
 assert_eq ok "$(get write "$OUT")" "rbind:rw: touch /data/new"
 assert_eq 1000:1000 "$(get new "$OUT")" "rbind:rw: owner of /data/new inside"
-assert_eq 501:20 "$(stat -c %u:%g "$vol/new")" "rbind:rw: owner of the new file on the host"
+assert_eq 501:501 "$(stat -c %u:%g "$vol/new")" "rbind:rw: owner of the new file on the host"
 rm -f "$vol/new"
 assert_kept "$before" "$vol"
 

@@ -33,7 +33,7 @@ print(r if isinstance(r, str) else json.dumps(r))' "$1" "$2" || fail "cannot eva
 }
 
 b=$TEST_TMP/bundle
-make_volume "$TEST_TMP/v501" 501 20
+make_volume "$TEST_TMP/v501" 501 501
 make_volume "$TEST_TMP/vmine" $USER_ID $USER_ID
 make_bundle "$b"
 bundle_user "$b" 1000 1000
@@ -47,7 +47,7 @@ as_rootless unshare --mount "$HOOK" check "$TEST_TMP/v501" >"$TEST_TMP/check.out
 	fail "rootless check says the host's filesystem can be idmapped: $(cat "$TEST_TMP/check.out")"
 assert_match "*: no: *" "$(cat "$TEST_TMP/check.out")" "rootless check"
 
-# Control: as root on the host, the same bundle idmaps the 501:20 volume.
+# Control: as root on the host, the same bundle idmaps the 501:501 volume.
 "$HOOK" plan --bundle "$b" >"$TEST_TMP/plan-root.json" || fail "plan as root failed"
 assert_eq idmap "$(q "$TEST_TMP/plan-root.json" 'm["/data"]["action"]')" "/data as root"
 
@@ -62,7 +62,7 @@ done
 why=$("$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/plan.schema.json" "$TEST_TMP/plan.json") ||
 	fail "rootless plan not valid against schemas/plan.schema.json: $why"
 assert_eq '{"uid": 65534, "gid": 65534}' "$(q "$TEST_TMP/plan.json" 'm["/data"]["owner"]')" \
-	"owner of the 501:20 volume as seen rootless"
+	"owner of the 501:501 volume as seen rootless"
 assert_eq '{"uid": 0, "gid": 0}' "$(q "$TEST_TMP/plan.json" 'm["/mine"]["owner"]')" \
 	"owner of the rootless user's own volume as seen rootless"
 

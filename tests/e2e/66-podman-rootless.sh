@@ -3,7 +3,7 @@
 # cgroups) run by a throwaway user with subordinate ids, the hook through an
 # oci-hooks(5) descriptor.  Podman runs the hook in its rootless user
 # namespace, where the kernel cannot idmap the host's filesystems: the
-# container starts and sees the 501:20 volume exactly as without the hook
+# container starts and sees the 501:501 volume exactly as without the hook
 # (65534:65534, not writable), and the hook's log says "rootless: ..." for
 # every bind mount.  The user, its subordinate ids, Podman's pause process
 # and its directories go at the end.
@@ -78,7 +78,7 @@ EOF2
 chmod -R a+rX "$TEST_TMP/hooks.d" "$TEST_TMP/no-hooks.d"
 
 vol=$TEST_TMP/vol
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 
 # prun HOOKS_DIR: the PROBE as 1000:1000 in rootless podman.

@@ -73,6 +73,7 @@ static void plan(const struct oci_spec *s)
 	const struct id_map *uid_ns = NULL, *gid_ns = NULL;
 	struct mount_facts *facts = calloc(s->n_mounts + 1, sizeof(*facts));
 	struct hostinfo host = HOSTINFO_INITIAL;
+	struct accounts acc = {.read = true}; /* read, and empty: never opens a file */
 	struct plan p = {0};
 	struct err e = {0};
 
@@ -84,7 +85,7 @@ static void plan(const struct oci_spec *s)
 		uid_ns = &s->uid_map;
 		gid_ns = &s->gid_map;
 	}
-	if (plan_build(s, uid_ns, gid_ns, &host, facts, &p, &e) == 0) {
+	if (plan_build(s, uid_ns, gid_ns, &host, &acc, facts, &p, &e) == 0) {
 		if (p.n_mounts != s->n_mounts || p.n_mappings > s->n_mounts)
 			abort();
 		report(&p, false);

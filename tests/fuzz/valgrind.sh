@@ -37,7 +37,7 @@ vg_hook() {
 # sees its volume (idmapped, or as the runtime made it when the hook fell back).
 container() {
 	local runtime=$1 name=$2 vol=$TEST_TMP/vol-$2 b=$TEST_TMP/b-$2 log=$TEST_TMP/hook-$2.log
-	make_volume "$vol" 501 20
+	make_volume "$vol" 501 501
 	probe_bundle "$b" "$vol"
 	mkdir -p "$TEST_TMP/root-owned" "$b/rootfs/root-owned"
 	bundle_bind "$b" "$TEST_TMP/root-owned" /root-owned rbind ro

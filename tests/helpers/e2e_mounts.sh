@@ -47,11 +47,12 @@ mounts_under() {
 }
 
 # swap_map LOW HIGH: the map, one "inside outside count" line per extent as
-# idmap_mount takes it, that exchanges LOW and HIGH (0 < LOW < HIGH) and maps
+# idmap_mount takes it, that exchanges LOW and HIGH (0 <= LOW < HIGH) and maps
 # every other id of 0..4294967294 to itself.
 swap_map() {
 	local a=$1 b=$2
-	printf '0 0 %s\n%s %s 1\n%s %s %s\n%s %s 1\n%s %s %s' "$a" "$a" "$b" \
+	[ "$a" = 0 ] || printf '0 0 %s\n' "$a"
+	printf '%s %s 1\n%s %s %s\n%s %s 1\n%s %s %s' "$a" "$b" \
 		$((a + 1)) $((a + 1)) $((b - a - 1)) "$b" "$a" $((b + 1)) $((b + 1)) $((4294967295 - b - 1))
 }
 

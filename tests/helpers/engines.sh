@@ -14,7 +14,9 @@
 #   need_engine docker|containerd
 #   install_wrapper          make install into TEST_TMP: sets WRAPPER
 #   dockerd_start [OPTION...]  sets DOCKER_SOCK, DOCKER_EXEC; DOCKER ARG... runs the client
-#   containerd_start         sets CTD_SOCK; CTR ARG... runs ctr in namespace oih
+#   containerd_config [LINE...]  a config.toml's start: own root, state, sockets; sets CTD_SOCK
+#   containerd_start [CONFIG]  (CONFIG: containerd_config + more); CTR ARG... runs
+#                            ctr in namespace oih
 #   busybox_image DIR        a busybox-static rootfs at DIR (the tests' usual one)
 #   leftovers DIR            processes whose executable lies under DIR, mounts under DIR
 #   host_lock NAME           wait until no other test run holds NAME (host-wide state)
@@ -129,17 +131,15 @@ dockerd_start() {
 	_wait_for dockerd $! DOCKER info
 }
 
-# containerd_start: containerd with its own config, root, state and sockets;
-# the CRI plugin off (no kubelet here).
-containerd_start() {
+# containerd_config [LINE...]: the start of a config.toml (version 2) for
+# containerd with its own root, state and sockets under TEST_TMP, and the
+# top-level LINEs; sets CTD_SOCK.  Tables may follow.
+containerd_config() {
 	local d=$TEST_TMP/containerd
 	mkdir -p "$d"
 	CTD_SOCK=$d/containerd.sock
-	cat >"$d/config.toml" <<-EOF2
-		version = 2
-		root = "$d/root"
-		state = "$d/state"
-		disabled_plugins = ["io.containerd.grpc.v1.cri"]
+	printf '%s\n' "version = 2" "root = \"$d/root\"" "state = \"$d/state\"" "$@"
+	cat <<-EOF2
 		[grpc]
 		  address = "$CTD_SOCK"
 		[ttrpc]
@@ -147,7 +147,19 @@ containerd_start() {
 		[debug]
 		  address = "$d/debug.sock"
 	EOF2
-	containerd --config "$d/config.toml" >"$TEST_TMP/containerd.log" 2>&1 9>&- &
+}
+
+# containerd_start [CONFIG]: containerd with CONFIG (made from
+# containerd_config), by default containerd_config with the CRI plugin off
+# (no kubelet here).
+# shellcheck disable=SC2120 # CONFIG is optional
+containerd_start() {
+	local config=${1:-$TEST_TMP/containerd/config.toml}
+	if [ $# = 0 ]; then
+		mkdir -p "$TEST_TMP/containerd"
+		containerd_config 'disabled_plugins = ["io.containerd.grpc.v1.cri"]' >"$config"
+	fi
+	containerd --config "$config" >"$TEST_TMP/containerd.log" 2>&1 9>&- &
 	_engine_pids+=($!)
 	_wait_for containerd $! CTR version
 }
@@ -170,11 +182,9 @@ busybox_image() {
 # installed hook and wrapper, their user namespace holders) and every mount
 # at or below DIR, one per line; nothing when all is gone.
 leftovers() {
-	local p exe
-	for p in /proc/[0-9]*; do
-		exe=$(readlink "$p/exe" 2>/dev/null) || continue
-		case $exe in "$1"/*) echo "process ${p#/proc/}: $exe" ;; esac
-	done
+	# One find, not a readlink per process: a busy host has hundreds.
+	find /proc/[0-9]*/exe -maxdepth 0 -lname "$1/*" -printf '%h %l\n' 2>/dev/null |
+		sed 's|^/proc/\([0-9]*\) |process \1: |'
 	mounts_under "$1" | sed 's/^/mount /'
 }
 
@@ -198,9 +208,9 @@ $ETC" 2>"$TEST_TMP/stderr")
 	ERR=$(cat "$TEST_TMP/stderr")
 }
 
-# expect_own RUNTIME-LABEL VOLUME BEFORE [ro]: the container sees the 501:20
+# expect_own RUNTIME-LABEL VOLUME BEFORE [ro]: the container sees the 501:501
 # volume as 1000:1000 through an idmapped mount; rw: it wrote /data/new, which
-# is 501:20 on the host; ro: the write failed as read-only.
+# is 501:501 on the host; ro: the write failed as read-only.
 expect_own() {
 	local what=$1 vol=$2 before=$3 mode=${4:-rw}
 	assert_eq 0 "$RC" "$what: docker run exit code"
@@ -216,17 +226,17 @@ expect_own() {
 	else
 		assert_eq ok "$(get write "$OUT")" "$what: touch /data/new"
 		assert_eq 1000:1000 "$(get new "$OUT")" "$what: owner of /data/new inside"
-		assert_eq 501:20 "$(stat -c %u:%g "$vol/new")" "$what: owner of the new file on the host"
+		assert_eq 501:501 "$(stat -c %u:%g "$vol/new")" "$what: owner of the new file on the host"
 		rm -f "$vol/new"
 		assert_kept "$before" "$vol"
 	fi
 }
 
 # expect_control VOLUME BEFORE [OWNER]: plain runc: the user sees the volume
-# as OWNER (501:20) and cannot write.
+# as OWNER (501:501) and cannot write.
 expect_control() {
 	assert_eq 0 "$RC" "control: docker run exit code"
-	assert_eq "${3:-501:20}" "$(get data "$OUT")" "control: owner of /data inside"
+	assert_eq "${3:-501:501}" "$(get data "$OUT")" "control: owner of /data inside"
 	assert_eq "fail:Permission denied" "$(get write "$OUT")" "control: touch /data/new"
 	assert_no_new "$2" "$1"
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""image_archive.py ROOTFS OUT.tar NAME [USER]
+"""image_archive.py ROOTFS OUT.tar NAME [USER [CMD...]]
 
 Write a one-layer image of the directory ROOTFS as a `docker save` archive
 (manifest.json, the config, the layer), as `ctr image import` and
 `docker load` read it, without a registry or a daemon.  USER ("1000:1000")
-goes into the image config, as a Dockerfile's USER does.
+goes into the image config, as a Dockerfile's USER does; CMD (default
+/bin/sh) as its CMD does.
 """
 import hashlib
 import io
@@ -28,16 +29,17 @@ def layer_of(rootfs):
 
 
 def main():
-    if len(sys.argv) not in (4, 5):
+    if len(sys.argv) < 4:
         sys.exit(__doc__.strip().splitlines()[0])
     rootfs, out, name = sys.argv[1:4]
-    user = sys.argv[4] if len(sys.argv) == 5 else ""
+    user = sys.argv[4] if len(sys.argv) > 4 else ""
+    cmd = sys.argv[5:] or ["/bin/sh"]
     layer = layer_of(rootfs)
     diff_id = "sha256:" + hashlib.sha256(layer).hexdigest()
     config = json.dumps({
         "architecture": "amd64",
         "os": "linux",
-        "config": {"User": user, "Cmd": ["/bin/sh"], "WorkingDir": "/",
+        "config": {"User": user, "Cmd": cmd, "WorkingDir": "/",
                    "Env": ["PATH=/bin"]},
         "rootfs": {"type": "layers", "diff_ids": [diff_id]},
         "history": [{"created_by": "tests/helpers/image_archive.py"}],

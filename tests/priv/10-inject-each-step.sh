@@ -1,9 +1,9 @@
 #!/bin/bash
 # Every system call the hook makes on its way, failed with ENOSYS, EINVAL,
 # EPERM and ENOMEM in turn (a seccomp injector around the hook, in a real runc
-# container with a 501:20 volume at /data, the container user 1000:1000):
+# container with a 501:501 volume at /data, the container user 1000:1000):
 #  - without --strict the container starts, /data is the mount runc made
-#    (501:20, its data there, not idmapped), runc exits 0 and the hook's log
+#    (501:501, its data there, not idmapped), runc exits 0 and the hook's log
 #    (--log-level info) gives the reason, naming the step;
 #  - with --strict the container does not start and the hook's error line
 #    (in runc's error) names the step: the one line of warning or error it
@@ -76,7 +76,7 @@ setns-leave      | --nth 4 setns                             | late     | setns(
 '
 
 vol=$TEST_TMP/vol
-make_volume "$vol" 501 20
+make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 
 # run_case NAME RULE ERRNO [--strict]: a fresh bundle with the hook under the
@@ -98,8 +98,8 @@ run_case() {
 expect_original() {
 	assert_eq 0 "$RC" "$1: runc exit code"
 	assert_eq 1000:1000 "$(get id "$OUT")" "$1: the container ran as"
-	assert_eq 501:20 "$(get data "$OUT")" "$1: owner of /data inside"
-	assert_eq 501:20 "$(get hello "$OUT")" "$1: owner of /data/hello inside"
+	assert_eq 501:501 "$(get data "$OUT")" "$1: owner of /data inside"
+	assert_eq 501:501 "$(get hello "$OUT")" "$1: owner of /data/hello inside"
 	assert_eq "hello from the host" "$(get content "$OUT")" "$1: /data/hello inside"
 	assert_no_match "*idmapped*" "$(get mnt "$OUT")" "$1: mount options of /data inside"
 }
@@ -111,7 +111,7 @@ expect_idmapped() {
 	assert_eq "hello from the host" "$(get content "$OUT")" "$1: /data/hello inside"
 	assert_match "*idmapped*" "$(get mnt "$OUT")" "$1: mount options of /data inside"
 	assert_eq ok "$(get write "$OUT")" "$1: touch /data/new inside"
-	assert_eq 501:20 "$(stat -c %u:%g "$vol/new")" "$1: owner of the new file on the host"
+	assert_eq 501:501 "$(stat -c %u:%g "$vol/new")" "$1: owner of the new file on the host"
 	rm -f "$vol/new"
 }
 
@@ -146,7 +146,7 @@ while IFS='|' read -r name rule expect step; do
 				assert_match "*info: /data: skip: cannot look at the destination in the container: $step*" \
 					"$LOG" "$what: the plan in the log"
 			else
-				assert_match "*info: /data: idmap (owner 501:20 -> 1000:1000)*" "$LOG" "$what: the plan in the log"
+				assert_match "*info: /data: idmap (owner 501:501 -> 1000:1000)*" "$LOG" "$what: the plan in the log"
 			fi
 			assert_match "*cannot idmap, mount left as the runtime made it: /data: *$step*: $why*" \
 				"$LOG" "$what: the reason in the log"

@@ -1,9 +1,9 @@
 #!/bin/bash
 # A failure half-way through a container with several mounts.  Three volumes
-# with three owners (501:20 at /a, 502:21 at /b, 503:22 at /c: three user
+# with three owners (501:501 at /a, 502:502 at /b, 503:503 at /c: three user
 # namespaces, one per mapping); the injector fails only the 2nd call of one
 # step, the one made for /b.  Without --strict: /a and /c are idmapped
-# (1000:1000 inside), /b stays as runc made it (502:21), every volume shows
+# (1000:1000 inside), /b stays as runc made it (502:502), every volume shows
 # its own data, runc exits 0 and the log names /b and the step.  With
 # --strict the container does not start.
 # Then a tree (/data, and /data/sub on top of it, both idmapped): /data's
@@ -31,12 +31,12 @@ declare -A strerror=([ENOSYS]="Function not implemented" [EINVAL]="Invalid argum
 	[EPERM]="Operation not permitted" [ENOMEM]="Cannot allocate memory")
 
 # Volumes: /a, /b, /c; hello says whose it is.
-for v in a:501:20 b:502:21 c:503:22; do
+for v in a:501:501 b:502:502 c:503:503; do
 	IFS=: read -r name uid gid <<<"$v"
 	make_volume "$TEST_TMP/vol-$name" "$uid" "$gid"
 	printf 'volume %s\n' "$name" >"$TEST_TMP/vol-$name/hello"
 done
-make_volume "$TEST_TMP/vol-sub" 504 23
+make_volume "$TEST_TMP/vol-sub" 504 504
 printf 'volume sub\n' >"$TEST_TMP/vol-sub/hello"
 snap_all() {
 	local v
@@ -89,7 +89,7 @@ while IFS='|' read -r name rule step; do
 		run_case "$name-$errno" three "${words[@]}" "$errno" --
 		assert_eq 0 "$RC" "$what: runc exit code"
 		assert_eq "/a 1000:1000 1000:1000 volume a idmapped" "$(sed -n 1p <<<"$OUT")" "$what: /a inside"
-		assert_eq "/b 502:21 502:21 volume b plain" "$(sed -n 2p <<<"$OUT")" "$what: /b inside"
+		assert_eq "/b 502:502 502:502 volume b plain" "$(sed -n 2p <<<"$OUT")" "$what: /b inside"
 		assert_eq "/c 1000:1000 1000:1000 volume c idmapped" "$(sed -n 3p <<<"$OUT")" "$what: /c inside"
 		assert_match "*cannot idmap, mount left as the runtime made it: /b: *$step*: ${strerror[$errno]}*" \
 			"$LOG" "$what: the reason in the log"
@@ -112,8 +112,8 @@ for nth in 1 2; do
 		echo "case: $what"
 		run_case "group-$nth-$errno" group --nth $nth move_mount "$errno" --
 		assert_eq 0 "$RC" "$what: runc exit code"
-		assert_eq "/data 501:20 501:20 volume a plain" "$(sed -n 1p <<<"$OUT")" "$what: /data inside"
-		assert_eq "/data/sub 504:23 504:23 volume sub plain" "$(sed -n 2p <<<"$OUT")" "$what: /data/sub inside"
+		assert_eq "/data 501:501 501:501 volume a plain" "$(sed -n 1p <<<"$OUT")" "$what: /data inside"
+		assert_eq "/data/sub 504:504 504:504 volume sub plain" "$(sed -n 2p <<<"$OUT")" "$what: /data/sub inside"
 		assert_match "*cannot idmap, mount left as the runtime made it: /data: *move_mount: ${strerror[$errno]}*" \
 			"$LOG" "$what: the reason in the log"
 		assert_match "*cannot idmap, mount left as the runtime made it: /data/sub: *move_mount: ${strerror[$errno]}*" \

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The two calls composing needs, failed with ENOSYS, EINVAL and EPERM (the
 # seccomp injector around the hook, a real runc container, user 1000:1000),
-# on a source that is already idmapped (disk 501:20 shown as 2000:2000 by
+# on a source that is already idmapped (disk 501:501 shown as 2000:2000 by
 # tests/helpers/idmap_mount.c):
 #  - statmount (reading the source's own maps): the maps are unknown, so the
 #    mount is skipped with a reason naming the failed call, and Linux 6.15
@@ -12,7 +12,7 @@
 # made it (2000:2000, not writable by it), runc exits 0 and the hook's log
 # (--log-level info) gives the reason; with --strict the container does not
 # start and runc's error names the call.  The host's mount table does not
-# change, and the disk keeps what it had.  A plain 501:20 volume needs
+# change, and the disk keeps what it had.  A plain 501:501 volume needs
 # neither call: with both failed, it is idmapped as always.  `check` on the
 # idmapped source says its maps can be composed, or which call failed.
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
@@ -31,10 +31,10 @@ declare -A words=([ENOSYS]="this kernel cannot report (composing needs Linux 6.1
 	[EINVAL]="this kernel cannot report (composing needs Linux 6.15)" [EPERM]="could not be read")
 
 disk=$TEST_TMP/disk idm=$TEST_TMP/idm plain=$TEST_TMP/plain
-make_volume "$disk" 501 20
-make_volume "$plain" 501 20
+make_volume "$disk" 501 501
+make_volume "$plain" 501 501
 mkdir -p "$idm"
-"$IDMAP_MOUNT" "$disk" "$idm" "$(swap_map 501 2000)" "$(swap_map 20 2000)" ||
+"$IDMAP_MOUNT" "$disk" "$idm" "$(swap_map 501 2000)" "$(swap_map 501 2000)" ||
 	fail "cannot make an idmapped mount"
 _open_path_to "$idm"
 assert_eq 2000:2000 "$(stat -c %u:%g "$idm")" "owner of the idmapped source"
@@ -98,7 +98,7 @@ run_case plain "$plain" statmount,open_tree_attr EPERM --strict
 assert_eq 0 "$RC" "plain: runc exit code"
 assert_eq 1000:1000 "$(get data "$OUT")" "plain: owner of /data inside"
 assert_eq ok "$(get write "$OUT")" "plain: touch /data/new inside"
-assert_eq 501:20 "$(stat -c %u:%g "$plain/new")" "plain: owner of the new file on the host"
+assert_eq 501:501 "$(stat -c %u:%g "$plain/new")" "plain: owner of the new file on the host"
 assert_eq "" "$TRACE" "plain: calls the injector failed"
 rm -f "$plain/new"
 assert_no_new "$before_plain" "$plain"

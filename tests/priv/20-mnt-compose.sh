@@ -1,10 +1,10 @@
 #!/bin/bash
 # lib/mnt_compose.c and idmap_compose() against the kernel: the check suite
 # tests/priv/mnt_compose.c, each test in its own process and mount namespace
-# on a tmpfs tree.  An idmapped source (on-disk 501:20 seen as 2000:2000):
+# on a tmpfs tree.  An idmapped source (on-disk 501:501 seen as 2000:2000):
 # its maps read back through statmount; composed with the swap for the
 # container user 1000 and cloned with open_tree_attr, the clone shows the
-# volume as 1000:1000, the container user's file lands on disk as 501:20 and
+# volume as 1000:1000, the container user's file lands on disk as 501:501 and
 # shows through the source as 2000:2000; flags set on the clone hold; a
 # recursive clone maps its submounts too, and fails whole (mounting nothing)
 # on a tree with a mount that cannot be idmapped; a plain source composes to

@@ -2,7 +2,7 @@
 # `status` on a mount namespace whose idmapped mount has maps the caller's
 # user namespace cannot see.  A process in its own user namespace (ids
 # 0..65535 are host 100000..165535) and mount namespace holds an idmapped
-# view (tests/helpers/idmap_mount.c: 501<->2000, 20<->2000) made from the
+# view (tests/helpers/idmap_mount.c: 501<->2000 for uids and gids) made from the
 # host: every line of its maps names host ids outside that range, so
 # statmount, asked from inside, shows none of them.  Run from inside,
 # status exits 0, says the kernel reports maps, and gives that mount null
@@ -15,10 +15,10 @@ need_hook
 need_idmap_mount
 need_cmd nsenter
 
-UIDS=$(swap_map 501 2000) GIDS=$(swap_map 20 2000)
+UIDS=$(swap_map 501 2000) GIDS=$(swap_map 501 2000)
 
 disk=$TEST_TMP/disk view=$TEST_TMP/view
-make_volume "$disk" 501 20
+make_volume "$disk" 501 501
 mkdir "$view"
 
 unshare --user --mount --propagation private sleep 300 &

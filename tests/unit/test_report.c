@@ -45,7 +45,8 @@ static void build_plan(struct plan *p, struct plan_mount pm[4], struct plan_mapp
 				    .owner_uid = 501,
 				    .owner_gid = 0,
 				    .mapping = 1};
-	snprintf(pm[3].reason, sizeof(pm[3].reason), "group 0 (root) left unmapped");
+	snprintf(pm[3].reason, sizeof(pm[3].reason),
+		 "group 0 left: root's group is never handed to a container user");
 	idmap_swap(501, 1000, &mp[0].uid_map);
 	idmap_swap(20, 1000, &mp[0].gid_map);
 	idmap_swap(501, 1000, &mp[1].uid_map);
@@ -87,7 +88,8 @@ START_TEST(compact_plan)
 	    "\"owner\":null,\"action\":\"skip\",\"reason\":\"cannot stat source: No such file\"},"
 	    "{\"destination\":\"/logs\",\"source\":\"/srv/logs\",\"type\":\"none\",\"bind\":true,"
 	    "\"owner\":{\"uid\":501,\"gid\":0},\"action\":\"idmap\","
-	    "\"reason\":\"group 0 (root) left unmapped\",\"uid_map\":" UID_SWAP ","
+	    "\"reason\":\"group 0 left: root's group is never handed to a container "
+	    "user\",\"uid_map\":" UID_SWAP ","
 	    "\"gid_map\":[[0,0,4294967295]]}]}\n");
 }
 END_TEST

@@ -10,6 +10,8 @@ Suite *spec_suite(void);
 Suite *idmap_suite(void);
 Suite *idmap_compose_suite(void);
 Suite *plan_suite(void);
+Suite *owner_suite(void);
+Suite *accounts_suite(void);
 Suite *mountinfo_suite(void);
 Suite *config_edit_suite(void);
 Suite *args_suite(void);

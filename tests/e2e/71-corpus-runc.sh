@@ -1,7 +1,7 @@
 #!/bin/bash
 # The corpus of valid-but-odd config.json documents (tests/corpus/corpus.py,
 # issue 22), each run three ways under one runtime (runc, or crun for
-# 68-corpus-crun): alone, with the hook at createRuntime, and through
+# 71-corpus-crun): alone, with the hook at createRuntime, and through
 # oci-idmap-runtime.  The runtime alone is the oracle: each case starts (or
 # is refused) as measured, and with the hook or the wrapper exactly as
 # without it; the container sees the same thing, except /data (a 501:501

@@ -1,0 +1,1 @@
+67-owner-groups-runc.sh

@@ -1,1 +1,0 @@
-68-corpus-runc.sh

@@ -1,0 +1,1 @@
+68-owner-idmapped-runc.sh
