@@ -9,6 +9,9 @@
 #                   FUZZ_SECONDS (60) per target (clang)
 #   make check-asan the unit, privileged and end-to-end tests under ASan+UBSan
 #   make check-valgrind  valgrind memcheck of the hook on real containers and of the unit tests
+#   make check-kernels   the kernel-dependent cases in qemu guests: Debian 12's 6.1 on
+#                   x86_64 and arm64, its 6.12 on x86_64 (tests/kernels/; KERNELS=NAME...,
+#                   KERNEL_CASES=WORD...)
 #   make cross [ARCH=aarch64]  the hook and the wrapper for another architecture with
 #                   Debian's cross compiler, warnings as errors, into build-ARCH/
 
@@ -64,7 +67,7 @@ RUNTIME_MAIN = $(B)/runtime/main.o
 RUNTIME_LIB_OBJS = $(filter-out $(RUNTIME_MAIN),$(patsubst %.c,$(B)/%.o,$(wildcard runtime/*.c)))
 
 .PHONY: all check check-unit check-priv check-e2e deps demo bench format clean \
-	install uninstall fuzz check-asan check-valgrind format-check cross
+	install uninstall fuzz check-asan check-valgrind format-check check-kernels cross
 
 all: $(HOOK) $(RUNTIME)
 
@@ -184,11 +187,19 @@ check-valgrind:
 	OCI_IDMAP_HOOK=$(CURDIR)/$(VG_B)/oci-idmap-hook \
 		OCI_IDMAP_UNIT_TESTS=$(CURDIR)/$(VG_B)/unit-tests bash tests/fuzz/valgrind.sh
 
+# Guests under qemu (TCG), each a kernel of tests/kernels/matrix with Debian's
+# runc and crun of its architecture, running tests/kernels/cases.sh; what they
+# download is Debian packages, through apt, kept in build/kernels.
+check-kernels:
+	@sh scripts/deps.sh kernels
+	$(MAKE) $(HOOK)
+	bash tests/kernels/run.sh $(KERNELS)
+
 # make cross ARCH=aarch64: build-aarch64/oci-idmap-hook and oci-idmap-runtime,
 # built by Debian's aarch64-linux-gnu-gcc against arm64's libyajl-dev and
 # libmount-dev (scripts/deps.sh cross-aarch64 installs them), with -Werror;
 # and tests/cross/syscalls_check.c, which holds lib/syscalls.h to the
-# kernel's numbers for that architecture.  tests/kernels runs the result.
+# kernel's numbers for that architecture.
 ARCH ?= aarch64
 CROSS_B = build-$(ARCH)
 CROSS_PKG_CONFIG = env PKG_CONFIG_LIBDIR=/usr/lib/$(ARCH)-linux-gnu/pkgconfig:/usr/share/pkgconfig \

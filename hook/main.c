@@ -214,9 +214,9 @@ static void run_hook(struct hook_ctx *ctx, struct hook_run *run)
 	run->phase = HOOK_PHASE_EXECUTE;
 	run->r = hook_execute(ctx, strict, &timing, e);
 	log_debug("timing: parse+plan %lld us, userns %lld us, clone %lld us, idmap %lld us, "
-		  "swap %lld us, total %lld us",
-		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.swap_us,
-		  log_now_us() - t0);
+		  "verify %lld us, swap %lld us, total %lld us",
+		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.verify_us,
+		  timing.swap_us, log_now_us() - t0);
 	/* Failed with strict: nothing was left as it was, the start fails. */
 	if (run->r >= 0 || !strict)
 		log_summary(&ctx->plan);

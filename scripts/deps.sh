@@ -4,6 +4,7 @@
 #   deps.sh sanitizers   also clang and its ASan/UBSan/libFuzzer runtimes
 #   deps.sh valgrind     also valgrind
 #   deps.sh format       only clang-format
+#   deps.sh kernels      also qemu (x86_64, arm64), the arm64 cross compiler, cpio
 #   deps.sh cross-aarch64  the arm64 cross compiler and arm64's libyajl-dev
 #                        and libmount-dev (dpkg --add-architecture arm64, once)
 set -eu
@@ -13,6 +14,8 @@ case ${1:-} in
 sanitizers) pkgs="$pkgs clang-14 libclang-rt-14-dev" ;;
 valgrind) pkgs="$pkgs valgrind" ;;
 format) pkgs="clang-format" ;;
+kernels) pkgs="$pkgs qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	cpio e2fsprogs xz-utils" ;;
 cross-aarch64)
 	pkgs="gcc-aarch64-linux-gnu libc6-dev-arm64-cross libyajl-dev:arm64 libmount-dev:arm64"
 	foreign=arm64

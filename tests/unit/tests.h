@@ -24,6 +24,7 @@ Suite *log_suite(void);
 Suite *errno_suite(void);
 Suite *userns_suite(void);
 Suite *mntmaps_suite(void);
+Suite *verify_suite(void);
 Suite *outcome_suite(void);
 
 /* The contents of tests/fixtures/<name> (the tests run from the repo root);
