@@ -203,7 +203,7 @@ int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timin
 	r = report_plan_failures(&ctx->plan, strict, e);
 	if (r < 0 || ctx->view.stuck)
 		return r;
-	return remount_execute(&ctx->plan, &ctx->ns, strict, &ctx->result, timing, e);
+	return remount_execute(&ctx->plan, &ctx->ns, &ctx->maps, strict, &ctx->result, timing, e);
 }
 
 bool hook_plan_fails(const struct plan_mount *pm, bool strict)
@@ -241,6 +241,7 @@ int hook_outcome(const struct hook_ctx *ctx, const struct hook_run *run, struct 
 void hook_ctx_free(struct hook_ctx *ctx)
 {
 	remount_result_free(&ctx->result);
+	mapset_free(&ctx->maps);
 	plan_free(&ctx->plan);
 	facts_free(ctx->facts, ctx->spec.n_mounts);
 	facts_view_free(&ctx->view);

@@ -23,6 +23,7 @@
 #include "err.h"
 #include "facts.h"
 #include "hostinfo.h"
+#include "mapset.h"
 #include "mntns.h"
 #include "plan.h"
 #include "remount.h"
@@ -42,6 +43,7 @@ struct hook_ctx {
 	struct mntns ns;	      /* the hook's and pid's mount namespaces, opened once */
 	struct err ns_err;	      /* ... or why they could not be */
 	struct plan plan;
+	struct mapset maps;	      /* a user namespace per mapping, made when first needed */
 	struct remount_result result; /* what hook_execute() did of the plan */
 };
 

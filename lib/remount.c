@@ -42,7 +42,7 @@
 
 struct remount {
 	const struct plan *plan;
-	struct mapset maps;   /* the user namespaces, one per mapping */
+	struct mapset *maps;  /* the user namespaces, one per mapping */
 	int root_fd;	      /* the rootfs, in the container's mount namespace */
 	struct mntprop props; /* clones whose type the attach changes */
 	bool strict;
@@ -56,7 +56,6 @@ static void remount_free(struct remount *rm)
 {
 	mntprop_free(&rm->props);
 	close_fdp(&rm->root_fd);
-	mapset_free(&rm->maps);
 }
 
 /* The destination of planned mount i. */
@@ -107,7 +106,7 @@ static int userns_of(struct remount *rm, const struct plan_node *n, struct err *
 {
 	if (n->role != PLAN_ROLE_IDMAP || n->composed)
 		return -EBADF;
-	return mapset_get(&rm->maps, n->mapping, e);
+	return mapset_get(rm->maps, n->mapping, e);
 }
 
 /* A detached clone of live, node n alone, or with its subtree when whole:
@@ -121,7 +120,7 @@ static int clone_node(struct remount *rm, int live, const struct plan_node *n, i
 
 	if (!n->composed)
 		return mnt_clone(live, "", n->whole, ret_clone, e);
-	userns = mapset_get(&rm->maps, n->mapping, e);
+	userns = mapset_get(rm->maps, n->mapping, e);
 	if (userns < 0)
 		return userns;
 	r = mnt_compose_clone(live, "", false, userns, ret_clone, e);
@@ -331,11 +330,16 @@ static void in_container(struct remount *rm)
 		remount_all(rm);
 }
 
-int remount_execute(const struct plan *plan, const struct mntns *ns, bool strict,
-		    struct remount_result *ret_result, struct remount_timing *timing, struct err *e)
+int remount_execute(const struct plan *plan, const struct mntns *ns, struct mapset *maps,
+		    bool strict, struct remount_result *ret_result, struct remount_timing *timing,
+		    struct err *e)
 {
-	_cleanup_(remount_free) struct remount rm = {
-	    .plan = plan, .root_fd = -EBADF, .strict = strict, .timing = timing, .e = e};
+	_cleanup_(remount_free) struct remount rm = {.plan = plan,
+						     .maps = maps,
+						     .root_fd = -EBADF,
+						     .strict = strict,
+						     .timing = timing,
+						     .e = e};
 	struct remount_result res = {.n = plan->n_trees};
 	struct err ne = {0};
 	long long t0;
@@ -346,7 +350,7 @@ int remount_execute(const struct plan *plan, const struct mntns *ns, bool strict
 		return 0;
 	t0 = log_now_us();
 	res.trees = calloc_array(res.n, sizeof(*res.trees));
-	if (!res.trees || mapset_open(plan, &rm.maps) < 0) {
+	if (!res.trees || mapset_open(plan, maps) < 0) {
 		free(res.trees);
 		return err_set(e, ENOMEM, "remount");
 	}
