@@ -115,6 +115,53 @@ static int plan_unknown_ids(struct hook_ctx *ctx, const struct err *why, struct 
 	return 0;
 }
 
+/* One round of the plan's questions, each tried (facts_kernel.c) with the
+ * user namespace of the map it asks about.  -ENOMEM only. */
+static int answer(struct hook_ctx *ctx, const struct plan_questions *q)
+{
+	struct kernel_facts *kf = &ctx->view.kernel;
+	int r = 0;
+
+	for (size_t k = 0; k < q->n_fs && r >= 0; k++) {
+		struct err ue = {0};
+		int userns;
+
+		r = mapset_make(&ctx->maps, &ctx->plan, q->fs[k].mapping);
+		userns = mapset_get(&ctx->maps, q->fs[k].mapping, &ue);
+		if (r >= 0)
+			r = facts_kernel_fs(&ctx->spec, ctx->facts, &q->fs[k], userns, &ue, kf);
+	}
+	if (q->open_tree_attr)
+		facts_kernel_open_tree_attr(kf);
+	return r;
+}
+
+/* What the plan needs to know of the kernel, found out by trying, and the
+ * plan judged again, until it asks nothing more (a mount left alone may
+ * leave another question).  Each question is asked once; a plan that
+ * remaps nothing asks none. */
+static int ask_kernel(struct hook_ctx *ctx, struct err *e)
+{
+	long long t0 = log_now_us();
+	int r = 0;
+
+	for (int round = 0; round < 3 && r >= 0; round++) {
+		struct plan_questions q = {0};
+
+		r = plan_questions(ctx->facts, &ctx->view, &ctx->plan, &q);
+		if (r < 0 || !plan_questions_any(&q)) {
+			plan_questions_free(&q);
+			break;
+		}
+		r = answer(ctx, &q);
+		plan_questions_free(&q);
+		if (r >= 0)
+			r = plan_kernel(&ctx->spec, ctx->facts, &ctx->view, &ctx->plan);
+	}
+	ctx->probe_us += log_now_us() - t0;
+	return r < 0 ? err_set(e, -r, "plan") : 0;
+}
+
 int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err *e)
 {
 	_cleanup_free_ char *json = NULL;
@@ -146,8 +193,9 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 	if (r < 0)
 		return r;
 	hostinfo_read(&ctx->host);
-	return plan_build(&ctx->spec, uid_ns, gid_ns, &ctx->host, &ctx->accounts, ctx->facts,
-			  &ctx->view, &ctx->plan, e);
+	r = plan_build(&ctx->spec, uid_ns, gid_ns, &ctx->host, &ctx->accounts, ctx->facts,
+		       &ctx->view, &ctx->plan, e);
+	return r < 0 ? r : ask_kernel(ctx, e);
 }
 
 /* Is pm a mount the hook was to remap and will not: a failure to look, or,

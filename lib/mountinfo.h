@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "err.h"
 #include "mount_types.h"
@@ -18,6 +19,7 @@ struct mount_entry {
 	char *root;   /* the path inside its filesystem that is mounted there */
 	char *source; /* the filesystem's source: a device, "proc", "tmpfs", ... or "" */
 	char fstype[FSTYPE_MAX];
+	dev_t dev;	    /* its filesystem's device number (major:minor) */
 	bool idmapped;	    /* the VFS option "idmapped" */
 	unsigned int flags; /* enum mount_flag: its own (VFS) ro, nosuid, ... */
 	int shared, master; /* its peer group (shared:N) and the one it receives

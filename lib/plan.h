@@ -39,6 +39,7 @@ struct submount_facts {
 	const char *target; /* borrowed from the mount table the facts were read from */
 	const char *rel;    /* target below the rbind's own mount point ("a/b") */
 	int id;		    /* its id in that table */
+	dev_t dev;	    /* its filesystem's device number */
 	char fstype[FSTYPE_MAX];
 	bool idmapped;
 	/* Idmapped: its own maps, read (statmount, Linux 6.15) ... */
@@ -83,13 +84,45 @@ struct mount_facts {
 	int reach_group;		/* ... through this peer group */
 };
 
-/* What the hook keeps of the container after looking at it. */
+/*
+ * What the kernel did when a step was tried (facts_kernel.c), never what its
+ * version suggests.  The plan asks (plan_questions) only what it needs, and
+ * an answer stands for the whole run.
+ */
+enum kernel_answer {
+	KERNEL_NOT_ASKED = 0,
+	KERNEL_CAN,	/* the step worked */
+	KERNEL_CANNOT,	/* the kernel refused it: why, and its errno */
+	KERNEL_UNKNOWN, /* it could not be tried (the hook finds out when it acts) */
+};
+
+struct kernel_says {
+	enum kernel_answer answer;
+	int code;
+	char why[PLAN_REASON_MAX];
+};
+
+/* Can a clone of a mount of this filesystem (superblock) be idmapped? */
+struct fs_answer {
+	dev_t dev;
+	struct kernel_says idmap;
+};
+
+struct kernel_facts {
+	struct fs_answer *fs; /* per filesystem asked about (allocated) */
+	size_t n_fs;
+	struct kernel_says open_tree_attr; /* a clone given a map by open_tree_attr (6.15) */
+};
+
+/* What the hook keeps of what it saw: the container, and what the kernel
+ * answered. */
 struct facts_view {
 	int root_fd;		  /* the rootfs, opened in the container's mount namespace */
 	struct mount_table table; /* the container's mount table */
 	size_t *made_by;	  /* per table entry: the spec mount whose visible mount is
 				     its nearest ancestor-or-self, or FACTS_NO_ENTRY */
 	bool stuck;		  /* could not return from the container: act no more */
+	struct kernel_facts kernel;
 };
 
 enum plan_action { PLAN_SKIP = 0, PLAN_IDMAP };
@@ -214,6 +247,33 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 	       const struct id_map *gid_ns, const struct hostinfo *host, struct accounts *acc,
 	       const struct mount_facts *facts, const struct facts_view *view,
 	       struct plan *ret_plan, struct err *e);
+
+/* What the plan needs the kernel to answer before it is final (plan_kernel.c):
+ * whether the filesystems of the mounts it idmaps can be idmapped, each tried
+ * with a clone of a mount the plan idmaps (the mount's own source, or a
+ * submount below it), with the map it gets; whether it has open_tree_attr. */
+struct plan_fs_question {
+	size_t mount;	/* plan.mounts index */
+	size_t sub;	/* its submount (facts.subs index), or PLAN_NO_NODE: its own */
+	dev_t dev;	/* the filesystem asked about */
+	size_t mapping; /* the map to try, an index into plan.mappings */
+};
+
+struct plan_questions {
+	struct plan_fs_question *fs;
+	size_t n_fs;
+	bool open_tree_attr;
+};
+
+int plan_questions(const struct mount_facts *facts, const struct facts_view *view,
+		   const struct plan *p, struct plan_questions *ret_q);
+bool plan_questions_any(const struct plan_questions *q);
+void plan_questions_free(struct plan_questions *q);
+
+/* Judge the plan again with what the kernel answered (view->kernel): a mount
+ * it cannot do falls back, and the trees are built again.  -ENOMEM only. */
+int plan_kernel(const struct oci_spec *spec, const struct mount_facts *facts,
+		const struct facts_view *view, struct plan *p);
 
 /* Turn an idmap entry into a skip, e.g. when the kernel refused it. */
 void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)

@@ -1,11 +1,13 @@
 #!/bin/bash
 # A failure half-way through a container with several mounts.  Three volumes
 # with three owners (501:501 at /a, 502:502 at /b, 503:503 at /c: three user
-# namespaces, one per mapping); the injector fails only the 2nd call of one
-# step, the one made for /b.  Without --strict: /a and /c are idmapped
-# (1000:1000 inside), /b stays as runc made it (502:502), every volume shows
-# its own data, runc exits 0 and the log names /b and the step.  With
-# --strict the container does not start.
+# namespaces, one per mapping); the injector fails only the call of one
+# step made for /b (the 2nd of its kind; the 3rd for a clone and its idmap:
+# the 1st is the hook's try, on the host, of /a's map on a clone of the
+# volumes' filesystem, before it acts).  Without --strict: /a and /c are
+# idmapped (1000:1000 inside), /b stays as runc made it (502:502), every
+# volume shows its own data, runc exits 0 and the log names /b and the step.
+# With --strict the container does not start.
 # Then a tree (/data, and /data/sub on top of it, both idmapped): /data's
 # clone is assembled detached (the clone of /data/sub moved into it, the 1st
 # move_mount), then attached in one step (the 2nd).  Either failing leaves
@@ -74,8 +76,8 @@ run_case() {
 table='
 clone-userns  | --nth 2 clone                          | clone(CLONE_NEWUSER)
 write-uid_map | --nth 2 --path /proc/*/uid_map write   | write /proc/*/uid_map
-open_tree     | --nth 2 open_tree                      | open_tree(CLONE*
-mount_setattr | --nth 2 mount_setattr                  | mount_setattr(IDMAP)
+open_tree     | --nth 3 open_tree                      | open_tree(CLONE*
+mount_setattr | --nth 3 mount_setattr                  | mount_setattr(IDMAP)
 resolve       | --nth 2 openat2                        | resolve /b in the rootfs
 move_mount    | --nth 2 move_mount                     | move_mount
 '
@@ -85,7 +87,7 @@ while IFS='|' read -r name rule step; do
 	read -r -a words <<<"$rule"
 	step=$(sed 's/^ *//; s/ *$//' <<<"$step")
 	for errno in ENOSYS EINVAL EPERM ENOMEM; do
-		what="$name (2nd call) $errno"
+		what="$name (the call for /b) $errno"
 		echo "case: $what"
 		run_case "$name-$errno" three "${words[@]}" "$errno" --
 		assert_eq 0 "$RC" "$what: runc exit code"
