@@ -57,6 +57,7 @@ int facts_reach_from_host(const struct oci_spec *spec, struct mount_facts *facts
 int facts_kernel_fs(const struct oci_spec *spec, const struct mount_facts *facts,
 		    const struct plan_fs_question *q, int userns_fd, const struct err *userns_err,
 		    struct kernel_facts *kf);
+void facts_kernel_attach(struct kernel_facts *kf);
 void facts_kernel_open_tree_attr(struct kernel_facts *kf);
 
 void facts_free(struct mount_facts *facts, size_t n);

@@ -90,6 +90,18 @@ int facts_kernel_fs(const struct oci_spec *spec, const struct mount_facts *facts
 	return 0;
 }
 
+void facts_kernel_attach(struct kernel_facts *kf)
+{
+	struct err e = {0};
+	bool can = false;
+
+	/* Not even the clones: not known, and not assumed (stacked then). */
+	if (probe_attach_detached(&can, &e) < 0)
+		say(&kf->attach_detached, KERNEL_UNKNOWN, &e);
+	else
+		say(&kf->attach_detached, can ? KERNEL_CAN : KERNEL_CANNOT, can ? NULL : &e);
+}
+
 void facts_kernel_open_tree_attr(struct kernel_facts *kf)
 {
 	struct err e = {0};

@@ -131,15 +131,18 @@ static int answer(struct hook_ctx *ctx, const struct plan_questions *q)
 		if (r >= 0)
 			r = facts_kernel_fs(&ctx->spec, ctx->facts, &q->fs[k], userns, &ue, kf);
 	}
+	if (q->attach_detached)
+		facts_kernel_attach(kf);
 	if (q->open_tree_attr)
 		facts_kernel_open_tree_attr(kf);
 	return r;
 }
 
 /* What the plan needs to know of the kernel, found out by trying, and the
- * plan judged again, until it asks nothing more (a mount left alone may
- * leave another question).  Each question is asked once; a plan that
- * remaps nothing asks none. */
+ * plan judged again, until it asks nothing more: the filesystems and
+ * open_tree_attr first, then (a mount left alone may leave a tree that can
+ * no longer be cloned whole) moves into detached trees.  Each question is
+ * asked once; a plan that remaps nothing asks none. */
 static int ask_kernel(struct hook_ctx *ctx, struct err *e)
 {
 	long long t0 = log_now_us();

@@ -111,7 +111,8 @@ struct fs_answer {
 struct kernel_facts {
 	struct fs_answer *fs; /* per filesystem asked about (allocated) */
 	size_t n_fs;
-	struct kernel_says open_tree_attr; /* a clone given a map by open_tree_attr (6.15) */
+	struct kernel_says attach_detached; /* a mount moved into a detached tree (6.15) */
+	struct kernel_says open_tree_attr;  /* a clone given a map by open_tree_attr (6.15) */
 };
 
 /* What the hook keeps of what it saw: the container, and what the kernel
@@ -169,10 +170,15 @@ struct plan_node {
 	bool composed;		  /* ... a map that replaces its own (an idmapped mount) */
 	unsigned int flags;	  /* enum mount_flag: its own when the hook runs */
 	unsigned int add;	  /* ... and what the hook adds: final is flags | add */
+	unsigned int add_left;	  /* ... what it adds when the mount is left as the runtime
+				     made it (a copy of it, on a stacked tree) */
 	unsigned int propagation; /* enum mount_prop: the runtime's, which it keeps */
 	bool whole;		  /* cloned with its whole subtree at once (every mount
-				     below wants the same map), else alone, and each
-				     mount below placed on it (Linux 6.15) */
+				     below wants the same map); else, in an assembled
+				     tree, alone, and each mount below placed on it
+				     (Linux 6.15); in a stacked one, with copies of the
+				     runtime's mounts below it, attached, and each of
+				     them given what it is to end with in place */
 	unsigned int add_tree;	  /* whole: flags set on every mount of the subtree at
 				     once (each ends with what it is to end with) */
 };
@@ -187,6 +193,9 @@ struct plan_tree {
 	struct plan_node *nodes; /* pre-order, the top first; a node's children in
 				    the order the runtime mounted them */
 	size_t n;
+	/* Its nodes that are not whole are stacked on the attached tree, where the
+	 * kernel cannot attach a mount to a detached tree (plan_kernel.c). */
+	bool stacked;
 };
 
 struct plan_mount {
@@ -251,7 +260,8 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 /* What the plan needs the kernel to answer before it is final (plan_kernel.c):
  * whether the filesystems of the mounts it idmaps can be idmapped, each tried
  * with a clone of a mount the plan idmaps (the mount's own source, or a
- * submount below it), with the map it gets; whether it has open_tree_attr. */
+ * submount below it), with the map it gets; whether the kernel can attach a
+ * mount to a detached tree; whether it has open_tree_attr. */
 struct plan_fs_question {
 	size_t mount;	/* plan.mounts index */
 	size_t sub;	/* its submount (facts.subs index), or PLAN_NO_NODE: its own */
@@ -262,7 +272,7 @@ struct plan_fs_question {
 struct plan_questions {
 	struct plan_fs_question *fs;
 	size_t n_fs;
-	bool open_tree_attr;
+	bool attach_detached, open_tree_attr;
 };
 
 int plan_questions(const struct mount_facts *facts, const struct facts_view *view,

@@ -8,10 +8,13 @@
  *    runtime made it, with the kernel's words (tmpfs before Linux 6.3, a
  *    FUSE server that does not allow it, ...); so is a volume an rbind of
  *    which brought a submount on such a filesystem;
- *  - maps composed with a mount's own idmap need open_tree_attr (6.15).
+ *  - maps composed with a mount's own idmap need open_tree_attr (6.15);
+ *  - a tree whose mounts cannot all be cloned at once is assembled detached
+ *    where the kernel can attach a mount to a detached tree (6.15), else
+ *    stacked on the attached tree (plan_tree.c).
  * The plan asks only what it needs (plan_questions): about the filesystems
- * of the mounts it idmaps, one each, and about open_tree_attr only when a
- * planned mount needs it.  A start that remaps nothing asks nothing.
+ * of the mounts it idmaps, one each, and about the rest only when a planned
+ * mount needs it.  A start that remaps nothing asks nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +134,15 @@ static int ask_mount(struct plan_questions *q, const struct kernel_facts *kf,
 	return r;
 }
 
+/* Is any node of tree t not whole (cloned alone, or with copies)? */
+static bool has_parts(const struct plan_tree *t)
+{
+	for (size_t j = 0; j < t->n; j++)
+		if (!t->nodes[j].whole)
+			return true;
+	return false;
+}
+
 int plan_questions(const struct mount_facts *facts, const struct facts_view *view,
 		   const struct plan *p, struct plan_questions *ret_q)
 {
@@ -141,6 +153,9 @@ int plan_questions(const struct mount_facts *facts, const struct facts_view *vie
 	for (size_t i = 0; i < p->n_mounts && r >= 0; i++)
 		if (p->mounts[i].action == PLAN_IDMAP)
 			r = ask_mount(&q, kf, &facts[i], &p->mounts[i], i);
+	for (size_t t = 0; t < p->n_trees; t++)
+		if (has_parts(&p->trees[t]) && kf->attach_detached.answer == KERNEL_NOT_ASKED)
+			q.attach_detached = true;
 	if (r < 0) {
 		plan_questions_free(&q);
 		return r;
@@ -151,7 +166,7 @@ int plan_questions(const struct mount_facts *facts, const struct facts_view *vie
 
 bool plan_questions_any(const struct plan_questions *q)
 {
-	return q->n_fs > 0 || q->open_tree_attr;
+	return q->n_fs > 0 || q->attach_detached || q->open_tree_attr;
 }
 
 void plan_questions_free(struct plan_questions *q)

@@ -135,6 +135,20 @@ int probe_idmap_clone(int fd, int userns_fd, struct err *e)
 	return r;
 }
 
+int probe_attach_detached(bool *ret_can, struct err *e)
+{
+	_cleanup_close_ int tree = -EBADF, part = -EBADF;
+	int r;
+
+	r = mnt_clone(AT_FDCWD, "/", false, &tree, e);
+	if (r >= 0)
+		r = mnt_clone(AT_FDCWD, "/", false, &part, e);
+	if (r < 0)
+		return r;
+	*ret_can = mnt_attach(part, tree, e) >= 0;
+	return 0;
+}
+
 int probe_open_tree_attr(struct err *e)
 {
 	_cleanup_close_ int fd = sys_open_tree_attr(-EBADF, "", 0, NULL);

@@ -31,6 +31,11 @@ int probe_idmap(const char *path, char ret_fstype[static FSTYPE_MAX], bool *ret_
  * or -errno with the failed step in e. */
 int probe_idmap_clone(int fd, int userns_fd, struct err *e);
 
+/* A mount attached to a detached tree (Linux 6.15): two clones of the
+ * mount at /, one moved onto the other's root.  *ret_can: whether that
+ * worked (else e says why); -errno when the clones could not be made. */
+int probe_attach_detached(bool *ret_can, struct err *e);
+
 /* open_tree_attr(2) (6.15): called with nothing to open, it fails as a call
  * that exists would (not with ENOSYS, nor EPERM as a filter answers). */
 int probe_open_tree_attr(struct err *e);

@@ -32,9 +32,9 @@ struct remount_outcome {
 	struct err why; /* REMOUNT_FAILED: the step and its error */
 };
 
-/* One outcome per tree of the plan (plan.trees). */
+/* One outcome per mount of the plan (plan.mounts; those it idmaps). */
 struct remount_result {
-	struct remount_outcome *trees;
+	struct remount_outcome *mounts;
 	size_t n;
 };
 
