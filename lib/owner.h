@@ -26,15 +26,31 @@
  *   the gid is left: the container user has the owner's rights, and what it
  *   creates lands as the owner's uid with its own gid.  The same holds when
  *   the uid already matches and only the gid differs.
- * - Neither the other way.  The swap runs both ways: whatever holds the
- *   owner's id in the container acts on disk as the container user's host
- *   id.  So a container user that is the container's root (under a user
- *   namespace; host root is skipped anyway) is never swapped with an owner
- *   the container can hold, one of its own ids (its processes would make
- *   files of the container's root on disk); a container user whose own
- *   group is root's (host 0 or the container root's) never gets such a gid
- *   swapped.  An owner the container cannot hold (a host user's 501, which
- *   its user namespace does not map) is swapped as ever.
+ * - Neither the other way.  Without a user namespace the swap runs both
+ *   ways: whatever holds the owner's id in the container acts on disk as
+ *   the container user's host id.  So a container user that is the
+ *   container's root (under a user namespace; host root is skipped anyway)
+ *   is never swapped with an owner the container can hold, one of its own
+ *   ids (its processes would make files of the container's root on disk);
+ *   a container user whose own group is root's (host 0 or the container
+ *   root's) never gets such a gid swapped.  An owner the container cannot
+ *   hold (a host user's 501, which its user namespace does not map) is
+ *   swapped as ever.
+ * - Through the mount, as none of the container's other ids.  Under a user
+ *   namespace the mount's maps are owner-only (idmap_owner_only()): the
+ *   owner's id is seen as the container user's host id, every other host id
+ *   of the container's ranges is left unmapped (its files read as the
+ *   overflow id; nothing is created or chowned as it: EOVERFLOW), and ids
+ *   outside the ranges are seen as themselves (the container cannot name
+ *   them).  So whatever capabilities the container has there (its root, a
+ *   setuid binary of its image, CAP_CHOWN, CAP_FOWNER, CAP_FSETID), through
+ *   the mount it acts on disk as the owner only: it cannot chown the owner's
+ *   files to another of its ids, nor leave a setuid file of one on the
+ *   host.  A gid left keeps the container user's own gid, and nothing else
+ *   of its range.  The price: the container's other ids cannot write in the
+ *   volume, even where a directory is world-writable.  Without a user
+ *   namespace the swap stays a swap: a container user with capabilities in
+ *   the initial namespace has them without the hook.
  */
 #pragma once
 

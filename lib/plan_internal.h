@@ -5,9 +5,17 @@
 #include "owner.h"
 #include "plan.h"
 
-/* The mappings of the tree of mount i, built before any goes into the plan. */
+/* On-disk h (as the source shows it) is seen as t. */
+struct id_pair {
+	uint32_t h, t;
+};
+
+/* The mappings of the tree of mount i, built before any goes into the plan:
+ * swap, owner_swap()'s decision, then the maps of what the source shows
+ * (plan_skip_maps); uid and gid, the pairs they send. */
 struct tree_maps {
 	struct plan_mapping top, swap;
+	struct id_pair uid, gid;
 	struct plan_mapping *subs; /* per idmapped submount */
 	size_t n_subs;
 };
@@ -33,13 +41,15 @@ int plan_add_mapping(struct plan *p, struct plan_mapping *m, size_t *ret_k);
 const char *plan_sub_path(const struct oci_spec *spec, const struct spec_mount *m,
 			  const struct submount_facts *sub, char buf[static PLAN_REASON_MAX]);
 
-/* The maps of mount i's tree, from the swap in ret_t->swap (owner_decide's):
- * the top the swap (composed with its own maps when the source is
- * idmapped), each idmapped submount the swap composed with its own, every
- * other submount the swap.  Skips (a fallback, the reason in pm) when any
- * cannot be composed or its maps are unknown. */
-bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p, const struct mount_facts *f,
-		    struct plan_mount *pm, struct tree_maps *ret_t);
+/* The maps of mount i's tree, from the swap in ret_t->swap (owner_swap's):
+ * first the maps of what the source shows (the swap; under a user
+ * namespace, the owner-only maps, owner.h), then the top those (composed
+ * with its own maps when the source is idmapped), each idmapped submount
+ * those composed with its own, every other submount those.  Skips (a
+ * fallback, the reason in pm) when any cannot be made or composed or its
+ * maps are unknown. */
+bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p, const struct owner_rules *o,
+		    const struct mount_facts *f, struct plan_mount *pm, struct tree_maps *ret_t);
 
 /* Move the tree's maps into the plan's mappings (t is left empty). */
 int plan_take_maps(const struct oci_spec *spec, struct plan *p, const struct mount_facts *f,

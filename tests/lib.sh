@@ -492,6 +492,26 @@ expect_idmapped_rw() {
 	assert_kept "$before" "$vol"
 }
 
+# --- test helper programs ------------------------------------------------------
+
+# build_helper SRC BIN [GCC_OPTION...]: build tests/helpers/SRC into BIN when stale.
+build_helper() {
+	local src="$REPO/tests/helpers/$1" bin=$2
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		need_cmd gcc
+		mkdir -p "$(dirname "$bin")"
+		gcc -std=gnu11 -O2 -Wall -Wextra "${@:3}" -o "$bin.tmp.$$" "$src" ||
+			fail "cannot build $src"
+		mv -f "$bin.tmp.$$" "$bin"
+	fi
+}
+
+# IDS: build/tests/ids, from tests/helpers/ids.c, static (for any rootfs).
+IDS="$REPO/build/tests/ids"
+need_ids() {
+	build_helper ids.c "$IDS" -static
+}
+
 # --- the seccomp errno injector -----------------------------------------------
 
 # need_inject: build build/tests/inject from tests/helpers/inject*.c (when stale).

@@ -59,14 +59,7 @@ swap_map() {
 # IDMAP_MOUNT: build/tests/idmap_mount, from tests/helpers/idmap_mount.c.
 IDMAP_MOUNT="$REPO/build/tests/idmap_mount"
 need_idmap_mount() {
-	local src="$REPO/tests/helpers/idmap_mount.c"
-	if [ ! -x "$IDMAP_MOUNT" ] || [ "$src" -nt "$IDMAP_MOUNT" ]; then
-		need_cmd gcc
-		mkdir -p "$(dirname "$IDMAP_MOUNT")"
-		gcc -std=gnu11 -O2 -Wall -Wextra -o "$IDMAP_MOUNT.tmp.$$" "$src" ||
-			fail "cannot build $src"
-		mv -f "$IDMAP_MOUNT.tmp.$$" "$IDMAP_MOUNT"
-	fi
+	build_helper idmap_mount.c "$IDMAP_MOUNT"
 }
 
 # --- plan ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ Suite *state_suite(void);
 Suite *spec_suite(void);
 Suite *idmap_suite(void);
 Suite *idmap_compose_suite(void);
+Suite *idmap_owner_suite(void);
 Suite *plan_suite(void);
 Suite *owner_suite(void);
 Suite *accounts_suite(void);

@@ -1,0 +1,1 @@
+70-owner-userns-caps-runc.sh
