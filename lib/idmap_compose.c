@@ -168,8 +168,8 @@ static void push_identity_but(struct id_extent *out, size_t *n, uint64_t a, uint
 
 /* The identity on every id outside ns's host side, h and t (ns's extents
  * sorted by their host side, overlaps allowed). */
-static void push_outside(struct id_extent *out, size_t *n, const struct id_extent *sorted,
-			 size_t k, uint32_t h, uint32_t t)
+static void push_outside(struct id_extent *out, size_t *n, const struct id_extent *sorted, size_t k,
+			 uint32_t h, uint32_t t)
 {
 	uint64_t at = 0;
 

@@ -15,6 +15,16 @@
  *   and for the ids on disk behind any idmap: an idmapped source's, and each
  *   idmapped submount's of an rbind volume (whose files a swap of the owner
  *   would hand over too).
+ * - Never as another user namespace's ids.  An owner uid in a range of the
+ *   host's /etc/subuid (the subordinate ids newuidmap, Docker's
+ *   userns-remap, LXD or Podman hand to user namespaces: accounts.h) is
+ *   handed only to a container whose own user namespace maps it (and never
+ *   to that namespace's root, below).  To any other container it is the
+ *   root, or a user, of another container, whose setuid file would run as
+ *   that in every container of the range: the volume is skipped whole.  A
+ *   gid in /etc/subgid likewise is left.  This holds on disk behind any
+ *   idmap too, and when the files cannot be read.  Ranges listed nowhere
+ *   (the kubelet allocates pod user namespaces itself) cannot be seen.
  * - Never in a group the owner is not in.  The gid is swapped only when the
  *   owner belongs to that group on the host: it is the primary group of an
  *   account with the owner's uid, or the group lists one of its names as a
@@ -98,6 +108,16 @@ struct owner_view {
  */
 bool owner_skip(const struct owner_rules *o, const struct owner_view *v, size_t n,
 		uint32_t host_uid, uint32_t host_gid, char *why, size_t size);
+
+/*
+ * Is the volume skipped for an owner of another user namespace?  When a
+ * view's uid lies in a range of the host's /etc/subuid that the container's
+ * user namespace does not map, or when the file cannot be read.  Reads it
+ * at the first question (after owner_skip() and every cheaper skip).  The
+ * reason in why.
+ */
+bool owner_skip_subids(const struct owner_rules *o, struct accounts *acc,
+		       const struct owner_view *v, size_t n, char *why, size_t size);
 
 /*
  * The swap of v[0] with the container user: the uid, and the gid when the

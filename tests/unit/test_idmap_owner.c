@@ -51,8 +51,9 @@ static void expect_point(const struct idmap *m, const struct id_map *ns, uint32_
 		return;
 	has = idmap_apply(m, (uint32_t)d, &got);
 	should = owner_only_of(ns, h, t, (uint32_t)d, &want);
-	expect(has == should, "on-disk %" PRIu64 " (h %" PRIu32 ", t %" PRIu32 "): mapped %d, want %d",
-	       d, h, t, has, should);
+	expect(has == should,
+	       "on-disk %" PRIu64 " (h %" PRIu32 ", t %" PRIu32 "): mapped %d, want %d", d, h, t,
+	       has, should);
 	expect(!has || got == want, "on-disk %" PRIu64 ": seen as %" PRIu32 ", want %" PRIu32, d,
 	       got, want);
 }
@@ -118,8 +119,8 @@ START_TEST(test_owner_only_remap)
 	ck_assert_int_eq(idmap_owner_only(501, 101000, &ns, &m, &e), 0);
 	idmap_format(&m, text);
 	ck_assert_str_eq(text, "0 0 501\n"
-			       "501 101000 1\n"		/* the owner: the container user */
-			       "502 502 99498\n"	/* host ids below the container's */
+			       "501 101000 1\n"		      /* the owner: the container user */
+			       "502 502 99498\n"	      /* host ids below the container's */
 			       "165536 165536 4294801759\n"); /* and above */
 	expect_owner_only(&m, &ns, 501, 101000);
 	/* The container's root, its other users, the user's own host id: none. */

@@ -12,6 +12,7 @@ Suite *idmap_compose_suite(void);
 Suite *idmap_owner_suite(void);
 Suite *plan_suite(void);
 Suite *owner_suite(void);
+Suite *owner_ns_suite(void);
 Suite *accounts_suite(void);
 Suite *mountinfo_suite(void);
 Suite *config_edit_suite(void);

@@ -1,0 +1,1 @@
+71-owner-subuid-runc.sh
