@@ -203,9 +203,9 @@ static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e
 	t1 = log_now_us();
 	r = hook_execute(ctx, o->strict || ctx->spec.strict, &timing, e);
 	log_debug("timing: parse+plan %lld us, userns %lld us, clone %lld us, idmap %lld us, "
-		  "swap %lld us, total %lld us",
-		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.swap_us,
-		  log_now_us() - t0);
+		  "verify %lld us, swap %lld us, total %lld us",
+		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.verify_us,
+		  timing.swap_us, log_now_us() - t0);
 	log_summary(&ctx->plan);
 	/* Without --strict, remount fails only for memory before any mount or on
 	 * the way back to the host's mount namespace after all of them: no mount

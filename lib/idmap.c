@@ -95,6 +95,24 @@ bool idmap_apply(const struct idmap *m, uint32_t id, uint32_t *ret_id)
 	return extents_apply(idmap_extents(m), m->n, id, ret_id);
 }
 
+/* The other way: which id do the extents send to id? */
+static bool extents_apply_inverse(const struct id_extent *ext, size_t n, uint32_t id,
+				  uint32_t *ret_id)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (id >= ext[i].lower && id - ext[i].lower < ext[i].count) {
+			*ret_id = ext[i].first + (id - ext[i].lower);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool idmap_apply_inverse(const struct idmap *m, uint32_t id, uint32_t *ret_id)
+{
+	return extents_apply_inverse(idmap_extents(m), m->n, id, ret_id);
+}
+
 static size_t digits(uint32_t v)
 {
 	size_t n = 1;
@@ -138,12 +156,7 @@ bool idmap_to_host(const struct id_map *m, uint32_t id, uint32_t *ret_host)
 
 bool idmap_to_container(const struct id_map *m, uint32_t host, uint32_t *ret_id)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (host >= m->ext[i].lower && host - m->ext[i].lower < m->ext[i].count) {
-			*ret_id = m->ext[i].first + (host - m->ext[i].lower);
-			return true;
-		}
-	return false;
+	return extents_apply_inverse(m->ext, m->n, host, ret_id);
 }
 
 static int parse_u32(const char **p, uint32_t *ret)

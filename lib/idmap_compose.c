@@ -31,16 +31,6 @@ static void push_extent(struct id_extent *out, size_t *n, uint64_t first, uint64
 	out[(*n)++] = (struct id_extent){(uint32_t)first, (uint32_t)lower, (uint32_t)count};
 }
 
-static bool range_contains(const struct idmap *m, uint32_t id)
-{
-	const struct id_extent *ext = idmap_extents(m);
-
-	for (size_t i = 0; i < m->n; i++)
-		if (id >= ext[i].lower && id - ext[i].lower < ext[i].count)
-			return true;
-	return false;
-}
-
 /* out[0..n-1] (heap, sorted by first) into *ret, when the kernel takes it:
  * at most IDMAP_MAX_EXTENTS lines, a text shorter than IDMAP_TEXT_MAX.
  * what names the map in the error ("composed with the source's own map"),
@@ -110,10 +100,11 @@ int idmap_compose_map(const struct idmap *old, uint32_t h, uint32_t t, const str
 	char from[32];
 	struct id_extent *out;
 	size_t n = 0;
+	uint32_t on_disk;
 
 	if (h > ID_MAX || t > ID_MAX)
 		return err_msg(e, EINVAL, "%" PRIu32 " is not a valid id", h > ID_MAX ? h : t);
-	if (h != t && !range_contains(old, h))
+	if (h != t && !idmap_apply_inverse(old, h, &on_disk))
 		return err_msg(e, EINVAL,
 			       "%" PRIu32
 			       ", the owner as the source shows it, is not in the source's "

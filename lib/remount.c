@@ -36,6 +36,7 @@
 #include "mntns.h"
 #include "roles.h"
 #include "pathres.h"
+#include "verify.h"
 
 struct remount {
 	const struct oci_spec *spec;
@@ -278,13 +279,18 @@ static int remount_one(struct remount *rm, size_t i, size_t k, struct err *e)
 	r = open_dest(rm, i, &fd, e);
 	if (r >= 0)
 		r = build(rm, fd, k, &clone, e);
-	t1 = log_now_us();
-	rm->timing->clone_us += t1 - t0;
+	rm->timing->clone_us += log_now_us() - t0;
+	/* Verify before attach: a clone that does not show the planned owner to
+	 * the container user is never attached (verify.h). */
+	if (r >= 0)
+		r = verify_clone(rm->plan, rm->facts, rm->table, rm->outermost, i, clone,
+				 &rm->timing->verify_us, e);
 	if (r < 0) {
 		err_wrap(e, "%s%s", rm->spec->mounts[i].source,
 			 rm->facts[i].n_subs ? " (rbind, with its submounts)" : "");
 		return r;
 	}
+	t1 = log_now_us();
 	r = mnt_attach(clone, fd, e);
 	rm->timing->swap_us += log_now_us() - t1;
 	return r;

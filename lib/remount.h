@@ -18,7 +18,7 @@
 #include "spec.h"
 
 struct remount_timing {
-	long long userns_us, clone_us, idmap_us, swap_us;
+	long long userns_us, clone_us, idmap_us, verify_us, swap_us;
 };
 
 /* facts and view: what facts_collect() saw in ns's container. */

@@ -514,18 +514,22 @@ need_ids() {
 
 # --- the seccomp errno injector -----------------------------------------------
 
+# build_helper OUT NAME: build OUT from tests/helpers/NAME*.c when it is
+# missing or older than any tests/helpers/NAME* (sources and headers).
+build_helper() {
+	local out=$1 dir="$REPO/tests/helpers" f stale=
+	[ -x "$out" ] || stale=1
+	for f in "$dir/$2"*; do
+		[ "$f" -nt "$out" ] && stale=1
+	done
+	[ -n "$stale" ] || return 0
+	need_cmd gcc
+	mkdir -p "$(dirname "$out")"
+	gcc -std=gnu11 -O2 -Wall -Wextra -o "$out.tmp.$$" "$dir/$2"*.c || fail "cannot build $dir/$2*.c"
+	mv -f "$out.tmp.$$" "$out"
+}
+
 # need_inject: build build/tests/inject from tests/helpers/inject*.c (when stale).
 need_inject() {
-	local dir="$REPO/tests/helpers" f stale=
-	[ -x "$INJECT" ] || stale=1
-	for f in "$dir"/inject*; do
-		[ "$f" -nt "$INJECT" ] && stale=1
-	done
-	if [ -n "$stale" ]; then
-		need_cmd gcc
-		mkdir -p "$(dirname "$INJECT")"
-		gcc -std=gnu11 -O2 -Wall -Wextra -o "$INJECT.tmp.$$" "$dir/inject.c" \
-			"$dir/inject_notify.c" || fail "cannot build $dir/inject*.c"
-		mv -f "$INJECT.tmp.$$" "$INJECT"
-	fi
+	build_helper "$INJECT" inject
 }
