@@ -492,30 +492,19 @@ expect_idmapped_rw() {
 	assert_kept "$before" "$vol"
 }
 
-# --- test helper programs ------------------------------------------------------
-
-# build_helper SRC BIN [GCC_OPTION...]: build tests/helpers/SRC into BIN when stale.
-build_helper() {
-	local src="$REPO/tests/helpers/$1" bin=$2
-	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
-		need_cmd gcc
-		mkdir -p "$(dirname "$bin")"
-		gcc -std=gnu11 -O2 -Wall -Wextra "${@:3}" -o "$bin.tmp.$$" "$src" ||
-			fail "cannot build $src"
-		mv -f "$bin.tmp.$$" "$bin"
-	fi
-}
+# --- a helper program inside containers ----------------------------------------
 
 # IDS: build/tests/ids, from tests/helpers/ids.c, static (for any rootfs).
 IDS="$REPO/build/tests/ids"
 need_ids() {
-	build_helper ids.c "$IDS" -static
+	build_helper "$IDS" ids -static
 }
 
 # --- the seccomp errno injector -----------------------------------------------
 
-# build_helper OUT NAME: build OUT from tests/helpers/NAME*.c when it is
-# missing or older than any tests/helpers/NAME* (sources and headers).
+# build_helper OUT NAME [GCC_OPTION...]: build OUT from tests/helpers/NAME*.c
+# when it is missing or older than any tests/helpers/NAME* (sources and
+# headers).
 build_helper() {
 	local out=$1 dir="$REPO/tests/helpers" f stale=
 	[ -x "$out" ] || stale=1
@@ -525,7 +514,8 @@ build_helper() {
 	[ -n "$stale" ] || return 0
 	need_cmd gcc
 	mkdir -p "$(dirname "$out")"
-	gcc -std=gnu11 -O2 -Wall -Wextra -o "$out.tmp.$$" "$dir/$2"*.c || fail "cannot build $dir/$2*.c"
+	gcc -std=gnu11 -O2 -Wall -Wextra "${@:3}" -o "$out.tmp.$$" "$dir/$2"*.c ||
+		fail "cannot build $dir/$2*.c"
 	mv -f "$out.tmp.$$" "$out"
 }
 

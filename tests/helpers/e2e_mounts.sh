@@ -61,9 +61,6 @@ swap_map() {
 # IDMAP_MOUNT: build/tests/idmap_mount, from tests/helpers/idmap_mount.c.
 IDMAP_MOUNT="$REPO/build/tests/idmap_mount"
 need_idmap_mount() {
-<<<<<<< HEAD
-	build_helper idmap_mount.c "$IDMAP_MOUNT"
-=======
 	build_helper "$IDMAP_MOUNT" idmap_mount
 }
 
@@ -101,7 +98,6 @@ _fuse_stop_all() {
 		wait "$p" 2>/dev/null
 	done
 	_fuse_pids=()
->>>>>>> main
 }
 
 # --- plan ----------------------------------------------------------------------

@@ -1,1 +1,0 @@
-70-owner-userns-caps-runc.sh

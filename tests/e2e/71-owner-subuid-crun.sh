@@ -1,1 +1,0 @@
-71-owner-subuid-runc.sh
