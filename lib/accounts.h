@@ -25,6 +25,14 @@
  * file has no ranges.  Every line with a number for start and count counts,
  * blanks around them and a '#' before the owner too: what shadow's tools or
  * an engine might take for a range is one here.
+ *
+ * A group the files do not list may still exist (accounts_nss.c): where
+ * /etc/nsswitch.conf's group line names a source other than "files" or
+ * "compat".  For "systemd" (nss-systemd) that is a JSON record in one of
+ * its userdb drop-in directories, named <gid>.group, or a gid in a range
+ * it makes groups for (homed's users, dynamic users, nspawn's containers);
+ * any other source (sss, ldap, nis, winbind, ...) is not asked, and then
+ * such a group may exist, whatever its gid.
  */
 #pragma once
 
@@ -76,6 +84,10 @@ struct accounts {
 	int subids_err;	  /* 0, or -errno; subids_msg says why */
 	char subids_msg[ERR_MSG_MAX];
 	struct account_subid_file subuid, subgid;
+	bool nss_read;		     /* /etc/nsswitch.conf was read, or tried: once */
+	bool nss_systemd;	     /* its group line lists systemd */
+	char nss_other[ERR_MSG_MAX]; /* a source it lists that is not read, or
+					why the file cannot be; "" when none */
 };
 
 /* The host's files, not read yet. */
@@ -105,3 +117,8 @@ int accounts_read_subids(struct accounts *a);
 /* The first range of /etc/subuid (gid: /etc/subgid) that holds id, or NULL
  * (also before accounts_read_subids()). */
 const struct account_subids *accounts_subids_of(const struct accounts *a, bool gid, uint32_t id);
+
+/* May the host have group gid that the files do not list (accounts_group_name()
+ * is NULL)?  Then where it may be, in why ("/run/userdb/47777.group,
+ * systemd's userdb").  Reads /etc/nsswitch.conf at the first question. */
+bool accounts_group_may_exist(struct accounts *a, uint32_t gid, char *why, size_t size);

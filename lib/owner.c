@@ -205,7 +205,7 @@ bool owner_skip_subids(const struct owner_rules *o, struct accounts *acc,
 static bool is_owners_group(struct accounts *acc, uint32_t uid, uint32_t gid, char *why,
 			    size_t size)
 {
-	char u[64], g[64];
+	char u[64], g[64], where[ERR_MSG_MAX];
 	const char *group;
 
 	if (accounts_read(acc) < 0) {
@@ -221,10 +221,18 @@ static bool is_owners_group(struct accounts *acc, uint32_t uid, uint32_t gid, ch
 			 named(gid, group, g, sizeof(g)));
 		return false;
 	}
-	if (!group)
+	if (group) {
+		snprintf(why, size,
+			 "owner %" PRIu32 " has no account here and the host has a group %s", uid,
+			 named(gid, group, g, sizeof(g)));
+		return false;
+	}
+	if (!accounts_group_may_exist(acc, gid, where, sizeof(where)))
 		return true;
-	snprintf(why, size, "owner %" PRIu32 " has no account here and the host has a group %s",
-		 uid, named(gid, group, g, sizeof(g)));
+	snprintf(why, size,
+		 "owner %" PRIu32 " has no account here and the host may have a group %" PRIu32
+		 ": %.300s",
+		 uid, gid, where);
 	return false;
 }
 

@@ -31,7 +31,11 @@
  *   member (the host's account files, accounts.h).  An owner with no account
  *   on the host (a uid from another machine: a macOS volume, a VM share, an
  *   unpacked archive) gets its gid swapped only when the host has no group
- *   of that id either.  Never root's group, the container's root's or the
+ *   of that id either, and can have none: not in its files, and not where
+ *   /etc/nsswitch.conf's group line looks beyond them (systemd's userdb
+ *   records and its ranges of dynamic users, homed users and containers;
+ *   any other source, such as sss or ldap, is not asked, so any gid may be
+ *   a group there).  Never root's group, the container's root's or the
  *   overflow gid; never when the account files cannot be read.  Otherwise
  *   the gid is left: the container user has the owner's rights, and what it
  *   creates lands as the owner's uid with its own gid.  The same holds when

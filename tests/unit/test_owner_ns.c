@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The owner rule and user namespaces (lib/owner.h), through the plan:
- * another user namespace's ids as the owner (the host's /etc/subuid and
- * /etc/subgid: tests/fixtures/accounts/host has dockremap 100000 and alice
- * 300000, 65536 each), and the owner-only maps of a container with its own
- * user namespace.
+ * The owner rule and what the host knows beyond its account files
+ * (lib/owner.h), through the plan: another user namespace's ids as the owner
+ * (the host's /etc/subuid and /etc/subgid: tests/fixtures/accounts/host has
+ * dockremap 100000 and alice 300000, 65536 each), the owner-only maps of a
+ * container with its own user namespace, and groups that NSS may have.
  */
 #include <string.h>
 
@@ -99,7 +99,7 @@ START_TEST(test_subuid_unreadable)
 {
 	const struct plan_mount *pm;
 
-	fx.accounts.root = ACCOUNTS_FIXTURES "subids-bad";
+	fx.accounts.root = ACCOUNTS_FIXTURES "unreadable";
 	add_bind("/data", 501, 501);
 	pm = build(NULL, NULL);
 	assert_skip(&pm[0], "source is owned by uid 501 (a subordinate id or not); the host's "
@@ -164,6 +164,39 @@ START_TEST(test_owner_only_composed)
 }
 END_TEST
 
+/* "group: files systemd" (Debian 12's): a group of systemd's userdb or of
+ * its dynamic users may exist, so it is left for an owner with no account;
+ * a gid that neither has is handed over (the tests' 501:501). */
+START_TEST(test_nss_groups)
+{
+	const struct plan_mount *pm;
+
+	fx.accounts.root = ACCOUNTS_FIXTURES "nss-systemd";
+	add_bind("/userdb", 7601, 47777);
+	add_bind("/dynamic", 7601, 61200);
+	add_bind("/foreign", 501, 501);
+	pm = build(NULL, NULL);
+	ck_assert_str_eq(pm[0].reason, "group 47777 left: owner 7601 has no account here and the "
+				       "host may have a group 47777: /etc/userdb/47777.group, "
+				       "systemd's userdb");
+	ck_assert(pm[0].gid_left);
+	ck_assert_str_eq(pm[1].reason, "group 61200 left: owner 7601 has no account here and the "
+				       "host may have a group 61200: the range of systemd's "
+				       "dynamic users (61184..65519)");
+	assert_idmap(&pm[2], 1000, 1000);
+	ck_assert(!pm[2].gid_left);
+	plan_free(&fx.plan);
+	accounts_free(&fx.accounts);
+	/* Any other source: any gid may be a group there. */
+	fx.accounts = (struct accounts){.root = ACCOUNTS_FIXTURES "nss-sss"};
+	pm = build(NULL, NULL);
+	ck_assert_str_eq(pm[2].reason,
+			 "group 501 left: owner 501 has no account here and the host "
+			 "may have a group 501: /etc/nsswitch.conf's group line lists "
+			 "sss, which is not read");
+}
+END_TEST
+
 Suite *owner_ns_suite(void)
 {
 	Suite *s = suite_create("owner_ns");
@@ -178,6 +211,7 @@ Suite *owner_ns_suite(void)
 	tcase_add_test(tc, test_subuid_lazy);
 	tcase_add_test(tc, test_owner_only_maps);
 	tcase_add_test(tc, test_owner_only_composed);
+	tcase_add_test(tc, test_nss_groups);
 	suite_add_tcase(s, tc);
 	return s;
 }
