@@ -66,10 +66,6 @@ assert_no_new "$before" "$team"
 b=$TEST_TMP/with
 nss_bundle "$b"
 bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook --strict
-plan_to "$TEST_TMP/plan.json" "$b"
-expect_plan "$TEST_TMP/plan.json" /team idmap "group 47777 left: owner 7601 has no account here \
-and the host may have a group 47777: /usr/local/lib/userdb/47777.group, systemd's userdb"
-expect_plan "$TEST_TMP/plan.json" /foreign idmap ""
 run_probe "$runtime" "$b" with
 assert_eq 0 "$RC" "with the hook: $runtime exit code"
 assert_eq 1000:47777 "$(get team "$OUT")" "with the hook: /team inside"
@@ -80,6 +76,10 @@ assert_eq "7601:1000 2755" "$(stat -c '%u:%g %a' "$team/f")" "with the hook: the
 assert_eq "" "$(find "$team" -gid 47777 -perm -2000 -printf '%p ')" \
 	"with the hook: setgid-47777 files on the host"
 assert_kept "$before" "$team"
+plan_to "$TEST_TMP/plan.json" "$b"
+expect_plan "$TEST_TMP/plan.json" /team idmap "group 47777 left: owner 7601 has no account here \
+and the host may have a group 47777: /usr/local/lib/userdb/47777.group, systemd's userdb"
+expect_plan "$TEST_TMP/plan.json" /foreign idmap ""
 
 umount /etc/nsswitch.conf
 nsswitch $'passwd: files sss\ngroup: files sss' sss
