@@ -112,12 +112,13 @@ static bool has_userdb_record(const struct accounts *a, uint32_t gid, char *why,
 		snprintf(path, sizeof(path), "%s%s/%" PRIu32 ".group", a->root, userdb_dirs[i],
 			 gid);
 		if (lstat(path, &st) == 0) {
-			snprintf(why, size, "%s/%" PRIu32 ".group, systemd's userdb", userdb_dirs[i],
-				 gid);
+			snprintf(why, size, "%s/%" PRIu32 ".group, systemd's userdb",
+				 userdb_dirs[i], gid);
 			return true;
 		}
 		if (errno != ENOENT && errno != ENOTDIR) {
-			snprintf(why, size, "systemd's userdb: cannot look at %s/%" PRIu32 ".group: %s",
+			snprintf(why, size,
+				 "systemd's userdb: cannot look at %s/%" PRIu32 ".group: %s",
 				 userdb_dirs[i], gid, strerror(errno));
 			return true;
 		}
@@ -136,9 +137,8 @@ bool accounts_group_may_exist(struct accounts *a, uint32_t gid, char *why, size_
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(systemd_ranges); i++)
 		if (gid >= systemd_ranges[i].first && gid <= systemd_ranges[i].last) {
-			snprintf(why, size, "%s (%" PRIu32 "..%" PRIu32 ")",
-				 systemd_ranges[i].what, systemd_ranges[i].first,
-				 systemd_ranges[i].last);
+			snprintf(why, size, "%s (%" PRIu32 "..%" PRIu32 ")", systemd_ranges[i].what,
+				 systemd_ranges[i].first, systemd_ranges[i].last);
 			return true;
 		}
 	return has_userdb_record(a, gid, why, size);

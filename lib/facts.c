@@ -304,7 +304,9 @@ static int look(const struct oci_spec *spec, struct mount_facts *facts, struct f
 		else
 			look_at(spec, i, &facts[i], v);
 	}
-	return assign_makers(spec, facts, v);
+	if (assign_makers(spec, facts, v) < 0)
+		return -ENOMEM;
+	return facts_suid_reach(spec, facts, v);
 }
 
 /* Enter pid's mount namespace, look, come back. */
@@ -379,6 +381,7 @@ void facts_free(struct mount_facts *facts, size_t n)
 void facts_view_free(struct facts_view *v)
 {
 	free(v->made_by);
+	free(v->suid_reach);
 	close_fdp(&v->root_fd);
 	mountinfo_free(&v->table);
 	*v = (struct facts_view){.root_fd = -EBADF};

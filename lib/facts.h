@@ -16,15 +16,6 @@
 #include "plan.h"
 #include "spec.h"
 
-/* What the hook keeps of the container after looking at it, for remount. */
-struct facts_view {
-	int root_fd;		  /* the rootfs, opened in the container's mount namespace */
-	struct mount_table table; /* the container's mount table */
-	size_t *made_by;	  /* per table entry: the spec mount whose visible mount is
-				     its nearest ancestor-or-self, or FACTS_NO_ENTRY */
-	bool stuck;		  /* could not return from the container: act no more */
-};
-
 /*
  * One struct mount_facts per spec mount (allocated).  ns: look inside its
  * target mount namespace (entered and left here) and keep the view; NULL, or
@@ -34,6 +25,10 @@ struct facts_view {
  */
 int facts_collect(const struct oci_spec *spec, const struct mntns *ns, const struct err *ns_err,
 		  struct mount_facts **ret_facts, struct facts_view *ret_view, struct err *e);
+
+/* In the container, after who made what: v->suid_reach.  -ENOMEM only. */
+int facts_suid_reach(const struct oci_spec *spec, const struct mount_facts *facts,
+		     struct facts_view *v);
 
 void facts_free(struct mount_facts *facts, size_t n);
 void facts_view_free(struct facts_view *v);

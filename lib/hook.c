@@ -95,7 +95,7 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 		return r;
 	hostinfo_read(&ctx->host);
 	return plan_build(&ctx->spec, uid_ns, gid_ns, &ctx->host, &ctx->accounts, ctx->facts,
-			  &ctx->plan, e);
+			  &ctx->view, &ctx->plan, e);
 }
 
 /* Mounts whose skip is a failure to look (not a decision) fall back as a

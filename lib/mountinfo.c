@@ -55,6 +55,8 @@ static int copy_fs(struct libmnt_fs *fs, struct mount_entry *m)
 	    .root = strdup(root),
 	    .source = strdup(source ? source : ""),
 	    .idmapped = vfs && mnt_optstr_get_option(vfs, "idmapped", NULL, NULL) == 0,
+	    .nosuid = vfs && mnt_optstr_get_option(vfs, "nosuid", NULL, NULL) == 0,
+	    .dev = mnt_fs_get_devno(fs),
 	};
 	snprintf(m->fstype, sizeof(m->fstype), "%s", fstype);
 	if (!m->target || !m->root || !m->source) {

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "err.h"
 #include "mount_types.h"
@@ -19,6 +20,8 @@ struct mount_entry {
 	char *source; /* the filesystem's source: a device, "proc", "tmpfs", ... or "" */
 	char fstype[FSTYPE_MAX];
 	bool idmapped; /* the VFS option "idmapped" */
+	bool nosuid;   /* the VFS option "nosuid" */
+	dev_t dev;     /* its filesystem (major:minor): mounts of one share it */
 };
 
 /* Sorted by id. */

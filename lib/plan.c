@@ -308,7 +308,8 @@ static bool plan_skip_rootless(const struct hostinfo *host, const struct mount_f
 
 int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 	       const struct id_map *gid_ns, const struct hostinfo *host, struct accounts *acc,
-	       const struct mount_facts *facts, struct plan *ret_plan, struct err *e)
+	       const struct mount_facts *facts, const struct facts_view *view,
+	       struct plan *ret_plan, struct err *e)
 {
 	struct plan p = {.uid = spec->uid, .gid = spec->gid};
 	struct owner_rules o = owner_rules(uid_ns, gid_ns, host);
@@ -337,6 +338,10 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 			plan_free(&p);
 			return err_set(e, -r, "plan");
 		}
+	}
+	if (plan_skip_suid(spec, facts, view, &p) < 0) {
+		plan_free(&p);
+		return err_set(e, ENOMEM, "plan");
 	}
 	*ret_plan = p;
 	return 0;

@@ -17,6 +17,7 @@
 #include "mount_types.h"
 #include "hostinfo.h"
 #include "idmap.h"
+#include "mountinfo.h"
 #include "pathres.h"
 #include "spec.h"
 
@@ -66,6 +67,18 @@ struct mount_facts {
 	char fstype[FSTYPE_MAX];     /* "" when unknown */
 	struct submount_facts *subs; /* rbind: its own submounts (allocated) */
 	size_t n_subs;
+};
+
+/* What the hook keeps of the container after looking at it. */
+struct facts_view {
+	int root_fd;		  /* the rootfs, opened in the container's mount namespace */
+	struct mount_table table; /* the container's mount table */
+	size_t *made_by;	  /* per table entry: the spec mount whose visible mount is
+				     its nearest ancestor-or-self, or FACTS_NO_ENTRY */
+	bool stuck;		  /* could not return from the container: act no more */
+	bool *suid_reach;	  /* per table entry: the container reaches it, it is not
+				     nosuid and it shows part of a bind volume's filesystem
+				     (facts_suid.c); NULL when not looked at */
 };
 
 enum plan_action { PLAN_SKIP = 0, PLAN_IDMAP };
@@ -123,11 +136,13 @@ struct plan {
  * hostID), or NULL when it has none.  host: the host-wide facts (overflow
  * ids, rootless).  acc: the host's accounts, read (the only input read
  * here, lazily) when a volume's gid is in question.  facts: one per spec
- * mount.
+ * mount.  view: the container's table, who made each mount and which a
+ * setuid file could run through (NULL, or not looked at: none).
  */
 int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 	       const struct id_map *gid_ns, const struct hostinfo *host, struct accounts *acc,
-	       const struct mount_facts *facts, struct plan *ret_plan, struct err *e);
+	       const struct mount_facts *facts, const struct facts_view *view,
+	       struct plan *ret_plan, struct err *e);
 
 /* Turn an idmap entry into a skip, e.g. when the kernel refused it. */
 void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)

@@ -37,6 +37,22 @@ void plan_mapping_free(struct plan_mapping *m);
  * its index in *ret_k.  -ENOMEM leaves *m as it was. */
 int plan_add_mapping(struct plan *p, struct plan_mapping *m, size_t *ret_k);
 
+/* A path of the container's mount namespace as the container sees it
+ * (path itself when it is not below the rootfs). */
+const char *plan_in_rootfs(const struct oci_spec *spec, const char *path);
+
+/* Drop the mappings no idmapped mount uses (after a mount was left),
+ * renumbering the rest.  -ENOMEM only. */
+int plan_drop_unused_mappings(struct plan *p);
+
+/* The owner rule's setuid part (owner.h), after every mount's action is
+ * decided: leave each volume the container could run a setuid file of
+ * through another mount (v->suid_reach), then drop the unused mappings.
+ * Nothing without the container's table (v NULL or not looked at).
+ * -ENOMEM only. */
+int plan_skip_suid(const struct oci_spec *spec, const struct mount_facts *facts,
+		   const struct facts_view *v, struct plan *p);
+
 /* A submount's path as the container sees it (in buf, or a part of its target). */
 const char *plan_sub_path(const struct oci_spec *spec, const struct spec_mount *m,
 			  const struct submount_facts *sub, char buf[static PLAN_REASON_MAX]);

@@ -53,8 +53,7 @@ static size_t trimmed_len(const char *path)
 	return n;
 }
 
-/* A path in the container's mount namespace as the container will see it. */
-static const char *in_rootfs(const struct oci_spec *spec, const char *path)
+const char *plan_in_rootfs(const struct oci_spec *spec, const char *path)
 {
 	size_t n = strlen(spec->root_path);
 
@@ -133,7 +132,7 @@ const char *plan_sub_path(const struct oci_spec *spec, const struct spec_mount *
 	size_t n = trimmed_len(m->destination);
 
 	if (!sub->rel)
-		return in_rootfs(spec, sub->target);
+		return plan_in_rootfs(spec, sub->target);
 	snprintf(buf, PLAN_REASON_MAX, "%.*s/%s", (int)(n == 1 ? 0 : n), m->destination, sub->rel);
 	return buf;
 }
@@ -258,4 +257,52 @@ int plan_take_maps(const struct oci_spec *spec, struct plan *p, const struct mou
 		pm->n_subs = ++j;
 	}
 	return r;
+}
+
+/* Each mapping's new index, or SIZE_MAX for one that no idmapped mount uses. */
+static void mark_used(const struct plan *p, size_t *ret_index)
+{
+	for (size_t k = 0; k < p->n_mappings; k++)
+		ret_index[k] = SIZE_MAX;
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct plan_mount *pm = &p->mounts[i];
+
+		if (pm->action != PLAN_IDMAP)
+			continue;
+		ret_index[pm->mapping] = ret_index[pm->sub_mapping] = 0;
+		for (size_t j = 0; j < pm->n_subs; j++)
+			ret_index[pm->subs[j].mapping] = 0;
+	}
+}
+
+int plan_drop_unused_mappings(struct plan *p)
+{
+	_cleanup_free_ size_t *index = calloc_array(p->n_mappings, sizeof(*index));
+	size_t n = 0;
+
+	if (!index)
+		return -ENOMEM;
+	mark_used(p, index);
+	for (size_t k = 0; k < p->n_mappings; k++) {
+		if (index[k] == SIZE_MAX) {
+			plan_mapping_free(&p->mappings[k]);
+			continue;
+		}
+		index[k] = n;
+		p->mappings[n++] = p->mappings[k];
+	}
+	p->n_mappings = n;
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		struct plan_mount *pm = &p->mounts[i];
+
+		if (pm->action != PLAN_IDMAP) {
+			pm->mapping = pm->sub_mapping = 0;
+			continue;
+		}
+		pm->mapping = index[pm->mapping];
+		pm->sub_mapping = index[pm->sub_mapping];
+		for (size_t j = 0; j < pm->n_subs; j++)
+			pm->subs[j].mapping = index[pm->subs[j].mapping];
+	}
+	return 0;
 }

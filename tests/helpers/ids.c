@@ -2,8 +2,9 @@
 /*
  * ids: a static program for inside test containers (busybox has neither).
  *
- *   ids [FILE]           print "uid=R euid=E gid=G egid=F" and, with FILE,
- *                        its first line as "read=LINE" (or "read=fail:ERR")
+ *   ids [FILE]           print uid=R, euid=E, gid=G, egid=F (a line each)
+ *                        and, with FILE, its first line as "read=LINE" (or
+ *                        "read=fail:ERR")
  *   ids --as UID CMD...  drop to UID:UID (no supplementary groups) and exec
  *                        CMD, as an entrypoint runs a service user
  *
@@ -57,7 +58,7 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "--as") == 0)
 		return argc >= 4 ? run_as(argv[2], argv + 3) : run_as("", argv + argc);
-	printf("uid=%d euid=%d gid=%d egid=%d\n", (int)getuid(), (int)geteuid(), (int)getgid(),
+	printf("uid=%d\neuid=%d\ngid=%d\negid=%d\n", (int)getuid(), (int)geteuid(), (int)getgid(),
 	       (int)getegid());
 	return argc >= 2 ? read_first_line(argv[1]) : 0;
 }

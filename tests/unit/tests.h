@@ -13,6 +13,7 @@ Suite *idmap_owner_suite(void);
 Suite *plan_suite(void);
 Suite *owner_suite(void);
 Suite *owner_ns_suite(void);
+Suite *plan_suid_suite(void);
 Suite *accounts_suite(void);
 Suite *mountinfo_suite(void);
 Suite *config_edit_suite(void);
