@@ -99,9 +99,10 @@ int facts_suid_reach(const struct oci_spec *spec, const struct mount_facts *fact
 	for (size_t k = 0; k < t->n; k++) {
 		const struct mount_entry *me = &t->entries[k];
 
-		v->suid_reach[k] = !me->nosuid &&
-				   mountroots_overlap(&vols, me->dev, me->root) != MOUNTROOTS_NONE &&
-				   is_reachable(facts, v->made_by[k], v->root_fd, rootfs, me);
+		v->suid_reach[k] =
+		    !me->nosuid &&
+		    mountroots_overlap(&vols, me->dev, me->root) != MOUNTROOTS_NONE &&
+		    is_reachable(facts, v->made_by[k], v->root_fd, rootfs, me);
 	}
 	return 0;
 }

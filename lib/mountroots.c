@@ -58,7 +58,7 @@ static size_t exact(const struct mountroots *x, dev_t dev, const char *root, siz
 	size_t i = lower_bound(x, dev, root, len);
 
 	return i < x->n && compare_key(dev, root, len, &x->refs[i]) == 0 ? x->refs[i].k
-									   : MOUNTROOTS_NONE;
+									 : MOUNTROOTS_NONE;
 }
 
 /* An entry below root (root + "/..."): they sort together, right after it. */

@@ -55,8 +55,8 @@
  *   mount is nosuid, but another mount of the same filesystem may not be.
  *   So a volume is skipped when the container reaches another mount (at or
  *   below its rootfs, not covered) of one of its filesystems (the same
- *   device) that will not be nosuid (not one the hook idmaps, not one
- *   config.json asks nosuid for) and whose root overlaps the root of one of
+ *   device) that will not be nosuid (not one the hook idmaps, not a
+ *   read-only one config.json asks nosuid for) and whose root overlaps the root of one of
  *   the volume's mounts (an ancestor, the same, or a descendant: mountinfo's
  *   root field): a setuid file made in the volume would run there as the
  *   owner.  The reason names that mount (plan_suid.c).  A volume left is

@@ -6,7 +6,8 @@
  * volume is left when the container reaches another mount of one of its
  * filesystems, not nosuid, whose root overlaps what the volume's mount
  * shows (facts_suid.c saw which), unless that mount ends nosuid: a mount
- * of a volume the hook idmaps, or one config.json asks nosuid for.  A volume left is such a mount no
+ * of a volume the hook idmaps, or a read-only one config.json asks nosuid
+ * for (crun sets both only after the hooks).  A volume left is such a mount no
  * more, so this is decided again until nothing changes; then the mappings
  * no mount uses any more are dropped.
  */
@@ -27,19 +28,24 @@ static bool is_idmapped(const struct plan *p, const struct facts_view *v, size_t
 	return i != FACTS_NO_ENTRY && i < p->n_mounts && p->mounts[i].action == PLAN_IDMAP;
 }
 
-/* Will table entry k be nosuid once the runtime is done: the hook's clone,
- * or a mount config.json asks nosuid for (crun sets it only after the hooks
- * on a bind that is also ro: the runtime applies it either way)? */
+/* Will table entry k be nosuid once the runtime is done, though it is not
+ * when the hook runs?  The hook's clone is; and crun makes a read-only
+ * entry's own mount read-only only after the hooks, with the entry's nosuid
+ * (FACTS.md).  Otherwise what the hook sees is what the container gets
+ * (crun 1.8 under a user namespace even drops a read-write bind's nosuid). */
 static bool ends_nosuid(const struct oci_spec *spec, const struct mount_facts *facts,
 			const struct plan *p, const struct facts_view *v, size_t k)
 {
 	size_t i = v->made_by[k];
+	unsigned int flags;
 
 	if (is_idmapped(p, v, k))
 		return true;
-	return i != FACTS_NO_ENTRY && i < spec->n_mounts &&
-	       facts[i].mnt_id == (uint64_t)v->table.entries[k].id &&
-	       (spec->mounts[i].flags & MOUNT_FLAG_NOSUID);
+	if (i == FACTS_NO_ENTRY || i >= spec->n_mounts ||
+	    facts[i].mnt_id != (uint64_t)v->table.entries[k].id)
+		return false;
+	flags = spec->mounts[i].flags | spec->mounts[i].flags_tree;
+	return (flags & MOUNT_FLAG_RDONLY) && (flags & MOUNT_FLAG_NOSUID);
 }
 
 /* The mounts the container reaches that will not be nosuid. */
@@ -69,15 +75,17 @@ static void leave(const struct oci_spec *spec, const struct facts_view *v, struc
 	const char *at = plan_in_rootfs(spec, other->target);
 
 	if (top)
-		plan_fall_back(pm,
-			       "%s, another mount of its filesystem without nosuid, shows its files: "
-			       "a setuid file made here would run there as the owner",
-			       at);
+		plan_fall_back(
+		    pm,
+		    "%s, another mount of its filesystem without nosuid, shows its files: "
+		    "a setuid file made here would run there as the owner",
+		    at);
 	else
-		plan_fall_back(pm,
-			       "%s, another mount of the filesystem of submount %s without nosuid, "
-			       "shows its files: a setuid file made here would run there as the owner",
-			       at, plan_in_rootfs(spec, own->target));
+		plan_fall_back(
+		    pm,
+		    "%s, another mount of the filesystem of submount %s without nosuid, "
+		    "shows its files: a setuid file made here would run there as the owner",
+		    at, plan_in_rootfs(spec, own->target));
 	pm->fallback = false; /* a decision, not a failure */
 	free(pm->subs);
 	pm->subs = NULL;
