@@ -249,9 +249,7 @@ static void assign_table(const struct maker *mk, size_t n_mk, struct facts_view 
 	}
 }
 
-/* Who made what: facts[i].made_by, view->made_by, and each rbind's own submounts. */
-static int assign_makers(const struct oci_spec *spec, struct mount_facts *facts,
-			 struct facts_view *v)
+int facts_assign(const struct oci_spec *spec, struct mount_facts *facts, struct facts_view *v)
 {
 	_cleanup_free_ struct maker *mk = calloc_array(spec->n_mounts, sizeof(*mk));
 	size_t n_mk = 0;
@@ -278,8 +276,6 @@ static int assign_makers(const struct oci_spec *spec, struct mount_facts *facts,
 		if (add_sub(&facts[i], &v->table.entries[k], top ? top->target : NULL) < 0)
 			return -ENOMEM;
 	}
-	for (size_t i = 0; i < spec->n_mounts; i++)
-		facts_read_subs_maps(&facts[i]);
 	return 0;
 }
 
@@ -304,9 +300,10 @@ static int look(const struct oci_spec *spec, struct mount_facts *facts, struct f
 		else
 			look_at(spec, i, &facts[i], v);
 	}
-	if (assign_makers(spec, facts, v) < 0)
-		return -ENOMEM;
-	return facts_suid_reach(spec, facts, v);
+	r = facts_assign(spec, facts, v);
+	for (size_t i = 0; i < spec->n_mounts && r >= 0; i++)
+		facts_read_subs_maps(&facts[i]);
+	return r < 0 ? r : facts_suid_reach(spec, facts, v);
 }
 
 /* Enter pid's mount namespace, look, come back. */
@@ -328,6 +325,8 @@ static int in_container(const struct oci_spec *spec, const struct mntns *ns,
 	/* Every mount stays as the runtime made it; the plan says why. */
 	for (size_t i = 0; r < 0 && i < spec->n_mounts; i++)
 		cannot_look(&facts[i], &ne);
+	if (r >= 0 && nomem >= 0)
+		nomem = facts_reach_from_host(spec, facts, v);
 	return nomem < 0 ? err_set(e, ENOMEM, "facts") : 0;
 }
 

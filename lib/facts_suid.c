@@ -100,7 +100,7 @@ int facts_suid_reach(const struct oci_spec *spec, const struct mount_facts *fact
 		const struct mount_entry *me = &t->entries[k];
 
 		v->suid_reach[k] =
-		    !me->nosuid &&
+		    !(me->flags & MOUNT_FLAG_NOSUID) &&
 		    mountroots_overlap(&vols, me->dev, me->root) != MOUNTROOTS_NONE &&
 		    is_reachable(facts, v->made_by[k], v->root_fd, rootfs, me);
 	}

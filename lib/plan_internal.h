@@ -2,6 +2,7 @@
 /* Shared by plan.c and plan_maps.c only. */
 #pragma once
 
+#include "mounttree.h"
 #include "owner.h"
 #include "plan.h"
 
@@ -45,14 +46,6 @@ const char *plan_in_rootfs(const struct oci_spec *spec, const char *path);
  * renumbering the rest.  -ENOMEM only. */
 int plan_drop_unused_mappings(struct plan *p);
 
-/* The owner rule's setuid part (owner.h), after every mount's action is
- * decided: leave each volume the container could run a setuid file of
- * through another mount (v->suid_reach), then drop the unused mappings.
- * Nothing without the container's table (v NULL or not looked at).
- * -ENOMEM only. */
-int plan_skip_suid(const struct oci_spec *spec, const struct mount_facts *facts,
-		   const struct facts_view *v, struct plan *p);
-
 /* A submount's path as the container sees it (in buf, or a part of its target). */
 const char *plan_sub_path(const struct oci_spec *spec, const struct spec_mount *m,
 			  const struct submount_facts *sub, char buf[static PLAN_REASON_MAX]);
@@ -71,6 +64,39 @@ bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p, const str
 int plan_take_maps(const struct oci_spec *spec, struct plan *p, const struct mount_facts *f,
 		   struct plan_mount *pm, struct tree_maps *t);
 
+/* What building the trees looks at (plan_tree.c, plan_nodes.c). */
+struct tree_ctx {
+	const struct oci_spec *spec;
+	const struct mount_facts *facts;
+	const struct facts_view *v;
+	struct mount_tree mt;
+	struct plan *p;
+};
+
+/* Is table entry k the mount entry i made (its visible mount)? */
+bool plan_is_entry_mount(const struct tree_ctx *c, size_t k, size_t i);
+
+/* The nodes of the tree whose top is table entry k, into t (allocated). */
+int plan_nodes_collect(struct tree_ctx *c, size_t k, struct plan_tree *t);
+
+/* A node below an assembled one that cannot be placed on it (stacked on
+ * another mount's root), or NULL. */
+const struct plan_node *plan_nodes_unplaceable(const struct plan_tree *t);
+
+void plan_nodes_free(struct plan_tree *t);
+
+/* The trees of the outermost planned volumes (plan_tree.c), after every
+ * mount's action is decided; a volume that cannot be done falls back. */
+int plan_trees(const struct oci_spec *spec, const struct mount_facts *facts,
+	       const struct facts_view *v, struct plan *p);
+void plan_trees_free(struct plan *p);
+
+/* The trees, held to the owner rule's setuid part (owner.h, plan_suid.c):
+ * built, then each volume the container could run a setuid file of through
+ * another mount (v->suid_reach) is left, and the trees are built again,
+ * until none is.  -ENOMEM only. */
+int plan_trees_owned(const struct oci_spec *spec, const struct mount_facts *facts,
+		     const struct facts_view *v, struct plan *p);
 /* The owner rule (owner.h), part one, before anything else of the source is
  * judged: skip a volume whose owner already is the container user, or is
  * root as the source shows it or on disk behind any idmap of its tree. */

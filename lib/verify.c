@@ -12,40 +12,6 @@
 #include "mounttree.h"
 #include "pathres.h"
 
-/* One id of planned mount pm's root through its clone: seen (as the hook read
- * it) taken back to the on-disk id where the source is idmapped, then sent
- * through the planned map. */
-static bool planned_id(const struct idmap *map, const struct idmap *src_map, bool composed,
-		       uint32_t seen, uint32_t *ret)
-{
-	uint32_t on_disk = seen;
-
-	if (composed && !idmap_apply_inverse(src_map, seen, &on_disk))
-		return false;
-	return idmap_apply(map, on_disk, ret);
-}
-
-int verify_planned_owner(const struct plan *p, const struct mount_facts *facts, size_t i,
-			 uint32_t *ret_uid, uint32_t *ret_gid, struct err *e)
-{
-	const struct plan_mount *pm = &p->mounts[i];
-	const struct mount_facts *f = &facts[i];
-	const struct plan_mapping *m;
-	uint32_t uid, gid;
-
-	if (pm->action != PLAN_IDMAP || !pm->has_owner || pm->mapping >= p->n_mappings)
-		return err_msg(e, EINVAL, "no planned owner to check the clone against");
-	m = &p->mappings[pm->mapping];
-	if (!planned_id(&m->uid_map, &f->src_uid_map, pm->composed, pm->owner_uid, &uid) ||
-	    !planned_id(&m->gid_map, &f->src_gid_map, pm->composed, pm->owner_gid, &gid))
-		return err_msg(e, EINVAL,
-			       "the planned maps do not cover the owner %" PRIu32 ":%" PRIu32,
-			       pm->owner_uid, pm->owner_gid);
-	*ret_uid = uid;
-	*ret_gid = gid;
-	return 0;
-}
-
 /* The hook's fsuid and fsgid.  setfsuid and setfsgid return the previous
  * id whether they changed it or not, and -1 (no process's id) when the call
  * itself failed: then there is nothing to give back. */
@@ -138,26 +104,6 @@ int verify_owner(int fd, uint32_t as_uid, uint32_t as_gid, uint32_t want_uid, ui
 			       "that changed meanwhile");
 }
 
-/* Where planned mount j is in outermost planned mount i's tree (top: i's
- * entry of the table), relative to i's mount point; NULL when it is not in
- * it.  An outermost one is in no other's tree; for the others the targets'
- * prefix first, a cheap test that the tree walk confirms. */
-static const char *nested_at(const struct plan *p, const struct mount_facts *facts,
-			     const struct mount_table *table, const bool *outermost,
-			     const struct mount_entry *top, size_t i, size_t j)
-{
-	const struct mount_entry *me;
-	const char *rel;
-
-	if (j == i || !top || outermost[j] || p->mounts[j].action != PLAN_IDMAP)
-		return NULL;
-	me = mountinfo_find(table, (int)facts[j].mnt_id);
-	if (!me || mounttree_relative(top->target, me->target, &rel) < 0 || !*rel ||
-	    !mountinfo_is_below(table, me->id, top->id))
-		return NULL;
-	return rel;
-}
-
 /* The root of the mount at rel in the clone (beneath it, no symlink). */
 static int open_in_clone(int clone, const char *rel, int *ret_fd, struct err *e)
 {
@@ -176,41 +122,56 @@ static int open_in_clone(int clone, const char *rel, int *ret_fd, struct err *e)
 	return 0;
 }
 
-/* Planned mount j (the clone's root, or its own root within it) as planned? */
-static int verify_one(const struct plan *p, const struct mount_facts *facts, size_t j, int fd,
-		      struct err *e)
+/* Planned mount pm (the clone's root, or its own root within it, fd) as
+ * planned? */
+static int verify_one(const struct plan *p, const struct plan_mount *pm, int fd, struct err *e)
 {
-	uint32_t uid, gid;
 	int r;
 
-	r = verify_planned_owner(p, facts, j, &uid, &gid, e);
-	if (r >= 0)
-		r = verify_owner(fd, p->host_uid, p->host_gid, uid, gid, facts[j].fstype, e);
+	if (!pm->shows_known)
+		r = err_msg(e, EINVAL,
+			    "the planned maps do not cover the owner %" PRIu32 ":%" PRIu32,
+			    pm->owner_uid, pm->owner_gid);
+	else
+		r = verify_owner(fd, p->host_uid, p->host_gid, pm->shows_uid, pm->shows_gid,
+				 pm->fstype, e);
 	if (r < 0)
-		err_wrap(e, "%s filesystem", facts[j].fstype[0] ? facts[j].fstype : "unknown");
+		err_wrap(e, "%s filesystem", pm->fstype[0] ? pm->fstype : "unknown");
 	return r;
 }
 
-int verify_clone(const struct plan *p, const struct mount_facts *facts,
-		 const struct mount_table *table, const bool *outermost, size_t i, int clone,
-		 long long *us, struct err *e)
+/* Node j of t as planned: the clone itself for the top, else its own root
+ * found below the clone's. */
+static int verify_node(const struct plan *p, const struct plan_tree *t, size_t j, int clone,
+		       struct err *e)
 {
-	const struct mount_entry *top = mountinfo_find(table, (int)facts[i].mnt_id);
-	long long t0 = log_now_us();
+	const struct plan_mount *pm = &p->mounts[t->nodes[j].entry];
+	_cleanup_close_ int fd = -EBADF;
+	const char *rel;
 	int r;
 
-	r = verify_one(p, facts, i, clone, e);
-	for (size_t j = 0; j < p->n_mounts && r >= 0; j++) {
-		const char *rel = nested_at(p, facts, table, outermost, top, i, j);
-		_cleanup_close_ int fd = -EBADF;
-
-		if (!rel)
-			continue;
+	if (j == 0)
+		return verify_one(p, pm, clone, e);
+	if (mounttree_relative(t->nodes[0].path, t->nodes[j].path, &rel) < 0 || !*rel)
+		r = err_msg(e, EINVAL, "%s is not below %s", t->nodes[j].path, t->nodes[0].path);
+	else
 		r = open_in_clone(clone, rel, &fd, e);
-		if (r >= 0)
-			r = verify_one(p, facts, j, fd, e);
-		if (r < 0)
-			err_wrap(e, "%s", p->mounts[j].mount->destination);
+	if (r >= 0)
+		r = verify_one(p, pm, fd, e);
+	return r < 0 ? err_wrap(e, "%s", pm->mount->destination) : 0;
+}
+
+int verify_clone(const struct plan *p, const struct plan_tree *t, int clone, long long *us,
+		 struct err *e)
+{
+	long long t0 = log_now_us();
+	int r = 0;
+
+	for (size_t j = 0; j < t->n && r >= 0; j++) {
+		const struct plan_node *n = &t->nodes[j];
+
+		if (n->entry_mount && p->mounts[n->entry].action == PLAN_IDMAP)
+			r = verify_node(p, t, j, clone, e);
 	}
 	*us += log_now_us() - t0;
 	return r;

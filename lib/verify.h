@@ -27,14 +27,7 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "mountinfo.h"
 #include "plan.h"
-
-/* The owner planned mount i (PLAN_IDMAP) must show through its clone: its
- * owner as the hook read it, through its planned maps (an idmapped source's
- * maps undone first, as the composed maps apply to on-disk ids). */
-int verify_planned_owner(const struct plan *p, const struct mount_facts *facts, size_t i,
-			 uint32_t *ret_uid, uint32_t *ret_gid, struct err *e);
 
 /* Does fd (a mount's root) show want_uid:want_gid to a caller whose fsuid and
  * fsgid are as_uid and as_gid?  0, or -errno with the reason in e.  Asked
@@ -44,11 +37,9 @@ int verify_planned_owner(const struct plan *p, const struct mount_facts *facts, 
 int verify_owner(int fd, uint32_t as_uid, uint32_t as_gid, uint32_t want_uid, uint32_t want_gid,
 		 const char *fstype, struct err *e);
 
-/* Outermost planned mount i's detached clone: its root and the root of every
- * planned mount inside its tree (table: the container's mount table;
- * outermost: per spec mount, whether it is in no other planned mount's tree)
- * each show their planned owner to the plan's container user.  *us grows by
- * the time it took. */
-int verify_clone(const struct plan *p, const struct mount_facts *facts,
-		 const struct mount_table *table, const bool *outermost, size_t i, int clone,
-		 long long *us, struct err *e);
+/* Tree t's detached clone: its root and the root of every planned mount
+ * inside it (a node that is a PLAN_IDMAP entry's own mount) each show the
+ * owner the plan says (plan_mount.shows_*) to the plan's container user.
+ * *us grows by the time it took. */
+int verify_clone(const struct plan *p, const struct plan_tree *t, int clone, long long *us,
+		 struct err *e);

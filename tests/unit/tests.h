@@ -11,6 +11,7 @@ Suite *idmap_suite(void);
 Suite *idmap_compose_suite(void);
 Suite *idmap_owner_suite(void);
 Suite *plan_suite(void);
+Suite *plan_tree_suite(void);
 Suite *owner_suite(void);
 Suite *owner_ns_suite(void);
 Suite *plan_suid_suite(void);
