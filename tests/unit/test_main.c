@@ -28,7 +28,7 @@ static Suite *(*const suites[])(void) = {
     idmap_owner_suite, plan_suite,	 plan_tree_suite, owner_suite,	     owner_ns_suite,
     plan_suid_suite,   accounts_suite,	 mountinfo_suite, config_edit_suite, args_suite,
     bundle_suite,      engine_log_suite, err_suite,	  io_suite,	     log_suite,
-    errno_suite,       userns_suite,	 mntmaps_suite,	  verify_suite,
+    errno_suite,       userns_suite,	 mntmaps_suite,	  verify_suite,	     outcome_suite,
 };
 
 int main(void)
