@@ -56,13 +56,13 @@
  *   So a volume is skipped when the container reaches another mount (at or
  *   below its rootfs, not covered) of one of its filesystems (the same
  *   device) that will not be nosuid (not one the hook idmaps, not a
- *   read-only one config.json asks nosuid for) and whose root overlaps the root of one of
- *   the volume's mounts (an ancestor, the same, or a descendant: mountinfo's
- *   root field): a setuid file made in the volume would run there as the
- *   owner.  The reason names that mount (plan_suid.c).  A volume left is
- *   such a mount for others in turn.  On the host nothing can be held: a
- *   setuid file the container user makes runs as the owner from any host
- *   path that allows setuid.
+ *   read-only one config.json asks nosuid for) and whose root overlaps the
+ *   root of one of the volume's mounts (an ancestor, the same, or a
+ *   descendant: mountinfo's root field): a setuid file made in the volume
+ *   would run there as the owner.  The reason names that mount
+ *   (plan_suid.c).  A volume left is such a mount for others in turn.  On
+ *   the host nothing can be held: a setuid file the container user makes
+ *   runs as the owner from any host path that allows setuid.
  * - Through the mount, as none of the container's other ids.  Under a user
  *   namespace the mount's maps are owner-only (idmap_owner_only()): the
  *   owner's id is seen as the container user's host id, every other host id
