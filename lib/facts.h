@@ -60,5 +60,9 @@ int facts_kernel_fs(const struct oci_spec *spec, const struct mount_facts *facts
 void facts_kernel_attach(struct kernel_facts *kf);
 void facts_kernel_open_tree_attr(struct kernel_facts *kf);
 
+/* In the container, after who made what: v->suid_reach.  -ENOMEM only. */
+int facts_suid_reach(const struct oci_spec *spec, const struct mount_facts *facts,
+		     struct facts_view *v);
+
 void facts_free(struct mount_facts *facts, size_t n);
 void facts_view_free(struct facts_view *v);

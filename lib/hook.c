@@ -146,6 +146,7 @@ static int answer(struct hook_ctx *ctx, const struct plan_questions *q)
 static int ask_kernel(struct hook_ctx *ctx, struct err *e)
 {
 	long long t0 = log_now_us();
+	size_t n;
 	int r = 0;
 
 	for (int round = 0; round < 3 && r >= 0; round++) {
@@ -158,8 +159,14 @@ static int ask_kernel(struct hook_ctx *ctx, struct err *e)
 		}
 		r = answer(ctx, &q);
 		plan_questions_free(&q);
+		n = ctx->plan.n_mappings;
 		if (r >= 0)
 			r = plan_kernel(&ctx->spec, ctx->facts, &ctx->view, &ctx->plan);
+		/* Mappings no mount uses any more are dropped and the others
+		 * numbered again (plan_drop_unused_mappings): the user namespaces
+		 * made under the old numbers are not kept, but made again. */
+		if (ctx->plan.n_mappings != n)
+			mapset_free(&ctx->maps);
 	}
 	ctx->probe_us += log_now_us() - t0;
 	return r < 0 ? err_set(e, -r, "plan") : 0;

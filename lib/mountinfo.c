@@ -123,9 +123,9 @@ static int copy_fs(struct libmnt_fs *fs, struct mount_entry *m)
 	    .target = strdup(target),
 	    .root = strdup(root),
 	    .source = strdup(source ? source : ""),
-	    .dev = mnt_fs_get_devno(fs),
 	    .idmapped = vfs && mnt_optstr_get_option(vfs, "idmapped", NULL, NULL) == 0,
 	    .flags = vfs_flags(vfs),
+	    .dev = mnt_fs_get_devno(fs),
 	};
 	snprintf(m->fstype, sizeof(m->fstype), "%s", fstype);
 	copy_propagation(fs, m);

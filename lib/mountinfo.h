@@ -19,12 +19,12 @@ struct mount_entry {
 	char *root;   /* the path inside its filesystem that is mounted there */
 	char *source; /* the filesystem's source: a device, "proc", "tmpfs", ... or "" */
 	char fstype[FSTYPE_MAX];
-	dev_t dev;	    /* its filesystem's device number (major:minor) */
 	bool idmapped;	    /* the VFS option "idmapped" */
 	unsigned int flags; /* enum mount_flag: its own (VFS) ro, nosuid, ... */
 	int shared, master; /* its peer group (shared:N) and the one it receives
 			       from (master:N), or 0 */
 	bool unbindable;
+	dev_t dev; /* its filesystem (major:minor): mounts of one share it */
 };
 
 /* Sorted by id. */

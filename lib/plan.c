@@ -252,7 +252,7 @@ static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *
 	if (plan_skip_by_group(spec, p, o, acc, f, pm, &ret_t->swap))
 		return true;
 	/* Last: the composed maps may own memory, which only an idmap keeps. */
-	return plan_skip_maps(spec, p, f, pm, ret_t);
+	return plan_skip_maps(spec, p, o, f, pm, ret_t);
 }
 
 /* FUSE ("fuse", "fuseblk", "fuse.<subtype>") and virtiofs: up to the server. */

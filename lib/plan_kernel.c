@@ -92,7 +92,7 @@ int plan_kernel(const struct oci_spec *spec, const struct mount_facts *facts,
 		if (p->mounts[i].action == PLAN_IDMAP)
 			(void)skip_by_kernel(spec, kf, &facts[i], &p->mounts[i]);
 	plan_trees_free(p);
-	return plan_trees(spec, facts, view, p);
+	return plan_trees_owned(spec, facts, view, p);
 }
 
 /* --- the questions -------------------------------------------------------- */
