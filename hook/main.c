@@ -103,8 +103,10 @@ int fail_input(const char *id, const struct err *e)
 
 /* Before acting: what the plan says.  A mount that was to be idmapped and
  * cannot be (the filesystem, the kernel) is a warning: a mismatched volume
- * left as it was; a skip by policy is information.  With strict, such a
- * mount fails the start instead, and the one error line names it. */
+ * left as it was; a skip by policy is information, and so is the skip of a
+ * step that failed while the hook looked (hook_execute warns of those).
+ * With strict, such a mount fails the start instead, and the one error
+ * line names it. */
 static void log_plan(const struct plan *p, bool strict)
 {
 	for (size_t i = 0; i < p->n_mounts; i++) {
@@ -116,7 +118,7 @@ static void log_plan(const struct plan *p, bool strict)
 				 pm->gid_left ? pm->owner_gid : p->host_gid,
 				 pm->reason[0] ? "; " : "", pm->reason);
 		else if (pm->mount->is_bind && !(strict && hook_plan_fails(pm, strict)))
-			log_msg(pm->fallback ? LOG_WARN : LOG_INFO, "%s: skip: %s",
+			log_msg(pm->fallback && !pm->failed ? LOG_WARN : LOG_INFO, "%s: skip: %s",
 				pm->mount->destination, pm->reason);
 	}
 }
@@ -214,10 +216,10 @@ static void run_hook(struct hook_ctx *ctx, struct hook_run *run)
 	t1 = log_now_us();
 	run->phase = HOOK_PHASE_EXECUTE;
 	run->r = hook_execute(ctx, strict, &timing, e);
-	log_debug("timing: parse+plan %lld us, userns %lld us, clone %lld us, idmap %lld us, "
-		  "verify %lld us, swap %lld us, total %lld us",
-		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.verify_us,
-		  timing.swap_us, log_now_us() - t0);
+	log_debug("timing: parse+plan %lld us (kernel probes %lld us), userns %lld us, clone %lld "
+		  "us, idmap %lld us, verify %lld us, swap %lld us, total %lld us",
+		  t1 - t0, ctx->probe_us, timing.userns_us, timing.clone_us, timing.idmap_us,
+		  timing.verify_us, timing.swap_us, log_now_us() - t0);
 	/* Failed with strict: nothing was left as it was, the start fails. */
 	if (run->r >= 0 || !strict)
 		log_summary(&ctx->plan, &ctx->result);

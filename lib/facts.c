@@ -57,8 +57,11 @@ static int add_sub(struct mount_facts *f, const struct mount_entry *me, const ch
 	}
 	if (!base || mounttree_relative(base, me->target, &rel) < 0)
 		rel = NULL;
-	subs[f->n_subs] = (struct submount_facts){
-	    .target = me->target, .rel = rel, .id = me->id, .idmapped = me->idmapped};
+	subs[f->n_subs] = (struct submount_facts){.target = me->target,
+						  .rel = rel,
+						  .id = me->id,
+						  .dev = me->dev,
+						  .idmapped = me->idmapped};
 	snprintf(subs[f->n_subs].fstype, FSTYPE_MAX, "%s", me->fstype);
 	f->n_subs++;
 	return 0;
@@ -380,6 +383,7 @@ void facts_free(struct mount_facts *facts, size_t n)
 void facts_view_free(struct facts_view *v)
 {
 	free(v->made_by);
+	free(v->kernel.fs);
 	free(v->suid_reach);
 	close_fdp(&v->root_fd);
 	mountinfo_free(&v->table);

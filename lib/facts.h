@@ -47,6 +47,19 @@ void facts_reach(const struct oci_spec *spec, struct mount_facts *facts, const s
 int facts_reach_from_host(const struct oci_spec *spec, struct mount_facts *facts,
 			  const struct facts_view *v);
 
+/*
+ * The plan's questions about the kernel (plan_questions), answered by trying
+ * each step (facts_kernel.c), into kf.  facts_kernel_fs: can the filesystem
+ * of question q's mount be idmapped, tried with userns_fd, the user
+ * namespace of the map the plan gives it (< 0: it could not be made, and
+ * userns_err says why); -ENOMEM only.
+ */
+int facts_kernel_fs(const struct oci_spec *spec, const struct mount_facts *facts,
+		    const struct plan_fs_question *q, int userns_fd, const struct err *userns_err,
+		    struct kernel_facts *kf);
+void facts_kernel_attach(struct kernel_facts *kf);
+void facts_kernel_open_tree_attr(struct kernel_facts *kf);
+
 /* In the container, after who made what: v->suid_reach.  -ENOMEM only. */
 int facts_suid_reach(const struct oci_spec *spec, const struct mount_facts *facts,
 		     struct facts_view *v);

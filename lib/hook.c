@@ -115,6 +115,63 @@ static int plan_unknown_ids(struct hook_ctx *ctx, const struct err *why, struct 
 	return 0;
 }
 
+/* One round of the plan's questions, each tried (facts_kernel.c) with the
+ * user namespace of the map it asks about.  -ENOMEM only. */
+static int answer(struct hook_ctx *ctx, const struct plan_questions *q)
+{
+	struct kernel_facts *kf = &ctx->view.kernel;
+	int r = 0;
+
+	for (size_t k = 0; k < q->n_fs && r >= 0; k++) {
+		struct err ue = {0};
+		int userns;
+
+		r = mapset_make(&ctx->maps, &ctx->plan, q->fs[k].mapping);
+		userns = mapset_get(&ctx->maps, q->fs[k].mapping, &ue);
+		if (r >= 0)
+			r = facts_kernel_fs(&ctx->spec, ctx->facts, &q->fs[k], userns, &ue, kf);
+	}
+	if (q->attach_detached)
+		facts_kernel_attach(kf);
+	if (q->open_tree_attr)
+		facts_kernel_open_tree_attr(kf);
+	return r;
+}
+
+/* What the plan needs to know of the kernel, found out by trying, and the
+ * plan judged again, until it asks nothing more: the filesystems and
+ * open_tree_attr first, then (a mount left alone may leave a tree that can
+ * no longer be cloned whole) moves into detached trees.  Each question is
+ * asked once; a plan that remaps nothing asks none. */
+static int ask_kernel(struct hook_ctx *ctx, struct err *e)
+{
+	long long t0 = log_now_us();
+	size_t n;
+	int r = 0;
+
+	for (int round = 0; round < 3 && r >= 0; round++) {
+		struct plan_questions q = {0};
+
+		r = plan_questions(ctx->facts, &ctx->view, &ctx->plan, &q);
+		if (r < 0 || !plan_questions_any(&q)) {
+			plan_questions_free(&q);
+			break;
+		}
+		r = answer(ctx, &q);
+		plan_questions_free(&q);
+		n = ctx->plan.n_mappings;
+		if (r >= 0)
+			r = plan_kernel(&ctx->spec, ctx->facts, &ctx->view, &ctx->plan);
+		/* Mappings no mount uses any more are dropped and the others
+		 * numbered again (plan_drop_unused_mappings): the user namespaces
+		 * made under the old numbers are not kept, but made again. */
+		if (ctx->plan.n_mappings != n)
+			mapset_free(&ctx->maps);
+	}
+	ctx->probe_us += log_now_us() - t0;
+	return r < 0 ? err_set(e, -r, "plan") : 0;
+}
+
 int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err *e)
 {
 	_cleanup_free_ char *json = NULL;
@@ -146,8 +203,9 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 	if (r < 0)
 		return r;
 	hostinfo_read(&ctx->host);
-	return plan_build(&ctx->spec, uid_ns, gid_ns, &ctx->host, &ctx->accounts, ctx->facts,
-			  &ctx->view, &ctx->plan, e);
+	r = plan_build(&ctx->spec, uid_ns, gid_ns, &ctx->host, &ctx->accounts, ctx->facts,
+		       &ctx->view, &ctx->plan, e);
+	return r < 0 ? r : ask_kernel(ctx, e);
 }
 
 /* Is pm a mount the hook was to remap and will not: a failure to look, or,
@@ -203,7 +261,7 @@ int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timin
 	r = report_plan_failures(&ctx->plan, strict, e);
 	if (r < 0 || ctx->view.stuck)
 		return r;
-	return remount_execute(&ctx->plan, &ctx->ns, strict, &ctx->result, timing, e);
+	return remount_execute(&ctx->plan, &ctx->ns, &ctx->maps, strict, &ctx->result, timing, e);
 }
 
 bool hook_plan_fails(const struct plan_mount *pm, bool strict)
@@ -241,6 +299,7 @@ int hook_outcome(const struct hook_ctx *ctx, const struct hook_run *run, struct 
 void hook_ctx_free(struct hook_ctx *ctx)
 {
 	remount_result_free(&ctx->result);
+	mapset_free(&ctx->maps);
 	plan_free(&ctx->plan);
 	facts_free(ctx->facts, ctx->spec.n_mounts);
 	facts_view_free(&ctx->view);

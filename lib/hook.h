@@ -23,6 +23,7 @@
 #include "err.h"
 #include "facts.h"
 #include "hostinfo.h"
+#include "mapset.h"
 #include "mntns.h"
 #include "plan.h"
 #include "remount.h"
@@ -42,6 +43,8 @@ struct hook_ctx {
 	struct mntns ns;	      /* the hook's and pid's mount namespaces, opened once */
 	struct err ns_err;	      /* ... or why they could not be */
 	struct plan plan;
+	struct mapset maps;	      /* a user namespace per mapping, made when first needed */
+	long long probe_us;	      /* the time the kernel's answers took (facts_kernel.c) */
 	struct remount_result result; /* what hook_execute() did of the plan */
 };
 
@@ -56,8 +59,10 @@ void hook_open_ns(struct hook_ctx *ctx, pid_t pid);
 /* A hook_ctx before anything is read into it. */
 #define HOOK_CTX_INIT ((struct hook_ctx){.ns = MNTNS_INIT, .accounts = ACCOUNTS_HOST})
 
-/* Read <bundle>/config.json, observe, build the plan.  pid: the container's
- * init, whose mount namespace is looked at (0: the sources on the host only). */
+/* Read <bundle>/config.json, observe, build the plan, try on the kernel
+ * what the plan asks (plan_questions) and judge it again with the answers.
+ * pid: the container's init, whose mount namespace is looked at (0: the
+ * sources on the host only). */
 int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err *e);
 
 /* Execute the plan hook_prepare() built (remount.c); outcomes in

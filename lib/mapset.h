@@ -3,10 +3,15 @@
  * One user namespace per distinct mapping of a plan, owned as one set: the
  * fds, the errors of those that could not be made, and the short-lived
  * children that hold them (reaped by mapset_free, last, since their exit
- * takes longer than anything else the hook does).
+ * takes longer than anything else the hook does).  Each is made once, when
+ * first needed: to try a map on the kernel before the plan is final (the
+ * plan's mappings only grow), or to act.  Always on the host, never in the
+ * container's mount namespace (the maps are written through the host's
+ * /proc).
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -17,13 +22,17 @@
 struct mapset {
 	int *fds;	  /* per plan mapping: a user namespace fd, or -errno */
 	struct err *errs; /* ... and why not */
+	bool *made;	  /* ... made (or tried) */
 	struct userns_holder *holders;
 	size_t n, n_holders;
 };
 
-/* Make those the plan's trees use; one that fails is recorded, not
- * returned (-ENOMEM only). */
-int mapset_open(const struct plan *p, struct mapset *ret_set);
+/* Make mapping k of plan p unless it is made already; one that fails is
+ * recorded, not returned (-ENOMEM only). */
+int mapset_make(struct mapset *s, const struct plan *p, size_t k);
+
+/* Make those the plan's trees use (-ENOMEM only). */
+int mapset_open(const struct plan *p, struct mapset *s);
 
 /* The user namespace of mapping k, or -errno with the error in e. */
 int mapset_get(const struct mapset *s, size_t k, struct err *e);

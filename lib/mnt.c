@@ -82,3 +82,14 @@ int mnt_attach(int clone_fd, int target_fd, struct err *e)
 		return err_set(e, errno, "move_mount");
 	return 0;
 }
+
+int mnt_detach(int clone_fd, struct err *e)
+{
+	char path[64];
+
+	/* umount2 takes a path: the fd's own, through /proc. */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", clone_fd);
+	if (umount2(path, MNT_DETACH) < 0)
+		return err_set(e, errno, "umount2(%s, MNT_DETACH)", path);
+	return 0;
+}

@@ -29,3 +29,7 @@ int mnt_setattr(int clone_fd, bool recursive, unsigned int flags, enum mnt_propa
 
 /* Attach the clone on top of whatever is mounted at target_fd. */
 int mnt_attach(int clone_fd, int target_fd, struct err *e);
+
+/* Take away a clone the hook attached (fd: its root), with whatever is on
+ * it: what it covered shows again.  Never for a mount the hook did not make. */
+int mnt_detach(int clone_fd, struct err *e);

@@ -30,24 +30,31 @@ int mntprop_keep(struct mntprop *p, const struct plan_tree *t, const struct plan
 	return 0;
 }
 
+int mntprop_give_back(int fd, const struct plan_node *n, struct err *e)
+{
+	bool slave = n->propagation & MOUNT_PROP_SLAVE;
+	int r;
+
+	r = mnt_setattr(fd, false, 0, slave ? MNT_PROPAGATION_SLAVE : MNT_PROPAGATION_PRIVATE,
+			-EBADF, e);
+	if (r < 0)
+		err_wrap(e, "%s: left shared, not %s as the runtime made it", n->path,
+			 slave ? "a slave" : "private");
+	return r;
+}
+
 int mntprop_restore(struct mntprop *p, struct err *e)
 {
 	int first = 0;
 
 	for (size_t k = 0; k < p->n; k++) {
-		const struct plan_node *n = p->v[k].n;
-		bool slave = n->propagation & MOUNT_PROP_SLAVE;
 		struct err ke = {0};
 		int r;
 
-		r = mnt_setattr(p->v[k].fd, false, 0,
-				slave ? MNT_PROPAGATION_SLAVE : MNT_PROPAGATION_PRIVATE, -EBADF,
-				&ke);
+		r = mntprop_give_back(p->v[k].fd, p->v[k].n, &ke);
 		if (r < 0 && !first) {
 			first = r;
 			*e = ke;
-			err_wrap(e, "%s: left shared, not %s as the runtime made it", n->path,
-				 slave ? "a slave" : "private");
 		}
 	}
 	mntprop_close(p);

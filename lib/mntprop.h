@@ -30,6 +30,10 @@ int mntprop_keep(struct mntprop *p, const struct plan_tree *t, const struct plan
  * kept clones are closed either way. */
 int mntprop_restore(struct mntprop *p, struct err *e);
 
+/* Give a mount (fd) that an attach made shared node n's own type back:
+ * private, or a slave of its master again. */
+int mntprop_give_back(int fd, const struct plan_node *n, struct err *e);
+
 /* Close the kept clones (the tree was not attached). */
 void mntprop_close(struct mntprop *p);
 

@@ -368,7 +368,7 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 			return err_set(e, -r, "plan");
 		}
 	}
-	if (plan_trees_owned(spec, facts, view, &p) < 0) {
+	if (plan_kernel(spec, facts, view, &p) < 0) {
 		plan_free(&p);
 		return err_set(e, ENOMEM, "plan");
 	}

@@ -39,6 +39,7 @@ struct submount_facts {
 	const char *target; /* borrowed from the mount table the facts were read from */
 	const char *rel;    /* target below the rbind's own mount point ("a/b") */
 	int id;		    /* its id in that table */
+	dev_t dev;	    /* its filesystem's device number */
 	char fstype[FSTYPE_MAX];
 	bool idmapped;
 	/* Idmapped: its own maps, read (statmount, Linux 6.15) ... */
@@ -83,7 +84,39 @@ struct mount_facts {
 	int reach_group;		/* ... through this peer group */
 };
 
-/* What the hook keeps of the container after looking at it. */
+/*
+ * What the kernel did when a step was tried (facts_kernel.c), never what its
+ * version suggests.  The plan asks (plan_questions) only what it needs, and
+ * an answer stands for the whole run.
+ */
+enum kernel_answer {
+	KERNEL_NOT_ASKED = 0,
+	KERNEL_CAN,	/* the step worked */
+	KERNEL_CANNOT,	/* the kernel refused it: why, and its errno */
+	KERNEL_UNKNOWN, /* it could not be tried (the hook finds out when it acts) */
+};
+
+struct kernel_says {
+	enum kernel_answer answer;
+	int code;
+	char why[PLAN_REASON_MAX];
+};
+
+/* Can a clone of a mount of this filesystem (superblock) be idmapped? */
+struct fs_answer {
+	dev_t dev;
+	struct kernel_says idmap;
+};
+
+struct kernel_facts {
+	struct fs_answer *fs; /* per filesystem asked about (allocated) */
+	size_t n_fs;
+	struct kernel_says attach_detached; /* a mount moved into a detached tree (6.15) */
+	struct kernel_says open_tree_attr;  /* a clone given a map by open_tree_attr (6.15) */
+};
+
+/* What the hook keeps of what it saw: the container, and what the kernel
+ * answered. */
 struct facts_view {
 	int root_fd;		  /* the rootfs, opened in the container's mount namespace */
 	struct mount_table table; /* the container's mount table */
@@ -93,6 +126,7 @@ struct facts_view {
 	bool *suid_reach;	  /* per table entry: the container reaches it, it is not
 				     nosuid and it shows part of a bind volume's filesystem
 				     (facts_suid.c); NULL when not looked at */
+	struct kernel_facts kernel;
 };
 
 enum plan_action { PLAN_SKIP = 0, PLAN_IDMAP };
@@ -139,10 +173,15 @@ struct plan_node {
 	bool composed;		  /* ... a map that replaces its own (an idmapped mount) */
 	unsigned int flags;	  /* enum mount_flag: its own when the hook runs */
 	unsigned int add;	  /* ... and what the hook adds: final is flags | add */
+	unsigned int add_left;	  /* ... what it adds when the mount is left as the runtime
+				     made it (a copy of it, on a stacked tree) */
 	unsigned int propagation; /* enum mount_prop: the runtime's, which it keeps */
 	bool whole;		  /* cloned with its whole subtree at once (every mount
-				     below wants the same map), else alone, and each
-				     mount below placed on it (Linux 6.15) */
+				     below wants the same map); else, in an assembled
+				     tree, alone, and each mount below placed on it
+				     (Linux 6.15); in a stacked one, with copies of the
+				     runtime's mounts below it, attached, and each of
+				     them given what it is to end with in place */
 	unsigned int add_tree;	  /* whole: flags set on every mount of the subtree at
 				     once (each ends with what it is to end with) */
 };
@@ -157,6 +196,9 @@ struct plan_tree {
 	struct plan_node *nodes; /* pre-order, the top first; a node's children in
 				    the order the runtime mounted them */
 	size_t n;
+	/* Its nodes that are not whole are stacked on the attached tree, where the
+	 * kernel cannot attach a mount to a detached tree (plan_kernel.c). */
+	bool stacked;
 };
 
 struct plan_mount {
@@ -217,6 +259,34 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 	       const struct id_map *gid_ns, const struct hostinfo *host, struct accounts *acc,
 	       const struct mount_facts *facts, const struct facts_view *view,
 	       struct plan *ret_plan, struct err *e);
+
+/* What the plan needs the kernel to answer before it is final (plan_kernel.c):
+ * whether the filesystems of the mounts it idmaps can be idmapped, each tried
+ * with a clone of a mount the plan idmaps (the mount's own source, or a
+ * submount below it), with the map it gets; whether the kernel can attach a
+ * mount to a detached tree; whether it has open_tree_attr. */
+struct plan_fs_question {
+	size_t mount;	/* plan.mounts index */
+	size_t sub;	/* its submount (facts.subs index), or PLAN_NO_NODE: its own */
+	dev_t dev;	/* the filesystem asked about */
+	size_t mapping; /* the map to try, an index into plan.mappings */
+};
+
+struct plan_questions {
+	struct plan_fs_question *fs;
+	size_t n_fs;
+	bool attach_detached, open_tree_attr;
+};
+
+int plan_questions(const struct mount_facts *facts, const struct facts_view *view,
+		   const struct plan *p, struct plan_questions *ret_q);
+bool plan_questions_any(const struct plan_questions *q);
+void plan_questions_free(struct plan_questions *q);
+
+/* Judge the plan again with what the kernel answered (view->kernel): a mount
+ * it cannot do falls back, and the trees are built again.  -ENOMEM only. */
+int plan_kernel(const struct oci_spec *spec, const struct mount_facts *facts,
+		const struct facts_view *view, struct plan *p);
 
 /* Turn an idmap entry into a skip, e.g. when the kernel refused it. */
 void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)

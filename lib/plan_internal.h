@@ -83,6 +83,18 @@ int plan_nodes_collect(struct tree_ctx *c, size_t k, struct plan_tree *t);
  * another mount's root), or NULL. */
 const struct plan_node *plan_nodes_unplaceable(const struct plan_tree *t);
 
+/* Why a node of a stacked tree cannot be done so (plan_nodes_unstackable). */
+enum plan_unstackable {
+	UNSTACKABLE_NONE = 0,
+	UNSTACKABLE_COMPOSED,	/* a composed map on a node that is not whole */
+	UNSTACKABLE_SHARED,	/* a layer that would be stacked on a shared copy */
+	UNSTACKABLE_UNBINDABLE, /* an unbindable mount below the top */
+};
+
+/* A node of stacked tree t that cannot be done so, and why; or NULL. */
+const struct plan_node *plan_nodes_unstackable(const struct plan_tree *t,
+					       enum plan_unstackable *ret_why);
+
 void plan_nodes_free(struct plan_tree *t);
 
 /* The trees of the outermost planned volumes (plan_tree.c), after every

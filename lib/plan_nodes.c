@@ -58,6 +58,7 @@ static void node_gets(const struct tree_ctx *c, size_t k, struct plan_node *n)
 	}
 	n->flags = me->flags;
 	n->propagation = mountinfo_prop(me);
+	n->add_left = add & ~me->flags;
 	/* nosuid on every remapped mount: setuid, setgid and file capabilities
 	 * are not honoured through a swapped owner. */
 	if (n->role == PLAN_ROLE_IDMAP)
@@ -263,6 +264,40 @@ const struct plan_node *plan_nodes_unplaceable(const struct plan_tree *t)
 		for (size_t d = j + 1; d < j + n->size; d += t->nodes[d].size)
 			if (!t->nodes[d].rel || !*t->nodes[d].rel)
 				return &t->nodes[d];
+	}
+	return NULL;
+}
+
+/* In a stacked tree (plan_tree.c), a node that is not whole is cloned with
+ * copies of the runtime's mounts below it, and each mount below that is to
+ * be idmapped is a layer of its own, cloned from the runtime's mount and
+ * stacked on its copy.  What cannot be done so: a composed map on a node
+ * that is not whole (open_tree_attr gives a clone one map for all of it);
+ * a layer stacked on the copy of a shared mount (the copy is a member of
+ * its peer group: the attach would propagate to the others); an
+ * unbindable mount below the top (a clone of the mounts above it leaves
+ * it out). */
+const struct plan_node *plan_nodes_unstackable(const struct plan_tree *t,
+					       enum plan_unstackable *ret_why)
+{
+	for (size_t d = 1; d < t->n; d++)
+		if (t->nodes[d].propagation & MOUNT_PROP_UNBINDABLE) {
+			*ret_why = UNSTACKABLE_UNBINDABLE;
+			return &t->nodes[d];
+		}
+	for (size_t d = 0; d < t->n;) {
+		const struct plan_node *n = &t->nodes[d];
+
+		if (d > 0 && n->role != PLAN_ROLE_IDMAP) { /* a copy in its layer */
+			d++;
+			continue;
+		}
+		*ret_why = n->composed && !n->whole			   ? UNSTACKABLE_COMPOSED
+			   : d > 0 && (n->propagation & MOUNT_PROP_SHARED) ? UNSTACKABLE_SHARED
+									   : UNSTACKABLE_NONE;
+		if (*ret_why != UNSTACKABLE_NONE)
+			return n;
+		d += n->whole ? n->size : 1;
 	}
 	return NULL;
 }

@@ -100,29 +100,87 @@ static bool plan_skip_reach(const struct mount_facts *f, struct plan_mount *pm)
 	return true;
 }
 
+/* Is tree t (some node of it not whole) stacked on the attached tree?  Where
+ * the kernel cannot attach a mount to a detached tree, or that could not be
+ * tried: stacking needs nothing newer than idmapped mounts themselves. */
+static bool is_stacked(const struct tree_ctx *c, const struct plan_tree *t)
+{
+	enum kernel_answer a = c->v->kernel.attach_detached.answer;
+
+	if (a != KERNEL_CANNOT && a != KERNEL_UNKNOWN)
+		return false;
+	for (size_t j = 0; j < t->n; j++)
+		if (!t->nodes[j].whole)
+			return true;
+	return false;
+}
+
+/* Stacked tree t cannot be done so: a nested volume stacked on the shared
+ * copy of its mount falls back alone (the tree is then built again without
+ * it), else the whole volume.  The mount that fell back, or FACTS_NO_ENTRY. */
+static size_t skip_unstackable(struct tree_ctx *c, const struct plan_tree *t)
+{
+	const struct kernel_says *ad = &c->v->kernel.attach_detached;
+	enum plan_unstackable why;
+	const struct plan_node *n = plan_nodes_unstackable(t, &why);
+	size_t i = t->mount;
+
+	if (!n)
+		return FACTS_NO_ENTRY;
+	if (why == UNSTACKABLE_SHARED && n->entry_mount && is_planned(c->p, n->entry))
+		i = n->entry;
+	if (why == UNSTACKABLE_COMPOSED)
+		plan_fall_back(&c->p->mounts[i],
+			       "%s: this kernel cannot attach a mount to a detached tree (%s), "
+			       "and %s, whose map replaces its own idmap, cannot be cloned with "
+			       "the mounts below it",
+			       c->spec->mounts[i].source, ad->why, n->path);
+	else if (why == UNSTACKABLE_SHARED)
+		plan_fall_back(&c->p->mounts[i],
+			       "%s: this kernel cannot attach a mount to a detached tree (%s), "
+			       "and a clone stacked on %s on the attached tree would propagate "
+			       "to its peer group (it is shared)",
+			       c->spec->mounts[i].source, ad->why, n->path);
+	else
+		plan_fall_back(&c->p->mounts[i],
+			       "%s: this kernel cannot attach a mount to a detached tree (%s), "
+			       "and %s is unbindable: a clone of the mounts above it leaves it out",
+			       c->spec->mounts[i].source, ad->why, n->path);
+	return i;
+}
+
 /* The tree of outermost planned mount i; a fallback when it cannot be done. */
 static int build_tree(struct tree_ctx *c, size_t i, struct plan_tree *ret_tree)
 {
 	struct plan_mount *pm = &c->p->mounts[i];
 	const struct mount_facts *f = &c->facts[i];
-	struct plan_tree t = {.mount = i, .mnt_id = f->mnt_id, .dev = f->dev, .ino = f->ino};
-	const struct plan_node *n;
+	size_t left = FACTS_NO_ENTRY;
 	int r;
 
-	r = plan_nodes_collect(c, mount_of(c, i), &t);
-	if (r >= 0) {
-		if ((n = plan_nodes_unplaceable(&t)))
+	/* Each round but the last leaves one more nested volume as it was. */
+	for (size_t round = 0; round <= c->p->n_mounts; round++) {
+		struct plan_tree t = {
+		    .mount = i, .mnt_id = f->mnt_id, .dev = f->dev, .ino = f->ino};
+		const struct plan_node *n;
+
+		r = plan_nodes_collect(c, mount_of(c, i), &t);
+		if (r >= 0 && (n = plan_nodes_unplaceable(&t)))
 			plan_fall_back(pm,
 				       "its tree cannot be assembled: %s is stacked on another "
 				       "mount inside it",
 				       n->path);
-	}
-	if (r < 0 || pm->action != PLAN_IDMAP) {
+		if (r >= 0 && pm->action == PLAN_IDMAP && (t.stacked = is_stacked(c, &t)))
+			left = skip_unstackable(c, &t);
+		if (r >= 0 && pm->action == PLAN_IDMAP && left == FACTS_NO_ENTRY) {
+			*ret_tree = t;
+			return 1;
+		}
 		plan_nodes_free(&t);
-		return r;
+		if (r < 0 || pm->action != PLAN_IDMAP)
+			return r;
+		left = FACTS_NO_ENTRY;
 	}
-	*ret_tree = t;
-	return 1;
+	return 0;
 }
 
 /* Each planned mount in tree ti gets its place there. */

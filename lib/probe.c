@@ -123,3 +123,41 @@ int probe_idmap(const char *path, char ret_fstype[static FSTYPE_MAX], bool *ret_
 		return err_wrap(e, "%s filesystem", ret_fstype);
 	return r;
 }
+
+int probe_idmap_clone(int fd, int userns_fd, struct err *e)
+{
+	_cleanup_close_ int clone_fd = -EBADF;
+	int r;
+
+	r = mnt_clone(fd, "", false, &clone_fd, e);
+	if (r >= 0)
+		r = mnt_setattr(clone_fd, false, 0, MNT_PROPAGATION_KEEP, userns_fd, e);
+	return r;
+}
+
+int probe_attach_detached(bool *ret_can, struct err *e)
+{
+	_cleanup_close_ int tree = -EBADF, part = -EBADF;
+	int r;
+
+	r = mnt_clone(AT_FDCWD, "/", false, &tree, e);
+	if (r >= 0)
+		r = mnt_clone(AT_FDCWD, "/", false, &part, e);
+	if (r < 0)
+		return r;
+	*ret_can = mnt_attach(part, tree, e) >= 0;
+	return 0;
+}
+
+int probe_open_tree_attr(struct err *e)
+{
+	_cleanup_close_ int fd = sys_open_tree_attr(-EBADF, "", 0, NULL);
+	int r;
+
+	if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+		return 0;
+	r = err_set(e, errno, "open_tree_attr");
+	if (r == -ENOSYS)
+		err_set_hint(e, "open_tree_attr needs Linux 6.15, or the call is filtered");
+	return r;
+}

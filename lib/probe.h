@@ -23,3 +23,19 @@
  * and set on a clone with open_tree_attr (Linux 6.15). */
 int probe_idmap(const char *path, char ret_fstype[static FSTYPE_MAX], bool *ret_composed,
 		struct err *e);
+
+/* The steps the hook's plan asks about (facts_kernel.c), each tried the way
+ * the hook would take it, on nothing that is ever attached: */
+
+/* A clone of the mount fd lies on (its root), idmapped with userns_fd.  0,
+ * or -errno with the failed step in e. */
+int probe_idmap_clone(int fd, int userns_fd, struct err *e);
+
+/* A mount attached to a detached tree (Linux 6.15): two clones of the
+ * mount at /, one moved onto the other's root.  *ret_can: whether that
+ * worked (else e says why); -errno when the clones could not be made. */
+int probe_attach_detached(bool *ret_can, struct err *e);
+
+/* open_tree_attr(2) (6.15): called with nothing to open, it fails as a call
+ * that exists would (not with ENOSYS, nor EPERM as a filter answers). */
+int probe_open_tree_attr(struct err *e);

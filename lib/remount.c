@@ -20,7 +20,9 @@
  * root of its own) and moved onto its place in it (Linux 6.15+ attaches to
  * detached trees).  While it is assembled it receives and never sends:
  * nothing attached into it propagates anywhere; then it gets the runtime's
- * propagation type back.
+ * propagation type back.  Where the kernel cannot attach a mount to a
+ * detached tree, the plan stacks such a tree on the attached one instead
+ * (remount_stack.c).
  */
 #include "remount.h"
 
@@ -32,31 +34,17 @@
 #include "cleanup.h"
 #include "kver.h"
 #include "log.h"
-#include "mapset.h"
 #include "mnt.h"
 #include "mnt_compose.h"
 #include "mntns.h"
-#include "mntprop.h"
 #include "pathres.h"
+#include "remount_internal.h"
 #include "verify.h"
-
-struct remount {
-	const struct plan *plan;
-	struct mapset maps;   /* the user namespaces, one per mapping */
-	int root_fd;	      /* the rootfs, in the container's mount namespace */
-	struct mntprop props; /* clones whose type the attach changes */
-	bool strict;
-	struct remount_result *res;
-	struct remount_timing *timing;
-	struct err *e; /* the first failure, returned in strict mode */
-	int failed;
-};
 
 static void remount_free(struct remount *rm)
 {
 	mntprop_free(&rm->props);
 	close_fdp(&rm->root_fd);
-	mapset_free(&rm->maps);
 }
 
 /* The destination of planned mount i. */
@@ -65,39 +53,62 @@ static const char *dest_of(const struct remount *rm, size_t i)
 	return rm->plan->mounts[i].mount->destination;
 }
 
-/* Tree ti failed (cause in why): every planned mount in it stays as the
- * runtime made it. */
-static void tree_fail(struct remount *rm, size_t ti, int r, const struct err *why)
+void remount_set(struct remount *rm, size_t i, int r, const struct err *why)
 {
-	const struct plan_tree *t = &rm->plan->trees[ti];
-	struct remount_outcome *o = &rm->res->trees[ti];
+	struct remount_outcome *o = &rm->res->mounts[i];
 
+	if (r >= 0) {
+		*o = (struct remount_outcome){.state = REMOUNT_DONE};
+		return;
+	}
 	o->state = REMOUNT_FAILED;
 	o->why = *why;
 	o->why.code = -r;
 	err_add_hint(&o->why);
-	for (size_t j = 0; j < t->n; j++) {
-		size_t i = t->nodes[j].entry;
-
-		if (t->nodes[j].entry_mount && rm->plan->mounts[i].tree == ti && !rm->strict)
-			log_warn("cannot idmap, mount left as the runtime made it: %s: %s",
-				 dest_of(rm, i), o->why.msg);
-	}
 	if (!rm->failed) {
 		rm->failed = r;
 		*rm->e = o->why;
-		err_wrap(rm->e, "%s", dest_of(rm, t->mount));
+		err_wrap(rm->e, "%s", dest_of(rm, i));
 	}
 }
 
-static void tree_done(struct remount *rm, size_t ti)
+void remount_set_nodes(struct remount *rm, size_t ti, size_t from, size_t to, int r,
+		       const struct err *why)
 {
 	const struct plan_tree *t = &rm->plan->trees[ti];
 
-	rm->res->trees[ti].state = REMOUNT_DONE;
-	for (size_t j = 0; j < t->n; j++)
-		if (t->nodes[j].entry_mount && rm->plan->mounts[t->nodes[j].entry].tree == ti)
-			log_info("%s: idmapped", dest_of(rm, t->nodes[j].entry));
+	for (size_t j = from; j < to; j++) {
+		size_t i = t->nodes[j].entry;
+
+		if (t->nodes[j].entry_mount && rm->plan->mounts[i].tree == ti)
+			remount_set(rm, i, r, why);
+	}
+}
+
+/* What became of tree ti's planned mounts, in the log. */
+static void tree_log(const struct remount *rm, size_t ti)
+{
+	const struct plan_tree *t = &rm->plan->trees[ti];
+
+	for (size_t j = 0; j < t->n; j++) {
+		size_t i = t->nodes[j].entry;
+		const struct remount_outcome *o = &rm->res->mounts[i];
+
+		if (!t->nodes[j].entry_mount || rm->plan->mounts[i].tree != ti)
+			continue;
+		if (o->state == REMOUNT_DONE)
+			log_info("%s: idmapped", dest_of(rm, i));
+		else if (o->state == REMOUNT_FAILED && !rm->strict)
+			log_warn("cannot idmap, mount left as the runtime made it: %s: %s",
+				 dest_of(rm, i), o->why.msg);
+	}
+}
+
+/* Tree ti failed (cause in why): every planned mount in it stays as the
+ * runtime made it. */
+static void tree_fail(struct remount *rm, size_t ti, int r, const struct err *why)
+{
+	remount_set_nodes(rm, ti, 0, rm->plan->trees[ti].n, r, why);
 }
 
 /* --- one node ------------------------------------------------------------- */
@@ -107,21 +118,20 @@ static int userns_of(struct remount *rm, const struct plan_node *n, struct err *
 {
 	if (n->role != PLAN_ROLE_IDMAP || n->composed)
 		return -EBADF;
-	return mapset_get(&rm->maps, n->mapping, e);
+	return mapset_get(rm->maps, n->mapping, e);
 }
 
-/* A detached clone of live, node n alone, or with its subtree when whole:
- * with a composed map, the clone gets it at once (open_tree_attr: an
+/* With a composed map, the clone gets it at once (open_tree_attr: an
  * idmapped mount's clone cannot be idmapped with mount_setattr). */
-static int clone_node(struct remount *rm, int live, const struct plan_node *n, int *ret_clone,
-		      struct err *e)
+int remount_clone(struct remount *rm, int live, const struct plan_node *n, int *ret_clone,
+		  struct err *e)
 {
 	long long t0 = log_now_us();
 	int userns, r;
 
 	if (!n->composed)
 		return mnt_clone(live, "", n->whole, ret_clone, e);
-	userns = mapset_get(&rm->maps, n->mapping, e);
+	userns = mapset_get(rm->maps, n->mapping, e);
 	if (userns < 0)
 		return userns;
 	r = mnt_compose_clone(live, "", false, userns, ret_clone, e);
@@ -132,7 +142,7 @@ static int clone_node(struct remount *rm, int live, const struct plan_node *n, i
 /* Give clone (node n's) its map and flags: whole, to every mount of it at
  * once, then n's own extra flags to n alone; else to n alone.  Flags are
  * added, never cleared. */
-static int apply(struct remount *rm, int clone, const struct plan_node *n, struct err *e)
+int remount_apply(struct remount *rm, int clone, const struct plan_node *n, struct err *e)
 {
 	bool below = n->whole && n->size > 1;
 	long long t0 = log_now_us();
@@ -211,7 +221,7 @@ static int build(struct remount *rm, const struct plan_tree *t, size_t j, int li
 	_cleanup_close_ int clone = -EBADF;
 	int r;
 
-	r = clone_node(rm, live, n, &clone, e);
+	r = remount_clone(rm, live, n, &clone, e);
 	if (r >= 0)
 		r = mntprop_keep(&rm->props, t, n, clone, e);
 	/* Receive, never send: what is attached below while assembling must
@@ -219,7 +229,7 @@ static int build(struct remount *rm, const struct plan_tree *t, size_t j, int li
 	if (r >= 0 && !n->whole && (n->propagation & MOUNT_PROP_SHARED))
 		r = mnt_setattr(clone, false, 0, MNT_PROPAGATION_SLAVE, -EBADF, e);
 	if (r >= 0)
-		r = apply(rm, clone, n, e);
+		r = remount_apply(rm, clone, n, e);
 	for (size_t d = j + 1; d < j + n->size && !n->whole && r >= 0; d += t->nodes[d].size)
 		r = place(rm, t, d, live, clone, e);
 	if (r >= 0 && !n->whole)
@@ -235,7 +245,7 @@ static int build(struct remount *rm, const struct plan_tree *t, size_t j, int li
 /* Tree t's destination, resolved again: still the very mount that was
  * looked at (mount id, and the root's device and inode the owner was read
  * from). */
-static int open_dest(struct remount *rm, const struct plan_tree *t, int *ret_fd, struct err *e)
+int remount_open_dest(struct remount *rm, const struct plan_tree *t, int *ret_fd, struct err *e)
 {
 	_cleanup_close_ int fd = -EBADF;
 	struct path_info at;
@@ -253,18 +263,27 @@ static int open_dest(struct remount *rm, const struct plan_tree *t, int *ret_fd,
 	return 0;
 }
 
+void remount_wrap(const struct remount *rm, const struct plan_tree *t, size_t j, struct err *e)
+{
+	const struct spec_mount *m = rm->plan->mounts[t->nodes[j].entry].mount;
+
+	err_wrap(e, "%s%s", m->source,
+		 t->nodes[j].size == 1 ? ""
+		 : m->is_recursive     ? " (rbind, with its submounts)"
+				       : " (with the mounts inside it)");
+}
+
 /* Clone what is at tree t's destination and attach the clone on top of it.
  * The destination may have been swapped (for a symlink, say) since it was
- * looked at: open_dest checks it still is the root of the runtime's mount,
- * and both steps go through that fd. */
+ * looked at: remount_open_dest checks it still is the root of the
+ * runtime's mount, and both steps go through that fd. */
 static int remount_one(struct remount *rm, const struct plan_tree *t, struct err *e)
 {
 	_cleanup_close_ int fd = -EBADF, clone = -EBADF;
 	long long t0 = log_now_us(), t1;
-	const struct plan_mount *pm = &rm->plan->mounts[t->mount];
 	int r;
 
-	r = open_dest(rm, t, &fd, e);
+	r = remount_open_dest(rm, t, &fd, e);
 	if (r >= 0)
 		r = build(rm, t, 0, fd, &clone, e);
 	rm->timing->clone_us += log_now_us() - t0;
@@ -273,10 +292,7 @@ static int remount_one(struct remount *rm, const struct plan_tree *t, struct err
 	if (r >= 0)
 		r = verify_clone(rm->plan, t, clone, &rm->timing->verify_us, e);
 	if (r < 0) {
-		err_wrap(e, "%s%s", pm->mount->source,
-			 t->n == 1		   ? ""
-			 : pm->mount->is_recursive ? " (rbind, with its submounts)"
-						   : " (with the mounts inside it)");
+		remount_wrap(rm, t, 0, e);
 		return r;
 	}
 	t1 = log_now_us();
@@ -285,28 +301,38 @@ static int remount_one(struct remount *rm, const struct plan_tree *t, struct err
 	return r;
 }
 
+/* Tree ti, assembled detached (or whole): all of it attached, or none. */
+static void remount_tree(struct remount *rm, size_t ti)
+{
+	struct err e = {0};
+	int r;
+
+	r = remount_one(rm, &rm->plan->trees[ti], &e);
+	if (r < 0) {
+		mntprop_close(&rm->props);
+		tree_fail(rm, ti, r, &e);
+		return;
+	}
+	remount_set_nodes(rm, ti, 0, rm->plan->trees[ti].n, 0, NULL);
+	/* Attached: a failure now is said, and fails a strict start. */
+	if ((r = mntprop_restore(&rm->props, &e)) < 0) {
+		if (!rm->strict) /* else the one error line (hook_outcome) */
+			log_warn("%s: %s", dest_of(rm, rm->plan->trees[ti].mount), e.msg);
+		if (!rm->failed) {
+			rm->failed = r;
+			*rm->e = e;
+		}
+	}
+}
+
 static void remount_all(struct remount *rm)
 {
 	for (size_t ti = 0; ti < rm->plan->n_trees && !(rm->strict && rm->failed); ti++) {
-		struct err e = {0};
-		int r;
-
-		r = remount_one(rm, &rm->plan->trees[ti], &e);
-		if (r < 0) {
-			mntprop_close(&rm->props);
-			tree_fail(rm, ti, r, &e);
-			continue;
-		}
-		tree_done(rm, ti);
-		/* Attached: a failure now is said, and fails a strict start. */
-		if ((r = mntprop_restore(&rm->props, &e)) < 0) {
-			if (!rm->strict) /* else the one error line (hook_outcome) */
-				log_warn("%s: %s", dest_of(rm, rm->plan->trees[ti].mount), e.msg);
-			if (!rm->failed) {
-				rm->failed = r;
-				*rm->e = e;
-			}
-		}
+		if (rm->plan->trees[ti].stacked)
+			remount_stack(rm, ti);
+		else
+			remount_tree(rm, ti);
+		tree_log(rm, ti);
 	}
 }
 
@@ -315,8 +341,10 @@ static void remount_all(struct remount *rm)
 /* Every tree falls back with the same cause. */
 static void fail_all(struct remount *rm, int r, const struct err *why)
 {
-	for (size_t ti = 0; ti < rm->plan->n_trees; ti++)
+	for (size_t ti = 0; ti < rm->plan->n_trees; ti++) {
 		tree_fail(rm, ti, r, why);
+		tree_log(rm, ti);
+	}
 }
 
 /* In the container: the rootfs, then every tree. */
@@ -331,12 +359,17 @@ static void in_container(struct remount *rm)
 		remount_all(rm);
 }
 
-int remount_execute(const struct plan *plan, const struct mntns *ns, bool strict,
-		    struct remount_result *ret_result, struct remount_timing *timing, struct err *e)
+int remount_execute(const struct plan *plan, const struct mntns *ns, struct mapset *maps,
+		    bool strict, struct remount_result *ret_result, struct remount_timing *timing,
+		    struct err *e)
 {
-	_cleanup_(remount_free) struct remount rm = {
-	    .plan = plan, .root_fd = -EBADF, .strict = strict, .timing = timing, .e = e};
-	struct remount_result res = {.n = plan->n_trees};
+	_cleanup_(remount_free) struct remount rm = {.plan = plan,
+						     .maps = maps,
+						     .root_fd = -EBADF,
+						     .strict = strict,
+						     .timing = timing,
+						     .e = e};
+	struct remount_result res = {.n = plan->n_mounts};
 	struct err ne = {0};
 	long long t0;
 	int r;
@@ -345,9 +378,9 @@ int remount_execute(const struct plan *plan, const struct mntns *ns, bool strict
 	if (plan->n_trees == 0)
 		return 0;
 	t0 = log_now_us();
-	res.trees = calloc_array(res.n, sizeof(*res.trees));
-	if (!res.trees || mapset_open(plan, &rm.maps) < 0) {
-		free(res.trees);
+	res.mounts = calloc_array(res.n, sizeof(*res.mounts));
+	if (!res.mounts || mapset_open(plan, maps) < 0) {
+		free(res.mounts);
 		return err_set(e, ENOMEM, "remount");
 	}
 	*ret_result = res;
@@ -371,21 +404,20 @@ bool remount_is_done(const struct remount_result *r, const struct plan *plan, si
 		     const char **ret_why)
 {
 	const struct plan_mount *pm = &plan->mounts[i];
-	const struct remount_outcome *o;
+	const struct remount_outcome *o = i < r->n ? &r->mounts[i] : NULL;
 
 	if (pm->action != PLAN_IDMAP)
 		return false;
-	o = pm->tree < r->n ? &r->trees[pm->tree] : NULL;
 	if (o && o->state == REMOUNT_DONE)
 		return true;
-	*ret_why = !o				? "not done: the hook did not act"
-		   : o->state == REMOUNT_FAILED ? o->why.msg
-						: "not tried: an earlier mount failed";
+	*ret_why = !o || pm->tree == PLAN_NO_NODE ? "not done: the hook did not act"
+		   : o->state == REMOUNT_FAILED	  ? o->why.msg
+						  : "not tried: an earlier mount failed";
 	return false;
 }
 
 void remount_result_free(struct remount_result *r)
 {
-	free(r->trees);
+	free(r->mounts);
 	*r = (struct remount_result){0};
 }

@@ -32,14 +32,18 @@ struct remount_outcome {
 	struct err why; /* REMOUNT_FAILED: the step and its error */
 };
 
-/* One outcome per tree of the plan (plan.trees). */
+/* One outcome per mount of the plan (plan.mounts; those it idmaps). */
 struct remount_result {
-	struct remount_outcome *trees;
+	struct remount_outcome *mounts;
 	size_t n;
 };
 
-int remount_execute(const struct plan *plan, const struct mntns *ns, bool strict,
-		    struct remount_result *ret_result, struct remount_timing *timing,
+struct mapset;
+
+/* maps: the user namespaces, made here where the plan's trees need one that
+ * is not made yet (mapset.h), freed by the caller. */
+int remount_execute(const struct plan *plan, const struct mntns *ns, struct mapset *maps,
+		    bool strict, struct remount_result *ret_result, struct remount_timing *timing,
 		    struct err *e);
 
 /* Is planned mount i of plan idmapped after remount_execute() gave r?  Else

@@ -146,7 +146,14 @@ static const char *prop_words(unsigned int prop)
 	return words[prop & 7];
 }
 
-static void put_node(struct out *o, const struct plan *p, const struct plan_node *n)
+/* How a node is cloned (plan.h, struct plan_node's whole). */
+static const char *clone_words(const struct plan_tree *t, const struct plan_node *n)
+{
+	return n->whole ? "whole" : t->stacked ? "stacked" : "assembled";
+}
+
+static void put_node(struct out *o, const struct plan *p, const struct plan_tree *t,
+		     const struct plan_node *n)
 {
 	bool idmap = n->role == PLAN_ROLE_IDMAP;
 
@@ -161,7 +168,7 @@ static void put_node(struct out *o, const struct plan *p, const struct plan_node
 	put_flags(o, "flags", n->flags | n->add);
 	put_flags(o, "added", n->add);
 	put_key_str(o, "propagation", prop_words(n->propagation));
-	put_key_str(o, "clone", n->whole ? "whole" : "assembled");
+	put_key_str(o, "clone", clone_words(t, n));
 	GEN(o, yajl_gen_map_close(o->g));
 }
 
@@ -173,7 +180,7 @@ static void put_tree(struct out *o, const struct plan *p, const struct plan_moun
 	put_str(o, "tree");
 	GEN(o, yajl_gen_array_open(o->g));
 	for (size_t j = pm->node; j < pm->node + t->nodes[pm->node].size; j++)
-		put_node(o, p, &t->nodes[j]);
+		put_node(o, p, t, &t->nodes[j]);
 	GEN(o, yajl_gen_array_close(o->g));
 }
 

@@ -140,20 +140,20 @@ static int verify_one(const struct plan *p, const struct plan_mount *pm, int fd,
 	return r;
 }
 
-/* Node j of t as planned: the clone itself for the top, else its own root
- * found below the clone's. */
-static int verify_node(const struct plan *p, const struct plan_tree *t, size_t j, int clone,
-		       struct err *e)
+/* Node j of t as planned, in the clone of node top: the clone itself for
+ * top, else its own root found below the clone's. */
+static int verify_node(const struct plan *p, const struct plan_tree *t, size_t top, size_t j,
+		       int clone, struct err *e)
 {
 	const struct plan_mount *pm = &p->mounts[t->nodes[j].entry];
 	_cleanup_close_ int fd = -EBADF;
 	const char *rel;
 	int r;
 
-	if (j == 0)
+	if (j == top)
 		return verify_one(p, pm, clone, e);
-	if (mounttree_relative(t->nodes[0].path, t->nodes[j].path, &rel) < 0 || !*rel)
-		r = err_msg(e, EINVAL, "%s is not below %s", t->nodes[j].path, t->nodes[0].path);
+	if (mounttree_relative(t->nodes[top].path, t->nodes[j].path, &rel) < 0 || !*rel)
+		r = err_msg(e, EINVAL, "%s is not below %s", t->nodes[j].path, t->nodes[top].path);
 	else
 		r = open_in_clone(clone, rel, &fd, e);
 	if (r >= 0)
@@ -161,18 +161,32 @@ static int verify_node(const struct plan *p, const struct plan_tree *t, size_t j
 	return r < 0 ? err_wrap(e, "%s", pm->mount->destination) : 0;
 }
 
-int verify_clone(const struct plan *p, const struct plan_tree *t, int clone, long long *us,
-		 struct err *e)
+/* Nodes top..end (end excluded) of t, in the clone of node top. */
+static int verify_nodes(const struct plan *p, const struct plan_tree *t, size_t top, size_t end,
+			int clone, long long *us, struct err *e)
 {
 	long long t0 = log_now_us();
 	int r = 0;
 
-	for (size_t j = 0; j < t->n && r >= 0; j++) {
+	for (size_t j = top; j < end && r >= 0; j++) {
 		const struct plan_node *n = &t->nodes[j];
 
 		if (n->entry_mount && p->mounts[n->entry].action == PLAN_IDMAP)
-			r = verify_node(p, t, j, clone, e);
+			r = verify_node(p, t, top, j, clone, e);
 	}
 	*us += log_now_us() - t0;
 	return r;
+}
+
+int verify_clone(const struct plan *p, const struct plan_tree *t, int clone, long long *us,
+		 struct err *e)
+{
+	return verify_nodes(p, t, 0, t->n, clone, us, e);
+}
+
+int verify_layer(const struct plan *p, const struct plan_tree *t, size_t j, int clone,
+		 long long *us, struct err *e)
+{
+	return verify_nodes(p, t, j, t->nodes[j].whole ? j + t->nodes[j].size : j + 1, clone, us,
+			    e);
 }

@@ -43,3 +43,9 @@ int verify_owner(int fd, uint32_t as_uid, uint32_t as_gid, uint32_t want_uid, ui
  * *us grows by the time it took. */
 int verify_clone(const struct plan *p, const struct plan_tree *t, int clone, long long *us,
 		 struct err *e);
+
+/* The same for a layer of a stacked tree: the clone of node j (with copies
+ * of the mounts below it), its root, and, when j is whole, every planned
+ * mount below it. */
+int verify_layer(const struct plan *p, const struct plan_tree *t, size_t j, int clone,
+		 long long *us, struct err *e);

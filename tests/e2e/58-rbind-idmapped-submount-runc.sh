@@ -153,15 +153,17 @@ done
 # --strict the container does not start, and the one error line gives the
 # same reason.  Either way the host's mount table does not change.  statmount:
 # the submount's maps unknown (what a kernel older than 6.15 answers);
-# open_tree_attr: its clone; the first move_mount: attaching it to the
-# detached tree: on this kernel (6.15 or later, or the tree above would not
-# have been built) the plain errno, no claim that it needs 6.15.
+# open_tree_attr: its clone; the second move_mount (the first is the hook's
+# try, on the host, whether this kernel can attach a mount to a detached
+# tree): attaching it to the detached tree: on this kernel (6.15 or later, or
+# the tree above would not have been built) the plain errno, no claim that
+# it needs 6.15.
 need_inject
 # name | rule (options, syscall, errno) | the reason in the log, as a glob
 table='
 statmount      | statmount ENOSYS          | /data: skip: submount /data/idm is an idmapped mount whose maps this kernel cannot report (composing needs Linux 6.15): statmount(*): Function not implemented*
-open_tree_attr | open_tree_attr ENOSYS     | cannot idmap, mount left as the runtime made it: /data: *open_tree_attr(CLONE, IDMAP): Function not implemented (open_tree_attr needs Linux 6.15*
-move_mount     | --nth 1 move_mount EINVAL | cannot idmap, mount left as the runtime made it: /data: */idm: move_mount: Invalid argument
+open_tree_attr | open_tree_attr ENOSYS     | cannot idmap, mount left as the runtime made it: /data: *open_tree_attr*: Function not implemented (open_tree_attr needs Linux 6.15*
+move_mount     | --nth 2 move_mount EINVAL | cannot idmap, mount left as the runtime made it: /data: */idm: move_mount: Invalid argument
 '
 trim() {
 	local t=${1#"${1%%[! ]*}"}

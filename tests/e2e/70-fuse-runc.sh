@@ -66,7 +66,15 @@ run_mode() {
 	assert_match "*write=fail:Permission denied*" "$without" "$mode: a write without the hook"
 	bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook --log-level info --log-file "$log"
 	plan_to "$b.plan" "$b"
-	expect_plan "$b.plan" /data idmap "*FUSE can be idmapped only where its server allows it*"
+	# plan tries the idmap on a clone of the share, as the hook does first:
+	# the kernel refuses deny's; the others attach, and only a start checks
+	# what the container user sees through them.
+	if [ "$mode" = deny ]; then
+		expect_plan "$b.plan" /data skip \
+			"$mnt: fuse.idmapfs filesystem: mount_setattr(IDMAP): Invalid argument (filesystem cannot be idmapped)"
+	else
+		expect_plan "$b.plan" /data idmap "*FUSE can be idmapped only where its server allows it*"
+	fi
 
 	if [ "$mode" = allow ]; then
 		assert_eq 501:501 "$(get data "$without")" "allow: owner of /data without the hook"
@@ -82,7 +90,7 @@ run_mode() {
 	assert_no_match "*idmapped*" "$(get mnt "$OUT")" "$mode: mount options of /data inside"
 	assert_no_match "*/data: idmapped*" "$(cat "$log")" "$mode: the hook's log"
 	if [ "$mode" = deny ]; then
-		assert_match "*warn: cannot idmap, mount left as the runtime made it: /data: $mnt: mount_setattr(IDMAP): Invalid argument (filesystem cannot be idmapped)*" \
+		assert_match "*warn: cannot idmap, mount left as the runtime made it: /data: $mnt: fuse.idmapfs filesystem: mount_setattr(IDMAP): Invalid argument (filesystem cannot be idmapped)*" \
 			"$(cat "$log")" "deny: the hook's log"
 	else
 		assert_eq "${seen_by_1000[$mode]}" "$(get data "$OUT")" "$mode: owner of /data inside"

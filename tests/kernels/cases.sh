@@ -133,6 +133,8 @@ snap() {
 setup_volumes() {
 	volume /vol/data
 	volume /vol/cache
+	volume /vol/cache2
+	chown -R 502:502 /vol/cache2
 	mkdir /vol/data/cache
 	chown 501:501 /vol/data/cache
 	echo 'from the cache' >/vol/cache/cf
@@ -165,13 +167,15 @@ setup_volumes() {
 # --- bundles and runs --------------------------------------------------------------
 
 # The container's view of /data: tests/helpers/probe.sh (key=value lines),
-# then the owner and mount of a nested volume or submount, and /data's mount id.
+# then the owner and mount of a nested volume or submount, every mount at
+# its path (id:parent, bottom up), and /data's mount id.
 # shellcheck disable=SC2016
 LOOK="$(cat "$K/probe.sh")"'
 for d in /data/cache /data/in; do
 	[ -d $d ] || continue
 	stat -c "owner $d %u:%g" $d
 	grep " $d " /proc/self/mountinfo | tail -n1 | { read -r id parent _ _ _ opts _; echo "mnt $d $id $parent $opts"; }
+	grep " $d " /proc/self/mountinfo | { s=""; while read -r id parent _; do s="$s $id:$parent"; done; echo "at $d$s"; }
 done
 grep " /data " /proc/self/mountinfo | tail -n1 | { read -r id _; echo "dataid=$id"; }'
 
@@ -323,7 +327,6 @@ case_tmpfs() {
 		expect "plan: /data" idmap "$(plan "$b" /data action)"
 		remapped "with the hook"
 	else
-		known_bug "plan promises idmap for a tmpfs this kernel cannot idmap (issue 25, item 3)"
 		expect "plan: /data (tmpfs cannot be idmapped here)" skip "$(plan "$b" /data action)"
 		expect_glob "plan: the reason for /data" "*tmpfs*" "$(plan "$b" /data reason)"
 		left "with the hook" 501:501
@@ -333,23 +336,58 @@ case_tmpfs() {
 	rm -f /tvol/new
 }
 
-# Nested volumes, both on ext4: /data and /data/cache.  Both remapped on any
-# kernel that can idmap ext4 (below 6.15 the parent's clone is stacked first,
-# then the nested clone on it); the cache volume on top of the idmapped /data.
-case_nested() {
-	local rt=$1 b top
-	has attach_detached ||
-		known_bug "nested volumes are left unmapped without moves into detached trees (issue 25, item 3)"
-	start "nested-$rt" "$rt" '["oci-idmap-hook"]' "$(bind /vol/data /data)" "$(bind /vol/cache /data/cache)"
+# Nested volumes, both on ext4: /data and /data/cache, remapped on any kernel
+# that can idmap ext4, the cache volume on top of the idmapped /data.  With
+# one owner (one map) /data is cloned whole; with two (/vol/cache2 is
+# 502:502) the tree is assembled detached where the kernel can attach a mount
+# to a detached tree (6.15), else stacked: /data's clone attached first,
+# then the clone of /data/cache on its copy in it, which makes one mount
+# more at /data/cache (STACK: how many the container's table has there).
+nested() {
+	local rt=$1 id=$2 cache=$3 stack=$4 top at n
+	start "$id-$rt" "$rt" '["oci-idmap-hook"]' "$(bind /vol/data /data)" "$(bind "$cache" /data/cache)"
 	expect "plan: /data" idmap "$(plan "$b" /data action)"
 	expect "plan: /data/cache" idmap "$(plan "$b" /data/cache action)"
 	remapped "/data"
 	expect "owner of /data/cache" "owner /data/cache 1000:1000" "$(echo "$OUT" | grep '^owner /data/cache')"
 	top=$(echo "$OUT" | sed -n 's/^mnt \/data\/cache //p')
-	expect "/data/cache's parent is the idmapped /data" "$V_dataid" "$(echo "$top" | cut -d' ' -f2)"
+	at=$(echo "$OUT" | sed -n 's/^at \/data\/cache //p')
+	expect "/data/cache stands on the idmapped /data" "$V_dataid" "$(below_stack "$at")"
+	n=0
+	for _ in $at; do n=$((n + 1)); done
+	expect "mounts at /data/cache ($at)" "$stack" "$n"
 	expect_glob "/data/cache idmapped" "*idmapped*" "$top"
-	expect "syslog" "" "$(syslog "nested-$rt")"
+	expect "syslog" "" "$(syslog "$id-$rt")"
 	rm -f /vol/data/new
+}
+
+# below_stack "ID:PARENT...": the mounts at one path, bottom up; the mount
+# that the visible one (the last) stands on, through those stacked at the
+# path (a stacked tree's copy of the runtime's mount, say).
+below_stack() {
+	local at=" $1 " id=${1##* } parent
+	id=${id%%:*}
+	while :; do
+		parent=${at#* "$id":}
+		parent=${parent%% *}
+		case $at in *" $parent:"*) id=$parent ;; *) break ;; esac
+	done
+	echo "$parent"
+}
+
+# The runtime's /data/cache, and the one of /data's clone on it.
+case_nested() {
+	local b
+	nested "$1" nested /vol/cache 2
+}
+
+# Stacked: the runtime's, its copy in /data's clone, the clone of
+# /data/cache on that copy.
+case_nested_owners() {
+	local b stack=3
+	! has attach_detached || stack=2
+	nested "$1" nestedo /vol/cache2 "$stack"
+	expect "owner of /vol/cache2 on the disk" 502:502 "$(stat -c %u:%g /vol/cache2)"
 }
 
 # /data on ext4 with a tmpfs volume nested at /data/cache: /data remapped;
@@ -357,9 +395,6 @@ case_nested() {
 # naming its own source.
 case_nested_tmpfs() {
 	local rt=$1 b
-	if ! has attach_detached || ! has tmpfs_idmap; then
-		known_bug "/data is left with its nested volume, whose warning cites /data's source (issue 25, item 3)"
-	fi
 	start "nestedt-$rt" "$rt" '["oci-idmap-hook"]' "$(bind /vol/data /data)" "$(bind /tvol /data/cache)"
 	expect "plan: /data" idmap "$(plan "$b" /data action)"
 	remapped "/data"
@@ -420,7 +455,6 @@ case_rbind_tmpfs() {
 	if has tmpfs_idmap; then
 		tree_remapped
 	else
-		known_bug "plan promises idmap for a tree with a tmpfs this kernel cannot idmap (issue 25, item 3)"
 		expect "plan: /data (a tmpfs submount)" skip "$(plan "$b" /data action)"
 		left "with the hook" 501:501
 		expect "owner of /data/in" "owner /data/in 501:501" "$(echo "$OUT" | grep '^owner /data/in')"
@@ -493,7 +527,7 @@ case_status() {
 }
 
 RUNTIMES="runc crun"
-CASES_PER_RUNTIME="ext4 tmpfs nested nested_tmpfs idmapped_source rbind rbind_tmpfs strict status"
+CASES_PER_RUNTIME="ext4 tmpfs nested nested_owners nested_tmpfs idmapped_source rbind rbind_tmpfs strict status"
 
 main() {
 	local t0 rt c mounts_at_start

@@ -43,6 +43,10 @@ declare -A hint=([ENOSYS]=" (kernel too old for idmapped mounts, or the call is 
 # expected: fallback  the mount stays as runc made it; --strict fails
 #           look      the same, failed while the hook looks at the container
 #                     (before it plans): the plan says skip and why
+#           tried     the same, failed when the hook tries, on the host and
+#                     before it acts, whether the volume's filesystem can be
+#                     idmapped (a clone of its source, never attached): the
+#                     plan says skip and why
 #           idmapped  the hook never makes this call; all works, --strict too
 #           late      the mounts are done, then the hook fails on its way
 #                     back: no effect on the container; --strict fails
@@ -52,6 +56,8 @@ declare -A hint=([ENOSYS]=" (kernel too old for idmapped mounts, or the call is 
 # The hook opens the container's mount namespace once, then enters it twice:
 # to look (setns 1 and 2), then to act (setns 3 and 4).  It resolves /data
 # twice: to look, then to act (the clone is made and attached through that fd).
+# In between, on the host, it tries its map on a clone of the volume's
+# source (open_tree and mount_setattr 1); its own clone is the second.
 table='
 setns-enter      | setns                                     | look     | setns(CLONE_NEWNS) into pid*
 open-mntns       | --path /proc/[0-9]*/ns/mnt openat         | look     | open /proc/*/ns/mnt*
@@ -66,8 +72,10 @@ write-gid_map    | --path /proc/*/gid_map write              | fallback | write 
 open-ns-user     | --path /proc/*/ns/user openat             | fallback | open /proc/*/ns/user*
 kill-holder      | kill                                      | fallback | kill user namespace holder*
 reap-holder      | wait4                                     | ignored  | -
-open_tree        | open_tree                                 | fallback | open_tree(CLONE*
-mount_setattr    | mount_setattr                             | fallback | mount_setattr(IDMAP)*
+open_tree-try    | open_tree                                 | tried    | open_tree(CLONE*
+mount_setattr-try| mount_setattr                             | tried    | mount_setattr(IDMAP)*
+open_tree        | --nth 2 open_tree                         | fallback | open_tree(CLONE*
+mount_setattr    | --nth 2 mount_setattr                     | fallback | mount_setattr(IDMAP)*
 open-rootfs      | --path */rootfs openat                    | look     | open rootfs */rootfs*
 resolve-target   | openat2                                   | look     | resolve /data in the rootfs*
 resolve-act      | --nth 2 openat2                           | fallback | resolve /data in the rootfs*
@@ -140,10 +148,13 @@ while IFS='|' read -r name rule expect step; do
 
 		run_case "$name" "$rule" "$errno"
 		case $expect in
-		fallback | look)
+		fallback | look | tried)
 			expect_original "$what"
 			if [ "$expect" = look ]; then
 				assert_match "*info: /data: skip: cannot look at the destination in the container: $step*" \
+					"$LOG" "$what: the plan in the log"
+			elif [ "$expect" = tried ]; then
+				assert_match "*info: /data: skip: $vol: * filesystem: $step: $why${hint[$errno]}*" \
 					"$LOG" "$what: the plan in the log"
 			else
 				assert_match "*info: /data: idmap (owner 501:501 -> 1000:1000)*" "$LOG" "$what: the plan in the log"
@@ -175,7 +186,7 @@ while IFS='|' read -r name rule expect step; do
 		else
 			expect_strict_failure "$what" "$step" "$why"
 		fi
-		if [ "$expect" = fallback ]; then
+		if [ "$expect" = fallback ] || [ "$expect" = tried ]; then
 			assert_match "*stderr: oci-idmap-hook: oih-*: *$step*: $why${hint[$errno]}*" "$ERR" \
 				"$what --strict: the errno and its hint in runc's error"
 		fi

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "accounts.h"
 #include "facts.h"
@@ -257,6 +258,61 @@ START_TEST(test_assembled_for_flags)
 }
 END_TEST
 
+/* The same where the kernel cannot attach a mount to a detached tree (it
+ * refused when the hook tried, facts_kernel.c): stacked on the attached
+ * tree instead, every mount keeping its role; where it can, assembled. */
+START_TEST(test_stacked_without_attach_detached)
+{
+	const struct plan_tree *t;
+
+	load("mountinfo-ro-flags.txt");
+	add("/t", "bind", 103, 501, 501)->is_recursive = true;
+	add("/t/u", "bind", 106, 501, 501)->flags = RO;
+	fx.view.kernel.attach_detached =
+	    (struct kernel_says){.answer = KERNEL_CANNOT, .code = EINVAL};
+	build();
+	t = tree_of(0);
+	ck_assert(t->stacked);
+	ck_assert(!t->nodes[0].whole);
+	expect_node(t, 3, "/t/u", PLAN_ROLE_IDMAP, RO | NOSUID);
+	ck_assert_int_eq(fx.plan.mounts[1].action, PLAN_IDMAP);
+	fx.view.kernel.attach_detached.answer = KERNEL_CAN;
+	rebuild();
+	ck_assert(!tree_of(0)->stacked);
+}
+END_TEST
+
+/* A filesystem the kernel refused to idmap (a tmpfs before Linux 6.3):
+ * a volume whose rbind brought a submount of it is left as the runtime
+ * made it, in the kernel's words and naming the submount, as a failed
+ * step; the nested volume on another filesystem is a tree of its own. */
+START_TEST(test_kernel_refused_fs)
+{
+	static struct fs_answer no_tmpfs = {
+	    .idmap = {.answer = KERNEL_CANNOT,
+		      .code = EINVAL,
+		      .why = "tmpfs filesystem: mount_setattr(IDMAP): Invalid argument"}};
+	const struct plan_mount *pm;
+
+	load("mountinfo-ro-flags.txt");
+	add("/t", "bind", 103, 501, 501)->is_recursive = true;
+	add("/t/u", "bind", 106, 502, 502);
+	no_tmpfs.dev = makedev(0, 43);
+	fx.view.kernel.fs = &no_tmpfs;
+	fx.view.kernel.n_fs = 1;
+	build();
+	pm = &fx.plan.mounts[0];
+	ck_assert_int_eq(pm->action, PLAN_SKIP);
+	ck_assert(pm->fallback);
+	ck_assert_int_eq(pm->failed, -EINVAL);
+	ck_assert_str_eq(pm->reason, "/srv/x (rbind, with its submounts): submount /t/sub: tmpfs "
+				     "filesystem: mount_setattr(IDMAP): Invalid argument");
+	ck_assert_int_eq(fx.plan.mounts[1].action, PLAN_IDMAP);
+	ck_assert_uint_eq(tree_of(1)->n, 1);
+	fx.view.kernel = (struct kernel_facts){0};
+}
+END_TEST
+
 /* The same rbind,ro as crun leaves it: still one clone, the top's extra
  * flag set on the top alone.  rro the runtimes apply to the whole tree
  * before the hooks: nothing to add below. */
@@ -447,6 +503,8 @@ Suite *plan_tree_suite(void)
 	tcase_add_test(tc, test_rw_entry_adds_nothing);
 	tcase_add_test(tc, test_shared_top_private_submount);
 	tcase_add_test(tc, test_assembled_for_flags);
+	tcase_add_test(tc, test_stacked_without_attach_detached);
+	tcase_add_test(tc, test_kernel_refused_fs);
 	tcase_add_test(tc, test_stacked_cannot_be_assembled);
 	tcase_add_test(tc, test_reach);
 	tcase_add_test(tc, test_reach_unknown);
