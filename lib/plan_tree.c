@@ -22,6 +22,11 @@
  *    cleared, and nothing else is added: the runtimes apply every other
  *    flag before the hooks (crun 1.8 under a user namespace drops a
  *    read-write bind's nosuid, nodev and noexec, and so does the hook).
+ *    An option that names a restriction counts whatever follows it, as
+ *    crun reads them ("ro,rw" is read-only, spec_mount.named): read the
+ *    other way (runc's last-wins) a crun mount would end looser; read this
+ *    way a runc one only ever ends stricter.  The same remount gives the
+ *    entry's mount the atime its options name, and so does the hook.
  *  - Propagation: each mount gets the propagation type the runtime's mount
  *    at its place has when the hook runs, so that what the runtime does to
  *    its mounts after the hooks (crun applies rootfsPropagation to / after

@@ -131,7 +131,8 @@ static int clone_node(struct remount *rm, int live, const struct plan_node *n, i
 
 /* Give clone (node n's) its map and flags: whole, to every mount of it at
  * once, then n's own extra flags to n alone; else to n alone.  Flags are
- * added, never cleared. */
+ * added, never cleared; an atime the plan names is n's alone (a whole
+ * clone has none below n, plan_nodes.c). */
 static int apply(struct remount *rm, int clone, const struct plan_node *n, struct err *e)
 {
 	bool below = n->whole && n->size > 1;
@@ -146,6 +147,8 @@ static int apply(struct remount *rm, int clone, const struct plan_node *n, struc
 	if (r >= 0 && below && (n->add & ~n->add_tree))
 		r = mnt_setattr(clone, false, n->add & ~n->add_tree, MNT_PROPAGATION_KEEP, -EBADF,
 				e);
+	if (r >= 0)
+		r = mnt_set_atime(clone, n->atime, e);
 	rm->timing->idmap_us += log_now_us() - t0;
 	return r;
 }

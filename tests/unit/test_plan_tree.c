@@ -96,6 +96,9 @@ static void build(void)
 {
 	struct err e = {0};
 
+	/* Options that contradict nothing name what they set (spec_mounts.c). */
+	for (size_t i = 0; i < fx.spec.n_mounts; i++)
+		fx.mounts[i].named |= fx.mounts[i].flags | fx.mounts[i].flags_tree;
 	ck_assert_int_eq(facts_assign(&fx.spec, fx.facts, &fx.view), 0);
 	if (fx.host_text)
 		facts_reach(&fx.spec, fx.facts, &fx.view, &fx.host_table, &e);
