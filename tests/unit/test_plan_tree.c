@@ -399,6 +399,30 @@ START_TEST(test_reach)
 }
 END_TEST
 
+/* Nor below such a mount: a copy the runtime makes of /data after the hooks
+ * (readonlyPaths) would carry a clone on /data/inner to the host's /srv/vol,
+ * however private /data/inner's own mount is. */
+START_TEST(test_reach_above)
+{
+	const struct plan_mount *pm;
+
+	shared_tables();
+	((struct mount_entry *)mountinfo_find(&fx.view.table, 102))->shared = 0;
+	build();
+	pm = fx.plan.mounts;
+	ck_assert_int_eq(fx.facts[1].reach, REACH_NONE);
+	ck_assert_int_eq(pm[1].action, PLAN_SKIP);
+	ck_assert(pm[1].fallback);
+	ck_assert_str_eq(
+	    pm[1].reason,
+	    "attaching here would propagate out of the container: /data above it, which a "
+	    "runtime may copy after the hooks, is a peer (shared:5) of the host's mount at "
+	    "/srv/vol");
+	/* /other, a peer group of its own above nothing shared: still remapped. */
+	ck_assert_int_eq(pm[2].action, PLAN_IDMAP);
+}
+END_TEST
+
 /* Without the host's table nothing can be told: left alone, saying why. */
 START_TEST(test_reach_unknown)
 {
@@ -452,6 +476,7 @@ Suite *plan_tree_suite(void)
 	tcase_add_test(tc, test_assembled_for_flags);
 	tcase_add_test(tc, test_stacked_cannot_be_assembled);
 	tcase_add_test(tc, test_reach);
+	tcase_add_test(tc, test_reach_above);
 	tcase_add_test(tc, test_reach_unknown);
 	tcase_add_test(tc, test_no_view_no_trees);
 	suite_add_tcase(s, tc);
