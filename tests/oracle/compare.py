@@ -246,11 +246,19 @@ class Compare:
             maps = None
         return shown(self.case, through(maps, disk_owner(model, item)))
 
+    def own_mount(self, path, item):
+        """A mount of its own covers the item in both runs (maskedPaths): its
+        owner is whatever the runtime masks it with (rule 2 judges that)."""
+        point = norm(f"{path}/{item}")
+        return all(self.covering(vis, point).point == point for vis in (self.va, self.vb))
+
     def rule_owners(self):
         oa, ob = self.a["owners"], self.b["owners"]
         for key in sorted(set(oa) | set(ob)):
             path, item = key
             va, vb = oa.get(key, "unseen"), ob.get(key, "unseen")
+            if item != "." and self.own_mount(path, item):
+                continue  # masked (maskedPaths): what covers it is the runtime's
             if va == "absent" or vb == "absent" or "unseen" in (va, vb):
                 if va != vb:
                     self.diff(f"owner {path} {item}: {va} without the hook, {vb} with it")

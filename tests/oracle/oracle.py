@@ -41,6 +41,8 @@ idmap, or it is a submount an rbind whose entry says idmap brought along.
    namespace shows it (65534 for what it does not map).  The oracle checks
    this model on (a) too: an owner (a) shows other than the owner on disk
    through the source's own idmapped view is an "oracle model" failure.
+   An item a mount of its own covers in both runs (maskedPaths) shows what
+   the runtime masks it with: judged by rule 2 alone.
 6. Abilities.  Reading a 0644 file, running an 0755 script (noexec),
    opening a 0666 device node (nodev) and reading through a symlink
    (nosymfollow) give identical results, error text included.  Creating a
