@@ -75,6 +75,22 @@ int mnt_setattr(int clone_fd, bool recursive, unsigned int flags, enum mnt_propa
 	return setattr(clone_fd, recursive, &a, userns_fd >= 0 ? "IDMAP" : "attributes", e);
 }
 
+int mnt_set_atime(int clone_fd, unsigned int atime, struct err *e)
+{
+	static const uint64_t modes[] = {
+	    [MOUNT_ATIME_RELATIME] = MOUNT_ATTR_RELATIME,
+	    [MOUNT_ATIME_NOATIME] = MOUNT_ATTR_NOATIME,
+	    [MOUNT_ATIME_STRICTATIME] = MOUNT_ATTR_STRICTATIME,
+	};
+	struct sys_mount_attr a = {.attr_clr = MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME};
+
+	if ((atime & MOUNT_ATIME_MODE) == MOUNT_ATIME_KEEP)
+		return 0;
+	a.attr_set = modes[atime & MOUNT_ATIME_MODE] |
+		     (atime & MOUNT_ATIME_NODIRATIME ? MOUNT_ATTR_NODIRATIME : 0);
+	return setattr(clone_fd, false, &a, "atime", e);
+}
+
 int mnt_attach(int clone_fd, int target_fd, struct err *e)
 {
 	if (sys_move_mount(clone_fd, "", target_fd, "",

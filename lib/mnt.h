@@ -27,6 +27,10 @@ enum mnt_propagation {
 int mnt_setattr(int clone_fd, bool recursive, unsigned int flags, enum mnt_propagation propagation,
 		int userns_fd, struct err *e);
 
+/* Give the clone alone an atime (enum mount_atime) as a remount naming it
+ * would: its mode, and nodiratime only if named.  KEEP: nothing. */
+int mnt_set_atime(int clone_fd, unsigned int atime, struct err *e);
+
 /* Attach the clone on top of whatever is mounted at target_fd. */
 int mnt_attach(int clone_fd, int target_fd, struct err *e);
 

@@ -24,6 +24,29 @@ enum mount_flag {
 #define MOUNT_FLAGS_DEFERRED                                                                       \
 	(MOUNT_FLAG_RDONLY | MOUNT_FLAG_NOSUID | MOUNT_FLAG_NODEV | MOUNT_FLAG_NOEXEC)
 
+/*
+ * The atime options of a config.json entry, as named (MOUNT_ATIME_NAMED_*),
+ * and the atime a mount(2) call with them gives a mount (MOUNT_ATIME_*: a
+ * mode, nodiratime or not): with none named the mount keeps its own; with
+ * any, relatime unless noatime, neither with strictatime, nodiratime only
+ * if named (the kernel, for a remount too).
+ */
+enum mount_atime_named {
+	MOUNT_ATIME_NAMED_NOATIME = 1 << 0,
+	MOUNT_ATIME_NAMED_STRICTATIME = 1 << 1,
+	MOUNT_ATIME_NAMED_RELATIME = 1 << 2,
+	MOUNT_ATIME_NAMED_NODIRATIME = 1 << 3,
+};
+
+enum mount_atime {
+	MOUNT_ATIME_KEEP = 0, /* nothing named: as the mount is */
+	MOUNT_ATIME_RELATIME = 1,
+	MOUNT_ATIME_NOATIME = 2,
+	MOUNT_ATIME_STRICTATIME = 3,
+	MOUNT_ATIME_MODE = 3, /* the mode's bits */
+	MOUNT_ATIME_NODIRATIME = 1 << 2,
+};
+
 /* A mount's propagation type, as mountinfo shows it (none: private). */
 enum mount_prop {
 	MOUNT_PROP_SHARED = 1 << 0,	/* shared:N, a member of peer group N */

@@ -157,8 +157,9 @@ enum plan_role {
 /*
  * One mount of a volume's tree: every entry of the container's table at or
  * below the volume's mount.  What it ends with once the runtime has
- * finished: its own flags at hook time plus add, never fewer, and its
- * propagation type as the runtime left it.
+ * finished: its own flags at hook time plus add, never fewer, the atime a
+ * runtime's remount after the hooks gives it, and its propagation type as
+ * the runtime left it.
  */
 struct plan_node {
 	int id;		  /* the runtime's mount: its id in the container's table */
@@ -175,6 +176,7 @@ struct plan_node {
 	unsigned int add;	  /* ... and what the hook adds: final is flags | add */
 	unsigned int add_left;	  /* ... what it adds when the mount is left as the runtime
 				     made it (a copy of it, on a stacked tree) */
+	unsigned int atime;	  /* enum mount_atime: the atime the hook sets, or KEEP */
 	unsigned int propagation; /* enum mount_prop: the runtime's, which it keeps */
 	bool whole;		  /* cloned with its whole subtree at once (every mount
 				     below wants the same map); else, in an assembled

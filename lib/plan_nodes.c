@@ -33,6 +33,19 @@ static void sub_role(const struct plan_mount *pm, int id, struct plan_node *n)
 		}
 }
 
+/* The atime a mount(2) call with these atime options gives (mount_types.h). */
+static unsigned int remount_atime(unsigned int named)
+{
+	unsigned int mode;
+
+	if (!named)
+		return MOUNT_ATIME_KEEP;
+	mode = named & MOUNT_ATIME_NAMED_STRICTATIME ? MOUNT_ATIME_STRICTATIME
+	       : named & MOUNT_ATIME_NAMED_NOATIME   ? MOUNT_ATIME_NOATIME
+						     : MOUNT_ATIME_RELATIME;
+	return mode | (named & MOUNT_ATIME_NAMED_NODIRATIME ? MOUNT_ATIME_NODIRATIME : 0);
+}
+
 /* Role and flags of table entry k (made by or below entry n->entry). */
 static void node_gets(const struct tree_ctx *c, size_t k, struct plan_node *n)
 {
@@ -42,12 +55,15 @@ static void node_gets(const struct tree_ctx *c, size_t k, struct plan_node *n)
 	unsigned int add = 0;
 
 	n->entry_mount = plan_is_entry_mount(c, k, n->entry);
-	/* The remount a runtime may do after the hooks (crun): a read-only
-	 * entry's own mount gets its ro, and with it its nosuid, nodev and
-	 * noexec (crun counts a recursive option, rro, rnoexec, ..., for the
-	 * mount itself too).  Everything else the runtimes set before. */
-	if (n->entry_mount && ((m->flags | m->flags_tree) & MOUNT_FLAG_RDONLY))
-		add = (m->flags | m->flags_tree) & MOUNT_FLAGS_DEFERRED;
+	/* The remount a runtime may do after the hooks (crun): an entry that
+	 * names ro gets every restriction its options name, whatever option
+	 * follows (crun counts "ro,rw" as ro, a recursive option for the
+	 * mount itself too), and the atime they name.  Everything else the
+	 * runtimes set before. */
+	if (n->entry_mount && (m->named & MOUNT_FLAG_RDONLY)) {
+		add = m->named & MOUNT_FLAGS_DEFERRED;
+		n->atime = remount_atime(m->atime_named);
+	}
 	if (pm->action == PLAN_IDMAP && n->entry_mount) {
 		n->role = PLAN_ROLE_IDMAP;
 		n->mapping = pm->mapping;
@@ -153,7 +169,6 @@ static int make_node(struct tree_ctx *c, struct plan_tree *t, const struct visit
 	return 0;
 }
 
-/* Every table entry at or below k, pre-order, each subtree's size. */
 /* Room for one more node (the arrays double: linear for thousands). */
 static int grow_nodes(struct plan_tree *t, struct walk *w)
 {
@@ -173,6 +188,7 @@ static int grow_nodes(struct plan_tree *t, struct walk *w)
 	return 0;
 }
 
+/* Every table entry at or below k, pre-order, each subtree's size. */
 static int collect(struct tree_ctx *c, struct plan_tree *t, size_t k, struct walk *w)
 {
 	size_t n_max = c->v->table.n;
@@ -215,7 +231,7 @@ struct below {
 	bool all_shared;	/* all are shared */
 };
 
-/* whole: every mount below n is alike, and a recursive mount_setattr of
+/* whole: every mount below n is alike (and keeps its atime), and a recursive mount_setattr of
  * everything added below (add_tree) gives each of them, and n, nothing it
  * is not to end with; n's own extra flags are then set on n alone.  A
  * composed map is for its mount alone (open_tree_attr gives a whole tree
@@ -239,7 +255,8 @@ static int mark_whole(struct plan_tree *t)
 
 			b[j].any_add |= c->add | b[d].any_add;
 			b[j].all_final &= (c->flags | c->add) & b[d].all_final;
-			b[j].alike = b[j].alike && is_alike(n, c) && b[d].alike;
+			b[j].alike = b[j].alike && is_alike(n, c) && b[d].alike &&
+				     c->atime == MOUNT_ATIME_KEEP;
 			b[j].all_shared = b[j].all_shared && (c->propagation & MOUNT_PROP_SHARED) &&
 					  b[d].all_shared;
 		}

@@ -22,6 +22,11 @@
  *    cleared, and nothing else is added: the runtimes apply every other
  *    flag before the hooks (crun 1.8 under a user namespace drops a
  *    read-write bind's nosuid, nodev and noexec, and so does the hook).
+ *    An option that names a restriction counts whatever follows it, as
+ *    crun reads them ("ro,rw" is read-only, spec_mount.named): read the
+ *    other way (runc's last-wins) a crun mount would end looser; read this
+ *    way a runc one only ever ends stricter.  The same remount gives the
+ *    entry's mount the atime its options name, and so does the hook.
  *  - Propagation: each mount gets the propagation type the runtime's mount
  *    at its place has when the hook runs, so that what the runtime does to
  *    its mounts after the hooks (crun applies rootfsPropagation to / after
@@ -30,7 +35,10 @@
  *    onto a shared mount copies what is attached onto every mount its peer
  *    group reaches (peers.h), and a volume whose destination reaches a
  *    mount of the host's namespace (or another place in the container) is
- *    left as the runtime made it, saying where it would propagate.
+ *    left as the runtime made it, saying where it would propagate.  So is
+ *    one below a config.json mount whose peer group reaches the host: the
+ *    runtime may copy that mount's tree after the hooks (readonlyPaths),
+ *    and the copy would carry the clone out.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +157,46 @@ static size_t skip_unstackable(struct tree_ctx *c, const struct plan_tree *t)
 	return i;
 }
 
+/* Is planned mount i below the mount of a config.json entry whose peer
+ * group reaches out of the container (or cannot be told)?  A runtime copies
+ * such a mount's tree after the hooks: crun and runc bind a readonlyPaths
+ * entry onto itself with everything below it, and that copy lands on the
+ * mount's peers, the host's among them, carrying a clone attached anywhere
+ * below it.  So nothing is attached below such a mount either. */
+static bool plan_skip_reach_above(const struct tree_ctx *c, size_t i)
+{
+	const struct mount_table *t = &c->v->table;
+	const struct mount_entry *me = &t->entries[mount_of(c, i)];
+
+	for (size_t steps = 0; steps < t->n && me->parent_id != me->id; steps++) {
+		const struct mount_facts *f;
+		size_t k, j;
+
+		if (!(me = mountinfo_find(t, me->parent_id)))
+			break;
+		k = (size_t)(me - t->entries);
+		j = c->v->made_by[k];
+		if (j == FACTS_NO_ENTRY || !plan_is_entry_mount(c, k, j))
+			continue;
+		f = &c->facts[j];
+		if (f->reach == REACH_HOST)
+			plan_fall_back(
+			    &c->p->mounts[i],
+			    "attaching here would propagate out of the container: %s above "
+			    "it, which a runtime may copy after the hooks, is a peer "
+			    "(shared:%d) of the host's mount at %s",
+			    c->spec->mounts[j].destination, f->reach_group, f->reach_at);
+		else if (f->reach == REACH_UNKNOWN)
+			plan_fall_back(&c->p->mounts[i],
+				       "cannot tell where the mount above it at %s propagates (its "
+				       "peer group shared:%d): %s",
+				       c->spec->mounts[j].destination, f->reach_group, f->reach_at);
+		if (f->reach == REACH_HOST || f->reach == REACH_UNKNOWN)
+			return true;
+	}
+	return false;
+}
+
 /* The tree of outermost planned mount i; a fallback when it cannot be done. */
 static int build_tree(struct tree_ctx *c, size_t i, struct plan_tree *ret_tree)
 {
@@ -263,7 +311,7 @@ static int build_trees(struct tree_ctx *c)
 		size_t i = order[o].i;
 
 		if (!is_planned(p, i) || is_nested(c, i) ||
-		    plan_skip_reach(&c->facts[i], &p->mounts[i]))
+		    plan_skip_reach(&c->facts[i], &p->mounts[i]) || plan_skip_reach_above(c, i))
 			continue;
 		r = build_tree(c, i, &p->trees[p->n_trees]);
 		if (r > 0)

@@ -141,7 +141,8 @@ int remount_clone(struct remount *rm, int live, const struct plan_node *n, int *
 
 /* Give clone (node n's) its map and flags: whole, to every mount of it at
  * once, then n's own extra flags to n alone; else to n alone.  Flags are
- * added, never cleared. */
+ * added, never cleared; an atime the plan names is n's alone (a whole
+ * clone has none below n, plan_nodes.c). */
 int remount_apply(struct remount *rm, int clone, const struct plan_node *n, struct err *e)
 {
 	bool below = n->whole && n->size > 1;
@@ -156,6 +157,8 @@ int remount_apply(struct remount *rm, int clone, const struct plan_node *n, stru
 	if (r >= 0 && below && (n->add & ~n->add_tree))
 		r = mnt_setattr(clone, false, n->add & ~n->add_tree, MNT_PROPAGATION_KEEP, -EBADF,
 				e);
+	if (r >= 0)
+		r = mnt_set_atime(clone, n->atime, e);
 	rm->timing->idmap_us += log_now_us() - t0;
 	return r;
 }

@@ -128,6 +128,24 @@ static void put_flags(struct out *o, const char *key, unsigned int flags)
 	GEN(o, yajl_gen_array_close(o->g));
 }
 
+/* The atime the hook sets (enum mount_atime), in mountinfo's words; "keep":
+ * none, the mount keeps its own. */
+static const char *atime_words(unsigned int atime)
+{
+	static const char *const words[] = {
+	    "keep",
+	    "relatime",
+	    "noatime",
+	    "strictatime",
+	    "keep",
+	    "relatime,nodiratime",
+	    "noatime,nodiratime",
+	    "strictatime,nodiratime",
+	};
+
+	return words[atime & 7];
+}
+
 /* A propagation type in mountinfo's words: "private", "shared", "slave",
  * "shared,slave", "unbindable", "slave,unbindable". */
 static const char *prop_words(unsigned int prop)
@@ -167,6 +185,7 @@ static void put_node(struct out *o, const struct plan *p, const struct plan_tree
 	}
 	put_flags(o, "flags", n->flags | n->add);
 	put_flags(o, "added", n->add);
+	put_key_str(o, "atime", atime_words(n->atime));
 	put_key_str(o, "propagation", prop_words(n->propagation));
 	put_key_str(o, "clone", clone_words(t, n));
 	GEN(o, yajl_gen_map_close(o->g));

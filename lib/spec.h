@@ -50,6 +50,12 @@ struct spec_mount {
 	bool has_idmap;		 /* uidMappings/gidMappings or option idmap/ridmap */
 	unsigned int flags;	 /* enum mount_flag: ro, nosuid, ... (the mount itself) */
 	unsigned int flags_tree; /* enum mount_flag: rro, rnosuid, ... (every submount too) */
+	/* Every restriction any option names, plain or recursive, whatever
+	 * option comes after it ("ro,rw" names ro): the flags crun 1.8 remounts
+	 * a read-only entry with after the hooks (it ORs each option's flag in
+	 * and takes none back).  And the atime options named, likewise. */
+	unsigned int named;	  /* enum mount_flag */
+	unsigned int atime_named; /* enum mount_atime_named */
 	enum mount_propagation propagation;
 };
 

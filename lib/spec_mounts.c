@@ -13,9 +13,10 @@
  * (mountinfo_kernel_option): ro/rw, nosuid, nodev, noexec, nosymfollow and
  * their opposites, bind/rbind, the propagation types.  Only what the kernel
  * does not know is named here: idmap/ridmap and runc's recursive options.
- * Anything else (tmpcopyup, copy-symlink, mode=..., atime options, an option
- * nobody knows) changes nothing: the clone keeps the flags the runtime gave
- * the mount, so an unknown option can never loosen it.
+ * The atime options count only as named (what crun's remount after the
+ * hooks sets, plan_nodes.c).  Anything else (tmpcopyup, copy-symlink,
+ * mode=..., an option nobody knows) changes nothing: the clone keeps the
+ * flags the runtime gave the mount, so an unknown option can never loosen it.
  */
 
 static const struct {
@@ -37,12 +38,29 @@ static const char *const recursive_options[] = {
     "rnodiratime", "rdiratime", "rrelatime",	"rnorelatime", "rstrictatime", "rnostrictatime",
 };
 
-static void set_flags(unsigned int *flags, unsigned long ms, bool clears)
+static const struct {
+	unsigned long ms;
+	unsigned int named;
+} atimes[] = {
+    {MS_NOATIME, MOUNT_ATIME_NAMED_NOATIME},
+    {MS_STRICTATIME, MOUNT_ATIME_NAMED_STRICTATIME},
+    {MS_RELATIME, MOUNT_ATIME_NAMED_RELATIME},
+    {MS_NODIRATIME, MOUNT_ATIME_NAMED_NODIRATIME},
+};
+
+/* An option's flag into flags (set or cleared, the last option wins), and,
+ * when it sets one, into what m names (nothing takes that back). */
+static void set_flags(struct spec_mount *m, unsigned int *flags, unsigned long ms, bool clears)
 {
-	if (clears)
+	if (clears) {
 		*flags &= ~mountinfo_flags_of(ms);
-	else
-		*flags |= mountinfo_flags_of(ms);
+		return;
+	}
+	*flags |= mountinfo_flags_of(ms);
+	m->named |= mountinfo_flags_of(ms);
+	for (size_t i = 0; i < ARRAY_SIZE(atimes); i++)
+		if (ms & atimes[i].ms)
+			m->atime_named |= atimes[i].named;
 }
 
 /* A kernel option (per libmount's map) into m. */
@@ -59,7 +77,7 @@ static void apply_kernel_option(struct spec_mount *m, unsigned long ms, bool cle
 		m->is_recursive = m->is_recursive || (ms & MS_REC);
 		return;
 	}
-	set_flags(&m->flags, ms, clears);
+	set_flags(m, &m->flags, ms, clears);
 }
 
 static bool is_recursive_option(const char *opt)
@@ -88,7 +106,7 @@ static void apply_option(struct spec_mount *m, const char *opt)
 	if (mountinfo_kernel_option(opt, &ms, &clears))
 		apply_kernel_option(m, ms, clears);
 	else if (is_recursive_option(opt) && mountinfo_kernel_option(opt + 1, &ms, &clears))
-		set_flags(&m->flags_tree, ms, clears);
+		set_flags(m, &m->flags_tree, ms, clears);
 	else if (is_idmap_option(opt))
 		m->has_idmap = true;
 }

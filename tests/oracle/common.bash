@@ -4,7 +4,8 @@
 # sources it with MODE (hook | sanity).  In a private mount namespace (the
 # containers' host, see tests/helpers/e2e_mounts.sh): a busybox rootfs with
 # the probe, runc's base config.json, then tests/oracle/oracle.py.
-# ORACLE_SEED, ORACLE_CASES, ORACLE_CASE select the cases (oracle.py).
+# ORACLE_SEED, ORACLE_CASES, ORACLE_CASE select the cases, ORACLE_CASE_JSON
+# runs one case from a file (a failure prints it; cut down by hand), oracle.py.
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 

@@ -13,6 +13,24 @@ HOOK_FLAGS = {"idmapped", "nosuid"}
 PLAN_FLAGS = {"ro", "nosuid", "nodev", "noexec", "nosymfollow"}
 # Abilities that depend on who owns the item, and the item each one depends on.
 OWNER_ABILITIES = {"w": ".", "or": "own", "ow": "own"}
+# The restrictions a runtime may apply after the hooks (crun, a read-only
+# entry), and the ability each takes away.
+DEFERRED = {"ro", "nosuid", "nodev", "noexec"}
+TAKES = {"w": "ro", "ow": "ro", "x": "noexec", "dev": "nodev"}
+
+
+def named_restrictions(case):
+    """Per destination, what a read-only entry's options name, plain or
+    recursive, whatever follows (README: an option that names a restriction
+    counts, as crun reads them): the hook gives the entry's mount these,
+    where runc, the last option winning, may give fewer."""
+    out = {}
+    for vol in case["volumes"]:
+        for m in [vol] + vol["nested"]:
+            opts = {o[1:] if o[1:] in DEFERRED else o for o in m.get("options", [])}
+            if m.get("kind") != "tmpfs":
+                out[norm(m["dest"])] = opts & DEFERRED if "ro" in opts else set()
+    return out
 
 
 def parse_probe(out):
@@ -135,6 +153,8 @@ class Compare:
         self.reach_b = mounts.reach(b["table"], host)
         self.va = mounts.visible(a["table"])
         self.vb = mounts.visible(b["table"])
+        self.named = named_restrictions(case)
+        self.copied = [norm(p) for p in case.get("readonly_paths", [])]
         self.diffs = []
 
     def diff(self, what):
@@ -185,16 +205,19 @@ class Compare:
         node, m = self.plan.node(point), self.vb[point]
         if node is None or not self.hook_made(m):
             return
+        if any(_inside(point, p) for p in self.copied):
+            return  # the runtime's copy, made after the hooks (readonlyPaths)
         said, has = set(node.get("flags", [])), m.opts & PLAN_FLAGS
         if said != has:
             self.diff(f"mount {point}: the plan says flags {','.join(sorted(said))}, "
                       f"the container has {','.join(sorted(has))}")
 
     def flags(self, point, fa, fb):
-        added = fb - fa
+        named = (fb - fa) & self.named.get(point, set())
+        added = fb - fa - named
         if self.remapped(point):
             added -= HOOK_FLAGS
-        lost = fa - fb
+        lost = fa - fb - ({"rw"} if "ro" in named else set())
         if not added and not lost:
             return
         delta = [f"+{f}" for f in sorted(added)] + [f"-{f}" for f in sorted(lost)]
@@ -207,6 +230,8 @@ class Compare:
         when the oracle does not know the item's owner on disk."""
         vis = self.va if run == "a" else self.vb
         m = self.covering(vis, path)
+        if item != "." and self.covering(vis, f"{path}/{item}") is not m:
+            return None  # a mount of its own covers the item (maskedPaths, ...)
         model = self.owners.get(path, {}).get("mounted" if m.point == path else "bare")
         if model is None:
             return None
@@ -221,11 +246,19 @@ class Compare:
             maps = None
         return shown(self.case, through(maps, disk_owner(model, item)))
 
+    def own_mount(self, path, item):
+        """A mount of its own covers the item in both runs (maskedPaths): its
+        owner is whatever the runtime masks it with (rule 2 judges that)."""
+        point = norm(f"{path}/{item}")
+        return all(self.covering(vis, point).point == point for vis in (self.va, self.vb))
+
     def rule_owners(self):
         oa, ob = self.a["owners"], self.b["owners"]
         for key in sorted(set(oa) | set(ob)):
             path, item = key
             va, vb = oa.get(key, "unseen"), ob.get(key, "unseen")
+            if item != "." and self.own_mount(path, item):
+                continue  # masked (maskedPaths): what covers it is the runtime's
             if va == "absent" or vb == "absent" or "unseen" in (va, vb):
                 if va != vb:
                     self.diff(f"owner {path} {item}: {va} without the hook, {vb} with it")
@@ -255,7 +288,18 @@ class Compare:
                 continue
             if OWNER_ABILITIES.get(ability) and self.owner_explains(path, ability, va, vb):
                 continue
+            if va == "ok" and TAKES.get(ability) in self.named_added(path):
+                continue
             self.diff(f"can {ability} {path}: {va} without the hook, {vb} with it")
+
+    def named_added(self, path):
+        """What the mount covering path has with the hook, not without it,
+        because its entry names it (rule 3)."""
+        point = self.covering(self.vb, path).point
+        if point not in self.va:
+            return set()
+        extra = self.vb[point].opts - self.va[point].opts
+        return extra & self.named.get(point, set())
 
     def owner_explains(self, path, ability, va, vb):
         """On a mount the plan remaps, the user may gain what the owner may

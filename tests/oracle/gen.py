@@ -9,7 +9,16 @@ point on the host, an idmapped view of another directory, and may carry a
 host submount (a tmpfs, a bind, an idmapped view) that an rbind brings
 along.  A directory volume may hold mounts of its own from config.json
 (a ro bind, a tmpfs, a ro file bind, one opted out with the annotation
-io.oci-idmap-hook.skip, one whose owner already matches).
+io.oci-idmap-hook.skip, one whose owner already matches, a read-write one
+the hook remaps, one whose source is idmapped or shared on the host).
+
+Where the source is: a volume's source path may cross a symlink, or lie
+below the root of a mount (a subdirectory of a bind or of an idmapped
+view); its host submount may carry flags of its own, be shared or
+unbindable; a host source may be a slave of another mount.  A case may
+mount one source at two places, stack two volumes at one destination, put
+readonlyPaths and maskedPaths on or under a volume, and make the root
+read-only.
 
 Every host id is as the host sees it.  Owners: mostly 501:501 (no host
 account or group 501, see BRIEF), some the container user's own host ids,
@@ -34,8 +43,16 @@ PROPAGATIONS = ("private", "rprivate", "slave", "rslave", "shared", "rshared",
 # (option, probability) for a volume's own flags; r-forms as runc and crun take them.
 FLAGS = (("ro", .25), ("rro", .1), ("nosuid", .2), ("rnosuid", .08), ("nodev", .2),
          ("rnodev", .08), ("noexec", .2), ("rnoexec", .08), ("nosymfollow", .12),
-         ("rnosymfollow", .08))
-NESTED_KINDS = ("ro-bind", "ro-bind", "tmpfs", "file", "skipped", "matching")
+         ("rnosymfollow", .08), ("nodiratime", .06), ("rnodiratime", .04),
+         ("rw", .03), ("rrw", .05), ("suid", .03), ("rsuid", .04), ("exec", .03),
+         ("rexec", .04), ("dev", .03), ("rdev", .03))
+# At most one atime mode per mount (a later one overrides an earlier one).
+ATIMES = ((None, .8), ("noatime", .07), ("strictatime", .05), ("relatime", .02),
+          ("rnoatime", .03), ("rstrictatime", .03))
+# What a host submount's own mount carries (remount,bind), before the runtime binds it.
+SUB_FLAGS = ("", "", "", "ro", "nosuid,nodev", "noexec", "ro,noexec,nosuid", "noatime")
+NESTED_KINDS = ("ro-bind", "ro-bind", "tmpfs", "file", "skipped", "matching", "rw-bind",
+                "view", "shared")
 
 
 def swap_map(a, b):
@@ -79,13 +96,16 @@ def _view(rng, owner, p):
 
 
 def _flags(rng, scale=1.0):
-    return [f for f, p in FLAGS if rng.random() < p * scale]
+    out = [f for f, p in FLAGS if rng.random() < p * scale]
+    atime = rng.choices([a for a, _ in ATIMES], [p for _, p in ATIMES])[0]
+    return out + ([atime] if atime else [])
 
 
 def _submount(rng, owner):
     kind = rng.choice(("tmpfs", "bind", "bind", "view"))
     sub_owner = rng.choice((owner, list(SUB_FOREIGN), [0, 0])) if kind != "view" else owner
-    sub = {"kind": kind, "owner": sub_owner, "view": None}
+    sub = {"kind": kind, "owner": sub_owner, "view": None, "flags": rng.choice(SUB_FLAGS),
+           "propagation": rng.choice((None, None, None, "shared", "shared", "unbindable"))}
     if kind == "view":
         sub["view"] = _view(rng, owner, 1.0)
         if sub["view"] is None:
@@ -102,9 +122,14 @@ def _nested(rng, user_host):
         return n
     n["owner"] = list(user_host) if kind == "matching" else list(FOREIGN)
     n["type"] = rng.choice(("bind", "rbind"))
-    n["options"] = ["ro"] if kind != "matching" or rng.random() < .7 else []
+    ro = kind in ("ro-bind", "skipped") or (kind != "rw-bind" and rng.random() < .7)
+    n["options"] = ["ro"] if ro else []
     n["options"] += [f for f in _flags(rng, .5) if f not in n["options"]]
+    if rng.random() < .15:
+        n["options"].append(rng.choice(PROPAGATIONS))
     n["skip"] = kind == "skipped"
+    n["view"] = _view(rng, n["owner"], 1.0) if kind == "view" else None
+    n["shared"] = kind == "shared"
     if kind == "file":
         n["file"] = "script"
     return n
@@ -121,15 +146,21 @@ def _volume(rng, user_host, dirs_left, files_left):
         "type": rng.choice(("bind", "rbind")),
         "options": _flags(rng),
         "shared": rng.random() < .35,
+        "slave": False,  # a slave of another host mount (when not shared)
         "view": _view(rng, owner, .15),
+        "via": rng.choices((None, "symlink", "subdir"), (8, 1, 1.5))[0],
+        "same_as": None,
         "submount": None,
         "nested": [],
         "skip": rng.random() < .06,
     }
     if rng.random() < .4:
         vol["options"].append(rng.choice(PROPAGATIONS))
+    vol["slave"] = not vol["shared"] and rng.random() < .08
     if is_file:
         vol["file"] = rng.choice(("script", "script", "dev"))
+        if vol["via"] == "subdir":
+            vol["via"] = None
         return vol
     if rng.random() < .3:
         vol["submount"] = _submount(rng, owner)
@@ -147,23 +178,66 @@ def _plain(options):
     return out
 
 
-FLAG_NAMES = {f for f, _ in FLAGS}
+FLAG_NAMES = {f for f, _ in FLAGS} | {a for a, _ in ATIMES if a}
+RECURSIVE_ATIMES = {"rnoatime", "rstrictatime", "rnodiratime", "rrelatime"}
 RECURSIVE = {f for f in FLAG_NAMES if f[1:] in FLAG_NAMES}
 
 
 def fit(case, runtime):
     """What the runtime would refuse outright (measured), replaced.  crun 1.8
     refuses a recursive flag on a file bind ("open mount target: Not a
-    directory"): the plain flag instead.  runc 1.1 binds from inside a
-    container's user namespace, where the kernel refuses a bind without the
-    source's submounts (EINVAL, they are locked): rbind instead."""
+    directory"): the plain flag instead.  In a user namespace both refuse
+    to change a bind's atime (EPERM: the kernel locks it): none.  crun 1.8
+    hands a recursive atime option's MS_ bit to mount_setattr (EINVAL):
+    none.  runc 1.1
+    binds from inside a container's user namespace, where the kernel
+    refuses a bind without the source's submounts (EINVAL, they are
+    locked): rbind instead."""
+    atimes = {a for a, _ in ATIMES if a} | {"nodiratime", "rnodiratime"}
     for vol in case["volumes"]:
         for m in [vol] + vol["nested"]:
             if runtime == "crun" and m["kind"] == "file":
                 m["options"] = _plain(m["options"])
+            if case["userns"]:
+                m["options"] = [o for o in m["options"] if o not in atimes]
+            if runtime == "crun":
+                m["options"] = [o for o in m["options"] if o not in RECURSIVE_ATIMES]
         if runtime == "runc" and case["userns"] and vol["submount"]:
             vol["type"] = "rbind"
     return case
+
+
+def _twin(rng, case, vol):
+    """Now and then a directory volume takes an earlier one's source (the
+    same source mounted twice) or its destination (stacked on it)."""
+    earlier = [k for k, v in enumerate(case["volumes"]) if v["kind"] == "dir"]
+    if vol["kind"] != "dir" or not earlier or rng.random() >= .12:
+        return False
+    k = rng.choice(earlier)
+    if rng.random() < .5:
+        vol["same_as"] = k
+        vol["owner"], vol["view"], vol["via"] = case["volumes"][k]["owner"], None, None
+        vol["shared"] = vol["slave"] = False
+        vol["submount"], vol["nested"] = case["volumes"][k]["submount"], []
+        return False
+    vol["dest"] = case["volumes"][k]["dest"]
+    vol["nested"] = []
+    return True
+
+
+def _paths(rng, case):
+    """readonlyPaths and maskedPaths on or under a directory volume."""
+    ro, masked = [], []
+    for v in case["volumes"]:
+        if v["kind"] != "dir":
+            continue
+        d = v["dest"]
+        # A read-only path is a bind of itself: not in an unbindable volume.
+        if rng.random() < .08 and not {"unbindable", "runbindable"} & set(v["options"]):
+            ro.append(rng.choice((d, d + "/f", d + "/x")))
+        if rng.random() < .08:
+            masked.append(rng.choice((d + "/own", d + "/f")))
+    return ro, masked
 
 
 def make_case(seed, index, runtime):
@@ -184,27 +258,32 @@ def make_case(seed, index, runtime):
     dirs, files = 0, 0
     for _ in range(n):
         vol = _volume(rng, user_host, dirs < 4, files < 2)
-        if vol["kind"] == "file":
+        if _twin(rng, case, vol):
+            pass
+        elif vol["kind"] == "file":
             vol["dest"] = f"/f{files}"
             files += 1
         else:
             vol["dest"] = f"/v{dirs}"
-            for j, nested in enumerate(vol["nested"]):
-                nested["dest"] = f"{vol['dest']}/n{j}"
             dirs += 1
+        for j, nested in enumerate(vol["nested"]):
+            nested["dest"] = f"{vol['dest']}/n{j}"
         case["volumes"].append(vol)
+    case["readonly_paths"], case["masked_paths"] = _paths(rng, case)
+    case["root_readonly"] = rng.random() < .08
     return fit(case, runtime)
 
 
 def probe_paths(case):
-    """Every path the probe looks at: volumes, their submount points, nested mounts."""
+    """Every path the probe looks at: volumes, their submount points, nested
+    mounts; each once."""
     paths = []
     for vol in case["volumes"]:
         paths.append(vol["dest"])
         if vol["submount"]:
             paths.append(vol["dest"] + "/s")
         paths.extend(n["dest"] for n in vol["nested"])
-    return paths
+    return list(dict.fromkeys(paths))
 
 
 def skip_list(case):

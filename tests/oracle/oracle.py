@@ -24,7 +24,10 @@ idmap, or it is a submount an rbind whose entry says idmap brought along.
 3. Flags.  Each visible mount's per-mount flags (ro, nosuid, nodev, noexec,
    nosymfollow, relatime, ...) are identical, but that a remapped mount adds
    `idmapped` and `nosuid` (the hook's policy: a remapped mount is always
-   nosuid, README).  Nothing is ever lost.
+   nosuid, README), and that a read-only entry's mount may add what its
+   options name, whatever option follows (README: as crun reads them; under
+   runc, where the last option wins, "ro,rw" ends stricter with the hook).
+   Nothing is ever lost.
 4. Propagation.  Each visible mount's propagation is identical: its kinds
    (shared, slave, propagate_from, unbindable, or private), each peer group
    reduced to whether it reaches the host: "shared(host)" when the group has
@@ -38,6 +41,8 @@ idmap, or it is a submount an rbind whose entry says idmap brought along.
    namespace shows it (65534 for what it does not map).  The oracle checks
    this model on (a) too: an owner (a) shows other than the owner on disk
    through the source's own idmapped view is an "oracle model" failure.
+   An item a mount of its own covers in both runs (maskedPaths) shows what
+   the runtime masks it with: judged by rule 2 alone.
 6. Abilities.  Reading a 0644 file, running an 0755 script (noexec),
    opening a 0666 device node (nodev) and reading through a symlink
    (nosymfollow) give identical results, error text included.  Creating a
@@ -45,7 +50,9 @@ idmap, or it is a submount an rbind whose entry says idmap brought along.
    writing a 0600 file, which only the owner may, differ only on a remapped
    mount, and only as the owners explain it: gained where (b) shows the user
    as the item's owner, lost where (a) did; a write is never gained where
-   the runtime's mount is read-only; errors may differ.  suid is judged by
+   the runtime's mount is read-only; errors may differ.  What a flag added
+   under rule 3 for a read-only entry takes away (w, ow: ro; x: noexec;
+   dev: nodev) may be lost.  suid is judged by
    the nosuid flag (rule 3): a setuid program would be judged by its owner,
    which the hook changes on purpose.
 7. Host.  After each run, failed or not, every volume file on disk (owner,
@@ -58,9 +65,14 @@ idmap, or it is a submount an rbind whose entry says idmap brought along.
 8. The plan tells the truth.  Where the plan names a volume's whole tree
    (each mount's role and the flags it ends with), every mount the hook
    made has exactly the flags (ro, nosuid, nodev, noexec, nosymfollow) the
-   plan names for it.  Propagation is judged by rule 4 only: the plan sees
+   plan names for it, but at or below a readonlyPaths entry, where the
+   visible mount is the runtime's copy of it made after the hooks (judged
+   by rule 3 alone).  Propagation is judged by rule 4 only: the plan sees
    it when the hook runs, and runtimes change it afterwards (crun applies
    rootfsPropagation after the createRuntime hooks).
+9. A fallback is told.  Every volume the plan leaves as the runtime made it
+   because attaching would propagate where it must not is named in the
+   hook's log as a warning, with the plan's reason.
 
 The oracle runs in a private mount namespace of its own, the containers'
 host; it makes shared sources there and undoes them with each case.
@@ -98,6 +110,9 @@ def parse_args(argv):
                    default=int(os.environ.get("ORACLE_CASES") or DEFAULT_CASES))
     p.add_argument("--case", default=os.environ.get("ORACLE_CASE") or "",
                    help="comma-separated case numbers to run alone")
+    p.add_argument("--case-json", default=os.environ.get("ORACLE_CASE_JSON") or "",
+                   help="a file holding one case (as a failure prints it), to run alone "
+                   "(a case cut down by hand, say)")
     p.add_argument("--sanity", action="store_true", help="(a) twice, no hook")
     p.add_argument("--hook", required=True)
     p.add_argument("--work", required=True, help="a directory of the oracle's own")
@@ -110,6 +125,19 @@ def parse_args(argv):
     if args.seed == "random":
         args.seed = str(int.from_bytes(os.urandom(4), "big"))
     return args
+
+
+def _unlogged_fallbacks(plan, log):
+    """Rule 9: every volume the plan leaves alone because attaching would
+    propagate where it must not is named in the hook's log, with why."""
+    out = []
+    for e in (plan or {}).get("mounts", []):
+        why = e.get("reason") or ""
+        if e.get("action") == "skip" and "propagate" in why and \
+                f"warn: {e['destination']}: skip: {why[:60]}" not in log:
+            out.append(f"mount {e['destination']}: the plan falls back ({why[:60]}...), "
+                       "the hook's log does not say so")
+    return out
 
 
 class Oracle:
@@ -172,10 +200,14 @@ class Oracle:
             diffs.append(f"no plan: {b['plan_err']}")
         diffs += compare.compare(case, host.owners, a["out"], b["out"], plan,
                                  mounts.parse(a["table"]))
+        diffs += _unlogged_fallbacks(plan, b["log"])
         return ("differ" if diffs else "same"), diffs
 
     def case(self, index):
         case = gen.make_case(self.args.seed, index, self.args.runtime)
+        if self.args.case_json:
+            with open(self.args.case_json) as f:
+                case = json.load(f)
         host = setup.Host(case, os.path.join(self.args.work, f"case-{index}"),
                           self.args.idmap_mount)
         a = b = None
@@ -196,7 +228,7 @@ class Oracle:
             self.report(case, diffs, a, b)
             for d in diffs:
                 self.classes.setdefault(_class(d), set()).add(index)
-        if self.args.case and a and b:  # a case run alone: everything it saw
+        if (self.args.case or self.args.case_json) and a and b:  # run alone: all it saw
             self.dump(case, a, b)
         elif verdict == "refused":
             print(f"refused by {self.args.runtime} alone: case {case['index']}: "
@@ -223,10 +255,13 @@ class Oracle:
         for tag, r in (("(a) without the hook", a), ("(b) with the hook", b)):
             print(f"--- {tag}: exit {r['rc']}")
             print(r["out"] + r["err"], end="")
+            print("".join(f"H {x}\n" for x in r["host"]), end="")
         print("--- plan (b):")
         print(json.dumps(b["plan"], indent=1) if b["plan"] else b["plan_err"])
 
     def indices(self):
+        if self.args.case_json:
+            return [0]
         if self.args.case:
             return [int(x) for x in self.args.case.split(",") if x.strip()]
         return list(range(self.args.cases))

@@ -51,6 +51,13 @@ def diffs(b_table, owner, plan=PLAN, **kw):
     return compare.compare(CASE, OWNERS, WITHOUT, b, plan, [])
 
 
+def named_diffs(options, b_table):
+    """/v0 read-write as runc leaves an entry with these options, and b."""
+    case = dict(CASE, volumes=[dict(CASE["volumes"][0], options=options)])
+    a = probe([ROOT, RUNTIME_V0.replace(" ro,", " rw,")], "501:501", w="ok")
+    return compare.compare(case, OWNERS, a, probe([ROOT] + b_table, "1000:1000"), PLAN, [])
+
+
 FAILED = []
 
 
@@ -83,6 +90,10 @@ def main():
                                     plan=tree_plan(["ro", "nosuid"])))
     differ("a tree other than planned", diffs([RUNTIME_V0, clone], "1000:1000",
                                               plan=tree_plan(["ro", "nosuid", "nodev"])))
+    runc_v0 = RUNTIME_V0.replace(" ro,", " rw,")
+    same("ro,rw read as crun reads it: the clone read-only",
+         named_diffs(["ro", "rw"], [runc_v0, clone]))
+    differ("rw alone: the clone read-only", named_diffs(["rw"], [runc_v0, clone]))
     top = mounts.visible(mounts.parse("\n".join([ROOT, RUNTIME_V0, clone])))["/v0"]
     expect("the clone covers the runtime's mount", top.id == 20, f"visible: {top.id}")
     chain = mounts.parse(f"40 1 254:0 /vol /v0 rw shared:8 master:7 {EXT4}\n"

@@ -75,7 +75,8 @@ def mountpoint(p, is_file, owner):
 class Host:
     """The case's host side.  mounts: what to unmount; disks: the directories
     and files whose contents must never change; owners: per probe path, what
-    the probe must see through a mount there (compare.Compare.expected)."""
+    the probe must see through a mount there (compare.Compare.expected);
+    sources: per volume (its index) and per nested destination, the source."""
 
     def __init__(self, case, casedir, idmap_mount):
         self.case, self.dir, self.idmap_mount = case, casedir, idmap_mount
@@ -89,45 +90,83 @@ class Host:
         run(self.idmap_mount, disk, target, map_text(view["uid_map"]), map_text(view["gid_map"]))
         self.mounts.append(target)
 
-    def tree(self, name, owner, view, is_file=False, file_kind="script"):
+    def tree(self, name, owner, view, is_file=False, file_kind="script", via=None):
         """A populated directory (or a file) seen as owned by owner, through an
-        idmapped view when view is set; returns its path as the host sees it."""
+        idmapped view when view is set.  via "subdir": it is a subdirectory
+        (inner) of a mount (the view, or a bind of its parent onto itself);
+        "symlink": the path returned crosses a symlink.  Returns (its path as
+        the host sees it, the directory or file on disk)."""
         disk_owner = view["disk_owner"] if view else owner
-        disk = os.path.join(self.dir, name + ("-disk" if view else ""))
+        top = os.path.join(self.dir, name + ("-disk" if view else ""))
+        disk = top
+        if via == "subdir":
+            os.mkdir(top, 0o755)
+            disk = os.path.join(top, "inner")
         if is_file:
             make_file(disk, file_kind, disk_owner)
         else:
             os.mkdir(disk)
             populate(disk, disk_owner)
-        self.disks.append(disk)
-        if not view:
-            return disk
-        seen = os.path.join(self.dir, name)
-        mountpoint(seen, is_file, [0, 0])
-        self.view(disk, seen, view)
-        return seen
+        self.disks.append(top)
+        seen = top
+        if view:
+            seen = os.path.join(self.dir, name)
+            mountpoint(seen, is_file and via != "subdir", [0, 0])
+            self.view(top, seen, view)
+        elif via == "subdir":
+            self.mount("--bind", top, target=top)
+        if via == "subdir":
+            seen = os.path.join(seen, "inner")
+        if via == "symlink":
+            link = os.path.join(self.dir, name + "-link")
+            os.symlink(seen, link)
+            seen = link
+        return seen, disk
+
+    def host_propagation(self, src, vol):
+        """The source a shared mount point, or a slave of one."""
+        if not (vol["shared"] or vol["slave"]):
+            return
+        real = os.path.realpath(src)
+        if vol.get("via") == "subdir":  # the mount it is in
+            real = os.path.dirname(real)
+        elif not vol["view"]:
+            self.mount("--bind", real, target=real)
+        if vol["slave"]:
+            master = real + "-master"
+            mountpoint(master, not os.path.isdir(real), [0, 0])
+            self.mount("--bind", real, target=master)
+            run("mount", "--make-shared", master)
+            self.mount("--bind", master, target=real)
+            run("mount", "--make-slave", real)
+        else:
+            run("mount", "--make-shared", real)
 
     def volume(self, k, vol):
+        if vol.get("same_as") is not None:
+            twin = self.case["volumes"][vol["same_as"]]
+            self.sources[k] = self.sources[vol["same_as"]]
+            self.owners[vol["dest"]] = self.owners[twin["dest"]]
+            if twin["dest"] + "/s" in self.owners:
+                self.owners[vol["dest"] + "/s"] = self.owners[twin["dest"] + "/s"]
+            return
         name = f"vol{k}"
-        src = self.tree(name, vol["owner"], vol["view"], vol["kind"] == "file", vol.get("file"))
+        src, disk = self.tree(name, vol["owner"], vol["view"], vol["kind"] == "file",
+                              vol.get("file"), vol.get("via"))
         model = {"disk": (vol["view"] or {}).get("disk_owner", vol["owner"]), "view": vol["view"]}
         self.owners[vol["dest"]] = {"mounted": model}
-        if vol["shared"]:
-            if not vol["view"]:
-                self.mount("--bind", src, target=src)
-            run("mount", "--make-shared", src)
-        disk = self.disks[-1]
+        self.host_propagation(src, vol)
         disk_owner = model["disk"]
         if vol["submount"]:
             self.submount(k, vol, src, disk, disk_owner, model)
         for j, n in enumerate(vol["nested"]):
             self.nested(k, j, n, disk, disk_owner)
-        self.sources[vol["dest"]] = src
+        self.sources[k] = src
 
     def submount(self, k, vol, src, disk, disk_owner, parent_model):
         sub = vol["submount"]
         mountpoint(os.path.join(disk, "s"), False, disk_owner)
-        target = os.path.join(src, "s")
+        target = os.path.join(os.path.realpath(src), "s")
         if sub["kind"] == "tmpfs":
             u, g = sub["owner"]
             self.mount("-t", "tmpfs", "-o", f"mode=0755,uid={u},gid={g}", "oracle-sub",
@@ -135,10 +174,14 @@ class Host:
             populate(target, sub["owner"])
             model = {"disk": sub["owner"], "view": None}
         else:
-            seen = self.tree(f"sub{k}", sub["owner"], sub["view"])
+            seen, _ = self.tree(f"sub{k}", sub["owner"], sub["view"])
             self.mount("--bind", seen, target=target)
             model = {"disk": (sub["view"] or {}).get("disk_owner", sub["owner"]),
                      "view": sub["view"]}
+        if sub.get("flags"):
+            run("mount", "-o", f"remount,bind,{sub['flags']}", target)
+        if sub.get("propagation"):
+            run("mount", f"--make-{sub['propagation']}", target)
         # Without an rbind the container sees the volume's bare directory s.
         self.owners[vol["dest"] + "/s"] = {"mounted": model, "bare": parent_model}
 
@@ -147,8 +190,14 @@ class Host:
         mountpoint(os.path.join(parent_disk, f"n{j}"), is_file, parent_owner)
         if n["kind"] == "tmpfs":
             return
-        src = self.tree(f"nest{k}-{j}", n["owner"], None, is_file)
-        self.owners[n["dest"]] = {"mounted": {"disk": n["owner"], "view": None}}
+        src, _ = self.tree(f"nest{k}-{j}", n["owner"], n.get("view"), is_file)
+        if n.get("shared"):
+            if not n.get("view"):
+                self.mount("--bind", src, target=src)
+            run("mount", "--make-shared", src)
+        model = {"disk": (n.get("view") or {}).get("disk_owner", n["owner"]),
+                 "view": n.get("view")}
+        self.owners[n["dest"]] = {"mounted": model}
         self.sources[n["dest"]] = src
 
     def make(self):
@@ -197,8 +246,8 @@ def config(case, base, rootfs, host, hooks=None):
     proc["args"] = ["sh", "/probe"] + gen.probe_paths(case)
     proc["user"] = {"uid": case["user"][0], "gid": case["user"][1]}
     linux = spec.setdefault("linux", {})
-    for vol in case["volumes"]:
-        spec["mounts"].append(_mount_entry(vol["dest"], host.sources[vol["dest"]], vol["type"],
+    for k, vol in enumerate(case["volumes"]):
+        spec["mounts"].append(_mount_entry(vol["dest"], host.sources[k], vol["type"],
                                            vol["options"]))
         for n in vol["nested"]:
             if n["kind"] == "tmpfs":
@@ -207,6 +256,12 @@ def config(case, base, rootfs, host, hooks=None):
             else:
                 spec["mounts"].append(_mount_entry(n["dest"], host.sources[n["dest"]],
                                                    n["type"], n["options"]))
+    if case.get("readonly_paths"):
+        linux.setdefault("readonlyPaths", []).extend(case["readonly_paths"])
+    if case.get("masked_paths"):
+        linux.setdefault("maskedPaths", []).extend(case["masked_paths"])
+    if case.get("root_readonly"):
+        spec["root"]["readonly"] = True
     if case["rootfs_propagation"]:
         linux["rootfsPropagation"] = case["rootfs_propagation"]
     if case["userns"]:

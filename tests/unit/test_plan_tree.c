@@ -97,6 +97,9 @@ static void build(void)
 {
 	struct err e = {0};
 
+	/* Options that contradict nothing name what they set (spec_mounts.c). */
+	for (size_t i = 0; i < fx.spec.n_mounts; i++)
+		fx.mounts[i].named |= fx.mounts[i].flags | fx.mounts[i].flags_tree;
 	ck_assert_int_eq(facts_assign(&fx.spec, fx.facts, &fx.view), 0);
 	if (fx.host_text)
 		facts_reach(&fx.spec, fx.facts, &fx.view, &fx.host_table, &e);
@@ -452,6 +455,30 @@ START_TEST(test_reach)
 }
 END_TEST
 
+/* Nor below such a mount: a copy the runtime makes of /data after the hooks
+ * (readonlyPaths) would carry a clone on /data/inner to the host's /srv/vol,
+ * however private /data/inner's own mount is. */
+START_TEST(test_reach_above)
+{
+	const struct plan_mount *pm;
+
+	shared_tables();
+	((struct mount_entry *)mountinfo_find(&fx.view.table, 102))->shared = 0;
+	build();
+	pm = fx.plan.mounts;
+	ck_assert_int_eq(fx.facts[1].reach, REACH_NONE);
+	ck_assert_int_eq(pm[1].action, PLAN_SKIP);
+	ck_assert(pm[1].fallback);
+	ck_assert_str_eq(
+	    pm[1].reason,
+	    "attaching here would propagate out of the container: /data above it, which a "
+	    "runtime may copy after the hooks, is a peer (shared:5) of the host's mount at "
+	    "/srv/vol");
+	/* /other, a peer group of its own above nothing shared: still remapped. */
+	ck_assert_int_eq(pm[2].action, PLAN_IDMAP);
+}
+END_TEST
+
 /* Without the host's table nothing can be told: left alone, saying why. */
 START_TEST(test_reach_unknown)
 {
@@ -507,6 +534,7 @@ Suite *plan_tree_suite(void)
 	tcase_add_test(tc, test_kernel_refused_fs);
 	tcase_add_test(tc, test_stacked_cannot_be_assembled);
 	tcase_add_test(tc, test_reach);
+	tcase_add_test(tc, test_reach_above);
 	tcase_add_test(tc, test_reach_unknown);
 	tcase_add_test(tc, test_no_view_no_trees);
 	suite_add_tcase(s, tc);

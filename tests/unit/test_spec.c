@@ -578,6 +578,33 @@ START_TEST(test_options_recursive)
 }
 END_TEST
 
+/* What the options name, as crun reads them: every restriction set by any
+ * option, plain or recursive, none taken back; and the atime options. */
+static void expect_named(const char *options, unsigned int named, unsigned int atime_named)
+{
+	struct spec_mount m = parse_options("none", options);
+
+	ck_assert_msg(m.named == named, "%s: named %#x, not %#x", options, m.named, named);
+	ck_assert_msg(m.atime_named == atime_named, "%s: atime_named %#x, not %#x", options,
+		      m.atime_named, atime_named);
+}
+
+START_TEST(test_options_named)
+{
+	expect_named("", 0, 0);
+	expect_named("\"ro\",\"nodev\",\"noexec\",\"rw\",\"rexec\"",
+		     MOUNT_FLAG_RDONLY | MOUNT_FLAG_NODEV | MOUNT_FLAG_NOEXEC, 0);
+	expect_named("\"rro\",\"rnosuid\",\"rrw\"", MOUNT_FLAG_RDONLY | MOUNT_FLAG_NOSUID, 0);
+	expect_named("\"noatime\",\"nodiratime\"", 0,
+		     MOUNT_ATIME_NAMED_NOATIME | MOUNT_ATIME_NAMED_NODIRATIME);
+	expect_named("\"strictatime\",\"relatime\"", 0,
+		     MOUNT_ATIME_NAMED_STRICTATIME | MOUNT_ATIME_NAMED_RELATIME);
+	expect_named("\"rnoatime\"", 0, MOUNT_ATIME_NAMED_NOATIME);
+	/* An unknown option names nothing. */
+	expect_named("\"x-ro\",\"atime=0\"", 0, 0);
+}
+END_TEST
+
 /* idmap/ridmap, bare and with crun's value; and what nobody knows. */
 START_TEST(test_options_oci)
 {
@@ -648,6 +675,7 @@ Suite *spec_suite(void)
 	tcase_add_test(valid, test_options_kernel);
 	tcase_add_test(valid, test_options_propagation);
 	tcase_add_test(valid, test_options_recursive);
+	tcase_add_test(valid, test_options_named);
 	tcase_add_test(valid, test_options_oci);
 	tcase_add_test(invalid, test_uid_invalid);
 	tcase_add_test(invalid, test_root_invalid);
