@@ -81,6 +81,8 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 	if (r < 0)
 		return r;
 	r = spec_parse(json, bundle, &ctx->spec, e);
+	if (r >= 0)
+		r = spec_map_options(&ctx->spec, e);
 	if (r < 0)
 		return r;
 	r = userns_maps(ctx, pid, &uid_ns, &gid_ns, e);

@@ -279,6 +279,7 @@ void spec_free(struct oci_spec *s)
 		free(s->mounts[i].destination);
 		free(s->mounts[i].source);
 		free(s->mounts[i].type);
+		free(s->mounts[i].options);
 	}
 	free(s->mounts);
 	free(s->root_path);

@@ -9,13 +9,18 @@
 #include "spec_internal.h"
 
 /*
- * What an option means comes from libmount's map of the kernel's options
+ * A mount's options are read in two steps.  spec_parse() reads config.json's
+ * own words only: bind and rbind (the OCI runtime spec's; libmount's map
+ * knows them as MS_BIND and MS_BIND|MS_REC, and no other option as either),
+ * idmap and ridmap; it keeps every option as written.  That is all the hook
+ * needs to tell whether a mount is worth a look, so a start with nothing to
+ * remap never loads libmount.  spec_map_options() then gives the rest its
+ * meaning from libmount's map of the kernel's options
  * (mountinfo_kernel_option): ro/rw, nosuid, nodev, noexec, nosymfollow and
- * their opposites, bind/rbind, the propagation types.  Only what the kernel
- * does not know is named here: idmap/ridmap and runc's recursive options.
- * Anything else (tmpcopyup, copy-symlink, mode=..., atime options, an option
- * nobody knows) changes nothing: the clone keeps the flags the runtime gave
- * the mount, so an unknown option can never loosen it.
+ * their opposites, the propagation types; runc's recursive options are named
+ * here.  Anything else (tmpcopyup, copy-symlink, mode=..., atime options, an
+ * option nobody knows) changes nothing: the clone keeps the flags the
+ * runtime gave the mount, so an unknown option can never loosen it.
  */
 
 #ifndef MS_NOSYMFOLLOW
@@ -65,7 +70,8 @@ static void set_flags(unsigned int *flags, unsigned long ms, bool clears)
 	}
 }
 
-/* A kernel option (per libmount's map) into m. */
+/* A kernel option (per libmount's map) into m.  bind and rbind were read
+ * as words (read_word): the map agrees, and they are not read twice. */
 static void apply_kernel_option(struct spec_mount *m, unsigned long ms, bool clears)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(propagations); i++) {
@@ -74,12 +80,8 @@ static void apply_kernel_option(struct spec_mount *m, unsigned long ms, bool cle
 			return;
 		}
 	}
-	if (ms & MS_BIND) {
-		m->is_bind = true;
-		m->is_recursive = m->is_recursive || (ms & MS_REC);
-		return;
-	}
-	set_flags(&m->flags, ms, clears);
+	if (!(ms & MS_BIND))
+		set_flags(&m->flags, ms, clears);
 }
 
 static bool is_recursive_option(const char *opt)
@@ -99,39 +101,84 @@ static bool is_idmap_option(const char *opt)
 	       (n == 6 && strncmp(opt, "ridmap", 6) == 0);
 }
 
-/* One option; options the hook does not care about are ignored. */
-static void apply_option(struct spec_mount *m, const char *opt)
+/* config.json's own words; every other option waits for spec_map_options(). */
+static void read_word(struct spec_mount *m, const char *opt)
 {
-	unsigned long ms;
-	bool clears;
-
-	if (mountinfo_kernel_option(opt, &ms, &clears))
-		apply_kernel_option(m, ms, clears);
-	else if (is_recursive_option(opt) && mountinfo_kernel_option(opt + 1, &ms, &clears))
-		set_flags(&m->flags_tree, ms, clears);
+	if (strcmp(opt, "bind") == 0)
+		m->is_bind = true;
+	else if (strcmp(opt, "rbind") == 0)
+		m->is_bind = m->is_recursive = true;
 	else if (is_idmap_option(opt))
 		m->has_idmap = true;
 }
 
+/* One option through libmount's map; options the hook does not care about
+ * are ignored. */
+static int map_option(struct spec_mount *m, const char *opt, struct err *e)
+{
+	unsigned long ms;
+	bool clears;
+	int r;
+
+	r = mountinfo_kernel_option(opt, &ms, &clears, e);
+	if (r > 0)
+		apply_kernel_option(m, ms, clears);
+	else if (r == 0 && is_recursive_option(opt) &&
+		 (r = mountinfo_kernel_option(opt + 1, &ms, &clears, e)) > 0)
+		set_flags(&m->flags_tree, ms, clears);
+	return r < 0 ? r : 0;
+}
+
+int spec_map_options(struct oci_spec *s, struct err *e)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		struct spec_mount *m = &s->mounts[i];
+		const char *opt = m->options;
+
+		m->flags = m->flags_tree = 0;
+		m->propagation = PROPAGATION_DEFAULT;
+		for (size_t k = 0; k < m->n_options; k++, opt += strlen(opt) + 1) {
+			int r = map_option(m, opt, e);
+
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* The options: config.json's own words read, all kept as written (in one
+ * allocation). */
 static int parse_options(const json_value *v, const char *path, struct spec_mount *m, struct err *e)
 {
 	char parent[JSON_PATH_MAX], opt_path[JSON_PATH_MAX];
 	const json_value *arr = NULL;
 	const char *opt;
-	size_t n = 0, i;
+	size_t n = 0, len = 0, at = 0, i;
 	int r;
 
 	r = json_get_array(v, path, "options", JSON_OPTIONAL, &arr, &n, e);
-	if (r < 0)
-		return r;
+	if (r <= 0 || n == 0)
+		return r < 0 ? r : 0;
 	json_path_key(parent, path, "options");
 	for (i = 0; i < n; i++) {
 		json_path_index(opt_path, parent, i);
 		r = json_as_string(json_array_at(arr, i), opt_path, &opt, e);
 		if (r < 0)
 			return r;
-		apply_option(m, opt);
+		read_word(m, opt);
+		len += strlen(opt) + 1;
 	}
+	m->options = malloc(len);
+	if (!m->options)
+		return err_set(e, ENOMEM, "%s", parent);
+	for (i = 0; i < n; i++) {
+		if (json_as_string(json_array_at(arr, i), parent, &opt, e) < 0)
+			return -e->code; /* checked above: cannot happen */
+		memcpy(m->options + at, opt, strlen(opt) + 1);
+		at += strlen(opt) + 1;
+	}
+	m->n_options = n;
 	return 0;
 }
 
