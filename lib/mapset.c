@@ -20,11 +20,14 @@ int mapset_open(const struct plan *p, struct mapset *ret_set)
 		int fd = -EBADF, r;
 
 		s.holders[s.n_holders] = USERNS_HOLDER_NONE;
-		r = userns_open_async(&p->mappings[k].uid_map, &p->mappings[k].gid_map, &fd,
-				      &s.holders[s.n_holders], &s.errs[k]);
+		r = userns_open_held(&p->mappings[k].uid_map, &p->mappings[k].gid_map, &fd,
+				     &s.holders[s.n_holders], &s.errs[k]);
 		s.fds[k] = r < 0 ? r : fd;
 		s.n_holders += r >= 0;
 	}
+	/* Only now, every namespace open: the holders die while the hook works. */
+	for (size_t i = 0; i < s.n_holders; i++)
+		userns_holder_release(&s.holders[i]);
 	*ret_set = s;
 	return 0;
 }

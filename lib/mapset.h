@@ -2,8 +2,8 @@
 /*
  * One user namespace per distinct mapping of a plan, owned as one set: the
  * fds, the errors of those that could not be made, and the short-lived
- * children that hold them (reaped by mapset_free, last, since their exit
- * takes longer than anything else the hook does).
+ * children that held them: released (killed) once all are open, reaped by
+ * mapset_free, last, without waiting for those already gone (userns.c).
  */
 #pragma once
 

@@ -11,7 +11,22 @@
  * syscalls only (no glibc wrapper that could touch errno or thread state it
  * shares with the hook), never returns, and dies with the hook
  * (PR_SET_PDEATHSIG).  It is an owned resource (struct userns_holder): killed
- * and reaped on every path (userns_holder_freep), its status checked.
+ * and reaped on every path (userns_holder_freep), its status checked when
+ * it is seen.
+ *
+ * Reaped without waiting for it: a killed holder still has to be scheduled
+ * to die, which on a busy machine can take milliseconds, and reaping a
+ * zombie costs the reaper the kernel's release of the task (~30 us here).
+ * So while a released holder is about (userns_holder_release), SIGCHLD is
+ * ignored: a holder that dies is released by the kernel at once, in its
+ * own context, and never is a zombie; the final waitpid() then returns
+ * ECHILD without waiting, and blocks only for a holder still dying, so the
+ * hook never leaves a process behind.  This is safe because the pid is
+ * used only while it cannot be another process's: the maps are written and
+ * the namespace opened while the holder is held, with SIGCHLD as it was (a
+ * holder that died then would stay a zombie, keeping its pid), and never
+ * after it is released.  The hook has no other children.  The old action
+ * comes back when the last released holder is reaped.
  */
 #include "userns.h"
 
@@ -67,28 +82,64 @@ static void strand(struct userns_holder *h)
 	*h = USERNS_HOLDER_NONE;
 }
 
+/* Holders released and not yet reaped, and SIGCHLD's action before the first. */
+static size_t n_released;
+static struct sigaction sigchld_saved;
+
+void userns_holder_release(struct userns_holder *h)
+{
+	static const struct sigaction ignore = {.sa_handler = SIG_IGN};
+
+	if (h->pid <= 0 || h->released)
+		return;
+	if (n_released++ == 0 && sigaction(SIGCHLD, &ignore, &sigchld_saved) < 0)
+		sigchld_saved.sa_handler = SIG_DFL;
+	h->released = true;
+	/* ESRCH: gone already, the reap finds out.  Anything else: it cannot
+	 * be killed, and the reap will not wait for it. */
+	if (kill(h->pid, SIGKILL) < 0 && errno != ESRCH)
+		h->kill_errno = errno;
+}
+
+/* The last released holder is reaped: SIGCHLD as it was. */
+static void unrelease(struct userns_holder *h)
+{
+	if (h->released && --n_released == 0)
+		(void)sigaction(SIGCHLD, &sigchld_saved, NULL);
+}
+
 int userns_holder_reap(struct userns_holder *h, struct err *e)
 {
 	pid_t pid = h->pid;
 	int status = 0, r;
+	bool gone = false;
 
 	if (pid > 0) {
-		if (kill(pid, SIGKILL) < 0 && errno != ESRCH) {
-			r = err_set(e, errno, "kill user namespace holder %d", (int)pid);
+		userns_holder_release(h);
+		if (h->kill_errno) {
+			r = err_set(e, h->kill_errno, "kill user namespace holder %d", (int)pid);
+			unrelease(h);
 			strand(h);
 			return r;
 		}
 		while (waitpid(pid, &status, 0) < 0) {
 			if (errno == EINTR)
 				continue;
+			/* Released by the kernel (SIGCHLD ignored): gone, status unseen. */
+			if (errno == ECHILD && h->released) {
+				gone = true;
+				break;
+			}
 			r = err_set(e, errno, "waitpid user namespace holder %d", (int)pid);
+			unrelease(h);
 			strand(h); /* killed, but not seen dead */
 			return r;
 		}
+		unrelease(h);
 	}
 	free(h->stack);
 	*h = USERNS_HOLDER_NONE;
-	if (pid > 0 && (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL))
+	if (pid > 0 && !gone && (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL))
 		return err_msg(e, ECHILD, "user namespace holder %d ended on its own (status %#x)",
 			       (int)pid, status);
 	return 0;
@@ -145,8 +196,8 @@ static int open_userns(pid_t pid, int *ret_fd, struct err *e)
 	return 0;
 }
 
-int userns_open_async(const struct idmap *uid_map, const struct idmap *gid_map, int *ret_fd,
-		      struct userns_holder *ret_holder, struct err *e)
+int userns_open_held(const struct idmap *uid_map, const struct idmap *gid_map, int *ret_fd,
+		     struct userns_holder *ret_holder, struct err *e)
 {
 	_cleanup_(userns_holder_freep) struct userns_holder h = USERNS_HOLDER_NONE;
 	_cleanup_close_ int fd = -EBADF;
@@ -161,9 +212,6 @@ int userns_open_async(const struct idmap *uid_map, const struct idmap *gid_map, 
 		r = open_userns(h.pid, &fd, e);
 	if (r < 0)
 		return r;
-	/* Done with it: it dies now, the reap can wait. */
-	if (kill(h.pid, SIGKILL) < 0)
-		return err_set(e, errno, "kill user namespace holder %d", (int)h.pid);
 	*ret_fd = TAKE_FD(fd);
 	*ret_holder = h;
 	h = USERNS_HOLDER_NONE;
@@ -177,7 +225,7 @@ int userns_open(const struct idmap *uid_map, const struct idmap *gid_map, int *r
 	_cleanup_close_ int fd = -EBADF;
 	int r;
 
-	r = userns_open_async(uid_map, gid_map, &fd, &h, e);
+	r = userns_open_held(uid_map, gid_map, &fd, &h, e);
 	if (r >= 0)
 		r = userns_holder_reap(&h, e);
 	if (r < 0)

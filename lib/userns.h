@@ -2,6 +2,7 @@
 /* A user namespace fd carrying a pair of id maps, for MOUNT_ATTR_IDMAP. */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -13,6 +14,8 @@
 struct userns_holder {
 	pid_t pid; /* -1: none */
 	void *stack;
+	bool released;	/* killed, SIGCHLD ignored until it is reaped (userns.c) */
+	int kill_errno; /* ... or why it could not be killed */
 };
 
 #define USERNS_HOLDER_NONE ((struct userns_holder){.pid = -1, .stack = NULL})
@@ -22,19 +25,24 @@ struct userns_holder {
 int userns_open(const struct idmap *uid_map, const struct idmap *gid_map, int *ret_fd,
 		struct err *e);
 
-/* The same, but the holder, already killed, is handed over in *ret_holder:
- * its exit (the kernel flushing its /proc entries) runs while the hook goes
- * on, and userns_holder_reap() collects it later.  On failure there is
- * nothing to reap. */
-int userns_open_async(const struct idmap *uid_map, const struct idmap *gid_map, int *ret_fd,
-		      struct userns_holder *ret_holder, struct err *e);
+/* The same, but the holder, alive, is handed over in *ret_holder, for
+ * userns_holder_release() once every namespace the caller needs is made,
+ * and userns_holder_reap() last.  On failure there is nothing to reap. */
+int userns_open_held(const struct idmap *uid_map, const struct idmap *gid_map, int *ret_fd,
+		     struct userns_holder *ret_holder, struct err *e);
 
-/* Kill (again: harmless) and reap the holder, free its stack.  -ECHILD if it
- * did not die of the hook's SIGKILL.  A holder that cannot be killed is not
- * waited for (that would hang the hook): it dies with the hook
- * (PR_SET_PDEATHSIG), its stack left to it, as is the stack of one that
- * cannot be reaped.  Does nothing for USERNS_HOLDER_NONE; always leaves h
- * as that. */
+/* The namespace is open: kill the holder, and from now until the last
+ * released holder is reaped ignore SIGCHLD, so that it dies without a
+ * zombie and without the hook waiting for it.  Once only; nothing for
+ * USERNS_HOLDER_NONE. */
+void userns_holder_release(struct userns_holder *h);
+
+/* Release (if not yet) and reap the holder, free its stack: waitpid()
+ * returns at once for one that is gone, and waits only for one still
+ * dying.  -ECHILD if it did not die of the hook's SIGKILL (when its status
+ * could be seen).  One that cannot be reaped is not waited for again: it
+ * dies with the hook (PR_SET_PDEATHSIG), its stack left to it.  Does
+ * nothing for USERNS_HOLDER_NONE; always leaves h as that. */
 int userns_holder_reap(struct userns_holder *h, struct err *e);
 
 /* For _cleanup_: reap, errors ignored. */
