@@ -376,14 +376,34 @@ static bool next_name(struct walk *k, char name[static NAME_MAX + 1], int *ret_e
 	return true;
 }
 
+/* A walk and its report, as they start: only what is read before it is
+ * written (the paths are 12 KiB of buffers, written as the walk goes). */
+static void walk_init(struct walk *k, struct pathres_cache *c, int root_fd, struct path_walk *w)
+{
+	k->root_fd = root_fd;
+	k->cur = -EBADF;
+	k->cur_cached = k->have_info = false;
+	k->here[0] = '\0';
+	k->links = 0;
+	k->w = w;
+	k->cache = c;
+	k->depth = 0;
+	k->by_name = true;
+	w->err = 0;
+	w->at[0] = w->open_dir[0] = '\0';
+	w->n_owners = 0;
+	w->end = (struct path_info){0};
+}
+
 static void walk_from(struct pathres_cache *c, int root_fd, const char *path, struct path_walk *ret)
 {
-	struct walk k = {.root_fd = root_fd, .cur = -EBADF, .w = ret, .cache = c, .by_name = true};
-	char name[NAME_MAX + 1] = "";
+	struct walk k;
+	char name[NAME_MAX + 1];
 	struct err e = {0};
 	int r = 0;
 
-	*ret = (struct path_walk){0};
+	walk_init(&k, c, root_fd, ret);
+	name[0] = '\0';
 	if ((size_t)snprintf(k.rest, sizeof(k.rest), "%s", path) >= sizeof(k.rest))
 		r = -ENAMETOOLONG;
 	else
