@@ -48,7 +48,7 @@ enum mount_propagation {
  * libmount's map, which spec_map_options() applies, once libmount is loaded
  * for a mount that is. */
 struct spec_mount {
-	char *destination; /* absolute, as written */
+	char *destination; /* as written (owns the memory of every string here) */
 	char *source;	   /* absolute (relative sources resolved to the bundle) */
 	char *type;	   /* may be NULL */
 	bool is_bind;	   /* type "bind" or option bind/rbind */

@@ -147,37 +147,32 @@ int spec_map_options(struct oci_spec *s, struct err *e)
 	return 0;
 }
 
-/* The options: config.json's own words read, all kept as written (in one
- * allocation). */
-static int parse_options(const json_value *v, const char *path, struct spec_mount *m, struct err *e)
+/* The options: config.json's own words read, each checked to be a
+ * string; their array and total length (NULs included) for take_strings(). */
+static int parse_options(const json_value *v, const char *path, struct spec_mount *m,
+			 const json_value **ret_arr, size_t *ret_len, struct err *e)
 {
 	char parent[JSON_PATH_MAX], opt_path[JSON_PATH_MAX];
 	const json_value *arr = NULL;
 	const char *opt;
-	size_t n = 0, len = 0, at = 0, i;
+	size_t n = 0;
 	int r;
 
+	*ret_arr = NULL;
+	*ret_len = 0;
 	r = json_get_array(v, path, "options", JSON_OPTIONAL, &arr, &n, e);
 	if (r <= 0 || n == 0)
 		return r < 0 ? r : 0;
 	json_path_key(parent, path, "options");
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		json_path_index(opt_path, parent, i);
 		r = json_as_string(json_array_at(arr, i), opt_path, &opt, e);
 		if (r < 0)
 			return r;
 		read_word(m, opt);
-		len += strlen(opt) + 1;
+		*ret_len += strlen(opt) + 1;
 	}
-	m->options = malloc(len);
-	if (!m->options)
-		return err_set(e, ENOMEM, "%s", parent);
-	for (i = 0; i < n; i++) {
-		if (json_as_string(json_array_at(arr, i), parent, &opt, e) < 0)
-			return -e->code; /* checked above: cannot happen */
-		memcpy(m->options + at, opt, strlen(opt) + 1);
-		at += strlen(opt) + 1;
-	}
+	*ret_arr = arr;
 	m->n_options = n;
 	return 0;
 }
@@ -201,65 +196,101 @@ static int parse_mount_idmaps(const json_value *v, const char *path, struct spec
 	return 0;
 }
 
-static int copy_string(const json_value *v, const char *path, const char *key, enum json_presence p,
-		       char **ret, struct err *e)
-{
-	const char *s;
-	int r;
+/* A mount's strings as config.json has them (borrowed from its tree). */
+struct mount_strings {
+	const char *destination, *type, *source;
+	const char *source_dir; /* the bundle, for a relative bind source, or NULL */
+	const json_value *options;
+	size_t options_len;
+};
 
-	r = json_get_string(v, path, key, p, &s, e);
-	if (r <= 0)
-		return r;
-	*ret = strdup(s);
-	if (!*ret)
-		return err_set(e, ENOMEM, "%s.%s", path, key);
-	return 1;
+/* [prefix "/"] s "\0" at *at in block, moving *at past it; where it starts. */
+static char *put(char *block, size_t *at, const char *prefix, const char *s)
+{
+	char *start = block + *at;
+	size_t n;
+
+	if (prefix) {
+		n = strlen(prefix);
+		memcpy(block + *at, prefix, n);
+		block[*at + n] = '/';
+		*at += n + 1;
+	}
+	n = strlen(s) + 1;
+	memcpy(block + *at, s, n);
+	*at += n;
+	return start;
 }
 
-/* A bind mount's source is a path: resolve a relative one to the bundle.
- * Other sources ("proc", "tmpfs") are not paths and stay as written. */
-static int parse_source(const json_value *v, const char *path, const char *bundle,
-			struct spec_mount *m, struct err *e)
+/* The strings into m, in one allocation owned by m->destination. */
+static int take_strings(struct spec_mount *m, const struct mount_strings *w, const char *path,
+			struct err *e)
 {
-	const char *source;
+	size_t len = strlen(w->destination) + 1 + w->options_len, at = 0;
+	char *block;
+
+	len += w->type ? strlen(w->type) + 1 : 0;
+	len += w->source ? strlen(w->source) + 1 : 0;
+	len += w->source_dir ? strlen(w->source_dir) + 1 : 0;
+	block = malloc(len);
+	if (!block)
+		return err_set(e, ENOMEM, "%s", path);
+	m->destination = put(block, &at, NULL, w->destination);
+	m->type = w->type ? put(block, &at, NULL, w->type) : NULL;
+	m->source = w->source ? put(block, &at, w->source_dir, w->source) : NULL;
+	m->options = m->n_options ? block + at : NULL;
+	for (size_t i = 0; i < m->n_options; i++)
+		put(block, &at, NULL, json_string_of(json_array_at(w->options, i)));
+	return 0;
+}
+
+/* A bind mount's source is a path: a relative one is relative to the
+ * bundle.  Other sources ("proc", "tmpfs") are not paths and stay as
+ * written. */
+static int parse_source(const json_value *v, const char *path, const char *bundle,
+			const struct spec_mount *m, struct mount_strings *w, struct err *e)
+{
 	int r;
 
-	r = json_get_string(v, path, "source", JSON_OPTIONAL, &source, e);
+	r = json_get_string(v, path, "source", JSON_OPTIONAL, &w->source, e);
 	if (r <= 0)
 		return r;
-	if (!m->is_bind) {
-		m->source = strdup(source);
-		return m->source ? 0 : err_set(e, ENOMEM, "%s.source", path);
-	}
-	if (!*source)
+	if (!m->is_bind)
+		return 0;
+	if (!*w->source)
 		return err_msg(e, EINVAL, "%s.source: must not be empty", path);
-	return spec_resolve_path(bundle, source, &m->source, e);
+	if (w->source[0] != '/')
+		w->source_dir = bundle;
+	return 0;
 }
 
 static int parse_mount(const json_value *v, const char *path, const char *bundle,
 		       struct spec_mount *m, struct err *e)
 {
+	struct mount_strings w = {0};
 	int r;
 
 	r = json_expect_object(v, path, e);
 	if (r < 0)
 		return r;
-	r = copy_string(v, path, "destination", JSON_REQUIRED, &m->destination, e);
+	r = json_get_string(v, path, "destination", JSON_REQUIRED, &w.destination, e);
 	if (r < 0)
 		return r;
 	/* runc takes a relative destination as relative to the rootfs, as do we. */
-	if (!m->destination[0])
+	if (!w.destination[0])
 		return err_msg(e, EINVAL, "%s.destination: must not be empty", path);
-	r = copy_string(v, path, "type", JSON_OPTIONAL, &m->type, e);
+	r = json_get_string(v, path, "type", JSON_OPTIONAL, &w.type, e);
 	if (r < 0)
 		return r;
-	if (m->type && strcmp(m->type, "bind") == 0)
+	if (w.type && strcmp(w.type, "bind") == 0)
 		m->is_bind = true;
-	r = parse_options(v, path, m, e);
+	r = parse_options(v, path, m, &w.options, &w.options_len, e);
 	if (r >= 0)
 		r = parse_mount_idmaps(v, path, m, e);
 	if (r >= 0)
-		r = parse_source(v, path, bundle, m, e);
+		r = parse_source(v, path, bundle, m, &w, e);
+	if (r >= 0)
+		r = take_strings(m, &w, path, e);
 	return r;
 }
 
