@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "accounts.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,17 +20,29 @@ static const char *const account_files[ACCOUNTS_FILES] = {
 };
 #define ACCOUNTS_REQUIRED 2
 
-/* The next line of *s, NUL-terminated in place; NULL at the end. */
-static char *next_line(char **s)
+/* The next line of [*s, end), NUL-terminated in place; NULL at the end.  A
+ * NUL byte in it ends the line early, as for the C library, not the file. */
+static char *next_line(char **s, char *end)
 {
 	char *line = *s, *nl;
 
-	if (!*line)
+	if (line >= end)
 		return NULL;
-	nl = strchrnul(line, '\n');
-	*s = *nl ? nl + 1 : nl;
+	nl = memchr(line, '\n', (size_t)(end - line));
+	if (!nl)
+		nl = end; /* the NUL after the text */
+	*s = nl < end ? nl + 1 : end;
 	*nl = '\0';
 	return line;
+}
+
+/* The entry on a line, blanks before it skipped; NULL for a blank line or a
+ * comment (a '#' after the blanks). */
+static char *entry_of(char *line)
+{
+	while (isspace((unsigned char)*line))
+		line++;
+	return *line && *line != '#' ? line : NULL;
 }
 
 /* Split line at ':' in place into at most n fields; the last takes the
@@ -47,10 +60,16 @@ static size_t split_fields(char *line, char **ret_fields, size_t n)
 	return k;
 }
 
+/* An id as the C library reads one (strtoul: blanks and a '+' may come
+ * before the digits); false for what is no id of the kernel. */
 static bool parse_id(const char *s, uint32_t *ret_id)
 {
 	uint64_t v = 0;
 
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '+')
+		s++;
 	if (!*s)
 		return false;
 	for (; *s; s++) {
@@ -64,20 +83,23 @@ static bool parse_id(const char *s, uint32_t *ret_id)
 	return true;
 }
 
-/* A name an entry can have: not empty, not an NIS "+"/"-" line, no comment. */
+/* A name an entry can have: not an NIS "+"/"-" line (which the C library's
+ * files module never returns).  It may be empty: the entry still exists. */
 static bool is_name(const char *s)
 {
-	return *s && *s != '+' && *s != '-' && *s != '#';
+	return *s != '+' && *s != '-';
 }
 
 /* "name:pw:uid:gid:..." lines of text into a->users (room was made). */
-static void parse_passwd(struct accounts *a, char *text)
+static void parse_passwd(struct accounts *a, char *text, char *end)
 {
 	char *line, *f[5];
 
-	while ((line = next_line(&text))) {
+	while ((line = next_line(&text, end))) {
 		struct account_user u;
 
+		if (!(line = entry_of(line)))
+			continue;
 		if (split_fields(line, f, 5) < 4 || !is_name(f[0]) || !parse_id(f[2], &u.uid) ||
 		    !parse_id(f[3], &u.gid))
 			continue;
@@ -87,14 +109,17 @@ static void parse_passwd(struct accounts *a, char *text)
 }
 
 /* "name:pw:gid:members" lines of text into a->groups (room was made). */
-static void parse_group(struct accounts *a, char *text)
+static void parse_group(struct accounts *a, char *text, char *end)
 {
 	char *line, *f[4];
 
-	while ((line = next_line(&text))) {
+	while ((line = next_line(&text, end))) {
 		struct account_group g;
-		size_t n = split_fields(line, f, 4);
+		size_t n;
 
+		if (!(line = entry_of(line)))
+			continue;
+		n = split_fields(line, f, 4);
 		if (n < 3 || !is_name(f[0]) || !parse_id(f[2], &g.gid))
 			continue;
 		g.name = f[0];
@@ -103,11 +128,12 @@ static void parse_group(struct accounts *a, char *text)
 	}
 }
 
-static size_t count_lines(const char *s)
+static size_t count_lines(const char *s, size_t len)
 {
+	const char *end = s + len;
 	size_t n = 1;
 
-	while ((s = strchr(s, '\n')))
+	while ((s = memchr(s, '\n', (size_t)(end - s))))
 		n++, s++;
 	return n;
 }
@@ -126,13 +152,13 @@ static int by_gid(const void *x, const void *y)
 	return (a->gid > b->gid) - (a->gid < b->gid);
 }
 
-/* The texts read into the sorted entry arrays. */
-static int accounts_parse(struct accounts *a)
+/* The texts read (len bytes each) into the sorted entry arrays. */
+static int accounts_parse(struct accounts *a, const size_t len[ACCOUNTS_FILES])
 {
 	size_t n[2] = {0, 0};
 
 	for (size_t i = 0; i < ACCOUNTS_FILES; i++)
-		n[i % 2] += a->text[i] ? count_lines(a->text[i]) : 0;
+		n[i % 2] += a->text[i] ? count_lines(a->text[i], len[i]) : 0;
 	a->users = calloc_array(n[0], sizeof(*a->users));
 	a->groups = calloc_array(n[1], sizeof(*a->groups));
 	if (!a->users || !a->groups)
@@ -141,9 +167,9 @@ static int accounts_parse(struct accounts *a)
 		if (!a->text[i])
 			continue;
 		if (i % 2 == 0)
-			parse_passwd(a, a->text[i]);
+			parse_passwd(a, a->text[i], a->text[i] + len[i]);
 		else
-			parse_group(a, a->text[i]);
+			parse_group(a, a->text[i], a->text[i] + len[i]);
 	}
 	qsort(a->users, a->n_users, sizeof(*a->users), by_uid);
 	qsort(a->groups, a->n_groups, sizeof(*a->groups), by_gid);
@@ -163,6 +189,7 @@ int accounts_read(struct accounts *a)
 {
 	struct err e = {0};
 	char path[PATH_MAX];
+	size_t len[ACCOUNTS_FILES] = {0};
 	int r;
 
 	if (a->read)
@@ -174,13 +201,13 @@ int accounts_read(struct accounts *a)
 			err_msg(&e, ENAMETOOLONG, "%s%s: path too long", a->root, account_files[i]);
 			return accounts_fail(a, &e);
 		}
-		r = io_read_file(path, ACCOUNTS_FILE_MAX, &a->text[i], NULL, &e);
+		r = io_read_file(path, ACCOUNTS_FILE_MAX, &a->text[i], &len[i], &e);
 		if (r == -ENOENT && i >= ACCOUNTS_REQUIRED)
 			continue;
 		if (r < 0)
 			return accounts_fail(a, &e);
 	}
-	if (accounts_parse(a) < 0) {
+	if (accounts_parse(a, len) < 0) {
 		err_set(&e, ENOMEM, "accounts");
 		return accounts_fail(a, &e);
 	}
@@ -251,13 +278,21 @@ bool accounts_has_user(const struct accounts *a, uint32_t uid)
 	return accounts_user_name(a, uid) != NULL;
 }
 
-/* Is name in a comma-separated member list? */
+/* Is name in a comma-separated member list?  Blanks before a member are
+ * skipped (not after it), and an empty one is nobody, as for the C
+ * library. */
 static bool is_listed(const char *members, const char *name)
 {
 	size_t n = strlen(name);
 
+	if (n == 0)
+		return false;
 	for (const char *p = members; *p;) {
-		const char *end = strchrnul(p, ',');
+		const char *end;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		end = strchrnul(p, ',');
 
 		if ((size_t)(end - p) == n && strncmp(p, name, n) == 0)
 			return true;

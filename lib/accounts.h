@@ -8,6 +8,15 @@
  * Linux).  Files only, never NSS: a lookup through an NSS module (LDAP,
  * sssd) can block a container's start.  Each file is read bounded, once,
  * at the first question; until then nothing is read.
+ *
+ * Each line is read as the C library's files module reads it (glibc:
+ * getpwuid, getgrgid, initgroups), so that an entry the host has is never
+ * missing here (a group missed would read as "the host has no such group")
+ * and no line it skips makes one: blanks before an entry are skipped, a '#'
+ * after them is a comment, an id may have blanks and a '+' before its
+ * digits, a name may be empty, a NUL byte ends its line only.  NIS "+"/"-"
+ * lines are no entries.  A member of a group is listed by its name, blanks
+ * before it skipped.
  */
 #pragma once
 

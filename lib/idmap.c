@@ -137,6 +137,16 @@ bool idmap_to_host(const struct id_map *m, uint32_t id, uint32_t *ret_host)
 	return extents_apply(m->ext, m->n, id, ret_host);
 }
 
+bool idmap_to_container(const struct id_map *m, uint32_t host, uint32_t *ret_id)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (host >= m->ext[i].lower && host - m->ext[i].lower < m->ext[i].count) {
+			*ret_id = m->ext[i].first + (host - m->ext[i].lower);
+			return true;
+		}
+	return false;
+}
+
 static int parse_u32(const char **p, uint32_t *ret)
 {
 	char *end;

@@ -91,5 +91,9 @@ int idmap_compose(const struct idmap *old, uint32_t h, uint32_t t, struct idmap 
  * (OCI containerID -> hostID).  Returns false if the id is not mapped. */
 bool idmap_to_host(const struct id_map *m, uint32_t id, uint32_t *ret_host);
 
+/* The other way: the container id a host id is (hostID -> containerID).
+ * Returns false if no container id maps to it. */
+bool idmap_to_container(const struct id_map *m, uint32_t host, uint32_t *ret_id);
+
 /* Parse /proc/<pid>/uid_map text into m (allocates m->ext). */
 int idmap_parse_proc(const char *text, struct id_map *ret_map);

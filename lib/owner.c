@@ -10,7 +10,7 @@
 struct owner_rules owner_rules(const struct id_map *uid_ns, const struct id_map *gid_ns,
 			       const struct hostinfo *host)
 {
-	struct owner_rules o = {0, 0, host->overflow_uid, host->overflow_gid};
+	struct owner_rules o = {0, 0, host->overflow_uid, host->overflow_gid, uid_ns, gid_ns};
 
 	/* A namespace without container 0 has no root to protect but host 0. */
 	if (uid_ns && !idmap_to_host(uid_ns, 0, &o.root_uid))
@@ -69,6 +69,33 @@ static void say_matches(const struct owner_view *v, char *why, size_t size)
 		 v->uid, v->gid);
 }
 
+/* The container id that host id is, when the container's user namespace
+ * maps it: an id the container's processes can hold.  Without a user
+ * namespace the host's ids are the container's own. */
+static bool held_in_container(const struct id_map *ns, uint32_t id, uint32_t *ret_id)
+{
+	*ret_id = id;
+	return !ns || idmap_to_container(ns, id, ret_id);
+}
+
+/* Would the swap's other way make a holder of the owner's id act as the
+ * container's root on disk?  Host root needs no check here: such a
+ * container user is never mapped (plan.c). */
+static bool reverse_is_root(const struct owner_rules *o, const struct owner_view *v,
+			    uint32_t host_uid, char *why, size_t size)
+{
+	uint32_t id;
+
+	if (host_uid != o->root_uid || !o->uid_ns || !held_in_container(o->uid_ns, v->uid, &id))
+		return false;
+	snprintf(why, size,
+		 "container user is the container's root (host uid %" PRIu32
+		 ") and the owner, host uid %" PRIu32 ", is the container's uid %" PRIu32
+		 ": that uid would act as the container's root on disk; never swapped",
+		 host_uid, v->uid, id);
+	return true;
+}
+
 bool owner_skip(const struct owner_rules *o, const struct owner_view *v, size_t n,
 		uint32_t host_uid, uint32_t host_gid, char *why, size_t size)
 {
@@ -76,6 +103,8 @@ bool owner_skip(const struct owner_rules *o, const struct owner_view *v, size_t 
 		say_matches(&v[0], why, size);
 		return true;
 	}
+	if (reverse_is_root(o, &v[0], host_uid, why, size))
+		return true;
 	for (size_t i = 0; i < n; i++)
 		if (is_root_owned(o, &v[i], &v[0], why, size))
 			return true;
@@ -165,11 +194,22 @@ static bool may_swap_group(const struct owner_rules *o, struct accounts *acc,
 {
 	int len = snprintf(why, size, "group %" PRIu32 " left: ", v[0].gid);
 	size_t k = len > 0 && (size_t)len < size ? (size_t)len : 0;
+	uint32_t id;
 
 	if (v[0].gid == host_gid)
 		return false; /* nothing to swap, nothing to say */
 	if (host_gid == 0) {
 		snprintf(why + k, size - k, "the container user's own group is root's");
+		return false;
+	}
+	/* The swap's other way (owner.h): a holder of the gid would act as
+	 * the container root's group on disk. */
+	if (host_gid == o->root_gid && held_in_container(o->gid_ns, v[0].gid, &id)) {
+		snprintf(why + k, size - k,
+			 "the container user's own group is the container root's (host gid %" PRIu32
+			 ") and group %" PRIu32 " is the container's gid %" PRIu32
+			 ", which would act as it on disk",
+			 host_gid, v[0].gid, id);
 		return false;
 	}
 	for (size_t i = 0; i < n; i++)

@@ -26,6 +26,15 @@
  *   the gid is left: the container user has the owner's rights, and what it
  *   creates lands as the owner's uid with its own gid.  The same holds when
  *   the uid already matches and only the gid differs.
+ * - Neither the other way.  The swap runs both ways: whatever holds the
+ *   owner's id in the container acts on disk as the container user's host
+ *   id.  So a container user that is the container's root (under a user
+ *   namespace; host root is skipped anyway) is never swapped with an owner
+ *   the container can hold, one of its own ids (its processes would make
+ *   files of the container's root on disk); a container user whose own
+ *   group is root's (host 0 or the container root's) never gets such a gid
+ *   swapped.  An owner the container cannot hold (a host user's 501, which
+ *   its user namespace does not map) is swapped as ever.
  */
 #pragma once
 
@@ -41,9 +50,11 @@
 struct owner_rules {
 	uint32_t root_uid, root_gid; /* the container's root on the host */
 	uint32_t overflow_uid, overflow_gid;
+	const struct id_map *uid_ns, *gid_ns; /* the container's, or NULL */
 };
 
-/* uid_ns/gid_ns: the container's user namespace maps, or NULL. */
+/* uid_ns/gid_ns: the container's user namespace maps, or NULL (kept: they
+ * must outlive the rules). */
 struct owner_rules owner_rules(const struct id_map *uid_ns, const struct id_map *gid_ns,
 			       const struct hostinfo *host);
 
@@ -65,8 +76,9 @@ struct owner_view {
 /*
  * Is the volume skipped whole, before anything else is looked at?  When its
  * owner (v[0], as the source shows it) already is the container user,
- * host_uid:host_gid on the host, or when a view's uid is root.  The reason
- * in why.  n >= 1.
+ * host_uid:host_gid on the host, when a view's uid is root, or when the
+ * container user is the container's root and the owner one of its ids.  The
+ * reason in why.  n >= 1.
  */
 bool owner_skip(const struct owner_rules *o, const struct owner_view *v, size_t n,
 		uint32_t host_uid, uint32_t host_gid, char *why, size_t size);

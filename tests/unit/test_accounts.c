@@ -125,6 +125,107 @@ START_TEST(test_oversized_file)
 }
 END_TEST
 
+/* A fixture root in a temporary directory with these two files (NUL bytes
+ * allowed: the lengths are given).  Remove it with remove_root(). */
+static void write_root(char *dir, const char *passwd, size_t passwd_len, const char *group,
+		       size_t group_len)
+{
+	const char *text[] = {passwd, group}, *name[] = {"passwd", "group"};
+	size_t len[] = {passwd_len, group_len};
+	char path[128];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/etc", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	for (size_t i = 0; i < 2; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/etc/%s", dir, name[i]);
+		f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_uint_eq(fwrite(text[i], 1, len[i], f), len[i]);
+		ck_assert_int_eq(fclose(f), 0);
+	}
+}
+
+static void remove_root(const char *dir)
+{
+	const char *name[] = {"etc/passwd", "etc/group", "etc", ""};
+	char path[128];
+
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, name[i]);
+		ck_assert_int_eq(remove(path), 0);
+	}
+}
+
+/*
+ * Lines as the C library reads them (glibc 2.36's files module, measured
+ * with getent and id -G on these very lines): blanks before an entry are
+ * skipped and a '#' after them makes a comment; an id may have blanks and a
+ * '+' before its digits; a group's name may be empty; a member's name may
+ * have blanks before it (not after); a NUL byte ends its line, not the
+ * file.  No entry the C library has is missing here (a group missed would
+ * count as "the host has no such group") and no line it skips makes one.
+ */
+static const char odd_passwd[] = "  #mac:x:7601:20::/:/bin/sh\n" /* a comment: no account */
+				 "u7602:x:7602:7602::/:/bin/sh\n"
+				 "plus:x:+7603:7603::/:/bin/sh\n"
+				 "\tu7604:x:7604:7627::/:/bin/sh\n"
+				 ":x:7606:7606::/:/bin/sh\n"
+				 "sp:x: 7607:7607::/:/bin/sh";
+static const char odd_group[] = "dialout:x:20:\n"
+				"  #cmt:x:7621:\n"
+				"gplus:x:+7622:\n"
+				"gsp:x: 7623:\n"
+				":x:7624:\n"
+				"gmem:x:7625: u7602\n"
+				"gtail:x:7626:u7602 \n"
+				"after\0nul:x:7629:u7602\n"
+				"gafter:x:7630:u7602\n"
+				"gcr:x:7631:u7602\r\n"
+				"gempty:x:7638:,,\n"
+				"zz:x:7640:u7602"; /* no newline at the end */
+
+START_TEST(test_lines_as_libc_reads_them)
+{
+	char dir[] = "/tmp/accounts-test.XXXXXX";
+	struct accounts a = {0};
+
+	write_root(dir, odd_passwd, sizeof(odd_passwd) - 1, odd_group, sizeof(odd_group) - 1);
+	a.root = dir;
+	ck_assert_int_eq(accounts_read(&a), 0);
+	/* Comments, also after blanks: no account, no group, no membership. */
+	ck_assert(!accounts_has_user(&a, 7601));
+	ck_assert(!accounts_in_group(&a, 7601, 20));
+	ck_assert_ptr_null(accounts_group_name(&a, 7621));
+	/* Blanks and a '+' before an id; blanks before an entry; empty names. */
+	ck_assert(accounts_has_user(&a, 7603));
+	ck_assert(accounts_has_user(&a, 7607));
+	ck_assert_str_eq(accounts_user_name(&a, 7604), "u7604");
+	ck_assert(accounts_in_group(&a, 7604, 7627));
+	ck_assert(accounts_has_user(&a, 7606));
+	ck_assert_str_eq(accounts_group_name(&a, 7622), "gplus");
+	ck_assert_str_eq(accounts_group_name(&a, 7623), "gsp");
+	ck_assert_str_eq(accounts_group_name(&a, 7624), "");
+	/* Members: blanks before a name, not after it (nor a CR). */
+	ck_assert(accounts_in_group(&a, 7602, 7625));
+	ck_assert(!accounts_in_group(&a, 7602, 7626));
+	ck_assert(!accounts_in_group(&a, 7602, 7631));
+	ck_assert_str_eq(accounts_group_name(&a, 7631), "gcr");
+	/* An empty name is nobody's: not listed by empty members. */
+	ck_assert(!accounts_in_group(&a, 7606, 7638));
+	/* A NUL byte ends its line only. */
+	ck_assert_ptr_null(accounts_group_name(&a, 7629));
+	ck_assert(!accounts_in_group(&a, 7602, 7629));
+	ck_assert_str_eq(accounts_group_name(&a, 7630), "gafter");
+	ck_assert(accounts_in_group(&a, 7602, 7630));
+	ck_assert(accounts_in_group(&a, 7602, 7640));
+	accounts_free(&a);
+	remove_root(dir);
+}
+END_TEST
+
 Suite *accounts_suite(void)
 {
 	Suite *s = suite_create("accounts");
@@ -136,6 +237,7 @@ Suite *accounts_suite(void)
 	tcase_add_test(tc, test_usr_lib);
 	tcase_add_test(tc, test_missing_file_says_which);
 	tcase_add_test(tc, test_oversized_file);
+	tcase_add_test(tc, test_lines_as_libc_reads_them);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -66,6 +66,44 @@ START_TEST(test_container_root)
 }
 END_TEST
 
+/* The swap runs both ways: what holds the owner's id in the container acts
+ * on disk as the container user's host id.  A container user that is the
+ * container's root is never swapped with one of the container's own ids (its
+ * processes would make files of the container's root); one whose group is
+ * the container root's never gets one of the container's own gids.  An
+ * owner the container cannot hold (a host user's 501) is swapped as ever. */
+START_TEST(test_container_root_user)
+{
+	struct id_extent u[] = {{0, 100000, 65536}};
+	struct id_extent g[] = {{0, 200000, 65536}};
+	struct id_map uid_ns = {u, 1}, gid_ns = {g, 1};
+	const struct plan_mount *pm;
+
+	fx.spec.uid = fx.spec.gid = 0;
+	add_bind("/svc-data", 100500, 200500);
+	add_bind("/host-user", 501, 501);
+	pm = build(&uid_ns, &gid_ns);
+	assert_skip(&pm[0],
+		    "container user is the container's root (host uid 100000) and the "
+		    "owner, host uid 100500, is the container's uid 500: that uid would act "
+		    "as the container's root on disk; never swapped");
+	assert_idmap(&pm[1], 100000, 200000);
+	plan_free(&fx.plan);
+
+	fx.spec.uid = 1000;
+	fx.spec.n_mounts = 0;
+	add_bind("/svc-group", 501, 200500);
+	add_bind("/host-group", 501, 501);
+	pm = build(&uid_ns, &gid_ns);
+	assert_idmap(&pm[0], 101000, 200500);
+	ck_assert(pm[0].gid_left);
+	ck_assert_str_eq(pm[0].reason, "group 200500 left: the container user's own group is the "
+				       "container root's (host gid 200000) and group 200500 is the "
+				       "container's gid 500, which would act as it on disk");
+	assert_idmap(&pm[1], 101000, 200000);
+}
+END_TEST
+
 /* The overflow id is what an id not mapped where the hook runs reads as
  * (rootless), or nobody: its real owner is unknown. */
 START_TEST(test_overflow_id)
@@ -308,6 +346,7 @@ Suite *owner_suite(void)
 	tcase_add_checked_fixture(tc, plan_fixture_setup, plan_fixture_teardown);
 	tcase_add_test(tc, test_root_is_skipped_whole);
 	tcase_add_test(tc, test_container_root);
+	tcase_add_test(tc, test_container_root_user);
 	tcase_add_test(tc, test_overflow_id);
 	tcase_add_test(tc, test_root_group_is_left);
 	tcase_add_test(tc, test_member_gets_the_group);

@@ -1,0 +1,1 @@
+69-owner-reverse-runc.sh
