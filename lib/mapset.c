@@ -25,9 +25,6 @@ int mapset_open(const struct plan *p, struct mapset *ret_set)
 		s.fds[k] = r < 0 ? r : fd;
 		s.n_holders += r >= 0;
 	}
-	/* Only now, every namespace open: the holders die while the hook works. */
-	for (size_t i = 0; i < s.n_holders; i++)
-		userns_holder_release(&s.holders[i]);
 	*ret_set = s;
 	return 0;
 }

@@ -2,8 +2,8 @@
 /*
  * One user namespace per distinct mapping of a plan, owned as one set: the
  * fds, the errors of those that could not be made, and the short-lived
- * children that held them: released (killed) once all are open, reaped by
- * mapset_free, last, without waiting for those already gone (userns.c).
+ * children that created them, reaped by mapset_free, last: by then they are
+ * zombies, and nothing waits for them to exit (userns.c).
  */
 #pragma once
 

@@ -2,31 +2,25 @@
 /*
  * A user namespace exists while a process or an fd holds it, and its maps can
  * only be written from outside by a process privileged over its parent: so a
- * child creates it (clone(CLONE_NEWUSER)) and waits, the hook writes the maps
- * and opens /proc/<child>/ns/user, and the child is no longer needed.
+ * child creates it (clone(CLONE_NEWUSER)), the hook writes the maps and opens
+ * /proc/<child>/ns/user, and the child is no longer needed.
+ *
+ * The child does nothing: it exits at once.  Until the hook reaps it, it is
+ * a zombie, which keeps its pid and its credentials, and with them the
+ * namespace: the kernel writes a zombie's maps and opens its namespace as a
+ * live process's (measured here, 6.18).  So nothing is killed and nothing
+ * waited for: by the time the hook reaps it (after writing both maps and
+ * opening the namespace, or later, mapset.h) it has long exited, and
+ * waitpid() finds a zombie.  Its pid cannot be another process's while the
+ * hook uses it, since only the reap frees it.  A hook killed before the reap
+ * leaves a zombie to init, which reaps it.
  *
  * The child shares the hook's memory and fd table (CLONE_VM | CLONE_FILES)
  * and runs on a small stack of its own: nothing is copied, and the hook takes
- * no copy-on-write faults afterwards as it would after a fork.  It makes raw
- * syscalls only (no glibc wrapper that could touch errno or thread state it
- * shares with the hook), never returns, and dies with the hook
- * (PR_SET_PDEATHSIG).  It is an owned resource (struct userns_holder): killed
- * and reaped on every path (userns_holder_freep), its status checked when
- * it is seen.
- *
- * Reaped without waiting for it: a killed holder still has to be scheduled
- * to die, which on a busy machine can take milliseconds, and reaping a
- * zombie costs the reaper the kernel's release of the task (~30 us here).
- * So while a released holder is about (userns_holder_release), SIGCHLD is
- * ignored: a holder that dies is released by the kernel at once, in its
- * own context, and never is a zombie; the final waitpid() then returns
- * ECHILD without waiting, and blocks only for a holder still dying, so the
- * hook never leaves a process behind.  This is safe because the pid is
- * used only while it cannot be another process's: the maps are written and
- * the namespace opened while the holder is held, with SIGCHLD as it was (a
- * holder that died then would stay a zombie, keeping its pid), and never
- * after it is released.  The hook has no other children.  The old action
- * comes back when the last released holder is reaped.
+ * no copy-on-write faults afterwards as it would after a fork.  It runs no
+ * code of its own but a return (glibc's clone() then makes the exit system
+ * call).  It is an owned resource (struct userns_holder): reaped on every
+ * path (userns_holder_freep), its status checked.
  */
 #include "userns.h"
 
@@ -35,15 +29,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "io.h"
 
-/* The holder makes three syscalls through syscall(3): a few hundred bytes. */
+/* The holder returns at once: glibc's clone() and a frame, a few hundred bytes. */
 #define HOLDER_STACK_SIZE (16 * 1024)
 
 /* valgrind stops a program that clones with CLONE_VM for anything but a
@@ -56,21 +48,11 @@
 
 static int holder_main(void *arg)
 {
-	long parent = *(const pid_t *)arg;
-
-	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* The hook may have died before the line above: then nobody kills us. */
-	if (syscall(SYS_getppid) != parent)
-		syscall(SYS_exit, 0);
-	/* No fds, no timeout: returns only for a signal handler, and none runs
-	 * (the hook installs none) before SIGKILL. */
-	for (;;)
-		syscall(SYS_ppoll, NULL, 0, NULL, NULL, 0);
 	return 0;
 }
 
-/* Stacks of holders that could not be killed, or not seen dead: they stay
- * allocated (the holder may still run on one) and reachable from here, linked through their
+/* Stacks of holders not seen dead (waitpid failed): they stay allocated (the
+ * holder may still run on one) and reachable from here, linked through their
  * lowest word, which a holder, using a few hundred bytes at the top, never
  * touches. */
 static void *stranded_stacks;
@@ -82,65 +64,25 @@ static void strand(struct userns_holder *h)
 	*h = USERNS_HOLDER_NONE;
 }
 
-/* Holders released and not yet reaped, and SIGCHLD's action before the first. */
-static size_t n_released;
-static struct sigaction sigchld_saved;
-
-void userns_holder_release(struct userns_holder *h)
-{
-	static const struct sigaction ignore = {.sa_handler = SIG_IGN};
-
-	if (h->pid <= 0 || h->released)
-		return;
-	if (n_released++ == 0 && sigaction(SIGCHLD, &ignore, &sigchld_saved) < 0)
-		sigchld_saved.sa_handler = SIG_DFL;
-	h->released = true;
-	/* ESRCH: gone already, the reap finds out.  Anything else: it cannot
-	 * be killed, and the reap will not wait for it. */
-	if (kill(h->pid, SIGKILL) < 0 && errno != ESRCH)
-		h->kill_errno = errno;
-}
-
-/* The last released holder is reaped: SIGCHLD as it was. */
-static void unrelease(struct userns_holder *h)
-{
-	if (h->released && --n_released == 0)
-		(void)sigaction(SIGCHLD, &sigchld_saved, NULL);
-}
-
 int userns_holder_reap(struct userns_holder *h, struct err *e)
 {
 	pid_t pid = h->pid;
 	int status = 0, r;
-	bool gone = false;
 
 	if (pid > 0) {
-		userns_holder_release(h);
-		if (h->kill_errno) {
-			r = err_set(e, h->kill_errno, "kill user namespace holder %d", (int)pid);
-			unrelease(h);
-			strand(h);
-			return r;
-		}
 		while (waitpid(pid, &status, 0) < 0) {
 			if (errno == EINTR)
 				continue;
-			/* Released by the kernel (SIGCHLD ignored): gone, status unseen. */
-			if (errno == ECHILD && h->released) {
-				gone = true;
-				break;
-			}
 			r = err_set(e, errno, "waitpid user namespace holder %d", (int)pid);
-			unrelease(h);
-			strand(h); /* killed, but not seen dead */
+			strand(h);
 			return r;
 		}
-		unrelease(h);
 	}
 	free(h->stack);
 	*h = USERNS_HOLDER_NONE;
-	if (pid > 0 && !gone && (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL))
-		return err_msg(e, ECHILD, "user namespace holder %d ended on its own (status %#x)",
+	if (pid > 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+		return err_msg(e, ECHILD,
+			       "user namespace holder %d did not exit as it should (status %#x)",
 			       (int)pid, status);
 	return 0;
 }
@@ -155,7 +97,6 @@ void userns_holder_freep(struct userns_holder *h)
 /* Start a holder in a new user namespace. */
 static int holder_start(struct userns_holder *h, struct err *e)
 {
-	static pid_t self;
 	char *top;
 
 	h->stack = malloc(HOLDER_STACK_SIZE);
@@ -163,8 +104,7 @@ static int holder_start(struct userns_holder *h, struct err *e)
 		return err_set(e, ENOMEM, "user namespace holder");
 	/* The stack grows down on every architecture Linux containers run on. */
 	top = (char *)h->stack + HOLDER_STACK_SIZE;
-	self = getpid();
-	h->pid = clone(holder_main, top, HOLDER_CLONE_FLAGS, &self);
+	h->pid = clone(holder_main, top, HOLDER_CLONE_FLAGS, NULL);
 	if (h->pid < 0)
 		return err_set(e, errno, "clone(CLONE_NEWUSER)");
 	return 0;
