@@ -1,6 +1,8 @@
 # oci-idmap-hook
 #   make            build build/oci-idmap-hook
 #   make check      install missing Debian packages, build, run every test
+#   make check-oracle  the hook judged by runc and crun on generated bundles
+#                   (ORACLE_RUNTIMES=runc, ORACLE_SEED, ORACLE_CASES, ORACLE_CASE)
 #   make demo       a real runc container on a 501:20 volume, without and with the hook,
 #                   and why the hook left group 20 (on Debian, dialout)
 #   make bench      the benchmark (not part of check)
@@ -9,6 +11,9 @@
 #                   FUZZ_SECONDS (60) per target (clang)
 #   make check-asan the unit, privileged and end-to-end tests under ASan+UBSan
 #   make check-valgrind  valgrind memcheck of the hook on real containers and of the unit tests
+#   make check-kernels   the kernel-dependent cases in qemu guests: Debian 12's 6.1 on
+#                   x86_64 and arm64, its 6.12 on x86_64 (tests/kernels/; KERNELS=NAME...,
+#                   KERNEL_CASES=WORD...)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -61,8 +66,8 @@ RUNTIME = $(B)/oci-idmap-runtime
 RUNTIME_MAIN = $(B)/runtime/main.o
 RUNTIME_LIB_OBJS = $(filter-out $(RUNTIME_MAIN),$(patsubst %.c,$(B)/%.o,$(wildcard runtime/*.c)))
 
-.PHONY: all check check-unit check-priv check-e2e deps demo bench format clean \
-	install uninstall fuzz check-asan check-valgrind format-check
+.PHONY: all check check-unit check-priv check-e2e check-oracle deps demo bench format clean \
+	install uninstall fuzz check-asan check-valgrind format-check check-kernels
 
 all: $(HOOK) $(RUNTIME)
 
@@ -107,7 +112,7 @@ deps:
 
 check: deps
 	$(MAKE) all $(B)/unit-tests
-	$(MAKE) check-unit check-priv check-e2e
+	$(MAKE) check-unit check-priv check-e2e check-oracle
 
 check-unit: $(B)/unit-tests
 	CK_FORK=yes $(B)/unit-tests
@@ -124,6 +129,15 @@ check-priv: $(HOOK) $(B)/priv-tests $(PRIV_SUITES)
 
 check-e2e: $(HOOK) $(RUNTIME)
 	sh tests/run.sh e2e
+
+# The differential test (tests/oracle/oracle.py): each runtime of
+# ORACLE_RUNTIMES judges the hook on ORACLE_CASES (150) bundles from
+# ORACLE_SEED; ORACLE_CASE=N reruns one alone.
+ORACLE_RUNTIMES ?= runc crun
+check-oracle: $(HOOK)
+	@st=0; for r in $(ORACLE_RUNTIMES); do \
+		TEST_TIMEOUT=$${TEST_TIMEOUT:-1800} sh tests/run.sh oracle $$r || st=1; \
+	done; exit $$st
 
 demo: deps
 	$(MAKE) all
@@ -181,6 +195,14 @@ check-valgrind:
 		$(VG_B)/unit-tests
 	OCI_IDMAP_HOOK=$(CURDIR)/$(VG_B)/oci-idmap-hook \
 		OCI_IDMAP_UNIT_TESTS=$(CURDIR)/$(VG_B)/unit-tests bash tests/fuzz/valgrind.sh
+
+# Guests under qemu (TCG), each a kernel of tests/kernels/matrix with Debian's
+# runc and crun of its architecture, running tests/kernels/cases.sh; what they
+# download is Debian packages, through apt, kept in build/kernels.
+check-kernels:
+	@sh scripts/deps.sh kernels
+	$(MAKE) $(HOOK)
+	bash tests/kernels/run.sh $(KERNELS)
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the hook, its oci-hooks(5)
 # descriptor (hook.path generated from PREFIX), the man page, the runtime

@@ -144,7 +144,7 @@ static void summary_add(char *buf, const char *sep, const char *text)
 
 /* After acting: one line for the container, what was idmapped and what was
  * left as it was and why, in short. */
-static void log_summary(const struct plan *p)
+static void log_summary(const struct plan *p, const struct remount_result *res)
 {
 	char idmapped[SUMMARY_MAX] = "", skipped[SUMMARY_MAX] = "", item[SUMMARY_MAX];
 	char reason[SUMMARY_REASON_MAX + 1];
@@ -154,18 +154,19 @@ static void log_summary(const struct plan *p)
 		return;
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct plan_mount *pm = &p->mounts[i];
+		const char *why = pm->reason;
 
 		if (!pm->mount->is_bind)
 			continue;
 		n_bind++;
-		if (pm->action == PLAN_IDMAP) {
+		if (remount_is_done(res, p, i, &why)) {
 			summary_add(idmapped, n_idmap++ ? ", " : "", pm->mount->destination);
 			continue;
 		}
-		snprintf(reason, sizeof(reason), "%.*s", SUMMARY_REASON_MAX, pm->reason);
+		snprintf(reason, sizeof(reason), "%.*s", SUMMARY_REASON_MAX, why);
 		err_trim_utf8(reason);
 		snprintf(item, sizeof(item), "%s (%s%s)", pm->mount->destination, reason,
-			 strlen(pm->reason) > SUMMARY_REASON_MAX ? "..." : "");
+			 strlen(why) > SUMMARY_REASON_MAX ? "..." : "");
 		summary_add(skipped, skipped[0] ? "; " : "", item);
 	}
 	log_info("summary: %zu of %zu bind mounts remapped%s%s%s%s", n_idmap, n_bind,
@@ -203,10 +204,10 @@ static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e
 	t1 = log_now_us();
 	r = hook_execute(ctx, o->strict || ctx->spec.strict, &timing, e);
 	log_debug("timing: parse+plan %lld us, userns %lld us, clone %lld us, idmap %lld us, "
-		  "swap %lld us, total %lld us",
-		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.swap_us,
-		  log_now_us() - t0);
-	log_summary(&ctx->plan);
+		  "verify %lld us, swap %lld us, total %lld us",
+		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.verify_us,
+		  timing.swap_us, log_now_us() - t0);
+	log_summary(&ctx->plan, &ctx->result);
 	/* Without --strict, remount fails only for memory before any mount or on
 	 * the way back to the host's mount namespace after all of them: no mount
 	 * is half done, so the container starts.  Nothing after this touches a path. */

@@ -249,10 +249,7 @@ static void assign_table(const struct maker *mk, size_t n_mk, struct facts_view 
 	}
 }
 
-/* Who made what: facts[i].made_by, view->made_by, and each candidate
- * rbind's own submounts. */
-static int assign_makers(const struct oci_spec *spec, const bool *look, struct mount_facts *facts,
-			 struct facts_view *v)
+int facts_assign(const struct oci_spec *spec, struct mount_facts *facts, struct facts_view *v)
 {
 	_cleanup_free_ struct maker *mk = calloc_array(spec->n_mounts, sizeof(*mk));
 	size_t n_mk = 0;
@@ -272,16 +269,13 @@ static int assign_makers(const struct oci_spec *spec, const bool *look, struct m
 		size_t i = v->made_by[k];
 		const struct mount_entry *top;
 
-		if (i == FACTS_NO_ENTRY || !look[i] || !spec->mounts[i].is_recursive ||
+		if (i == FACTS_NO_ENTRY || !spec->mounts[i].is_recursive ||
 		    (uint64_t)v->table.entries[k].id == facts[i].mnt_id)
 			continue;
 		top = mountinfo_find(&v->table, (int)facts[i].mnt_id);
 		if (add_sub(&facts[i], &v->table.entries[k], top ? top->target : NULL) < 0)
 			return -ENOMEM;
 	}
-	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (look[i])
-			facts_read_subs_maps(&facts[i]);
 	return 0;
 }
 
@@ -310,7 +304,12 @@ static int look(const struct oci_spec *spec, const bool *cand, struct mount_fact
 		else
 			look_at(spec, i, cand[i], &facts[i], v);
 	}
-	return assign_makers(spec, cand, facts, v);
+	r = facts_assign(spec, facts, v);
+	/* The maps of idmapped submounts (statmount): of the candidates only. */
+	for (size_t i = 0; i < spec->n_mounts && r >= 0; i++)
+		if (cand[i])
+			facts_read_subs_maps(&facts[i]);
+	return r;
 }
 
 /* Enter pid's mount namespace, look, come back. */
@@ -332,6 +331,8 @@ static int in_container(const struct oci_spec *spec, const bool *cand, const str
 	/* Every mount stays as the runtime made it; the plan says why. */
 	if (r < 0)
 		facts_cannot_look(spec, cand, facts, &ne);
+	if (r >= 0 && nomem >= 0)
+		nomem = facts_reach_from_host(spec, facts, v);
 	return nomem < 0 ? err_set(e, ENOMEM, "facts") : 0;
 }
 

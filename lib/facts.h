@@ -16,15 +16,6 @@
 #include "plan.h"
 #include "spec.h"
 
-/* What the hook keeps of the container after looking at it, for remount. */
-struct facts_view {
-	int root_fd;		  /* the rootfs, opened in the container's mount namespace */
-	struct mount_table table; /* the container's mount table */
-	size_t *made_by;	  /* per table entry: the spec mount whose visible mount is
-				     its nearest ancestor-or-self, or FACTS_NO_ENTRY */
-	bool stuck;		  /* could not return from the container: act no more */
-};
-
 /*
  * The cheap facts: one struct mount_facts per spec mount (allocated), each
  * bind mount's source walked on the host (one statx a step).  Enough for
@@ -52,6 +43,27 @@ int facts_look(const struct oci_spec *spec, const bool *look, const struct mntns
 /* Looking at the candidates failed before it began (why): their facts say so. */
 void facts_cannot_look(const struct oci_spec *spec, const bool *look, struct mount_facts *facts,
 		       const struct err *why);
+
+/*
+ * Pure: who made what, from what each destination resolved to (mnt_id,
+ * at_mount_root of facts seen in the container) and v->table: each fact's
+ * made_by, v->made_by (allocated) and each rbind's own submounts (their maps
+ * unread).  -ENOMEM only.
+ */
+int facts_assign(const struct oci_spec *spec, struct mount_facts *facts, struct facts_view *v);
+
+/*
+ * Pure: where attaching onto each bind destination's mount would propagate
+ * (facts[i].reach), from v->table and host, the hook's own table (NULL:
+ * host_err says why it could not be read).
+ */
+void facts_reach(const struct oci_spec *spec, struct mount_facts *facts, const struct facts_view *v,
+		 const struct mount_table *host, const struct err *host_err);
+
+/* The same in the hook's own mount namespace, whose table it reads when a
+ * bind destination's mount is shared.  -ENOMEM only. */
+int facts_reach_from_host(const struct oci_spec *spec, struct mount_facts *facts,
+			  const struct facts_view *v);
 
 void facts_free(struct mount_facts *facts, size_t n);
 void facts_view_free(struct facts_view *v);

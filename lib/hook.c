@@ -121,7 +121,7 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 			return r;
 	}
 	return plan_build(&ctx->spec, uid_ns, gid_ns, &ctx->host, &ctx->accounts, ctx->facts,
-			  &ctx->plan, e);
+			  &ctx->view, &ctx->plan, e);
 }
 
 /* Mounts whose skip is a failure to look (not a decision) fall back as a
@@ -158,12 +158,12 @@ int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timin
 	r = report_plan_failures(&ctx->plan, strict, e);
 	if (r < 0 || ctx->view.stuck)
 		return r;
-	return remount_execute(&ctx->spec, &ctx->plan, ctx->facts, &ctx->view, &ctx->ns, strict,
-			       timing, e);
+	return remount_execute(&ctx->plan, &ctx->ns, strict, &ctx->result, timing, e);
 }
 
 void hook_ctx_free(struct hook_ctx *ctx)
 {
+	remount_result_free(&ctx->result);
 	plan_free(&ctx->plan);
 	facts_free(ctx->facts, ctx->spec.n_mounts);
 	facts_view_free(&ctx->view);

@@ -45,6 +45,7 @@ struct hook_ctx {
 	struct mntns ns;	      /* the hook's and pid's mount namespaces, opened once */
 	struct err ns_err;	      /* ... or why they could not be */
 	struct plan plan;
+	struct remount_result result; /* what hook_execute() did of the plan */
 };
 
 /* Is this a stage and a process the hook acts on (createRuntime/prestart)? */
@@ -63,7 +64,7 @@ void hook_open_ns(struct hook_ctx *ctx, pid_t pid);
  * sources on the host only). */
 int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err *e);
 
-/* Execute the plan hook_prepare() built (remount.c). */
+/* Execute the plan hook_prepare() built (remount.c); outcomes in ctx->result. */
 int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timing, struct err *e);
 
 void hook_ctx_free(struct hook_ctx *ctx);

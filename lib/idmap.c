@@ -96,6 +96,24 @@ bool idmap_apply(const struct idmap *m, uint32_t id, uint32_t *ret_id)
 	return extents_apply(idmap_extents(m), m->n, id, ret_id);
 }
 
+/* The other way: which id do the extents send to id? */
+static bool extents_apply_inverse(const struct id_extent *ext, size_t n, uint32_t id,
+				  uint32_t *ret_id)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (id >= ext[i].lower && id - ext[i].lower < ext[i].count) {
+			*ret_id = ext[i].first + (id - ext[i].lower);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool idmap_apply_inverse(const struct idmap *m, uint32_t id, uint32_t *ret_id)
+{
+	return extents_apply_inverse(idmap_extents(m), m->n, id, ret_id);
+}
+
 static size_t digits(uint32_t v)
 {
 	size_t n = 1;
@@ -139,12 +157,7 @@ bool idmap_to_host(const struct id_map *m, uint32_t id, uint32_t *ret_host)
 
 bool idmap_to_container(const struct id_map *m, uint32_t host, uint32_t *ret_id)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (host >= m->ext[i].lower && host - m->ext[i].lower < m->ext[i].count) {
-			*ret_id = m->ext[i].first + (host - m->ext[i].lower);
-			return true;
-		}
-	return false;
+	return extents_apply_inverse(m->ext, m->n, host, ret_id);
 }
 
 static int parse_u32(const char **p, uint32_t *ret)
@@ -368,16 +381,6 @@ static void push_swapped(struct id_extent *out, size_t *n, const struct id_exten
 	push_extent(out, n, x->first + (at - lo), at, hi - at);
 }
 
-static bool range_contains(const struct idmap *m, uint32_t id)
-{
-	const struct id_extent *ext = idmap_extents(m);
-
-	for (size_t i = 0; i < m->n; i++)
-		if (id >= ext[i].lower && id - ext[i].lower < ext[i].count)
-			return true;
-	return false;
-}
-
 int idmap_compose(const struct idmap *old, uint32_t h, uint32_t t, struct idmap *ret_new,
 		  struct err *e)
 {
@@ -385,10 +388,11 @@ int idmap_compose(const struct idmap *old, uint32_t h, uint32_t t, struct idmap 
 	_cleanup_free_ struct id_extent *out = NULL;
 	struct idmap m;
 	size_t n = 0, text;
+	uint32_t on_disk;
 
 	if (h > ID_MAX || t > ID_MAX)
 		return err_msg(e, EINVAL, "%" PRIu32 " is not a valid id", h > ID_MAX ? h : t);
-	if (h != t && !range_contains(old, h))
+	if (h != t && !idmap_apply_inverse(old, h, &on_disk))
 		return err_msg(e, EINVAL,
 			       "%" PRIu32
 			       ", the owner as the source shows it, is not in the source's "

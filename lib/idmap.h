@@ -55,6 +55,9 @@ bool idmap_equal(const struct idmap *a, const struct idmap *b);
 /* Where does the map send id?  Returns false if id is not covered. */
 bool idmap_apply(const struct idmap *m, uint32_t id, uint32_t *ret_id);
 
+/* Which id does the map send to id?  Returns false if none. */
+bool idmap_apply_inverse(const struct idmap *m, uint32_t id, uint32_t *ret_id);
+
 /* The length of the map as uid_map text, without the NUL. */
 size_t idmap_text_len(const struct idmap *m);
 

@@ -21,7 +21,8 @@ struct mapset {
 	size_t n, n_holders;
 };
 
-/* Make them all; one that fails is recorded, not returned (-ENOMEM only). */
+/* Make those the plan's trees use; one that fails is recorded, not
+ * returned (-ENOMEM only). */
 int mapset_open(const struct plan *p, struct mapset *ret_set);
 
 /* The user namespace of mapping k, or -errno with the error in e. */

@@ -30,6 +30,8 @@ static uint64_t propagation_flag(enum mnt_propagation p)
 		return MS_PRIVATE;
 	case MNT_PROPAGATION_SLAVE:
 		return MS_SLAVE;
+	case MNT_PROPAGATION_SHARED:
+		return MS_SHARED;
 	case MNT_PROPAGATION_UNBINDABLE:
 		return MS_UNBINDABLE;
 	case MNT_PROPAGATION_KEEP:

@@ -11,12 +11,14 @@
 /* A detached clone of the mount at dfd/path ("" with dfd alone). */
 int mnt_clone(int dfd, const char *path, bool recursive, int *ret_fd, struct err *e);
 
-/* The propagation a clone may be given.  Never shared: a clone the hook
- * makes joins no peer group of its own making. */
+/* The propagation a clone may be given.  Shared only as a peer group of
+ * its own: a clone assembled from parts first receives and never sends
+ * (slave), then gets back the runtime's type. */
 enum mnt_propagation {
 	MNT_PROPAGATION_KEEP = 0, /* as cloned: the peer group and master of the source */
 	MNT_PROPAGATION_PRIVATE,
 	MNT_PROPAGATION_SLAVE,
+	MNT_PROPAGATION_SHARED,
 	MNT_PROPAGATION_UNBINDABLE,
 };
 

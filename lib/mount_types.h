@@ -17,6 +17,20 @@ enum mount_flag {
 	MOUNT_FLAG_NOSYMFOLLOW = 1 << 4,
 };
 
+/* The flags a runtime may set on a mount after the createRuntime hooks: crun
+ * makes a mount read-only only then, on the mount it made, and with it sets
+ * that mount's nosuid, nodev and noexec (crun 1.8 and later; nosymfollow it
+ * never defers, runc defers nothing). */
+#define MOUNT_FLAGS_DEFERRED                                                                       \
+	(MOUNT_FLAG_RDONLY | MOUNT_FLAG_NOSUID | MOUNT_FLAG_NODEV | MOUNT_FLAG_NOEXEC)
+
+/* A mount's propagation type, as mountinfo shows it (none: private). */
+enum mount_prop {
+	MOUNT_PROP_SHARED = 1 << 0,	/* shared:N, a member of peer group N */
+	MOUNT_PROP_SLAVE = 1 << 1,	/* master:N, receives from peer group N */
+	MOUNT_PROP_UNBINDABLE = 1 << 2, /* unbindable */
+};
+
 /* A filesystem type's name as the hook keeps it ("ext4", "fuse.bindfs");
  * longer names (none in Linux today) are cut. */
 #define FSTYPE_MAX 32

@@ -17,10 +17,13 @@
 #include "mountinfo.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <libmount/libmount.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #include "cleanup.h"
 #include "io.h"
@@ -45,7 +48,9 @@
 	X(mnt_fs_get_source)                                                                       \
 	X(mnt_fs_get_fstype)                                                                       \
 	X(mnt_fs_get_vfs_options)                                                                  \
+	X(mnt_fs_get_optional_fields)                                                              \
 	X(mnt_optstr_get_option)                                                                   \
+	X(mnt_optstr_get_flags)                                                                    \
 	X(mnt_get_builtin_optmap)
 
 /* lm.mnt_new_table(...) and so on, once mountinfo_load() has filled them. */
@@ -118,11 +123,77 @@ static inline void fclosep(FILE **f)
 		fclose(*f);
 }
 
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
+
+/* The kernel's flags the hook knows, in its own terms. */
+static const struct {
+	unsigned long ms;
+	unsigned int flag;
+} kernel_flags[] = {
+    {MS_RDONLY, MOUNT_FLAG_RDONLY},
+    {MS_NOSUID, MOUNT_FLAG_NOSUID},
+    {MS_NODEV, MOUNT_FLAG_NODEV},
+    {MS_NOEXEC, MOUNT_FLAG_NOEXEC},
+    {MS_NOSYMFOLLOW, MOUNT_FLAG_NOSYMFOLLOW},
+};
+
+unsigned int mountinfo_flags_of(unsigned long ms)
+{
+	unsigned int flags = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_flags); i++)
+		if (ms & kernel_flags[i].ms)
+			flags |= kernel_flags[i].flag;
+	return flags;
+}
+
 static int compare_ids(const void *a, const void *b)
 {
 	const struct mount_entry *x = a, *y = b;
 
 	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* A peer group id from an optional field's value ("12"), 0 if none. */
+static int group_id(const char *value)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(value, &end, 10);
+	return errno || end == value || v > INT32_MAX ? 0 : (int)v;
+}
+
+/* The propagation libmount read into the line's optional fields: "shared:N",
+ * "master:N", "propagate_from:N", "unbindable", separated by spaces. */
+static void copy_propagation(struct libmnt_fs *fs, struct mount_entry *m)
+{
+	const char *fields = lm.mnt_fs_get_optional_fields(fs);
+	size_t n;
+
+	for (const char *f = fields; f && *f; f += n) {
+		f += strspn(f, " ");
+		n = strcspn(f, " ");
+		if (n > 7 && strncmp(f, "shared:", 7) == 0)
+			m->shared = group_id(f + 7);
+		else if (n > 7 && strncmp(f, "master:", 7) == 0)
+			m->master = group_id(f + 7);
+		else if (n == 10 && strncmp(f, "unbindable", 10) == 0)
+			m->unbindable = true;
+	}
+}
+
+/* A mount's own flags, from its VFS options through libmount's map. */
+static unsigned int vfs_flags(const char *vfs)
+{
+	unsigned long ms = 0;
+
+	if (!vfs || lm.mnt_optstr_get_flags(vfs, &ms, lm.mnt_get_builtin_optmap(MNT_LINUX_MAP)) < 0)
+		return 0;
+	return mountinfo_flags_of(ms);
 }
 
 /* One parsed mountinfo line into m: 1, 0 if it is not one, -ENOMEM.  Its
@@ -151,8 +222,10 @@ static int copy_fs(struct libmnt_fs *fs, struct mount_entry *m)
 	    .root = memcpy(strings + nt, root, nr),
 	    .source = memcpy(strings + nt + nr, source, ns),
 	    .idmapped = vfs && lm.mnt_optstr_get_option(vfs, "idmapped", NULL, NULL) == 0,
+	    .flags = vfs_flags(vfs),
 	};
 	snprintf(m->fstype, sizeof(m->fstype), "%s", fstype);
+	copy_propagation(fs, m);
 	return 1;
 }
 
@@ -289,6 +362,12 @@ bool mountinfo_is_below(const struct mount_table *t, int id, int ancestor)
 		m = mountinfo_find(t, m->parent_id);
 	}
 	return false;
+}
+
+unsigned int mountinfo_prop(const struct mount_entry *m)
+{
+	return (m->shared ? MOUNT_PROP_SHARED : 0) | (m->master ? MOUNT_PROP_SLAVE : 0) |
+	       (m->unbindable ? MOUNT_PROP_UNBINDABLE : 0);
 }
 
 void mountinfo_free(struct mount_table *t)

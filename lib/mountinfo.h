@@ -20,7 +20,11 @@ struct mount_entry {
 	char *root;   /* the path inside its filesystem that is mounted there */
 	char *source; /* the filesystem's source: a device, "proc", "tmpfs", ... or "" */
 	char fstype[FSTYPE_MAX];
-	bool idmapped; /* the VFS option "idmapped" */
+	bool idmapped;	    /* the VFS option "idmapped" */
+	unsigned int flags; /* enum mount_flag: its own (VFS) ro, nosuid, ... */
+	int shared, master; /* its peer group (shared:N) and the one it receives
+			       from (master:N), or 0 */
+	bool unbindable;
 };
 
 /* Sorted by id. */
@@ -54,6 +58,12 @@ const struct mount_entry *mountinfo_find_target(const struct mount_table *t, con
 bool mountinfo_is_below(const struct mount_table *t, int id, int ancestor);
 
 void mountinfo_free(struct mount_table *t);
+
+/* A mount's propagation type (enum mount_prop). */
+unsigned int mountinfo_prop(const struct mount_entry *m);
+
+/* The kernel's MS_* flags as the hook's enum mount_flag (the ones it knows). */
+unsigned int mountinfo_flags_of(unsigned long ms);
 
 /* A mount option as libmount's map of the kernel's options (MNT_LINUX_MAP)
  * knows it: the MS_* flags it stands for (<sys/mount.h>), and whether it

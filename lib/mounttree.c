@@ -73,3 +73,19 @@ int mounttree_relative(const char *parent, const char *child, const char **ret)
 	*ret = child[n] == '/' ? child + n + 1 : child + n;
 	return 0;
 }
+
+int mounttree_in_root(const char *root, const char *target, const char **ret_rel)
+{
+	size_t n = strlen(root);
+
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (n == 1 && root[0] == '/')
+		n = 0;
+	else if (strncmp(target, root, n) != 0 || (target[n] != '/' && target[n] != '\0'))
+		return -EINVAL;
+	while (target[n] == '/')
+		n++;
+	*ret_rel = target + n;
+	return 0;
+}

@@ -26,3 +26,7 @@ void mounttree_children(const struct mount_tree *mt, size_t k, size_t *ret_first
 /* child's mount point relative to parent's ("" when stacked on its root);
  * -EINVAL when it is not below it. */
 int mounttree_relative(const char *parent, const char *child, const char **ret);
+
+/* target's place below root, both paths of one mount namespace (root may
+ * end in slashes): "a/b", "" for root itself; -EINVAL when it is not below. */
+int mounttree_in_root(const char *root, const char *target, const char **ret_rel);

@@ -232,9 +232,36 @@ static void plan_note(const struct mount_facts *f, struct plan_mount *pm)
 		pm->reason[n] = '\0';
 }
 
+/* One id of a planned mount's root through its clone: seen (as the hook read
+ * it) taken back to the on-disk id where the source is idmapped (composed
+ * maps apply to on-disk ids), then sent through the planned map. */
+static bool plan_shown_id(const struct idmap *map, const struct idmap *src_map, bool composed,
+			  uint32_t seen, uint32_t *ret)
+{
+	uint32_t on_disk = seen;
+
+	if (composed && !idmap_apply_inverse(src_map, seen, &on_disk))
+		return false;
+	return idmap_apply(map, on_disk, ret);
+}
+
+/* What the clone of planned mount pm must show before it is attached. */
+static void plan_shows(const struct plan *p, const struct mount_facts *f, struct plan_mount *pm)
+{
+	const struct plan_mapping *m = &p->mappings[pm->mapping];
+
+	snprintf(pm->fstype, sizeof(pm->fstype), "%s", f->fstype);
+	pm->shows_known = pm->has_owner &&
+			  plan_shown_id(&m->uid_map, &f->src_uid_map, pm->composed, pm->owner_uid,
+					&pm->shows_uid) &&
+			  plan_shown_id(&m->gid_map, &f->src_gid_map, pm->composed, pm->owner_gid,
+					&pm->shows_gid);
+}
+
 int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 	       const struct id_map *gid_ns, const struct hostinfo *host, struct accounts *acc,
-	       const struct mount_facts *facts, struct plan *ret_plan, struct err *e)
+	       const struct mount_facts *facts, const struct facts_view *view,
+	       struct plan *ret_plan, struct err *e)
 {
 	struct plan p = {.uid = spec->uid, .gid = spec->gid};
 	struct owner_rules o = owner_rules(uid_ns, gid_ns, host);
@@ -257,6 +284,8 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 		if (!skipped) {
 			pm->action = PLAN_IDMAP;
 			r = plan_take_maps(spec, &p, &facts[i], pm, &t);
+			if (r >= 0)
+				plan_shows(&p, &facts[i], pm);
 			plan_note(&facts[i], pm);
 		}
 		plan_tree_maps_free(&t);
@@ -264,6 +293,10 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 			plan_free(&p);
 			return err_set(e, -r, "plan");
 		}
+	}
+	if (plan_trees(spec, facts, view, &p) < 0) {
+		plan_free(&p);
+		return err_set(e, ENOMEM, "plan");
 	}
 	*ret_plan = p;
 	return 0;
@@ -280,6 +313,7 @@ size_t plan_count(const struct plan *p, enum plan_action action)
 
 void plan_free(struct plan *p)
 {
+	plan_trees_free(p);
 	for (size_t i = 0; i < p->n_mappings; i++)
 		plan_mapping_free(&p->mappings[i]);
 	for (size_t i = 0; p->mounts && i < p->n_mounts; i++)

@@ -11,18 +11,28 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "accounts.h"
 #include "err.h"
 #include "mount_types.h"
 #include "hostinfo.h"
 #include "idmap.h"
+#include "mountinfo.h"
 #include "pathres.h"
 #include "spec.h"
 
 #define PLAN_REASON_MAX 200
 
 #define FACTS_NO_ENTRY SIZE_MAX
+
+/* Where attaching onto a mount would propagate (peers.h), when it would. */
+enum facts_reach {
+	REACH_NONE = 0,	 /* nowhere: the mount is not shared, or its peers are not reached */
+	REACH_HOST,	 /* a mount of the hook's own (the host's) mount namespace */
+	REACH_CONTAINER, /* another mount of the container */
+	REACH_UNKNOWN,	 /* could not be told (reach_at says why) */
+};
 
 /* A mount that came with an rbind source, below the mount it belongs to. */
 struct submount_facts {
@@ -65,6 +75,20 @@ struct mount_facts {
 	char fstype[FSTYPE_MAX];     /* "" when unknown */
 	struct submount_facts *subs; /* rbind: its own submounts (allocated) */
 	size_t n_subs;
+	/* Seen in the container and shared: attaching onto it would reach ... */
+	enum facts_reach reach;
+	char reach_at[PLAN_REASON_MAX]; /* ... the mount at this path (as the host or the
+					   container sees it), or why it is unknown */
+	int reach_group;		/* ... through this peer group */
+};
+
+/* What the hook keeps of the container after looking at it. */
+struct facts_view {
+	int root_fd;		  /* the rootfs, opened in the container's mount namespace */
+	struct mount_table table; /* the container's mount table */
+	size_t *made_by;	  /* per table entry: the spec mount whose visible mount is
+				     its nearest ancestor-or-self, or FACTS_NO_ENTRY */
+	bool stuck;		  /* could not return from the container: act no more */
 };
 
 enum plan_action { PLAN_SKIP = 0, PLAN_IDMAP };
@@ -84,6 +108,53 @@ struct plan_sub {
 	char path[PLAN_REASON_MAX];	    /* where the container sees it */
 };
 
+/* What one mount of a planned volume's tree gets. */
+enum plan_role {
+	PLAN_ROLE_KEEP = 0, /* kept as the runtime made it (flags may be added) */
+	PLAN_ROLE_IDMAP,    /* idmapped, with plan.mappings[mapping] */
+};
+
+#define PLAN_NO_NODE SIZE_MAX
+
+/*
+ * One mount of a volume's tree: every entry of the container's table at or
+ * below the volume's mount.  What it ends with once the runtime has
+ * finished: its own flags at hook time plus add, never fewer, and its
+ * propagation type as the runtime left it.
+ */
+struct plan_node {
+	int id;		  /* the runtime's mount: its id in the container's table */
+	const char *rel;  /* its mount point below its parent node's ("" for the top;
+			     borrowed from the container's table) */
+	char *path;	  /* where the container sees it (allocated) */
+	size_t size;	  /* nodes in its subtree, itself included (pre-order) */
+	size_t entry;	  /* the config.json entry whose mount it is or lies in */
+	bool entry_mount; /* it is that entry's own mount */
+	enum plan_role role;
+	size_t mapping;		  /* PLAN_ROLE_IDMAP: index into plan.mappings */
+	bool composed;		  /* ... a map that replaces its own (an idmapped mount) */
+	unsigned int flags;	  /* enum mount_flag: its own when the hook runs */
+	unsigned int add;	  /* ... and what the hook adds: final is flags | add */
+	unsigned int propagation; /* enum mount_prop: the runtime's, which it keeps */
+	bool whole;		  /* cloned with its whole subtree at once (every mount
+				     below wants the same map), else alone, and each
+				     mount below placed on it (Linux 6.15) */
+	unsigned int add_tree;	  /* whole: flags set on every mount of the subtree at
+				     once (each ends with what it is to end with) */
+};
+
+/* The tree of an outermost planned volume: what one clone and one attach do. */
+struct plan_tree {
+	size_t mount; /* its top: index into plan.mounts */
+	/* The mount that was looked at, checked again before acting. */
+	uint64_t mnt_id;
+	dev_t dev;
+	ino_t ino;
+	struct plan_node *nodes; /* pre-order, the top first; a node's children in
+				    the order the runtime mounted them */
+	size_t n;
+};
+
 struct plan_mount {
 	const struct spec_mount *mount;
 	enum plan_action action;
@@ -93,7 +164,14 @@ struct plan_mount {
 	bool fallback;
 	bool has_owner;
 	uint32_t owner_uid, owner_gid;
-	bool gid_left;	/* an idmap that leaves the owner's gid as it is (owner.h) */
+	bool gid_left; /* an idmap that leaves the owner's gid as it is (owner.h) */
+	/* PLAN_IDMAP: the owner its clone must show the container user before it
+	 * is attached (verify.h): the owner read, through the planned maps (an
+	 * idmapped source's own undone first); !shows_known when the maps do not
+	 * cover it.  fstype: its filesystem, which says how to ask. */
+	bool shows_known;
+	uint32_t shows_uid, shows_gid;
+	char fstype[FSTYPE_MAX];
 	size_t mapping; /* index into plan.mappings when action is PLAN_IDMAP */
 	int failed;	/* a skip that is a failure, not a decision: -errno */
 	/* The source is idmapped: its maps are composed with the swap, and the
@@ -104,6 +182,9 @@ struct plan_mount {
 	size_t sub_mapping;
 	struct plan_sub *subs;
 	size_t n_subs;
+	/* In the container: the tree that holds it (index into plan.trees, its
+	 * own or an outer volume's) and its node there, or PLAN_NO_NODE. */
+	size_t tree, node;
 };
 
 struct plan {
@@ -115,6 +196,9 @@ struct plan {
 	size_t n_mounts;
 	struct plan_mapping *mappings;
 	size_t n_mappings, cap_mappings;
+	const char *root_path;	 /* the rootfs, in the container's mount namespace */
+	struct plan_tree *trees; /* one per outermost planned volume, in config.json's order */
+	size_t n_trees;
 };
 
 /*
@@ -122,11 +206,13 @@ struct plan {
  * hostID), or NULL when it has none.  host: the host-wide facts (overflow
  * ids, rootless).  acc: the host's accounts, read (the only input read
  * here, lazily) when a volume's gid is in question.  facts: one per spec
- * mount.
+ * mount.  view: the container's table and who made each mount (no made_by:
+ * not looked at, and no trees).
  */
 int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 	       const struct id_map *gid_ns, const struct hostinfo *host, struct accounts *acc,
-	       const struct mount_facts *facts, struct plan *ret_plan, struct err *e);
+	       const struct mount_facts *facts, const struct facts_view *view,
+	       struct plan *ret_plan, struct err *e);
 
 /*
  * Cheap facts first (plan_cheap.c): the mounts plan_build() could idmap as

@@ -2,6 +2,7 @@
 /* Shared by plan.c, plan_cheap.c, plan_maps.c and plan_owner.c only. */
 #pragma once
 
+#include "mounttree.h"
 #include "owner.h"
 #include "plan.h"
 
@@ -45,6 +46,32 @@ bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p, const str
 int plan_take_maps(const struct oci_spec *spec, struct plan *p, const struct mount_facts *f,
 		   struct plan_mount *pm, struct tree_maps *t);
 
+/* What building the trees looks at (plan_tree.c, plan_nodes.c). */
+struct tree_ctx {
+	const struct oci_spec *spec;
+	const struct mount_facts *facts;
+	const struct facts_view *v;
+	struct mount_tree mt;
+	struct plan *p;
+};
+
+/* Is table entry k the mount entry i made (its visible mount)? */
+bool plan_is_entry_mount(const struct tree_ctx *c, size_t k, size_t i);
+
+/* The nodes of the tree whose top is table entry k, into t (allocated). */
+int plan_nodes_collect(struct tree_ctx *c, size_t k, struct plan_tree *t);
+
+/* A node below an assembled one that cannot be placed on it (stacked on
+ * another mount's root), or NULL. */
+const struct plan_node *plan_nodes_unplaceable(const struct plan_tree *t);
+
+void plan_nodes_free(struct plan_tree *t);
+
+/* The trees of the outermost planned volumes (plan_tree.c), after every
+ * mount's action is decided; a volume that cannot be done falls back. */
+int plan_trees(const struct oci_spec *spec, const struct mount_facts *facts,
+	       const struct facts_view *v, struct plan *p);
+void plan_trees_free(struct plan *p);
 /* The owner rule (owner.h), part one, before anything else of the source is
  * judged: skip a volume whose owner already is the container user, or is
  * root as the source shows it or on disk behind any idmap of its tree. */

@@ -10,8 +10,10 @@
 #include "mnt.h"
 #include "mnt_compose.h"
 #include "mountinfo.h"
+#include "pathres.h"
 #include "syscalls.h"
 #include "userns.h"
+#include "verify.h"
 
 /* The type of the filesystem holding path, from the mount table; "" when
  * it cannot be told, and whether that mount is idmapped.  Never an error. */
@@ -36,23 +38,40 @@ static void probe_fstype(const char *path, char ret[static FSTYPE_MAX], bool *re
 	mountinfo_free(&t);
 }
 
-/* Clone, make a user namespace, idmap the clone; close both. */
-static int probe_try(const char *path, struct err *e)
+/* The id a probe hands the owner's files to: any other, not root. */
+#define PROBE_USER 1000
+static uint32_t probe_target(uint32_t owner)
+{
+	return owner == PROBE_USER ? PROBE_USER + 1 : PROBE_USER;
+}
+
+/* Clone, make a user namespace that swaps the owner (as root sees it) with
+ * another id, idmap the clone, and check that this other id sees its files
+ * as its own through it, as the hook checks before it attaches (verify.h);
+ * close both. */
+static int probe_try(const char *path, const char *fstype, struct err *e)
 {
 	_cleanup_close_ int clone_fd = -EBADF, userns_fd = -EBADF;
 	struct idmap uid_map, gid_map;
+	struct path_info owner;
+	uint32_t uid, gid;
 	int r;
 
 	r = mnt_clone(AT_FDCWD, path, false, &clone_fd, e);
+	if (r >= 0)
+		r = pathres_info(clone_fd, &owner, e);
 	if (r < 0)
 		return r;
-	/* Any map that is not the identity will do: swap ids 1 and 2. */
-	idmap_swap(1, 2, &uid_map);
-	idmap_swap(1, 2, &gid_map);
+	uid = probe_target(owner.uid);
+	gid = probe_target(owner.gid);
+	idmap_swap(owner.uid, uid, &uid_map);
+	idmap_swap(owner.gid, gid, &gid_map);
 	r = userns_open(&uid_map, &gid_map, &userns_fd, e);
-	if (r < 0)
-		return r;
-	return mnt_setattr(clone_fd, false, 0, MNT_PROPAGATION_KEEP, userns_fd, e);
+	if (r >= 0)
+		r = mnt_setattr(clone_fd, false, 0, MNT_PROPAGATION_KEEP, userns_fd, e);
+	if (r >= 0)
+		r = verify_owner(clone_fd, uid, gid, uid, gid, fstype, e);
+	return r;
 }
 
 /* Composed maps for an idmapped mount's (a swap of the first id seen through
@@ -99,7 +118,7 @@ int probe_idmap(const char *path, char ret_fstype[static FSTYPE_MAX], bool *ret_
 	int r;
 
 	probe_fstype(path, ret_fstype, ret_composed);
-	r = *ret_composed ? probe_try_composed(path, e) : probe_try(path, e);
+	r = *ret_composed ? probe_try_composed(path, e) : probe_try(path, ret_fstype, e);
 	if (r < 0 && ret_fstype[0])
 		return err_wrap(e, "%s filesystem", ret_fstype);
 	return r;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Can the mount holding a path be idmapped here?  Answered by doing it: a
- * private detached clone of the path, a user namespace with a swap map,
- * mount_setattr(MOUNT_ATTR_IDMAP) on the clone.  The clone is never
- * attached anywhere and is gone when its fd is closed, so nothing changes.
+ * private detached clone of the path, a user namespace with a map that swaps
+ * its owner with another id, mount_setattr(MOUNT_ATTR_IDMAP) on the clone,
+ * and the hook's check before it attaches (verify.h): that other id sees the
+ * clone's root as its own.  The clone is never attached anywhere and is gone
+ * when its fd is closed, so nothing changes.
  */
 #pragma once
 

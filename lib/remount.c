@@ -1,24 +1,26 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Two steps, each visible below:
- *  1. on the host, one user namespace per distinct mapping;
- *  2. in the container, for every outermost planned mount in turn: one
- *     recursive detached clone of what the runtime mounted at its
- *     destination (open_tree on the destination's fd: exactly the runtime's
- *     submounts and flags), each mount of it given what is planned for it,
- *     then attached on top of the runtime's mount through the same fd,
- *     checked to be the mount that was looked at.  Nothing is ever unmounted.
+ *  1. on the host, one user namespace per distinct mapping the trees use;
+ *  2. in the container, for every tree of the plan in turn: one detached
+ *     clone of what the runtime mounted at its destination (open_tree on the
+ *     destination's fd: exactly the runtime's submounts and flags), each
+ *     mount of it given what its node says, then attached on top of the
+ *     runtime's mount through the same fd, checked to be the mount that was
+ *     looked at.  Nothing is ever unmounted.
  *
  * systemd's remount_idmap_fd clones all first and attaches all after; here
- * the outermost planned mounts' trees are disjoint, so attaching one changes
- * nothing another's clone would see, and one volume at a time the hook
- * holds two fds however many volumes there are.
+ * the trees are disjoint, so attaching one changes nothing another's clone
+ * would see, and one volume at a time the hook holds two fds however many
+ * volumes there are.
  *
- * What each mount of a clone gets is its role (roles.h).  The kernel idmaps
- * only the root of a detached tree, so a tree whose mounts need different things
- * is assembled: each part is cloned and set as a root of its own, then
- * moved onto its place in the clone above it (Linux 6.15+ attaches to
- * detached trees; before, such a tree falls back).
+ * The kernel idmaps only the root of a detached tree, and mount_setattr
+ * reaches a mount below it only recursively, so a node that is not whole is
+ * assembled: it is cloned alone, and each node below it is cloned (as a
+ * root of its own) and moved onto its place in it (Linux 6.15+ attaches to
+ * detached trees).  While it is assembled it receives and never sends:
+ * nothing attached into it propagates anywhere; then it gets the runtime's
+ * propagation type back.
  */
 #include "remount.h"
 
@@ -34,19 +36,17 @@
 #include "mnt.h"
 #include "mnt_compose.h"
 #include "mntns.h"
-#include "roles.h"
+#include "mntprop.h"
 #include "pathres.h"
+#include "verify.h"
 
 struct remount {
-	const struct oci_spec *spec;
-	struct plan *plan;
-	const struct mount_facts *facts;
-	const struct facts_view *view;
-	const struct mount_table *table;
-	struct roles roles; /* what each mount of the container's tree gets */
-	struct mapset maps; /* the user namespaces, one per mapping */
-	bool *outermost;    /* per spec mount: planned, and in no other planned mount's tree */
+	const struct plan *plan;
+	struct mapset maps;   /* the user namespaces, one per mapping */
+	int root_fd;	      /* the rootfs, in the container's mount namespace */
+	struct mntprop props; /* clones whose type the attach changes */
 	bool strict;
+	struct remount_result *res;
 	struct remount_timing *timing;
 	struct err *e; /* the first failure, returned in strict mode */
 	int failed;
@@ -54,68 +54,74 @@ struct remount {
 
 static void remount_free(struct remount *rm)
 {
-	free(rm->outermost);
+	mntprop_free(&rm->props);
+	close_fdp(&rm->root_fd);
 	mapset_free(&rm->maps);
-	roles_free(&rm->roles);
 }
 
-static bool is_idmap(const struct remount *rm, size_t i)
+/* The destination of planned mount i. */
+static const char *dest_of(const struct remount *rm, size_t i)
 {
-	return roles_is_idmap(&rm->roles, i);
+	return rm->plan->mounts[i].mount->destination;
 }
 
-static bool should_stop(const struct remount *rm)
+/* Tree ti failed (cause in why): every planned mount in it stays as the
+ * runtime made it. */
+static void tree_fail(struct remount *rm, size_t ti, int r, const struct err *why)
 {
-	return rm->strict && rm->failed;
-}
+	const struct plan_tree *t = &rm->plan->trees[ti];
+	struct remount_outcome *o = &rm->res->trees[ti];
 
-/* A step failed for mount i (cause in why): the mount falls back. */
-static void remount_fail(struct remount *rm, size_t i, int r, const struct err *why)
-{
-	struct plan_mount *pm = &rm->plan->mounts[i];
-	struct err e = *why;
+	o->state = REMOUNT_FAILED;
+	o->why = *why;
+	o->why.code = -r;
+	err_add_hint(&o->why);
+	for (size_t j = 0; j < t->n; j++) {
+		size_t i = t->nodes[j].entry;
 
-	e.code = -r;
-	err_wrap(&e, "%s", pm->mount->destination);
-	err_add_hint(&e);
-	log_warn("cannot idmap, mount left as the runtime made it: %s", e.msg);
-	plan_fall_back(pm, "%s", e.msg);
+		if (t->nodes[j].entry_mount && rm->plan->mounts[i].tree == ti)
+			log_warn("cannot idmap, mount left as the runtime made it: %s: %s",
+				 dest_of(rm, i), o->why.msg);
+	}
 	if (!rm->failed) {
 		rm->failed = r;
-		*rm->e = e;
+		*rm->e = o->why;
+		err_wrap(rm->e, "%s", dest_of(rm, t->mount));
 	}
 }
 
-/* --- clone ---------------------------------------------------------------- */
-
-/* Propagation of a clone: it keeps the runtime's (a clone joins the peer
- * group and master of what it clones), except where config.json names one
- * that cannot carry events out of the container. */
-static enum mnt_propagation clone_propagation(const struct spec_mount *m)
+static void tree_done(struct remount *rm, size_t ti)
 {
-	switch (m->propagation) {
-	case PROPAGATION_PRIVATE:
-		return MNT_PROPAGATION_PRIVATE;
-	case PROPAGATION_SLAVE:
-		return MNT_PROPAGATION_SLAVE;
-	case PROPAGATION_UNBINDABLE:
-		return MNT_PROPAGATION_UNBINDABLE;
-	case PROPAGATION_DEFAULT:
-	case PROPAGATION_SHARED:
-		break;
-	}
-	return MNT_PROPAGATION_KEEP;
+	const struct plan_tree *t = &rm->plan->trees[ti];
+
+	rm->res->trees[ti].state = REMOUNT_DONE;
+	for (size_t j = 0; j < t->n; j++)
+		if (t->nodes[j].entry_mount && rm->plan->mounts[t->nodes[j].entry].tree == ti)
+			log_info("%s: idmapped", dest_of(rm, t->nodes[j].entry));
 }
 
-/* A clone of the idmapped mount live (table entry k, alone) with its
- * composed map in place of its own. */
-static int compose_clone(struct remount *rm, int live, size_t k, enum role role, size_t i,
-			 int *ret_clone, struct err *e)
+/* --- one node ------------------------------------------------------------- */
+
+/* The user namespace of node n's map, or -EBADF when it gets none here. */
+static int userns_of(struct remount *rm, const struct plan_node *n, struct err *e)
+{
+	if (n->role != PLAN_ROLE_IDMAP || n->composed)
+		return -EBADF;
+	return mapset_get(&rm->maps, n->mapping, e);
+}
+
+/* A detached clone of live, node n alone, or with its subtree when whole:
+ * with a composed map, the clone gets it at once (open_tree_attr: an
+ * idmapped mount's clone cannot be idmapped with mount_setattr). */
+static int clone_node(struct remount *rm, int live, const struct plan_node *n, int *ret_clone,
+		      struct err *e)
 {
 	long long t0 = log_now_us();
 	int userns, r;
 
-	userns = mapset_get(&rm->maps, roles_mapping(&rm->roles, k, role, i), e);
+	if (!n->composed)
+		return mnt_clone(live, "", n->whole, ret_clone, e);
+	userns = mapset_get(&rm->maps, n->mapping, e);
 	if (userns < 0)
 		return userns;
 	r = mnt_compose_clone(live, "", false, userns, ret_clone, e);
@@ -123,123 +129,123 @@ static int compose_clone(struct remount *rm, int live, size_t k, enum role role,
 	return r;
 }
 
-/* Give clone (a detached tree's root, table entry k) what role asks for
- * mount i: on it alone, or (recursive) on every mount of the tree. */
-static int apply(struct remount *rm, int clone, size_t k, enum role role, size_t i, bool recursive,
-		 struct err *e)
+/* Give clone (node n's) its map and flags: whole, to every mount of it at
+ * once, then n's own extra flags to n alone; else to n alone.  Flags are
+ * added, never cleared. */
+static int apply(struct remount *rm, int clone, const struct plan_node *n, struct err *e)
 {
-	const struct spec_mount *m;
+	bool below = n->whole && n->size > 1;
 	long long t0 = log_now_us();
 	int userns, r;
 
-	if (role == ROLE_KEEP)
-		return 0;
-	m = rm->plan->mounts[i].mount;
-	userns = mapset_get(&rm->maps, roles_mapping(&rm->roles, k, role, i), e);
-	if (userns < 0)
+	userns = userns_of(rm, n, e);
+	if (userns < 0 && userns != -EBADF)
 		return userns;
-	if (roles_is_composed(&rm->roles, role, i))
-		userns = -EBADF; /* the clone has its map already (compose_clone) */
-	/* The clone has every flag the runtime set before the hooks.  Added, never
-	 * cleared: nosuid always (setuid, setgid and file capabilities are not
-	 * honoured through a remapped volume), and read-only, which crun applies
-	 * only after the hooks, on its own mount (rro on its whole tree). */
-	r = mnt_setattr(clone, recursive, (m->flags_tree & MOUNT_FLAG_RDONLY) | MOUNT_FLAG_NOSUID,
-			clone_propagation(m), userns, e);
-	/* Plain ro is for the top mount only (runc's rbind,ro leaves submounts rw). */
-	if (r >= 0 && role == ROLE_TOP && (m->flags & MOUNT_FLAG_RDONLY))
-		r = mnt_setattr(clone, false, MOUNT_FLAG_RDONLY, MNT_PROPAGATION_KEEP, -EBADF, e);
+	r = mnt_setattr(clone, below, below ? n->add_tree : n->add, MNT_PROPAGATION_KEEP, userns,
+			e);
+	if (r >= 0 && below && (n->add & ~n->add_tree))
+		r = mnt_setattr(clone, false, n->add & ~n->add_tree, MNT_PROPAGATION_KEEP, -EBADF,
+				e);
 	rm->timing->idmap_us += log_now_us() - t0;
 	return r;
 }
 
-static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct err *e);
-
-/* Child kc of the mount live (table entry k): clone it as a root of its own
- * and attach it at its place in clone (a clone of k alone). */
-static int place(struct remount *rm, int live, size_t k, size_t kc, int clone, struct err *e)
+/* An assembled node ends with the runtime's propagation type.  It was made
+ * a slave of its peer group to be assembled; shared, it becomes a peer group
+ * of its own again (receiving, as the runtime's did, through the mount it
+ * was cloned from when that one received from a master). */
+static int restore_propagation(int clone, const struct plan_node *n, struct err *e)
 {
-	const struct mount_entry *me = &rm->table->entries[kc];
+	int r = 0;
+
+	if (!(n->propagation & MOUNT_PROP_SHARED))
+		return 0;
+	if (!(n->propagation & MOUNT_PROP_SLAVE))
+		r = mnt_setattr(clone, false, 0, MNT_PROPAGATION_PRIVATE, -EBADF, e);
+	if (r >= 0)
+		r = mnt_setattr(clone, false, 0, MNT_PROPAGATION_SHARED, -EBADF, e);
+	return r;
+}
+
+static int build(struct remount *rm, const struct plan_tree *t, size_t j, int live, int *ret_clone,
+		 struct err *e);
+
+/* Node d, below node j: opened below j's live mount (live), checked to be
+ * the runtime's, cloned, and attached at its place in clone (j's). */
+static int place(struct remount *rm, const struct plan_tree *t, size_t d, int live, int clone,
+		 struct err *e)
+{
+	const struct plan_node *n = &t->nodes[d];
 	_cleanup_close_ int child = -EBADF, sub = -EBADF, at = -EBADF;
 	struct path_info li, ai, ci;
-	const char *rel;
 	int r;
 
-	if (mounttree_relative(rm->table->entries[k].target, me->target, &rel) < 0 || !*rel)
-		return err_msg(e, EBUSY, "%s: mounts stacked inside the tree", me->target);
-	r = pathres_open_beneath(live, rel, false, &child, e);
+	r = pathres_open_beneath(live, n->rel, false, &child, e);
 	if (r >= 0)
 		r = pathres_info(child, &li, e);
-	if (r >= 0 && (!li.is_mount_root || li.mnt_id != (uint64_t)me->id))
-		r = err_msg(e, ESTALE, "%s changed while the hook ran", me->target);
+	if (r >= 0 && (!li.is_mount_root || li.mnt_id != (uint64_t)n->id))
+		r = err_msg(e, ESTALE, "%s changed while the hook ran", n->path);
 	if (r >= 0)
-		r = build(rm, child, kc, &sub, e);
+		r = build(rm, t, d, child, &sub, e);
 	/* Its place: in the clone's own filesystem, where the runtime's was. */
 	if (r >= 0)
-		r = pathres_open_beneath(clone, rel, true, &at, e);
+		r = pathres_open_beneath(clone, n->rel, true, &at, e);
 	if (r >= 0)
 		r = pathres_info(at, &ai, e);
 	if (r >= 0)
 		r = pathres_info(clone, &ci, e);
 	if (r >= 0 && (ai.is_mount_root || ai.mnt_id != ci.mnt_id))
-		r = err_msg(e, ESTALE, "%s changed while the hook ran", me->target);
+		r = err_msg(e, ESTALE, "%s changed while the hook ran", n->path);
 	if (r >= 0 && (r = mnt_attach(sub, at, e)) == -EINVAL)
 		err_set_hint(e, kver_is_older(6, 15) ? "attaching a mount to a detached tree needs "
 						       "Linux 6.15"
 						     : ERR_NO_HINT);
-	return r < 0 ? err_wrap(e, "%s", me->target) : 0;
+	return r < 0 ? err_wrap(e, "%s", n->path) : 0;
 }
 
-/* A detached clone of the live mount (table entry k) with its whole tree,
- * each mount of it given what its role asks. */
-static int build(struct remount *rm, int live, size_t k, int *ret_clone, struct err *e)
+/* A detached clone of node j's live mount, its whole tree as the plan says. */
+static int build(struct remount *rm, const struct plan_tree *t, size_t j, int live, int *ret_clone,
+		 struct err *e)
 {
+	const struct plan_node *n = &t->nodes[j];
 	_cleanup_close_ int clone = -EBADF;
-	size_t i, first, end;
-	enum role role = roles_of(&rm->roles, k, &i);
-	bool uniform = roles_is_uniform(&rm->roles, k, role, i);
 	int r;
 
-	/* Uniform: the whole tree in one clone.  Else the mount alone, and each
-	 * mount below it placed on it as a clone of its own (kept ones exactly). */
-	if (role != ROLE_KEEP && roles_is_composed(&rm->roles, role, i))
-		r = compose_clone(rm, live, k, role, i, &clone, e);
-	else
-		r = mnt_clone(live, "", uniform, &clone, e);
-	if (r < 0)
-		return r;
-	mounttree_children(&rm->roles.tree, k, &first, &end);
-	if (uniform) {
-		r = apply(rm, clone, k, role, i, first < end, e);
-	} else {
-		/* Receive, never send: what is attached below while assembling must
-		 * not propagate anywhere. */
+	r = clone_node(rm, live, n, &clone, e);
+	if (r >= 0)
+		r = mntprop_keep(&rm->props, t, n, clone, e);
+	/* Receive, never send: what is attached below while assembling must
+	 * not propagate anywhere. */
+	if (r >= 0 && !n->whole && (n->propagation & MOUNT_PROP_SHARED))
 		r = mnt_setattr(clone, false, 0, MNT_PROPAGATION_SLAVE, -EBADF, e);
-		if (r >= 0)
-			r = apply(rm, clone, k, role, i, false, e);
-		for (size_t c = first; c < end && r >= 0; c++)
-			r = place(rm, live, k, rm->roles.tree.by_parent[c], clone, e);
-	}
+	if (r >= 0)
+		r = apply(rm, clone, n, e);
+	for (size_t d = j + 1; d < j + n->size && !n->whole && r >= 0; d += t->nodes[d].size)
+		r = place(rm, t, d, live, clone, e);
+	if (r >= 0 && !n->whole)
+		r = restore_propagation(clone, n, e);
 	if (r < 0)
 		return r;
 	*ret_clone = TAKE_FD(clone);
 	return 0;
 }
 
-/* Destination i, resolved again: still the very mount that was looked at
- * (mount id, and the root's device and inode the owner was read from). */
-static int open_dest(struct remount *rm, size_t i, int *ret_fd, struct err *e)
+/* --- one tree ------------------------------------------------------------- */
+
+/* Tree t's destination, resolved again: still the very mount that was
+ * looked at (mount id, and the root's device and inode the owner was read
+ * from). */
+static int open_dest(struct remount *rm, const struct plan_tree *t, int *ret_fd, struct err *e)
 {
-	const struct mount_facts *f = &rm->facts[i];
 	_cleanup_close_ int fd = -EBADF;
 	struct path_info at;
 	int r;
 
-	r = pathres_open_in_root(rm->view->root_fd, rm->spec->mounts[i].destination, &fd, e);
+	r = pathres_open_in_root(rm->root_fd, dest_of(rm, t->mount), &fd, e);
 	if (r >= 0)
 		r = pathres_info(fd, &at, e);
 	if (r >= 0 &&
-	    (!at.is_mount_root || at.mnt_id != f->mnt_id || at.dev != f->dev || at.ino != f->ino))
+	    (!at.is_mount_root || at.mnt_id != t->mnt_id || at.dev != t->dev || at.ino != t->ino))
 		r = err_msg(e, ESTALE, "the destination changed while the hook ran");
 	if (r < 0)
 		return r;
@@ -247,44 +253,33 @@ static int open_dest(struct remount *rm, size_t i, int *ret_fd, struct err *e)
 	return 0;
 }
 
-/* Is planned mount j in outermost mount i's tree (i itself included)?  An
- * outermost one other than i is in no other's tree: no walk for it. */
-static bool in_tree(const struct remount *rm, size_t i, size_t j)
-{
-	return is_idmap(rm, j) &&
-	       (j == i ||
-		(!rm->outermost[j] && mountinfo_is_below(rm->table, (int)rm->facts[j].mnt_id,
-							 (int)rm->facts[i].mnt_id)));
-}
-
-/* Planned mounts inside i's tree (i included) share its fate. */
-static void fail_tree(struct remount *rm, size_t i, int r, const struct err *why)
-{
-	for (size_t j = 0; j < rm->plan->n_mounts; j++)
-		if (in_tree(rm, i, j))
-			remount_fail(rm, j, r, why);
-}
-
-/* Clone what is at planned mount i's destination (table entry k) and attach
- * the clone on top of it.  The destination may have been swapped (for a
- * symlink, say) since it was looked at: open_dest checks it still is the
- * root of the runtime's mount, and both steps go through that fd. */
-static int remount_one(struct remount *rm, size_t i, size_t k, struct err *e)
+/* Clone what is at tree t's destination and attach the clone on top of it.
+ * The destination may have been swapped (for a symlink, say) since it was
+ * looked at: open_dest checks it still is the root of the runtime's mount,
+ * and both steps go through that fd. */
+static int remount_one(struct remount *rm, const struct plan_tree *t, struct err *e)
 {
 	_cleanup_close_ int fd = -EBADF, clone = -EBADF;
 	long long t0 = log_now_us(), t1;
+	const struct plan_mount *pm = &rm->plan->mounts[t->mount];
 	int r;
 
-	r = open_dest(rm, i, &fd, e);
+	r = open_dest(rm, t, &fd, e);
 	if (r >= 0)
-		r = build(rm, fd, k, &clone, e);
-	t1 = log_now_us();
-	rm->timing->clone_us += t1 - t0;
+		r = build(rm, t, 0, fd, &clone, e);
+	rm->timing->clone_us += log_now_us() - t0;
+	/* Verify before attach: a clone that does not show the planned owner to
+	 * the container user is never attached (verify.h). */
+	if (r >= 0)
+		r = verify_clone(rm->plan, t, clone, &rm->timing->verify_us, e);
 	if (r < 0) {
-		err_wrap(e, "%s%s", rm->spec->mounts[i].source,
-			 rm->facts[i].n_subs ? " (rbind, with its submounts)" : "");
+		err_wrap(e, "%s%s", pm->mount->source,
+			 t->n == 1		   ? ""
+			 : pm->mount->is_recursive ? " (rbind, with its submounts)"
+						   : " (with the mounts inside it)");
 		return r;
 	}
+	t1 = log_now_us();
 	r = mnt_attach(clone, fd, e);
 	rm->timing->swap_us += log_now_us() - t1;
 	return r;
@@ -292,88 +287,104 @@ static int remount_one(struct remount *rm, size_t i, size_t k, struct err *e)
 
 static void remount_all(struct remount *rm)
 {
-	for (size_t i = 0; i < rm->plan->n_mounts && !should_stop(rm); i++) {
+	for (size_t ti = 0; ti < rm->plan->n_trees && !(rm->strict && rm->failed); ti++) {
 		struct err e = {0};
-		size_t k;
 		int r;
 
-		if (!rm->outermost[i] || !is_idmap(rm, i))
-			continue;
-		k = mounttree_index_of(&rm->roles.tree, rm->facts[i].mnt_id);
-		r = k == MOUNTTREE_NONE ? err_msg(&e, ENOENT, "not in the mount table")
-					: remount_one(rm, i, k, &e);
+		r = remount_one(rm, &rm->plan->trees[ti], &e);
 		if (r < 0) {
-			fail_tree(rm, i, r, &e);
+			mntprop_close(&rm->props);
+			tree_fail(rm, ti, r, &e);
 			continue;
 		}
-		/* With it, every planned mount inside its tree. */
-		for (size_t j = 0; j < rm->plan->n_mounts; j++)
-			if (in_tree(rm, i, j))
-				log_info("%s: idmapped", rm->spec->mounts[j].destination);
+		tree_done(rm, ti);
+		/* Attached: a failure now is said, and fails a strict start. */
+		if ((r = mntprop_restore(&rm->props, &e)) < 0) {
+			log_warn("%s: %s", dest_of(rm, rm->plan->trees[ti].mount), e.msg);
+			if (!rm->failed) {
+				rm->failed = r;
+				*rm->e = e;
+			}
+		}
 	}
 }
 
 /* --- the flow ------------------------------------------------------------- */
 
-static int remount_alloc(struct remount *rm)
-{
-	size_t n = rm->plan->n_mounts;
-
-	int r;
-
-	rm->outermost = calloc_array(n, sizeof(*rm->outermost));
-	if (!rm->outermost)
-		return -ENOMEM;
-	r = roles_build(rm->spec, rm->plan, rm->facts, rm->view, &rm->roles);
-	if (r < 0)
-		return r;
-	/* Once: a mount falls back only with its whole tree, which changes no
-	 * other mount's answer. */
-	for (size_t i = 0; i < n; i++)
-		rm->outermost[i] = is_idmap(rm, i) && roles_is_outermost(&rm->roles, i);
-	return 0;
-}
-
-/* Every idmap entry falls back with the same cause. */
+/* Every tree falls back with the same cause. */
 static void fail_all(struct remount *rm, int r, const struct err *why)
 {
-	for (size_t i = 0; i < rm->plan->n_mounts; i++)
-		if (is_idmap(rm, i))
-			remount_fail(rm, i, r, why);
+	for (size_t ti = 0; ti < rm->plan->n_trees; ti++)
+		tree_fail(rm, ti, r, why);
 }
 
-int remount_execute(const struct oci_spec *spec, struct plan *plan, const struct mount_facts *facts,
-		    const struct facts_view *view, const struct mntns *ns, bool strict,
-		    struct remount_timing *timing, struct err *e)
+/* In the container: the rootfs, then every tree. */
+static void in_container(struct remount *rm)
 {
-	_cleanup_(remount_free) struct remount rm = {.spec = spec,
-						     .plan = plan,
-						     .facts = facts,
-						     .view = view,
-						     .table = &view->table,
-						     .strict = strict,
-						     .timing = timing,
-						     .e = e};
+	struct err e = {0};
+
+	rm->root_fd = open(rm->plan->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rm->root_fd < 0)
+		fail_all(rm, err_set(&e, errno, "open rootfs %s", rm->plan->root_path), &e);
+	else
+		remount_all(rm);
+}
+
+int remount_execute(const struct plan *plan, const struct mntns *ns, bool strict,
+		    struct remount_result *ret_result, struct remount_timing *timing, struct err *e)
+{
+	_cleanup_(remount_free) struct remount rm = {
+	    .plan = plan, .root_fd = -EBADF, .strict = strict, .timing = timing, .e = e};
+	struct remount_result res = {.n = plan->n_trees};
 	struct err ne = {0};
 	long long t0;
 	int r;
 
-	if (plan_count(plan, PLAN_IDMAP) == 0)
+	*ret_result = (struct remount_result){0};
+	if (plan->n_trees == 0)
 		return 0;
 	t0 = log_now_us();
-	if (remount_alloc(&rm) < 0 || mapset_open(plan, &rm.maps) < 0)
+	res.trees = calloc_array(res.n, sizeof(*res.trees));
+	if (!res.trees || mapset_open(plan, &rm.maps) < 0) {
+		free(res.trees);
 		return err_set(e, ENOMEM, "remount");
+	}
+	*ret_result = res;
+	rm.res = ret_result;
 	timing->userns_us += log_now_us() - t0;
 	r = mntns_enter(ns, &ne);
 	if (r < 0) {
 		fail_all(&rm, r, &ne);
 		return strict ? rm.failed : 0;
 	}
-	remount_all(&rm);
+	in_container(&rm);
 	r = mntns_leave(ns, &ne);
 	if (r < 0) {
 		*e = ne;
 		return r; /* cannot happen short of a kernel bug; never carry on */
 	}
 	return strict ? rm.failed : 0;
+}
+
+bool remount_is_done(const struct remount_result *r, const struct plan *plan, size_t i,
+		     const char **ret_why)
+{
+	const struct plan_mount *pm = &plan->mounts[i];
+	const struct remount_outcome *o;
+
+	if (pm->action != PLAN_IDMAP)
+		return false;
+	o = pm->tree < r->n ? &r->trees[pm->tree] : NULL;
+	if (o && o->state == REMOUNT_DONE)
+		return true;
+	*ret_why = !o				? "not done: the hook did not act"
+		   : o->state == REMOUNT_FAILED ? o->why.msg
+						: "not tried: an earlier mount failed";
+	return false;
+}
+
+void remount_result_free(struct remount_result *r)
+{
+	free(r->trees);
+	*r = (struct remount_result){0};
 }

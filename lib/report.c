@@ -106,6 +106,77 @@ static void put_submounts(struct out *o, const struct plan *p, const struct plan
 	GEN(o, yajl_gen_map_close(o->g));
 }
 
+static const struct {
+	unsigned int bit;
+	const char *name;
+} flag_names[] = {
+    {MOUNT_FLAG_RDONLY, "ro"},
+    {MOUNT_FLAG_NOSUID, "nosuid"},
+    {MOUNT_FLAG_NODEV, "nodev"},
+    {MOUNT_FLAG_NOEXEC, "noexec"},
+    {MOUNT_FLAG_NOSYMFOLLOW, "nosymfollow"},
+};
+
+/* "key": ["ro", "nosuid", ...] */
+static void put_flags(struct out *o, const char *key, unsigned int flags)
+{
+	put_str(o, key);
+	GEN(o, yajl_gen_array_open(o->g));
+	for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++)
+		if (flags & flag_names[i].bit)
+			put_str(o, flag_names[i].name);
+	GEN(o, yajl_gen_array_close(o->g));
+}
+
+/* A propagation type in mountinfo's words: "private", "shared", "slave",
+ * "shared,slave", "unbindable", "slave,unbindable". */
+static const char *prop_words(unsigned int prop)
+{
+	static const char *const words[] = {
+	    "private",
+	    "shared",
+	    "slave",
+	    "shared,slave",
+	    "unbindable",
+	    "shared,unbindable",
+	    "slave,unbindable",
+	    "shared,slave,unbindable",
+	};
+
+	return words[prop & 7];
+}
+
+static void put_node(struct out *o, const struct plan *p, const struct plan_node *n)
+{
+	bool idmap = n->role == PLAN_ROLE_IDMAP;
+
+	GEN(o, yajl_gen_map_open(o->g));
+	put_key_str(o, "path", n->path);
+	put_key_str(o, "role", idmap ? "idmap" : "keep");
+	if (idmap) {
+		put_map(o, "uid_map", &p->mappings[n->mapping].uid_map);
+		put_map(o, "gid_map", &p->mappings[n->mapping].gid_map);
+		put_key_bool(o, "composed", n->composed);
+	}
+	put_flags(o, "flags", n->flags | n->add);
+	put_flags(o, "added", n->add);
+	put_key_str(o, "propagation", prop_words(n->propagation));
+	put_key_str(o, "clone", n->whole ? "whole" : "assembled");
+	GEN(o, yajl_gen_map_close(o->g));
+}
+
+/* Every mount of the planned mount's tree (its node and all below it). */
+static void put_tree(struct out *o, const struct plan *p, const struct plan_mount *pm)
+{
+	const struct plan_tree *t = &p->trees[pm->tree];
+
+	put_str(o, "tree");
+	GEN(o, yajl_gen_array_open(o->g));
+	for (size_t j = pm->node; j < pm->node + t->nodes[pm->node].size; j++)
+		put_node(o, p, &t->nodes[j]);
+	GEN(o, yajl_gen_array_close(o->g));
+}
+
 static void put_mount(struct out *o, const struct plan *p, const struct plan_mount *pm)
 {
 	const struct spec_mount *m = pm->mount;
@@ -127,6 +198,8 @@ static void put_mount(struct out *o, const struct plan *p, const struct plan_mou
 	}
 	if (idmap && (pm->n_subs || pm->composed))
 		put_submounts(o, p, pm);
+	if (idmap && pm->tree < p->n_trees)
+		put_tree(o, p, pm);
 	GEN(o, yajl_gen_map_close(o->g));
 }
 

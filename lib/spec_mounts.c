@@ -23,22 +23,6 @@
  * runtime gave the mount, so an unknown option can never loosen it.
  */
 
-#ifndef MS_NOSYMFOLLOW
-#define MS_NOSYMFOLLOW 256
-#endif
-
-/* The kernel's flags the hook sets on a clone, in its own terms. */
-static const struct {
-	unsigned long ms;
-	unsigned int flag;
-} kernel_flags[] = {
-    {MS_RDONLY, MOUNT_FLAG_RDONLY},
-    {MS_NOSUID, MOUNT_FLAG_NOSUID},
-    {MS_NODEV, MOUNT_FLAG_NODEV},
-    {MS_NOEXEC, MOUNT_FLAG_NOEXEC},
-    {MS_NOSYMFOLLOW, MOUNT_FLAG_NOSYMFOLLOW},
-};
-
 static const struct {
 	unsigned long ms;
 	enum mount_propagation propagation;
@@ -60,14 +44,10 @@ static const char *const recursive_options[] = {
 
 static void set_flags(unsigned int *flags, unsigned long ms, bool clears)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kernel_flags); i++) {
-		if (!(ms & kernel_flags[i].ms))
-			continue;
-		if (clears)
-			*flags &= ~kernel_flags[i].flag;
-		else
-			*flags |= kernel_flags[i].flag;
-	}
+	if (clears)
+		*flags &= ~mountinfo_flags_of(ms);
+	else
+		*flags |= mountinfo_flags_of(ms);
 }
 
 /* A kernel option (per libmount's map) into m.  bind and rbind were read

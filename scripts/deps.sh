@@ -4,6 +4,7 @@
 #   deps.sh sanitizers   also clang and its ASan/UBSan/libFuzzer runtimes
 #   deps.sh valgrind     also valgrind
 #   deps.sh format       only clang-format
+#   deps.sh kernels      also qemu (x86_64, arm64), the arm64 cross compiler, cpio
 set -eu
 pkgs="gcc libc6-dev make pkg-config libyajl-dev libmount-dev check runc crun podman
 busybox-static python3 python3-jsonschema uidmap bindfs strace docker.io containerd"
@@ -11,6 +12,8 @@ case ${1:-} in
 sanitizers) pkgs="$pkgs clang-14 libclang-rt-14-dev" ;;
 valgrind) pkgs="$pkgs valgrind" ;;
 format) pkgs="clang-format" ;;
+kernels) pkgs="$pkgs qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	cpio e2fsprogs xz-utils" ;;
 esac
 missing=""
 for p in $pkgs; do

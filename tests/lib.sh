@@ -401,22 +401,14 @@ run_runc() {
 
 # run_crun BUNDLE ID: likewise with crun, in a private mount namespace with
 # cgroup2 at /sys/fs/cgroup and no cgroup manager (the host is cgroup v1+v2
-# hybrid, which crun 1.8 refuses).  The host's mounts are not touched.
+# hybrid, which crun 1.8 refuses: tests/helpers/crun_in_ns.sh).  Every mount
+# is private there: the host's mounts are not touched.
 run_crun() {
 	local bundle=$1 id=$2 root="$TEST_TMP/state/crun"
 	mkdir -p "$root"
 	_lib_containers+=("crun:$id")
-	# shellcheck disable=SC2016
-	timeout -k 5 "$CONTAINER_TIMEOUT" unshare -m sh -c '
-		# Nothing below may propagate to the host: stop unless private.
-		mount --make-rprivate / || exit 125
-		umount -R /sys/fs/cgroup 2>/dev/null
-		mount -t cgroup2 none /sys/fs/cgroup || exit 125
-		crun --root "$1" delete -f "$3" >/dev/null 2>&1
-		crun --root "$1" --cgroup-manager=disabled run --bundle "$2" "$3"
-		rc=$?
-		crun --root "$1" delete -f "$3" >/dev/null 2>&1
-		exit $rc' sh "$root" "$bundle" "$id" </dev/null
+	timeout -k 5 "$CONTAINER_TIMEOUT" unshare -m --propagation private \
+		sh "$REPO/tests/helpers/crun_in_ns.sh" "$root" "$bundle" "$id" </dev/null
 }
 
 # run_in RUNTIME BUNDLE ID: run_runc or run_crun.
@@ -430,20 +422,9 @@ run_in() {
 
 # --- what the container sees -------------------------------------------------
 
-# PROBE: a container command printing key=value lines about the volume at /data:
-#   id       the container user, uid:gid
-#   data     owner of /data;  hello: owner of /data/hello;  content: of hello
-#   mnt      mount options of the topmost /data mount ("idmapped" shows there)
-#   write    ok | fail:<error> for `touch /data/new`
-#   new      owner of /data/new as seen inside (when the write succeeded)
-# shellcheck disable=SC2016
-PROBE='echo "id=$(id -u):$(id -g)"
-stat -c "data=%u:%g" /data
-stat -c "hello=%u:%g" /data/hello
-echo "content=$(cat /data/hello)"
-echo "mnt=$(grep " /data " /proc/self/mountinfo | tail -n1 | cut -d" " -f6)"
-if err=$(touch /data/new 2>&1); then echo write=ok; stat -c "new=%u:%g" /data/new
-else echo "write=fail:${err##*: }"; fi'
+# PROBE: a container command printing key=value lines about the volume at
+# /data (tests/helpers/probe.sh says which).
+PROBE=$(cat "$REPO/tests/helpers/probe.sh")
 
 # probe_bundle BUNDLE VOLUME [BIND_OPTION...]: a bundle running PROBE as
 # 1000:1000 with VOLUME bind-mounted at /data.
@@ -492,20 +473,70 @@ expect_idmapped_rw() {
 	assert_kept "$before" "$vol"
 }
 
+# --- kernel features ------------------------------------------------------------
+
+# helper_bin NAME: build/tests/NAME, built from tests/helpers/NAME.c when
+# missing or stale; prints its path.
+helper_bin() {
+	build_helper "$REPO/build/tests/$1" "$1"
+	echo "$REPO/build/tests/$1"
+}
+
+# kernel_can FEATURE: whether the running kernel can do FEATURE, probed by
+# doing it (never by its version); when not, prints what failed.
+#   tmpfs_idmap      idmap a tmpfs (Linux 6.3), in a private mount namespace
+#   attach_detached  move a mount into a detached tree (6.15)
+#   statmount_maps   statmount reports a mount's maps (6.15)
+#   open_tree_attr   open_tree_attr(2) (6.15)
+# tests/kernels/cases.sh picks its expectations by the same probes.
+kernel_can() {
+	local bin out
+	case $1 in
+	tmpfs_idmap)
+		bin=$(helper_bin idmap_mount)
+		# shellcheck disable=SC2016
+		out=$(unshare -m --propagation private sh -c 'd=$2/kernel-can-tmpfs
+			mkdir -p "$d" && mount -t tmpfs probe "$d" && mkdir "$d/a" "$d/b" &&
+			"$1" "$d/a" "$d/b" "0 1 1"' sh "$bin" "$TEST_TMP" 2>&1)
+		;;
+	attach_detached | statmount_maps | open_tree_attr)
+		out=$("$(helper_bin kprobe)" "$1" 2>&1)
+		;;
+	*) fail "kernel_can: no feature $1" ;;
+	esac || {
+		echo "${out:-failed}"
+		return 1
+	}
+}
+
+# need_kernel FEATURE...: skip unless the running kernel can do each FEATURE
+# (kernel_can); CI's kernel can do all, and there a skip fails the run.
+need_kernel() {
+	local f why since=6.15
+	for f in "$@"; do
+		[ "$f" != tmpfs_idmap ] || since=6.3
+		why=$(kernel_can "$f") || skip "needs a kernel that can do $f (Linux $since): ${why#no: }"
+	done
+}
+
 # --- the seccomp errno injector -----------------------------------------------
+
+# build_helper OUT NAME: build OUT from tests/helpers/NAME*.c when it is
+# missing or older than any tests/helpers/NAME* (sources and headers).
+build_helper() {
+	local out=$1 dir="$REPO/tests/helpers" f stale=
+	[ -x "$out" ] || stale=1
+	for f in "$dir/$2"*; do
+		[ "$f" -nt "$out" ] && stale=1
+	done
+	[ -n "$stale" ] || return 0
+	need_cmd gcc
+	mkdir -p "$(dirname "$out")"
+	gcc -std=gnu11 -O2 -Wall -Wextra -o "$out.tmp.$$" "$dir/$2"*.c || fail "cannot build $dir/$2*.c"
+	mv -f "$out.tmp.$$" "$out"
+}
 
 # need_inject: build build/tests/inject from tests/helpers/inject*.c (when stale).
 need_inject() {
-	local dir="$REPO/tests/helpers" f stale=
-	[ -x "$INJECT" ] || stale=1
-	for f in "$dir"/inject*; do
-		[ "$f" -nt "$INJECT" ] && stale=1
-	done
-	if [ -n "$stale" ]; then
-		need_cmd gcc
-		mkdir -p "$(dirname "$INJECT")"
-		gcc -std=gnu11 -O2 -Wall -Wextra -o "$INJECT.tmp.$$" "$dir/inject.c" \
-			"$dir/inject_notify.c" || fail "cannot build $dir/inject*.c"
-		mv -f "$INJECT.tmp.$$" "$INJECT"
-	fi
+	build_helper "$INJECT" inject
 }

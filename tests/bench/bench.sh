@@ -24,6 +24,7 @@ QUICK=${BENCH_QUICK:-0}
 COLD=${BENCH_COLD:-1}
 RUNC=$(command -v runc) CRUN=$(command -v crun)
 TIMEIT=$W/timeit WORKLOAD=$W/workload NOTHING=$W/nothing DYNAMIC=$W/dynamic FLOOR=$W/floor
+VERIFY_COST=$W/verify_cost
 OTHER_HOOK=${BENCH_OTHER_HOOK:-}
 STATE_RUNC=$W/state/runc STATE_CRUN=$W/state/crun
 SEQ=0 SECTION_SECONDS=""
@@ -95,6 +96,10 @@ build_helpers() {
 		$(pkg-config --cflags --libs mount) || fail "cannot build the libmount floor"
 	gcc -std=gnu11 -O2 -Wall -Wextra -static -o "$WORKLOAD" "$BENCH/workload.c" ||
 		fail "cannot build workload (static glibc: libc6-dev)"
+	# shellcheck disable=SC2046
+	gcc -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -I"$REPO/lib" -o "$VERIFY_COST" \
+		"$BENCH/verify_cost.c" "$REPO/build/libhook.a" $(pkg-config --libs mount) ||
+		fail "cannot build verify_cost"
 }
 
 # spec_edit BUNDLE USER VOLUME_DIR|- N HOOK_JSON|-: one python pass over

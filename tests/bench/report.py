@@ -130,7 +130,7 @@ def section_hook(r, mounts):
                                         rt, diff))
     print()
     print("   Phase split from separate --log-level debug runs (us, median [min-max]):")
-    names = ["parse", "userns", "clone", "idmap", "swap", "total"]
+    names = ["parse", "userns", "clone", "idmap", "verify", "swap", "total"]
     print("   %-7s" % "mounts" + "".join("%-18s" % x for x in
                                          ["parse+plan"] + names[1:] + ["debug run wall"]))
     for n in mounts:
@@ -142,6 +142,23 @@ def section_hook(r, mounts):
         print("   %-7d" % n + " ".join(cells))
     print("   (total = in-process time from the start of main's work to the end; the rest")
     print("   of the wall time is exec, dynamic linking, start-up and exit.)")
+    print("   verify before attach (a statx of each planned mount's root in its clone), next")
+    print("   to the hook's in-process total and to its cost over the do-nothing hook:")
+    for n in mounts:
+        k = "hook.n%d" % n
+        if not r.has(k + ".verify"):
+            continue
+        v, total = r.med(k + ".verify") / 1e3, r.med(k + ".total") / 1e3
+        cost = (r.med(k + ".hook") - r.med(k + ".nothing")) / 1e3
+        print("   %-7d %.1f us (%.1f us a mount): %.1f%% of the total, %.1f%% of hook-nothing"
+              % (n, v, v / n, 100 * v / total if total else 0, 100 * v / cost if cost else 0))
+    if r.has("verify.as-root"):
+        def us(key):
+            st = r.stats[key]
+            return "%.2f [%.2f-%.2f]" % (st["median"] / 1e3, st["min"] / 1e3, st["max"] / 1e3)
+        print("   one check alone (verify_cost.c, us): as root, as local filesystems are asked,")
+        print("   %s; as the container user (FUSE, virtiofs, others), %s"
+              % (us("verify.as-root"), us("verify.as-user")))
     print()
 
 

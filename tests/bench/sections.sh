@@ -110,7 +110,7 @@ section_cost() {
 record_phases() {
 	local key=$1 line name
 	line=$(grep -o 'timing: .*' "$W/last.err") || fail "$key: no timing line: $(cat "$W/last.err")"
-	for name in parse+plan userns clone idmap swap total; do
+	for name in parse+plan userns clone idmap verify swap total; do
 		local us
 		us=$(sed -n "s/.*[:,] $name \([0-9]*\) us.*/\1/p" <<<"$line")
 		[ -n "$us" ] || fail "$key: no $name in '$line'"
@@ -156,6 +156,13 @@ section_hook() {
 			hook_sample "$W/hook$n" "$n" "$i" "hook.n$n"
 		done
 	done
+	# The check before attach alone, both ways it asks (tests/bench/verify_cost.c).
+	local out as_root as_user
+	out=$("$VERIFY_COST" "$W/hv/v0" "$S_HOOK" 2000) || fail "verify_cost failed"
+	while read -r as_root as_user; do
+		record verify.as-root "$as_root"
+		record verify.as-user "$as_user"
+	done <<<"$out"
 }
 
 # --- 2. container start -----------------------------------------------------------

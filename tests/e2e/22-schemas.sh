@@ -94,6 +94,15 @@ invalid plan.schema.json "a skip with maps" \
 	"$plan_head"'[{'"$m"',"action":"skip","reason":"r","uid_map":[[0,0,1]],"gid_map":[[0,0,1]]}]}'
 invalid plan.schema.json "an extent of two numbers" \
 	"$plan_head"'[{'"$m"',"action":"idmap","uid_map":[[0,0]],"gid_map":[[0,0,1]]}]}'
+maps='"uid_map":[[0,0,1]],"gid_map":[[0,0,1]]'
+node='"flags":["ro"],"added":[],"propagation":"private","clone":"whole"'
+valid plan.schema.json <(printf '%s' "$plan_head"'[{'"$m"',"action":"idmap",'"$maps"',"tree":[{"path":"/d","role":"idmap",'"$maps"',"composed":false,'"$node"'},{"path":"/d/k","role":"keep",'"$node"'}]}]}')
+invalid plan.schema.json "a kept tree mount with maps" \
+	"$plan_head"'[{'"$m"',"action":"idmap",'"$maps"',"tree":[{"path":"/d","role":"keep",'"$maps"','"$node"'}]}]}'
+invalid plan.schema.json "a tree mount with an unknown flag" \
+	"$plan_head"'[{'"$m"',"action":"idmap",'"$maps"',"tree":[{"path":"/d","role":"keep","flags":["rw"],"added":[],"propagation":"private","clone":"whole"}]}]}'
+invalid plan.schema.json "a skip with a tree" \
+	"$plan_head"'[{'"$m"',"action":"skip","reason":"r","tree":[{"path":"/d","role":"keep",'"$node"'}]}]}'
 st_head='{"pid":7,"maps_reported":true,"mounts":'
 sm='"id":30,"parent_id":1,"destination":"/data","source":"/dev/vda","root":"/srv/v","fstype":"ext4","covered":false'
 valid status.schema.json <(printf '%s' "$st_head"'[{'"$sm"',"idmapped":true,"uid_map":[[0,0,1]],"gid_map":null}]}')

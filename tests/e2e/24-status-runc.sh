@@ -12,6 +12,7 @@
 . "$(dirname "$0")/../lib.sh"
 runtime=$(runtime_of_test)
 need_runtime "$runtime"
+need_kernel statmount_maps
 need_hook
 need_inject
 "$PY" -c 'import jsonschema' 2>/dev/null || skip "needs python3-jsonschema"

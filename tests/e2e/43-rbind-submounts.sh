@@ -8,6 +8,7 @@
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 need_hook
+need_kernel tmpfs_idmap
 
 vol=$TEST_TMP/vol other=$TEST_TMP/other
 make_volume "$vol" 501 501

@@ -13,6 +13,7 @@
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 need_hook
+need_kernel tmpfs_idmap
 need_cmd bindfs
 need_inject
 

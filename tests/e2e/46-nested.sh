@@ -12,6 +12,7 @@
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 need_hook
+need_kernel attach_detached
 
 data=$TEST_TMP/data cache=$TEST_TMP/cache
 make_volume "$data" 501 501

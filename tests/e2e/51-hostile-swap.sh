@@ -15,6 +15,7 @@
 # shellcheck source=../helpers/hostile.sh
 . "$REPO/tests/helpers/hostile.sh"
 need_runtime runc
+need_kernel attach_detached
 need_hook
 
 # The attacker: renames $1/$2 to $1/$2.moved and makes $1/$2 a symlink to $3.

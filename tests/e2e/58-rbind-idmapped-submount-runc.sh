@@ -21,6 +21,7 @@
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 runtime=$(runtime_of_test)
 need_runtime "$runtime"
+need_kernel statmount_maps open_tree_attr attach_detached
 need_hook
 need_idmap_mount
 

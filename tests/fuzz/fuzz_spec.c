@@ -85,7 +85,7 @@ static void plan(const struct oci_spec *s)
 		uid_ns = &s->uid_map;
 		gid_ns = &s->gid_map;
 	}
-	if (plan_build(s, uid_ns, gid_ns, &host, &acc, facts, &p, &e) == 0) {
+	if (plan_build(s, uid_ns, gid_ns, &host, &acc, facts, NULL, &p, &e) == 0) {
 		if (p.n_mounts != s->n_mounts || p.n_mappings > s->n_mounts)
 			abort();
 		report(&p, false);

@@ -9,8 +9,9 @@
 # mount private), so nothing the test mounts can reach the host and all of it
 # goes with the namespace; the runtimes run in that namespace too, which is
 # the "host" of the containers.  Then it sources lib.sh and, at exit, unmounts
-# everything under TEST_TMP before lib.sh removes it.  It also has helpers to
-# read `oci-idmap-hook plan` output.
+# everything under TEST_TMP, stops the FUSE servers it started, and lib.sh
+# removes TEST_TMP.  It also has helpers to start a FUSE server and to read
+# `oci-idmap-hook plan` output.
 
 if [ -z "${OIH_PRIVATE_MNTNS:-}" ]; then
 	if [ "$(id -u)" != 0 ]; then
@@ -35,6 +36,7 @@ umount_under() {
 
 _mounts_cleanup() {
 	umount_under "$TEST_TMP"
+	_fuse_stop_all
 	_lib_cleanup
 }
 trap _mounts_cleanup EXIT
@@ -59,14 +61,43 @@ swap_map() {
 # IDMAP_MOUNT: build/tests/idmap_mount, from tests/helpers/idmap_mount.c.
 IDMAP_MOUNT="$REPO/build/tests/idmap_mount"
 need_idmap_mount() {
-	local src="$REPO/tests/helpers/idmap_mount.c"
-	if [ ! -x "$IDMAP_MOUNT" ] || [ "$src" -nt "$IDMAP_MOUNT" ]; then
-		need_cmd gcc
-		mkdir -p "$(dirname "$IDMAP_MOUNT")"
-		gcc -std=gnu11 -O2 -Wall -Wextra -o "$IDMAP_MOUNT.tmp.$$" "$src" ||
-			fail "cannot build $src"
-		mv -f "$IDMAP_MOUNT.tmp.$$" "$IDMAP_MOUNT"
-	fi
+	build_helper "$IDMAP_MOUNT" idmap_mount
+}
+
+# --- a FUSE server -----------------------------------------------------------
+
+# FUSE_SERVER: build/tests/fuse_server, from tests/helpers/fuse_server*.
+FUSE_SERVER="$REPO/build/tests/fuse_server"
+_fuse_pids=()
+need_fuse_server() {
+	[ -c /dev/fuse ] || skip "needs /dev/fuse"
+	build_helper "$FUSE_SERVER" fuse_server
+}
+
+# fuse_start MODE BACKING MOUNTPOINT: fuse_server serving BACKING at
+# MOUNTPOINT (made here) until the test ends: it is unmounted, killed and
+# reaped on every exit path (_mounts_cleanup).  Waits until it serves.
+fuse_start() {
+	local out=$3.server i
+	mkdir -p "$3"
+	: >"$out"
+	"$FUSE_SERVER" "$1" "$2" "$3" >"$out" 2>&1 &
+	_fuse_pids+=("$!")
+	for i in $(seq 100); do
+		grep -q '^ready$' "$out" && return 0
+		kill -0 "$!" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "fuse_server $1 did not start: $(cat "$out")"
+}
+
+_fuse_stop_all() {
+	local p
+	for p in "${_fuse_pids[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	_fuse_pids=()
 }
 
 # --- plan ----------------------------------------------------------------------

@@ -6,7 +6,7 @@
  *
  * SYSCALL: open_tree mount_setattr move_mount fsopen fsmount setns unshare
  *          clone clone3 openat openat2 umount2 mount pivot_root write
- *          statmount listmount open_tree_attr
+ *          statmount listmount open_tree_attr setfsuid setfsgid
  * ERRNO:   ENOSYS EINVAL EPERM ENOMEM ENOSPC EACCES EBUSY EOPNOTSUPP ENOENT
  *          EIO ESTALE EAGAIN, or a number; "none" (with --run only): the
  *          call then runs normally
@@ -120,10 +120,10 @@ const struct sc inject_syscalls[] = {
 #ifdef __NR_clone
     SC(clone, -1, -1, -1),
 #endif
-    SC(openat, 1, 0, -1),	  SC(setns, -1, -1, 0), SC(unshare, -1, -1, -1),
-    SC(umount2, 0, -1, -1),	  SC(mount, 1, -1, -1), SC(pivot_root, 0, -1, -1),
-    SC(write, -1, -1, 0),	  SC(kill, -1, -1, -1), SC(wait4, -1, -1, -1),
-    {NULL, 0, 0, 0, 0},
+    SC(openat, 1, 0, -1),	  SC(setns, -1, -1, 0),	    SC(unshare, -1, -1, -1),
+    SC(umount2, 0, -1, -1),	  SC(mount, 1, -1, -1),	    SC(pivot_root, 0, -1, -1),
+    SC(write, -1, -1, 0),	  SC(kill, -1, -1, -1),	    SC(wait4, -1, -1, -1),
+    SC(setfsuid, -1, -1, -1),	  SC(setfsgid, -1, -1, -1), {NULL, 0, 0, 0, 0},
 };
 
 struct name_nr {

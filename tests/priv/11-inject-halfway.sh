@@ -16,6 +16,7 @@
 # shellcheck source=../helpers/hostile.sh
 . "$REPO/tests/helpers/hostile.sh"
 need_runtime runc
+need_kernel attach_detached
 need_hook
 need_inject
 

@@ -20,6 +20,7 @@
 # shellcheck source=../helpers/hostile.sh
 . "$REPO/tests/helpers/hostile.sh"
 need_runtime runc
+need_kernel statmount_maps open_tree_attr
 need_hook
 need_inject
 need_idmap_mount

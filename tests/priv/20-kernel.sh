@@ -7,6 +7,7 @@
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 need_root
+need_kernel tmpfs_idmap
 PRIV_TESTS="$REPO/build/priv-tests"
 # Built here when missing or stale, as 20-mnt-compose does: the suite also runs
 # alone and under make check-asan, which do not build it first.

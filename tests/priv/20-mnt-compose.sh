@@ -15,6 +15,7 @@
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 need_root
+need_kernel tmpfs_idmap statmount_maps open_tree_attr
 
 bin=$REPO/build/tests/priv/mnt_compose
 make -s -C "$REPO" build/tests/priv/mnt_compose >&2 || fail "cannot build $bin"

@@ -12,6 +12,7 @@
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 need_hook
+need_kernel statmount_maps
 need_idmap_mount
 need_cmd nsenter
 

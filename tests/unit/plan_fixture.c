@@ -73,9 +73,9 @@ const struct plan_mount *build(const struct id_map *uid_ns, const struct id_map 
 {
 	struct err e = {0};
 
-	ck_assert_int_eq(
-	    plan_build(&fx.spec, uid_ns, gid_ns, &fx.host, &fx.accounts, fx.facts, &fx.plan, &e),
-	    0);
+	ck_assert_int_eq(plan_build(&fx.spec, uid_ns, gid_ns, &fx.host, &fx.accounts, fx.facts,
+				    NULL, &fx.plan, &e),
+			 0);
 	ck_assert_uint_eq(fx.plan.n_mounts, fx.spec.n_mounts);
 	return fx.plan.mounts;
 }

@@ -49,6 +49,12 @@ static void check_swap(uint32_t a, uint32_t b)
 	ck_assert_uint_eq(out, b);
 	ck_assert(idmap_apply(&m, b, &out));
 	ck_assert_uint_eq(out, a);
+	/* A swap is its own inverse. */
+	ck_assert(idmap_apply_inverse(&m, a, &out));
+	ck_assert_uint_eq(out, b);
+	ck_assert(idmap_apply_inverse(&m, b, &out));
+	ck_assert_uint_eq(out, a);
+	ck_assert(!idmap_apply_inverse(&m, UINT32_MAX, &out));
 	/* Identity everywhere else, including at the edges and next to a and b. */
 	const uint32_t probes[] = {0, 1, a - 1, a + 1, b - 1, b + 1, 65534, 65535, 65536, ID_MAX};
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {

@@ -53,6 +53,45 @@ START_TEST(test_parse)
 }
 END_TEST
 
+/* A mount's own flags and its propagation, as libmount reads them. */
+START_TEST(test_flags_and_propagation)
+{
+	char text[] =
+	    "22 1 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n"
+	    "40 1 254:0 /v /data ro,relatime,idmapped master:1 shared:7 - ext4 /dev/vda rw\n"
+	    "41 40 0:50 / /data/u rw,nosymfollow unbindable - tmpfs tmpfs ro\n"
+	    "42 40 0:51 / /data/s rw master:3 propagate_from:2 - tmpfs tmpfs rw\n"
+	    "43 40 0:52 / /data/p rw,nosuid - tmpfs tmpfs ro,nodev\n";
+	struct mount_table t = {0};
+	const struct mount_entry *m;
+	struct err e = {0};
+
+	ck_assert_int_eq(mountinfo_parse(text, &t, &e), 0);
+	ck_assert_uint_eq(t.n, 5);
+	m = mountinfo_find(&t, 22);
+	ck_assert_uint_eq(m->flags, MOUNT_FLAG_NOSUID | MOUNT_FLAG_NODEV | MOUNT_FLAG_NOEXEC);
+	ck_assert_int_eq(m->shared, 12);
+	ck_assert_int_eq(m->master, 0);
+	ck_assert_uint_eq(mountinfo_prop(m), MOUNT_PROP_SHARED);
+	m = mountinfo_find(&t, 40);
+	ck_assert_uint_eq(m->flags, MOUNT_FLAG_RDONLY);
+	ck_assert_int_eq(m->shared, 7);
+	ck_assert_int_eq(m->master, 1);
+	ck_assert_uint_eq(mountinfo_prop(m), MOUNT_PROP_SHARED | MOUNT_PROP_SLAVE);
+	m = mountinfo_find(&t, 41);
+	ck_assert_uint_eq(m->flags, MOUNT_FLAG_NOSYMFOLLOW);
+	ck_assert_uint_eq(mountinfo_prop(m), MOUNT_PROP_UNBINDABLE);
+	m = mountinfo_find(&t, 42);
+	ck_assert_int_eq(m->master, 3);
+	ck_assert_uint_eq(mountinfo_prop(m), MOUNT_PROP_SLAVE);
+	/* The superblock's options are not the mount's. */
+	m = mountinfo_find(&t, 43);
+	ck_assert_uint_eq(m->flags, MOUNT_FLAG_NOSUID);
+	ck_assert_uint_eq(mountinfo_prop(m), 0);
+	mountinfo_free(&t);
+}
+END_TEST
+
 START_TEST(test_is_below)
 {
 	char *text = strdup(table);
@@ -182,6 +221,7 @@ Suite *mountinfo_suite(void)
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, test_parse);
+	tcase_add_test(tc, test_flags_and_propagation);
 	tcase_add_test(tc, test_is_below);
 	tcase_add_test(tc, test_find_target);
 	tcase_add_test(tc, test_read_self);

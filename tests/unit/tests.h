@@ -10,6 +10,7 @@ Suite *spec_suite(void);
 Suite *idmap_suite(void);
 Suite *idmap_compose_suite(void);
 Suite *plan_suite(void);
+Suite *plan_tree_suite(void);
 Suite *owner_suite(void);
 Suite *accounts_suite(void);
 Suite *mountinfo_suite(void);
@@ -24,6 +25,7 @@ Suite *log_suite(void);
 Suite *errno_suite(void);
 Suite *userns_suite(void);
 Suite *mntmaps_suite(void);
+Suite *verify_suite(void);
 
 /* The contents of tests/fixtures/<name> (the tests run from the repo root);
  * fails the test if it cannot be read.  Free with free(). */

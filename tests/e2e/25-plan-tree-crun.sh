@@ -1,0 +1,1 @@
+25-plan-tree-runc.sh

@@ -1,0 +1,1 @@
+70-fuse-runc.sh

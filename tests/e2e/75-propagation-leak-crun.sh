@@ -1,0 +1,1 @@
+75-propagation-leak-runc.sh

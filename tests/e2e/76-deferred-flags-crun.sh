@@ -1,0 +1,1 @@
+76-deferred-flags-runc.sh

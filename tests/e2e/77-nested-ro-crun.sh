@@ -1,0 +1,1 @@
+77-nested-ro-runc.sh
