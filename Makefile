@@ -14,6 +14,8 @@
 #   make check-kernels   the kernel-dependent cases in qemu guests: Debian 12's 6.1 on
 #                   x86_64 and arm64, its 6.12 on x86_64 (tests/kernels/; KERNELS=NAME...,
 #                   KERNEL_CASES=WORD...)
+#   make cross [ARCH=aarch64]  the hook and the wrapper for another architecture with
+#                   Debian's cross compiler, warnings as errors, into build-ARCH/
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -67,7 +69,7 @@ RUNTIME_MAIN = $(B)/runtime/main.o
 RUNTIME_LIB_OBJS = $(filter-out $(RUNTIME_MAIN),$(patsubst %.c,$(B)/%.o,$(wildcard runtime/*.c)))
 
 .PHONY: all check check-unit check-priv check-e2e check-oracle deps demo bench format clean \
-	install uninstall fuzz check-asan check-valgrind format-check check-kernels
+	install uninstall fuzz check-asan check-valgrind format-check check-kernels cross
 
 all: $(HOOK) $(RUNTIME)
 
@@ -203,6 +205,26 @@ check-kernels:
 	@sh scripts/deps.sh kernels
 	$(MAKE) $(HOOK)
 	bash tests/kernels/run.sh $(KERNELS)
+
+# make cross ARCH=aarch64: build-aarch64/oci-idmap-hook and oci-idmap-runtime,
+# built by Debian's aarch64-linux-gnu-gcc against arm64's libyajl-dev and
+# libmount-dev (scripts/deps.sh cross-aarch64 installs them), with -Werror;
+# and tests/cross/syscalls_check.c, which holds lib/syscalls.h to the
+# kernel's numbers for that architecture.
+ARCH ?= aarch64
+CROSS_B = build-$(ARCH)
+CROSS_PKG_CONFIG = env PKG_CONFIG_LIBDIR=/usr/lib/$(ARCH)-linux-gnu/pkgconfig:/usr/share/pkgconfig \
+	pkg-config
+
+cross:
+	@sh scripts/deps.sh cross-$(ARCH)
+	$(MAKE) B=$(CROSS_B) CC=$(ARCH)-linux-gnu-gcc AR=$(ARCH)-linux-gnu-ar WERROR=1 \
+		PKG_CONFIG="$(CROSS_PKG_CONFIG)" $(CROSS_B)/oci-idmap-hook $(CROSS_B)/oci-idmap-runtime \
+		$(CROSS_B)/syscalls_check
+
+$(B)/syscalls_check: tests/cross/syscalls_check.c lib/syscalls.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the hook, its oci-hooks(5)
 # descriptor (hook.path generated from PREFIX), the man page, the runtime

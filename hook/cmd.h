@@ -25,3 +25,4 @@ int usage_error(const char *what, const char *arg);
 
 /* The one error line, "oci-idmap-hook: [<id>: ]<message>"; returns EXIT_INPUT. */
 int fail_input(const char *id, const struct err *e);
+void fail_line(const char *id, const struct err *e);

@@ -73,35 +73,59 @@ static int read_maps(int pid, struct mnt_maps *ret_maps, bool *ret_reported, str
 	return r < 0 ? r : r2;
 }
 
-/* Is the mount at i covered by another mount on the same mount point? */
-static bool is_covered(const struct mount_table *t, size_t i)
+/* Order of mounts by (parent id, target): the mounts stacked on a mount at
+ * the same mount point are found by one search, not by a scan of the table
+ * per mount (70k mounts: 26 s before). */
+static int compare_parent_target(const void *a, const void *b)
 {
-	const struct mount_entry *m = &t->entries[i];
+	const struct mount_entry *x = *(const struct mount_entry *const *)a;
+	const struct mount_entry *y = *(const struct mount_entry *const *)b;
 
-	for (size_t k = 0; k < t->n; k++)
-		if (t->entries[k].parent_id == m->id && k != i &&
-		    strcmp(t->entries[k].target, m->target) == 0)
-			return true;
-	return false;
+	if (x->parent_id != y->parent_id)
+		return x->parent_id < y->parent_id ? -1 : 1;
+	return strcmp(x->target, y->target);
+}
+
+/* Is m covered by another mount on the same mount point: one whose parent
+ * is m, at m's target?  by_parent: the table sorted by compare_parent_target. */
+static bool is_covered(const struct mount_entry *const *by_parent, size_t n,
+		       const struct mount_entry *m)
+{
+	const struct mount_entry key = {.parent_id = m->id, .target = m->target}, *k = &key;
+	const struct mount_entry *const *hit;
+
+	hit = bsearch(&k, by_parent, n, sizeof(*by_parent), compare_parent_target);
+	if (!hit)
+		return false;
+	/* m itself may match (a mount listed as its own parent): its neighbours
+	 * with the same key are the others. */
+	if (*hit != m)
+		return true;
+	return (hit > by_parent && compare_parent_target(&k, hit - 1) == 0) ||
+	       (hit + 1 < by_parent + n && compare_parent_target(&k, hit + 1) == 0);
 }
 
 static int print_status(int pid, const struct mount_table *t, const struct mnt_maps *maps,
 			bool reported, struct err *e)
 {
 	_cleanup_free_ struct report_status_mount *rows = calloc(t->n + 1, sizeof(*rows));
+	_cleanup_free_ const struct mount_entry **by_parent = calloc(t->n + 1, sizeof(*by_parent));
 	_cleanup_free_ char *text = NULL;
 	struct report_status in = {.pid = pid, .maps_reported = reported, .n_mounts = t->n};
 	int r;
 
-	if (!rows)
+	if (!rows || !by_parent)
 		return err_set(e, ENOMEM, "status");
+	for (size_t i = 0; i < t->n; i++)
+		by_parent[i] = &t->entries[i];
+	qsort(by_parent, t->n, sizeof(*by_parent), compare_parent_target);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct mntmaps_entry *x = mntmaps_find(maps, t->entries[i].id);
 
 		/* A map none of whose lines this user namespace sees: null. */
 		rows[i] = (struct report_status_mount){
 		    .entry = &t->entries[i],
-		    .covered = is_covered(t, i),
+		    .covered = is_covered(by_parent, t->n, &t->entries[i]),
 		    .uid_map = x && x->uid_map.n ? &x->uid_map : NULL,
 		    .gid_map = x && x->gid_map.n ? &x->gid_map : NULL,
 		};

@@ -8,8 +8,9 @@
  *   oci-idmap-hook check [PATH...]
  *   oci-idmap-hook status PID
  *
- * Exit codes: 0 done (including every fallback), 1 bad input or, with
- * --strict, a mount that could not be idmapped, 2 usage.
+ * Exit codes (hook_outcome() in lib/hook.c decides): 0 done, including
+ * every fallback; 1 when stdin is not an OCI state, or with --strict (or the
+ * annotation) when a mount the hook was to remap is not remapped; 2 usage.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -87,17 +88,24 @@ static FILE *open_log(const char *path)
 	return f;
 }
 
-/* The one error line, and the exit code for it (plan mode shares it). */
-int fail_input(const char *id, const struct err *e)
+/* The one error line: "oci-idmap-hook: [<id>: ]<message>". */
+void fail_line(const char *id, const struct err *e)
 {
 	fprintf(stderr, "oci-idmap-hook: %s%s%s\n", id ? id : "", id ? ": " : "", e->msg);
+}
+
+/* The one error line, and exit 1 (the standalone modes). */
+int fail_input(const char *id, const struct err *e)
+{
+	fail_line(id, e);
 	return EXIT_INPUT;
 }
 
 /* Before acting: what the plan says.  A mount that was to be idmapped and
  * cannot be (the filesystem, the kernel) is a warning: a mismatched volume
- * left as it was; a skip by policy is information. */
-static void log_plan(const struct plan *p)
+ * left as it was; a skip by policy is information.  With strict, such a
+ * mount fails the start instead, and the one error line names it. */
+static void log_plan(const struct plan *p, bool strict)
 {
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct plan_mount *pm = &p->mounts[i];
@@ -107,38 +115,28 @@ static void log_plan(const struct plan *p)
 				 pm->owner_uid, pm->owner_gid, p->host_uid,
 				 pm->gid_left ? pm->owner_gid : p->host_gid,
 				 pm->reason[0] ? "; " : "", pm->reason);
-		else if (pm->mount->is_bind)
+		else if (pm->mount->is_bind && !(strict && hook_plan_fails(pm, strict)))
 			log_msg(pm->fallback ? LOG_WARN : LOG_INFO, "%s: skip: %s",
 				pm->mount->destination, pm->reason);
 	}
 }
 
-/* Valid input too large to read within the hook's bounds: the runtime would
- * start the container, so the hook falls back for every mount (with --strict
- * it fails, as for any mount it cannot idmap). */
-static int beyond_limits(bool strict, struct err *e, const char *what)
-{
-	if (*what)
-		err_wrap(e, "%s", what);
-	if (strict)
-		return -e->code;
-	log_error("%s; every mount left as the runtime made it", e->msg);
-	return 0;
-}
-
-/* Append "<sep><text>" to buf (size SUMMARY_MAX), cut with "..." when full. */
+/* Append "<sep><text>" to buf (size SUMMARY_MAX), cut with "..." when
+ * full; *full says it was cut (a text may end in "..." itself). */
 #define SUMMARY_MAX 1024
 #define SUMMARY_REASON_MAX 80
-static void summary_add(char *buf, const char *sep, const char *text)
+static void summary_add(char *buf, bool *full, const char *sep, const char *text)
 {
 	size_t n = strlen(buf);
 
-	if (n + 4 >= SUMMARY_MAX || strcmp(buf + (n >= 3 ? n - 3 : 0), "...") == 0)
+	if (*full)
 		return;
-	if ((size_t)snprintf(buf + n, SUMMARY_MAX - n, "%s%s", sep, text) >= SUMMARY_MAX - n) {
+	if (n + 4 >= SUMMARY_MAX ||
+	    (size_t)snprintf(buf + n, SUMMARY_MAX - n, "%s%s", sep, text) >= SUMMARY_MAX - n) {
 		buf[SUMMARY_MAX - 4] = '\0';
 		err_trim_utf8(buf);
 		strcat(buf, "...");
+		*full = true;
 	}
 }
 
@@ -148,6 +146,7 @@ static void log_summary(const struct plan *p, const struct remount_result *res)
 {
 	char idmapped[SUMMARY_MAX] = "", skipped[SUMMARY_MAX] = "", item[SUMMARY_MAX];
 	char reason[SUMMARY_REASON_MAX + 1];
+	bool idmapped_full = false, skipped_full = false;
 	size_t n_idmap = 0, n_bind = 0;
 
 	if (!log_enabled(LOG_INFO))
@@ -160,62 +159,68 @@ static void log_summary(const struct plan *p, const struct remount_result *res)
 			continue;
 		n_bind++;
 		if (remount_is_done(res, p, i, &why)) {
-			summary_add(idmapped, n_idmap++ ? ", " : "", pm->mount->destination);
+			summary_add(idmapped, &idmapped_full, n_idmap++ ? ", " : "",
+				    pm->mount->destination);
 			continue;
 		}
 		snprintf(reason, sizeof(reason), "%.*s", SUMMARY_REASON_MAX, why);
 		err_trim_utf8(reason);
 		snprintf(item, sizeof(item), "%s (%s%s)", pm->mount->destination, reason,
 			 strlen(why) > SUMMARY_REASON_MAX ? "..." : "");
-		summary_add(skipped, skipped[0] ? "; " : "", item);
+		summary_add(skipped, &skipped_full, skipped[0] ? "; " : "", item);
 	}
 	log_info("summary: %zu of %zu bind mounts remapped%s%s%s%s", n_idmap, n_bind,
 		 n_idmap ? ": " : "", idmapped, skipped[0] ? "; left as they were: " : "", skipped);
 }
 
-static int run_hook(const struct options *o, struct hook_ctx *ctx, struct err *e)
+/* The state on stdin; its text (as large as the annotations) is freed
+ * before config.json is read. */
+static int read_state(struct oci_state *ret, struct err *e)
 {
 	_cleanup_free_ char *input = NULL;
-	struct remount_timing timing = {0};
-	long long t0 = log_now_us(), t1;
 	int r;
 
 	r = io_read_fd(STDIN_FILENO, IO_STATE_MAX, &input, NULL, e);
-	if (r == -EFBIG)
-		return beyond_limits(o->strict, e, "state: stdin");
 	if (r < 0)
 		return err_wrap(e, "state: stdin");
-	r = state_parse(input, &ctx->state, e);
-	if (r < 0)
-		return r;
+	return state_parse(input, ret, e);
+}
+
+/* The hook's run, phase by phase: run->r < 0 where it stopped. */
+static void run_hook(struct hook_ctx *ctx, struct hook_run *run)
+{
+	struct remount_timing timing = {0};
+	struct err *e = &run->e;
+	long long t0 = log_now_us(), t1;
+	bool strict;
+
+	run->phase = HOOK_PHASE_STATE;
+	run->r = read_state(&ctx->state, e);
+	if (run->r < 0)
+		return;
 	log_set_id(ctx->state.id);
 	if (!hook_is_our_stage(&ctx->state))
-		return 0;
+		return;
 	/* A process in the hook's own mount namespace is in no container. */
 	hook_open_ns(ctx, ctx->state.pid);
 	if (ctx->ns.target >= 0 && ctx->ns.own)
-		return 0;
-	r = hook_prepare(ctx, ctx->state.bundle, ctx->state.pid, e);
-	if (r == -EFBIG)
-		return beyond_limits(o->strict || ctx->spec.strict, e, "");
-	if (r < 0)
-		return r;
-	log_plan(&ctx->plan);
+		return;
+	run->phase = HOOK_PHASE_PREPARE;
+	run->r = hook_prepare(ctx, ctx->state.bundle, ctx->state.pid, e);
+	if (run->r < 0)
+		return;
+	strict = run->strict || ctx->spec.strict;
+	log_plan(&ctx->plan, strict);
 	t1 = log_now_us();
-	r = hook_execute(ctx, o->strict || ctx->spec.strict, &timing, e);
+	run->phase = HOOK_PHASE_EXECUTE;
+	run->r = hook_execute(ctx, strict, &timing, e);
 	log_debug("timing: parse+plan %lld us, userns %lld us, clone %lld us, idmap %lld us, "
 		  "verify %lld us, swap %lld us, total %lld us",
 		  t1 - t0, timing.userns_us, timing.clone_us, timing.idmap_us, timing.verify_us,
 		  timing.swap_us, log_now_us() - t0);
-	log_summary(&ctx->plan, &ctx->result);
-	/* Without --strict, remount fails only for memory before any mount or on
-	 * the way back to the host's mount namespace after all of them: no mount
-	 * is half done, so the container starts.  Nothing after this touches a path. */
-	if (r < 0 && !(o->strict || ctx->spec.strict)) {
-		log_error("%s", e->msg);
-		return 0;
-	}
-	return r;
+	/* Failed with strict: nothing was left as it was, the start fails. */
+	if (run->r >= 0 || !strict)
+		log_summary(&ctx->plan, &ctx->result);
 }
 
 static int print_version(void)
@@ -278,8 +283,9 @@ static int print_help(void)
 int main(int argc, char **argv)
 {
 	struct hook_ctx ctx = HOOK_CTX_INIT;
+	struct hook_run run = {0};
+	struct err line = {0};
 	struct options o;
-	struct err e = {0};
 	FILE *log_stream = NULL;
 	int r;
 
@@ -299,10 +305,12 @@ int main(int argc, char **argv)
 	log_setup(o.level, log_stream, NULL);
 	if (!o.no_syslog && !log_stream)
 		log_use_syslog(SYSLOG_SOCKET);
-	r = run_hook(&o, &ctx, &e);
-	if (r < 0) {
-		log_record(LOG_ERROR, "%s", e.msg);
-		r = fail_input(ctx.state.id, &e);
+	run.strict = o.strict;
+	run_hook(&ctx, &run);
+	r = hook_outcome(&ctx, &run, &line);
+	if (r != 0) {
+		log_record(LOG_ERROR, "%s", line.msg);
+		fail_line(ctx.state.id, &line);
 	}
 	hook_ctx_free(&ctx);
 	log_close();

@@ -56,8 +56,9 @@ static int userns_maps(struct hook_ctx *ctx, pid_t pid, const struct id_map **re
 		return 0;
 	}
 	if (pid <= 0)
-		return err_msg(e, EINVAL,
-			       "the user namespace is joined by path: its maps need --pid");
+		return err_msg(e, EINVAL, "%s: its maps need --pid",
+			       s->userns_has_path ? "the user namespace is joined by path"
+						  : "config.json gives the user namespace no maps");
 	r = read_proc_map(pid, "uid_map", &ctx->uid_ns, e);
 	if (r >= 0)
 		r = read_proc_map(pid, "gid_map", &ctx->gid_ns, e);
@@ -86,6 +87,38 @@ static int hook_look(struct hook_ctx *ctx, const bool *look, pid_t pid, struct e
 			  &ctx->view, e);
 }
 
+/*
+ * The plan when the container user's host ids cannot be known (a user
+ * namespace whose maps config.json does not give and no pid to read them
+ * from, or /proc/PID/uid_map unreadable): every bind mount the hook could
+ * act on is left as the runtime made it, and says why.  A failure to look,
+ * as plan.c marks one (failed): fatal with --strict.
+ */
+static int plan_unknown_ids(struct hook_ctx *ctx, const struct err *why, struct err *e)
+{
+	const struct oci_spec *s = &ctx->spec;
+	struct plan *p = &ctx->plan;
+
+	*p = (struct plan){.uid = s->uid, .gid = s->gid, .has_userns = true};
+	p->mounts = calloc_array(s->n_mounts, sizeof(*p->mounts));
+	if (!p->mounts && s->n_mounts > 0)
+		return err_set(e, ENOMEM, "plan");
+	p->n_mounts = s->n_mounts;
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		struct plan_mount *pm = &p->mounts[i];
+		const char *reason = plan_left_alone(s, &s->mounts[i]);
+
+		pm->mount = &s->mounts[i];
+		if (reason) {
+			plan_fall_back(pm, "%s", reason);
+			continue;
+		}
+		plan_fall_back(pm, "cannot know the container user's host ids: %s", why->msg);
+		pm->failed = -why->code;
+	}
+	return 0;
+}
+
 int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err *e)
 {
 	_cleanup_free_ char *json = NULL;
@@ -103,8 +136,13 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 	if (r < 0)
 		return r;
 	r = userns_maps(ctx, pid, &uid_ns, &gid_ns, e);
-	if (r < 0)
+	if (r == -ENOMEM)
 		return r;
+	if (r < 0) {
+		const struct err why = *e;
+
+		return plan_unknown_ids(ctx, &why, e);
+	}
 	ctx->pid = pid;
 	hostinfo_read(&ctx->host);
 	/* Cheap facts first (plan_cheap.c): the container is looked at, and
@@ -124,31 +162,50 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 			  &ctx->view, &ctx->plan, e);
 }
 
-/* Mounts whose skip is a failure to look (not a decision) fall back as a
+/* Is pm a mount the hook was to remap and will not: a failure to look, or,
+ * with --strict, a mount to idmap that the kernel cannot idmap? */
+static bool is_failure(const struct plan_mount *pm, bool strict)
+{
+	return pm->failed || (strict && pm->fallback);
+}
+
+/*
+ * Mounts whose skip is a failure to look (not a decision) fall back as a
  * failed step would: logged, and fatal with --strict.  So, with --strict,
  * does a mount planned to be idmapped that plan already knows cannot be (a
  * filesystem that cannot be idmapped, maps that cannot be composed): "a
  * mount that cannot be idmapped fails the container".  Skips by policy
- * (owner matches, root's files, rootless) never fail. */
+ * (owner matches, root's files, rootless) never fail.  With --strict the
+ * failures are one error line (in *e, the first, and how many more), not
+ * logged: the start fails, nothing is "left as the runtime made it".
+ */
 static int report_plan_failures(const struct plan *p, bool strict, struct err *e)
 {
-	int failed = 0;
+	size_t n = 0;
+	int first = 0;
 
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct plan_mount *pm = &p->mounts[i];
-		int code = pm->failed ? pm->failed : -EOPNOTSUPP;
 
-		if (!pm->failed && !(strict && pm->fallback))
+		if (!is_failure(pm, strict))
 			continue;
-		log_msg(strict ? LOG_ERROR : LOG_WARN,
-			"cannot idmap, mount left as the runtime made it: %s: %s",
-			pm->mount->destination, pm->reason);
-		if (!failed) {
-			failed = code;
-			err_msg(e, -code, "%s: %s", pm->mount->destination, pm->reason);
+		if (!strict)
+			log_warn("cannot idmap, mount left as the runtime made it: %s: %s",
+				 pm->mount->destination, pm->reason);
+		if (n++ == 0) {
+			first = pm->failed ? pm->failed : -EOPNOTSUPP;
+			err_msg(e, -first, "%s: %s", pm->mount->destination, pm->reason);
 		}
 	}
-	return strict ? failed : 0;
+	if (!strict || !n)
+		return 0;
+	if (n > 1) {
+		size_t len = strlen(e->msg);
+
+		snprintf(e->msg + len, sizeof(e->msg) - len, " (and %zu more)", n - 1);
+		err_trim_utf8(e->msg);
+	}
+	return first;
 }
 
 int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timing, struct err *e)
@@ -159,6 +216,38 @@ int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timin
 	if (r < 0 || ctx->view.stuck)
 		return r;
 	return remount_execute(&ctx->plan, &ctx->ns, strict, &ctx->result, timing, e);
+}
+
+bool hook_plan_fails(const struct plan_mount *pm, bool strict)
+{
+	return is_failure(pm, strict);
+}
+
+int hook_outcome(const struct hook_ctx *ctx, const struct hook_run *run, struct err *ret_line)
+{
+	bool strict = run->strict || ctx->spec.strict;
+	bool limit = run->r == -ENOMEM || run->r == -EFBIG;
+
+	if (run->r >= 0)
+		return 0;
+	/* Not an OCI state: nothing to start, nothing to fall back for. */
+	if (run->phase == HOOK_PHASE_STATE && !limit) {
+		*ret_line = run->e;
+		return HOOK_EXIT_FAILED;
+	}
+	if (ctx->spec.disabled)
+		return 0;
+	/* The first mount not remapped, or what kept the hook from knowing
+	 * which mounts it was to remap. */
+	if (strict) {
+		*ret_line = run->e;
+		return HOOK_EXIT_FAILED;
+	}
+	if (run->phase == HOOK_PHASE_EXECUTE)
+		log_error("%s", run->e.msg);
+	else
+		log_error("%s; every mount left as the runtime made it", run->e.msg);
+	return 0;
 }
 
 void hook_ctx_free(struct hook_ctx *ctx)

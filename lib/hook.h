@@ -64,7 +64,43 @@ void hook_open_ns(struct hook_ctx *ctx, pid_t pid);
  * sources on the host only). */
 int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err *e);
 
-/* Execute the plan hook_prepare() built (remount.c); outcomes in ctx->result. */
+/* Execute the plan hook_prepare() built (remount.c); outcomes in
+ * ctx->result.  With strict, a mount the plan already knows cannot be
+ * remapped stops it: -errno, and *e names that mount (and how many more
+ * there are), nothing logged for them. */
 int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timing, struct err *e);
+
+/* Will this plan entry fail the start (strict) or be logged as a fallback? */
+bool hook_plan_fails(const struct plan_mount *pm, bool strict);
+
+/* Where a hook run got to, for hook_outcome(). */
+enum hook_phase {
+	HOOK_PHASE_STATE,   /* stdin: the OCI state */
+	HOOK_PHASE_PREPARE, /* config.json, what is there, the plan */
+	HOOK_PHASE_EXECUTE, /* the remount */
+};
+
+struct hook_run {
+	bool strict;	       /* --strict (the annotation is in the spec) */
+	enum hook_phase phase; /* the last phase started */
+	int r;		       /* < 0: it failed, and e says why */
+	struct err e;
+};
+
+#define HOOK_EXIT_FAILED 1
+
+/*
+ * The exit code, decided here and nowhere else.  The hook fails the start
+ * (HOOK_EXIT_FAILED, and *ret_line is the one error line) only when
+ *  - stdin is not an OCI state (not JSON, not a state, unreadable), or
+ *  - strict (--strict, or the annotation) asks for it and a mount the hook
+ *    was to remap is not remapped: a step failed, the plan knows the kernel
+ *    cannot, or the hook could not find out which mounts it was to remap
+ *    (config.json unreadable or beyond the hook's limits, memory, /proc, a
+ *    namespace).
+ * Everything else exits 0: every mount not remapped is as the runtime made
+ * it, and the log says why (logged here for a run that stopped early).
+ */
+int hook_outcome(const struct hook_ctx *ctx, const struct hook_run *run, struct err *ret_line);
 
 void hook_ctx_free(struct hook_ctx *ctx);

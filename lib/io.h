@@ -8,12 +8,15 @@
 
 /*
  * At least what the runtimes accept (neither runc nor crun bounds them): a
- * state carries the pod's annotations (Kubernetes allows 256 KiB of them), a
- * config.json thousands of mounts.  Past these the hook falls back (EFBIG:
- * logged, exit 0), it never fails a container the runtime would start.
+ * config.json thousands of mounts, a state the annotations of config.json
+ * (runc and crun copy them into it; Kubernetes allows 256 KiB of them, a
+ * config.json may hold more), so a state may be as large as the
+ * config.json and a little more (its id, bundle, pid).  Past these the hook
+ * falls back (EFBIG: logged, exit 0), it never fails a container the
+ * runtime would start.
  */
-#define IO_STATE_MAX (16 * 1024 * 1024)
 #define IO_CONFIG_MAX (64 * 1024 * 1024)
+#define IO_STATE_MAX (IO_CONFIG_MAX + 1024 * 1024)
 
 /* Read all of fd (at most max bytes) into a new NUL-terminated buffer;
  * EFBIG, after reading at most max + 1 bytes, when there is more. */

@@ -8,6 +8,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "cleanup.h"
+#include "json_text.h"
 
 /* json_value is never defined: a json_value * is a yajl_val in disguise. */
 static yajl_val yv(const json_value *v)
@@ -54,78 +55,6 @@ bool json_is_blank(const char *text)
 	return *text == '\0';
 }
 
-/* Inside a string at p (just after a backslash): is this "\u0000"? */
-static bool is_nul_escape(const char *p)
-{
-	return p[0] == 'u' && strncmp(p + 1, "0000", 4) == 0;
-}
-
-/*
- * A "\u0000" would cut a C string short.  yajl decodes a lone low surrogate
- * ("\udc00") to the bytes below, which no valid UTF-8 holds and which Go
- * (the runtimes) never produces from any input: each "\u0000" becomes one,
- * so a string that had a NUL is still told apart, and only a string the hook
- * reads is refused for it (json_as_string); annotations and extension
- * fields the hook never reads may hold NULs, as the runtimes allow.
- */
-#define NUL_MARK JSON_NUL_MARK
-#define NUL_ESCAPE_LEN 6 /* "\u0000" and "\udc00" */
-
-/*
- * What yajl accepts but we refuse, found before yajl sees the text: nesting
- * deeper than Go's encoding/json allows (yajl_tree_free() recurses) and
- * comments (they would hide brackets from this scan).  *ret_nuls counts the
- * "\u0000" escapes.
- */
-static int prescan(const char *p, size_t *ret_nuls, struct err *e)
-{
-	bool in_string = false;
-	unsigned depth = 0;
-
-	*ret_nuls = 0;
-	for (; *p; p++) {
-		if (in_string) {
-			if (*p == '\\') {
-				*ret_nuls += is_nul_escape(p + 1);
-				if (*++p == '\0')
-					break;
-			} else if (*p == '"') {
-				in_string = false;
-			}
-		} else if (*p == '"') {
-			in_string = true;
-		} else if (*p == '{' || *p == '[') {
-			if (++depth > JSON_MAX_DEPTH)
-				return fail(e, "", "nesting deeper than %d levels", JSON_MAX_DEPTH);
-		} else if (*p == '}' || *p == ']') {
-			if (depth > 0)
-				depth--;
-		} else if (*p == '/') {
-			return fail(e, "", "comments are not allowed in JSON");
-		}
-	}
-	return 0;
-}
-
-/* A copy of text with every "\u0000" in a string turned into "\udc00". */
-static char *mark_nuls(const char *text)
-{
-	char *copy = strdup(text);
-	bool in_string = false;
-
-	for (char *p = copy; p && *p; p++) {
-		if (in_string && *p == '\\') {
-			if (is_nul_escape(p + 1))
-				memcpy(p + 1, "udc00", NUL_ESCAPE_LEN - 1);
-			if (*++p == '\0')
-				break;
-		} else if (*p == '"') {
-			in_string = !in_string;
-		}
-	}
-	return copy;
-}
-
 /* The excerpt of the input in yajl's message may hold any byte at all. */
 static bool is_print_ascii(char c)
 {
@@ -164,132 +93,33 @@ static int parse_error(struct err *e, const char *yajl_msg)
 	return fail(e, "", "%s (near: %s)", what, near);
 }
 
-static int compare_keys(const void *a, const void *b)
+int json_parse_doc(const char *text, json_value **ret_root, struct json_doc_info *ret_info,
+		   struct err *e)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* 1 and *ret_key if obj has a key twice, 0 if not, -ENOMEM. */
-static int duplicate_key(yajl_val obj, const char **ret_key)
-{
-	size_t n = obj->u.object.len, i, j;
-	_cleanup_free_ const char **keys = NULL;
-
-	if (n <= 16) { /* the common case: no allocation */
-		for (i = 1; i < n; i++) {
-			for (j = 0; j < i; j++) {
-				if (strcmp(obj->u.object.keys[i], obj->u.object.keys[j]) == 0) {
-					*ret_key = obj->u.object.keys[i];
-					return 1;
-				}
-			}
-		}
-		return 0;
-	}
-	keys = malloc(n * sizeof(*keys));
-	if (!keys)
-		return -ENOMEM;
-	memcpy(keys, obj->u.object.keys, n * sizeof(*keys));
-	qsort(keys, n, sizeof(*keys), compare_keys);
-	for (i = 1; i < n; i++) {
-		if (strcmp(keys[i - 1], keys[i]) == 0) {
-			*ret_key = keys[i];
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* The first object (depth first) with a duplicate key.  Depth is bounded by
- * prescan().  No paths are built here: only for the error, by path_to(). */
-static int find_duplicate(yajl_val v, yajl_val *ret_obj, const char **ret_key)
-{
-	size_t i, n;
-	int r;
-
-	if (YAJL_IS_OBJECT(v)) {
-		r = duplicate_key(v, ret_key);
-		if (r == 1)
-			*ret_obj = v;
-		if (r != 0)
-			return r;
-	}
-	n = YAJL_IS_ARRAY(v) ? v->u.array.len : YAJL_IS_OBJECT(v) ? v->u.object.len : 0;
-	for (i = 0; i < n; i++) {
-		r = find_duplicate(YAJL_IS_ARRAY(v) ? v->u.array.values[i] : v->u.object.values[i],
-				   ret_obj, ret_key);
-		if (r != 0)
-			return r;
-	}
-	return 0;
-}
-
-/* The JSON path of target below v (at path), into out. */
-static bool path_to(yajl_val v, yajl_val target, const char *path, char out[JSON_PATH_MAX])
-{
-	char child[JSON_PATH_MAX];
-	size_t i, n;
-
-	if (v == target) {
-		snprintf(out, JSON_PATH_MAX, "%s", path);
-		return true;
-	}
-	n = YAJL_IS_ARRAY(v) ? v->u.array.len : YAJL_IS_OBJECT(v) ? v->u.object.len : 0;
-	for (i = 0; i < n; i++) {
-		if (YAJL_IS_ARRAY(v))
-			json_path_index(child, path, i);
-		else
-			json_path_key(child, path, v->u.object.keys[i]);
-		if (path_to(YAJL_IS_ARRAY(v) ? v->u.array.values[i] : v->u.object.values[i], target,
-			    child, out))
-			return true;
-	}
-	return false;
-}
-
-/* Duplicate keys anywhere in the tree. */
-static int check_tree(yajl_val root, struct err *e)
-{
-	char obj_path[JSON_PATH_MAX] = "", key_path[JSON_PATH_MAX];
-	const char *key = NULL;
-	yajl_val obj = NULL;
-	int r;
-
-	r = find_duplicate(root, &obj, &key);
-	if (r == -ENOMEM)
-		return err_set(e, ENOMEM, "duplicate key check");
-	if (r == 0)
-		return 0;
-	path_to(root, obj, "", obj_path);
-	json_path_key(key_path, obj_path, key);
-	return fail(e, key_path, "duplicate key");
-}
-
-int json_parse(const char *text, json_value **ret_root, struct err *e)
-{
-	_cleanup_free_ char *marked = NULL;
+	_cleanup_free_ char *copy = NULL;
 	char yajl_msg[256] = "";
+	struct json_text t;
 	yajl_val root;
-	size_t nuls;
 	int r;
 
 	if (json_is_blank(text))
 		return fail(e, "", "empty input");
-	r = prescan(text, &nuls, e);
+	r = json_text_prepare(text, &t, e);
 	if (r < 0)
 		return r;
-	if (nuls > 0 && !(text = marked = mark_nuls(text)))
-		return err_set(e, ENOMEM, "parse");
-	root = yajl_tree_parse(text, yajl_msg, sizeof(yajl_msg));
+	copy = t.copy;
+	root = yajl_tree_parse(copy ? copy : text, yajl_msg, sizeof(yajl_msg));
 	if (!root)
 		return parse_error(e, yajl_msg);
-	r = check_tree(root, e);
-	if (r < 0) {
-		yajl_tree_free(root);
-		return r;
-	}
+	if (ret_info)
+		*ret_info = (struct json_doc_info){.end = t.end, .exact = t.replaced == 0};
 	*ret_root = jv(root);
 	return 0;
+}
+
+int json_parse(const char *text, json_value **ret_root, struct err *e)
+{
+	return json_parse_doc(text, ret_root, NULL, e);
 }
 
 void json_free(json_value *root)
@@ -319,26 +149,69 @@ int json_as_string(const json_value *v, const char *path, const char **ret, stru
 {
 	if (!YAJL_IS_STRING(yv(v)))
 		return fail(e, path, "must be a string, not %s", type_name(yv(v)));
-	if (strstr(yv(v)->u.string, NUL_MARK))
-		return fail(e, path, "\\u0000 (or a lone \\udc00) in a string is not allowed");
+	if (strstr(yv(v)->u.string, JSON_NUL_MARK))
+		return fail(e, path, "\\u0000 in a string is not allowed");
 	*ret = yv(v)->u.string;
 	return 0;
 }
 
-/* The member key of obj: 1 and *ret if present, 0 if absent and optional. */
+static int lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/*
+ * Does key name the field want (ASCII) as Go's encoding/json
+ * matches struct fields: case-insensitively, with U+212A (Kelvin sign) for
+ * k and U+017F (long s) for s?  runc reads "Root" as root; crun does not.
+ */
+bool json_is_go_alias(const char *key, const char *want)
+{
+	for (; *want; want++) {
+		int c = lower(*want);
+
+		if (lower(*key) == c)
+			key++;
+		else if (c == 'k' && strncmp(key, "\xe2\x84\xaa", 3) == 0)
+			key += 3;
+		else if (c == 's' && strncmp(key, "\xc5\xbf", 2) == 0)
+			key += 2;
+		else
+			return false;
+	}
+	return *key == '\0';
+}
+
+/*
+ * The member key of obj: 1 and *ret if present, 0 if absent and optional.
+ * A member the runtimes read differently is refused (-EINVAL): a key given
+ * twice (runc reads the last, merging objects; crun the first) or spelled
+ * another way Go takes for it.  Keys nobody asks for are never looked at.
+ */
 static int member(const json_value *obj, const char *path, const char *key, enum json_presence p,
 		  yajl_val *ret, char child[static JSON_PATH_MAX], struct err *e)
 {
 	yajl_val o = yv(obj);
-	size_t i;
+	const char *alias = NULL;
+	size_t i, n = 0;
 
 	json_path_key(child, path, key);
 	for (i = 0; YAJL_IS_OBJECT(o) && i < o->u.object.len; i++) {
-		if (strcmp(o->u.object.keys[i], key) == 0) {
+		if (!json_is_go_alias(o->u.object.keys[i], key))
+			continue;
+		n++;
+		if (strcmp(o->u.object.keys[i], key) == 0)
 			*ret = o->u.object.values[i];
-			return 1;
-		}
+		else
+			alias = o->u.object.keys[i];
 	}
+	if (n > 1)
+		return fail(e, child, "given %zu times (runc reads the last, crun the first)", n);
+	if (alias)
+		return fail(e, child, "spelled \"%s\" (runc reads it as %s, crun does not)", alias,
+			    key);
+	if (n == 1)
+		return 1;
 	if (p == JSON_REQUIRED)
 		return fail(e, child, "missing");
 	return 0;

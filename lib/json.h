@@ -6,10 +6,17 @@
  * "process.user.uid: must be an integer in 0..4294967294".  Callers prepend
  * the name of the document ("config.json: ").
  *
- * json_parse() rejects what yajl would accept but we do not: comments,
- * nesting deeper than JSON_MAX_DEPTH and duplicate keys.  yajl itself
- * rejects invalid UTF-8.  "\u0000" (a C string would silently end there) is
+ * json_parse() reads a document as Go's encoding/json (runc) does
+ * (json_text.c): the first value only, bytes that are not UTF-8 and
+ * surrogate escapes that pair with nothing as U+FFFD; it rejects what yajl
+ * would accept but Go does not: comments and nesting deeper than
+ * JSON_MAX_DEPTH.  "\u0000" (a C string would silently end there) is
  * refused only in a string the hook reads (json_as_string and the getters).
+ *
+ * A key given twice is no error: only a member the hook asks for is refused
+ * when the runtimes read it differently (given twice: runc reads the last,
+ * crun the first; or spelled "Root", which runc reads as root and crun
+ * does not).  Measured with runc 1.1.5 and crun 1.8.1 (tests/corpus).
  *
  * Getters of a member take the object, its path ("" for the root) and the
  * key.  They return 1 when the member is present (and then write ret_*),
@@ -32,8 +39,8 @@
 #define JSON_PATH_MAX 256
 
 /* A "\u0000" in the text is this in a string of the tree (U+DC00 in UTF-8,
- * as a lone "\udc00" reads too): json_as_string() refuses it, a string
- * nobody reads may hold it (json.c). */
+ * which nothing else becomes: json_text.c): json_as_string() refuses it, a
+ * string nobody reads may hold it. */
 #define JSON_NUL_MARK "\xed\xb0\x80"
 
 typedef struct json_value json_value; /* opaque: a node of the tree */
@@ -45,9 +52,24 @@ enum json_presence {
 
 /* Parse NUL-terminated text.  The tree is freed with json_free(). */
 int json_parse(const char *text, json_value **ret_root, struct err *e);
+
+/* What json_parse_doc() says of the text besides the tree. */
+struct json_doc_info {
+	size_t end; /* the document ends at text + end: what follows was not read */
+	bool exact; /* every string is in the tree as written (nothing read as U+FFFD) */
+};
+
+/* json_parse(), and *ret_info when not NULL. */
+int json_parse_doc(const char *text, json_value **ret_root, struct json_doc_info *ret_info,
+		   struct err *e);
 void json_free(json_value *root);
 void json_freep(json_value **root);
 #define _cleanup_json_ __attribute__((cleanup(json_freep)))
+
+/* Does key name the field want (ASCII) as Go's encoding/json matches struct
+ * fields: case-insensitively, with U+212A (Kelvin sign) for k and U+017F
+ * (long s) for s?  runc reads "Root" as root; crun does not. */
+bool json_is_go_alias(const char *key, const char *want);
 
 /* Is text empty or only whitespace? */
 bool json_is_blank(const char *text);

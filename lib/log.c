@@ -25,19 +25,19 @@ static struct {
 	const char *syslog_path; /* NULL: no syslog */
 	int syslog_fd;		 /* -EBADF until the first line is sent */
 	bool syslog_dead;	 /* the one connect failed: lines are dropped */
-	const char *id;
-} L = {.level = LOG_WARN, .syslog_fd = -EBADF, .id = ""};
+	char id[LOG_ID_MAX + 1]; /* a copy: it outlives whatever it came from */
+} L = {.level = LOG_WARN, .syslog_fd = -EBADF};
 
 void log_setup(enum log_level level, FILE *stream, const char *container_id)
 {
 	L.level = level;
 	L.file = stream;
-	L.id = container_id ? container_id : "";
+	log_set_id(container_id);
 }
 
 void log_set_id(const char *container_id)
 {
-	L.id = container_id ? container_id : "";
+	snprintf(L.id, sizeof(L.id), "%s", container_id ? container_id : "");
 }
 
 void log_use_syslog(const char *path)

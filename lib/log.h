@@ -10,6 +10,10 @@
 
 enum log_level { LOG_ERROR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
+/* The longest container id a line carries (a state's id is at most
+ * STATE_ID_MAX: the same); the id is copied, longer ones are cut. */
+#define LOG_ID_MAX 1024
+
 /* The level, and a file that replaces stderr and syslog (NULL: none). */
 void log_setup(enum log_level level, FILE *stream, const char *container_id);
 void log_set_id(const char *container_id);

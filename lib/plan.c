@@ -112,7 +112,8 @@ static bool plan_skip_unidmappable(const char *what, const char *fstype, bool id
 	if (idmapped)
 		skip(pm, "%s is already an idmapped mount", what);
 	else if (is_never_idmappable(fstype))
-		skip(pm, "%s is on a %s filesystem, which cannot be idmapped", what, fstype);
+		skip(pm, "%s is on a filesystem of type %s, which cannot be idmapped", what,
+		     fstype);
 	else
 		return false;
 	/* To be idmapped, and the kernel cannot: a fallback, not a decision. */

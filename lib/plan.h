@@ -224,6 +224,11 @@ size_t plan_candidates(const struct oci_spec *spec, const struct id_map *uid_ns,
 		       const struct id_map *gid_ns, const struct hostinfo *host,
 		       const struct mount_facts *facts, bool *ret_look);
 
+/* Why the hook leaves mount m alone whatever the ids and whatever is
+ * mounted (not a bind mount, an annotation, config.json's own idmap), or
+ * NULL (plan_cheap.c). */
+const char *plan_left_alone(const struct oci_spec *spec, const struct spec_mount *m);
+
 /* Turn an idmap entry into a skip, e.g. when the kernel refused it. */
 void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

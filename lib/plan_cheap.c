@@ -63,20 +63,27 @@ static bool plan_skip_rootless(const struct hostinfo *host, const struct mount_f
 	return true;
 }
 
+const char *plan_left_alone(const struct oci_spec *spec, const struct spec_mount *m)
+{
+	if (!m->is_bind)
+		return "not a bind mount";
+	if (spec->disabled)
+		return "disabled by annotation " ANNOTATION_DISABLE;
+	if (spec_is_skipped_destination(spec, m->destination))
+		return "skipped by annotation " ANNOTATION_SKIP;
+	if (m->has_idmap)
+		return "config.json already gives this mount an id mapping";
+	return NULL;
+}
+
 /* Policy that needs no knowledge of the source. */
 static bool plan_skip_by_config(const struct oci_spec *spec, const struct plan *p,
 				struct plan_mount *pm)
 {
-	const struct spec_mount *m = pm->mount;
+	const char *reason = plan_left_alone(spec, pm->mount);
 
-	if (!m->is_bind)
-		plan_fall_back(pm, "not a bind mount");
-	else if (spec->disabled)
-		plan_fall_back(pm, "disabled by annotation %s", ANNOTATION_DISABLE);
-	else if (spec_is_skipped_destination(spec, m->destination))
-		plan_fall_back(pm, "skipped by annotation %s", ANNOTATION_SKIP);
-	else if (m->has_idmap)
-		plan_fall_back(pm, "config.json already gives this mount an id mapping");
+	if (reason)
+		plan_fall_back(pm, "%s", reason);
 	else if (!p->has_host_ids)
 		plan_fall_back(pm,
 			       "container user %" PRIu32 ":%" PRIu32

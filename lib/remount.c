@@ -79,7 +79,7 @@ static void tree_fail(struct remount *rm, size_t ti, int r, const struct err *wh
 	for (size_t j = 0; j < t->n; j++) {
 		size_t i = t->nodes[j].entry;
 
-		if (t->nodes[j].entry_mount && rm->plan->mounts[i].tree == ti)
+		if (t->nodes[j].entry_mount && rm->plan->mounts[i].tree == ti && !rm->strict)
 			log_warn("cannot idmap, mount left as the runtime made it: %s: %s",
 				 dest_of(rm, i), o->why.msg);
 	}
@@ -300,7 +300,8 @@ static void remount_all(struct remount *rm)
 		tree_done(rm, ti);
 		/* Attached: a failure now is said, and fails a strict start. */
 		if ((r = mntprop_restore(&rm->props, &e)) < 0) {
-			log_warn("%s: %s", dest_of(rm, rm->plan->trees[ti].mount), e.msg);
+			if (!rm->strict) /* else the one error line (hook_outcome) */
+				log_warn("%s: %s", dest_of(rm, rm->plan->trees[ti].mount), e.msg);
 			if (!rm->failed) {
 				rm->failed = r;
 				*rm->e = e;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cleanup.h"
 #include "json.h"
 #include "spec_internal.h"
 
@@ -194,47 +195,69 @@ static int parse_skip(const char *value, const char *path, char **ret, struct er
 	return *ret ? 0 : err_set(e, ENOMEM, "%s", path);
 }
 
-static bool is_our_annotation(const char *key)
+/* Our annotations, by index: ours[i] is read into the field at i. */
+static const char *const ours[] = {ANNOTATION_DISABLE, ANNOTATION_STRICT, ANNOTATION_SKIP};
+
+static int our_annotation(const char *key)
 {
-	return strcmp(key, ANNOTATION_DISABLE) == 0 || strcmp(key, ANNOTATION_STRICT) == 0 ||
-	       strcmp(key, ANNOTATION_SKIP) == 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ours); i++)
+		if (strcmp(key, ours[i]) == 0)
+			return (int)i;
+	return -1;
 }
 
-/* Every value must be a string (as the runtime-spec says); only ours are read. */
-static int parse_annotation(const char *key, const json_value *v, struct oci_spec *s, struct err *e)
+/* Every value must be a string (as the runtime-spec says); only ours are
+ * read, each given at most once: twice, which one was meant is not known. */
+static int parse_annotation(const char *key, const json_value *v, unsigned *seen,
+			    struct oci_spec *s, struct err *e)
 {
 	char path[JSON_PATH_MAX];
 	const char *value;
-	int r;
+	int which = our_annotation(key), r;
 
-	if (json_is_string(v) && !is_our_annotation(key))
+	if (which < 0 && json_is_string(v))
 		return 0;
 	json_path_key(path, "annotations", key);
+	if (which >= 0 && *seen & 1u << which)
+		return err_msg(e, EINVAL, "%s: given twice", path);
+	if (which >= 0)
+		*seen |= 1u << which;
 	r = json_as_string(v, path, &value, e);
-	if (r < 0)
+	if (r < 0 || which < 0)
 		return r;
-	if (strcmp(key, ANNOTATION_DISABLE) == 0)
+	if (which == 0)
 		s->disabled = is_true(value);
-	else if (strcmp(key, ANNOTATION_STRICT) == 0)
+	else if (which == 1)
 		s->strict = is_true(value);
 	else
 		r = parse_skip(value, path, &s->skip, e);
 	return r;
 }
 
+/* Every annotation is read even after one failed (the first failure is
+ * returned): strict and disabled count whatever else is wrong. */
 static int parse_annotations(const json_value *doc, struct oci_spec *s, struct err *e)
 {
 	const json_value *obj = NULL;
+	struct err first = {0};
+	unsigned seen = 0;
 	int r;
 
 	r = json_get_object(doc, "", "annotations", JSON_OPTIONAL, &obj, e);
 	for (size_t i = 0; r > 0 && i < json_object_len(obj); i++)
-		if (parse_annotation(json_object_key_at(obj, i), json_object_value_at(obj, i), s,
-				     e) < 0)
-			return -e->code;
+		if (parse_annotation(json_object_key_at(obj, i), json_object_value_at(obj, i),
+				     &seen, s, e) < 0 &&
+		    !first.code)
+			first = *e;
+	if (first.code) {
+		*e = first;
+		return -first.code;
+	}
 	return r < 0 ? r : 0;
 }
 
+/* The annotations first: whatever fails after them, whether the hook is
+ * strict or disabled for this container is known (spec_parse). */
 static int parse_doc(const json_value *doc, const char *bundle, struct oci_spec *s, struct err *e)
 {
 	int r;
@@ -242,15 +265,15 @@ static int parse_doc(const json_value *doc, const char *bundle, struct oci_spec 
 	r = json_expect_object(doc, "", e);
 	if (r < 0)
 		return err_wrap(e, "document");
-	r = parse_root(doc, bundle, s, e);
+	r = parse_annotations(doc, s, e);
+	if (r >= 0)
+		r = parse_root(doc, bundle, s, e);
 	if (r >= 0)
 		r = parse_user(doc, s, e);
 	if (r >= 0)
 		r = parse_linux(doc, s, e);
 	if (r >= 0)
 		r = spec_parse_mounts(doc, bundle, s, e);
-	if (r >= 0)
-		r = parse_annotations(doc, s, e);
 	return r;
 }
 
@@ -264,6 +287,7 @@ int spec_parse(const char *json, const char *bundle, struct oci_spec *ret_spec, 
 	if (r >= 0)
 		r = parse_doc(doc, bundle, &s, e);
 	if (r < 0) {
+		*ret_spec = (struct oci_spec){.disabled = s.disabled, .strict = s.strict};
 		spec_free(&s);
 		return err_wrap(e, "config.json");
 	}

@@ -75,7 +75,9 @@ struct oci_spec {
 	char *skip;    /* ANNOTATION_SKIP, comma-separated destinations, or NULL */
 };
 
-/* Parse config.json (NUL-terminated); bundle resolves relative paths. */
+/* Parse config.json (NUL-terminated); bundle resolves relative paths.  On
+ * failure *ret_spec holds only disabled and strict, as far as the
+ * annotations were read (they are read first): nothing to free. */
 int spec_parse(const char *json, const char *bundle, struct oci_spec *ret_spec, struct err *e);
 void spec_free(struct oci_spec *s);
 

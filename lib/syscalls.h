@@ -107,15 +107,33 @@ static inline int sys_mount_setattr(int dfd, const char *path, unsigned int flag
 #endif
 }
 
-/* open_tree_attr(2), Linux 6.15: open_tree that sets attributes on the clone,
- * and the one way to give a clone of an idmapped mount a new map.  Headers
- * older than 6.15 lack its number: x86_64's (the architecture the tests run
- * on) is named here, any other compiles to ENOSYS. */
+/*
+ * Syscalls newer than glibc 2.36's <sys/syscall.h>: statmount and listmount
+ * (Linux 6.8), open_tree_attr (6.15).  Where the headers lack a number, the
+ * one the kernel's own tables give for this architecture, and for no other:
+ * x86_64 (arch/x86/entry/syscalls/syscall_64.tbl) and the architectures on
+ * the generic table (include/uapi/asm-generic/unistd.h: aarch64, riscv,
+ * loongarch, ...; <asm/unistd.h> then defines __NR3264_fcntl).  Elsewhere
+ * (i386, arm, x32, mips, ...) they compile to ENOSYS, and the hook falls
+ * back where it needs them.
+ */
+#if defined(__x86_64__) && !defined(__ILP32__) /* syscall_64.tbl */
+#define SYSCALLS_NR_STATMOUNT 457
+#define SYSCALLS_NR_LISTMOUNT 458
+#define SYSCALLS_NR_OPEN_TREE_ATTR 467
+#elif defined(__aarch64__) || defined(__NR3264_fcntl) /* asm-generic/unistd.h */
+#define SYSCALLS_NR_STATMOUNT 457
+#define SYSCALLS_NR_LISTMOUNT 458
+#define SYSCALLS_NR_OPEN_TREE_ATTR 467
+#endif
+
+/* open_tree_attr(2): open_tree that sets attributes on the clone, and the
+ * one way to give a clone of an idmapped mount a new map. */
 #if !defined(SYS_open_tree_attr) && defined(__NR_open_tree_attr)
 #define SYS_open_tree_attr __NR_open_tree_attr
 #endif
-#if !defined(SYS_open_tree_attr) && defined(__x86_64__) && !defined(__ILP32__)
-#define SYS_open_tree_attr 467
+#if !defined(SYS_open_tree_attr) && defined(SYSCALLS_NR_OPEN_TREE_ATTR)
+#define SYS_open_tree_attr SYSCALLS_NR_OPEN_TREE_ATTR
 #endif
 
 static inline int sys_open_tree_attr(int dfd, const char *path, unsigned int flags,
@@ -150,17 +168,12 @@ static inline int sys_openat2(int dfd, const char *path, struct sys_open_how *ho
 #endif
 }
 
-/*
- * statmount(2) and listmount(2) (6.8; a mount's id maps 6.15).  Syscalls
- * added since 5.1 have one number on every architecture but alpha and mips
- * (the kernel's unified syscall table): where the headers predate them,
- * that number, and ENOSYS on those two.
- */
-#if !defined(SYS_statmount) && !defined(__alpha__) && !defined(__mips__)
-#define SYS_statmount 457
+/* statmount(2) and listmount(2) (6.8; a mount's id maps 6.15). */
+#if !defined(SYS_statmount) && defined(SYSCALLS_NR_STATMOUNT)
+#define SYS_statmount SYSCALLS_NR_STATMOUNT
 #endif
-#if !defined(SYS_listmount) && !defined(__alpha__) && !defined(__mips__)
-#define SYS_listmount 458
+#if !defined(SYS_listmount) && defined(SYSCALLS_NR_LISTMOUNT)
+#define SYS_listmount SYSCALLS_NR_LISTMOUNT
 #endif
 #ifndef STATMOUNT_MNT_BASIC
 #define STATMOUNT_MNT_BASIC 0x00000002U

@@ -47,42 +47,25 @@ static int has_hook(const json_value *root, const char *stage, const char *hook_
 }
 
 /*
- * A low surrogate at s (U+DC00..U+DFFF in UTF-8, which yajl makes of a lone
- * "\udc01", and json.c of a "\u0000": JSON_NUL_MARK): its code point, else 0.
- * Written back as the escape it came from, which reads back the same.  A
- * high surrogate comes only as raw bytes (yajl makes a lone "\ud800" a '?'),
- * which the parser took as they are: so they are written.
- */
-static unsigned low_surrogate_at(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	if (u[0] != 0xed || (u[1] & 0xf0) != 0xb0 || (u[2] & 0xc0) != 0x80)
-		return 0;
-	return 0xd000 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
-}
-
-/*
  * A JSON string: the two characters JSON requires escaped and the control
- * characters are escaped, a low surrogate goes back to its escape (the NUL
- * mark to "\u0000"), every other byte is written as it is (the parser
- * checked the UTF-8).
+ * characters are escaped, the NUL mark goes back to "\u0000", every other
+ * byte is written as it is (json_parse() checked the UTF-8: the wrapper
+ * rewrites only documents whose strings are all in the tree as written).
  */
 static void put_string(FILE *f, const char *s)
 {
 	static const char plain[] = "\"\\\b\f\n\r\t", escaped[] = "\"\\bfnrt";
+	const size_t mark_len = sizeof(JSON_NUL_MARK) - 1;
 	const char *at;
-	unsigned cp;
 
 	fputc('"', f);
 	for (; *s; s++) {
 		at = strchr(plain, *s);
-		cp = low_surrogate_at(s);
 		if (at) {
 			fprintf(f, "\\%c", escaped[at - plain]);
-		} else if (cp) {
-			fprintf(f, "\\u%04x", strncmp(s, JSON_NUL_MARK, 3) == 0 ? 0 : cp);
-			s += 2;
+		} else if (strncmp(s, JSON_NUL_MARK, mark_len) == 0) {
+			fputs("\\u0000", f);
+			s += mark_len - 1;
 		} else if ((unsigned char)*s < 0x20) {
 			fprintf(f, "\\u%04x", (unsigned)*s);
 		} else {
@@ -190,9 +173,10 @@ static void put_edited(FILE *f, const json_value *v, const char *const *keys,
 	fputc('}', f);
 }
 
-/* The text of root with the hook added (has_hook() checked its shape). */
+/* The text of root with the hook added (has_hook() checked its shape),
+ * then rest as it was. */
 static int rewrite(const json_value *root, const char *stage, const struct config_hook *hook,
-		   char **ret_text, size_t *ret_len, struct err *e)
+		   const char *rest, char **ret_text, size_t *ret_len, struct err *e)
 {
 	const char *const keys[] = {"hooks", stage, NULL};
 	_cleanup_free_ char *text = NULL;
@@ -204,6 +188,7 @@ static int rewrite(const json_value *root, const char *stage, const struct confi
 	if (!f)
 		return err_set(e, errno, "cannot rewrite the JSON");
 	put_edited(f, root, keys, hook);
+	fputs(rest, f);
 	failed = ferror(f);
 	/* A memory stream fails only for memory. */
 	if (fclose(f) != 0 || failed)
@@ -217,14 +202,20 @@ int config_edit_add_hook(const char *text, const char *stage, const struct confi
 			 char **ret_text, size_t *ret_len, struct err *e)
 {
 	_cleanup_json_ json_value *root = NULL;
+	struct json_doc_info info;
 	int r;
 
-	r = json_parse(text, &root, e);
+	r = json_parse_doc(text, &root, &info, e);
 	if (r < 0)
 		return r;
+	/* Written back, such a string would read differently to crun. */
+	if (!info.exact)
+		return err_msg(e, EINVAL,
+			       "a string holds bytes that are not UTF-8 or a surrogate escape "
+			       "that pairs with nothing (runc and crun read it differently)");
 	r = has_hook(root, stage, hook->path, e);
 	if (r != 0)
 		return r < 0 ? r : 0;
-	r = rewrite(root, stage, hook, ret_text, ret_len, e);
+	r = rewrite(root, stage, hook, text + info.end, ret_text, ret_len, e);
 	return r < 0 ? r : 1;
 }

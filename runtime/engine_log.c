@@ -20,7 +20,8 @@ static void put_quoted(FILE *f, const char *s)
 	}
 }
 
-void engine_log_error(const char *log, const char *format, const char *msg)
+/* One line at level ("error", "warning": logrus's names, which the engines read). */
+static void engine_log_line(const char *log, const char *format, const char *level, const char *msg)
 {
 	char when[64];
 	time_t now = time(NULL);
@@ -35,13 +36,23 @@ void engine_log_error(const char *log, const char *format, const char *msg)
 	if (!gmtime_r(&now, &tm) || !strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		when[0] = '\0';
 	if (format && strcmp(format, "json") == 0) {
-		fputs("{\"level\":\"error\",\"msg\":\"oci-idmap-runtime: ", f);
+		fprintf(f, "{\"level\":\"%s\",\"msg\":\"oci-idmap-runtime: ", level);
 		put_quoted(f, msg);
 		fprintf(f, "\",\"time\":\"%s\"}\n", when);
 	} else {
-		fprintf(f, "time=\"%s\" level=error msg=\"oci-idmap-runtime: ", when);
+		fprintf(f, "time=\"%s\" level=%s msg=\"oci-idmap-runtime: ", when, level);
 		put_quoted(f, msg);
 		fputs("\"\n", f);
 	}
 	fclose(f);
+}
+
+void engine_log_error(const char *log, const char *format, const char *msg)
+{
+	engine_log_line(log, format, "error", msg);
+}
+
+void engine_log_warning(const char *log, const char *format, const char *msg)
+{
+	engine_log_line(log, format, "warning", msg);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* oci-idmap-runtime's error line in the log the engine reads. */
+/* oci-idmap-runtime's lines in the log the engine reads. */
 #pragma once
 
 /*
@@ -9,3 +9,6 @@
  * Nothing when log is NULL; failures are ignored (stderr has the message).
  */
 void engine_log_error(const char *log, const char *format, const char *msg);
+
+/* The same at level "warning": what the wrapper did not do, the runtime ran. */
+void engine_log_warning(const char *log, const char *format, const char *msg);

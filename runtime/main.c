@@ -4,19 +4,27 @@
  * of their own choosing (Docker).  Registered as a runtime, it is invoked
  * like runc:
  *
- *   oci-idmap-runtime [GLOBAL OPTION...] COMMAND [OPTION...] [ARG...]
+ *   oci-idmap-runtime [--strict] [GLOBAL OPTION...] COMMAND [OPTION...] [ARG...]
  *
  * For create and run it adds oci-idmap-hook to hooks.createRuntime of the
  * bundle's config.json (once); then, for every command, it executes the real
- * runtime with the same arguments.
+ * runtime with the same arguments (without the wrapper's own --strict).
  *
  *   OCI_IDMAP_RUNTIME  the runtime: a path, or a name looked up in PATH
  *                      (default runc)
  *   OCI_IDMAP_HOOK     the hook (default: ../libexec/oci/hooks.d/oci-idmap-hook
  *                      relative to the directory of this binary)
  *
- * Exit codes: the runtime's; 1 when the wrapper cannot do its part (the one
- * error line on stderr, and in the runtime log given by --log).
+ * Never the reason a container does not start: where the hook cannot be
+ * added (no hook, a config.json it cannot read or rewrite exactly, one too
+ * large for the hook, a read-only bundle), the runtime runs on the bundle as
+ * it was, and a warning says why (in the runtime log given by --log, else on
+ * stderr).  --strict, first on the command line (Docker's runtimeArgs go
+ * there), makes that a failure and is passed on to the hook.
+ *
+ * Exit codes: the runtime's; 1 when the runtime cannot be found or run, or
+ * with --strict when the hook cannot be added (the one error line on stderr,
+ * and in the runtime log).
  */
 #include <errno.h>
 #include <limits.h>
@@ -144,20 +152,55 @@ static int fail(char **argv, int cmd, const struct err *e)
 	return EXIT_FAILURE;
 }
 
-int main(int argc, char **argv)
+/* The hook not added: said where the engine looks (its log), or on stderr
+ * when there is none (with a log, stderr may be the container's). */
+static void warn_without_hook(char **argv, int cmd, struct err *e)
+{
+	const char *log = args_global(argv, cmd, "log");
+
+	err_wrap(e, "the runtime runs without the hook");
+	if (log && *log)
+		engine_log_warning(log, args_global(argv, cmd, "log-format"), e->msg);
+	else
+		fprintf(stderr, "oci-idmap-runtime: %s\n", e->msg);
+}
+
+static int add_hook(int argc, char **argv, int cmd, bool strict, struct err *e)
 {
 	static const char *const hook_args[] = {"oci-idmap-hook", NULL};
-	char runtime[PATH_MAX], hook[PATH_MAX];
-	struct err e = {0};
-	int cmd = args_command(argc, argv);
-	const char *command = cmd < argc ? argv[cmd] : "";
+	static const char *const strict_hook_args[] = {"oci-idmap-hook", "--strict", NULL};
+	char hook[PATH_MAX];
+	int r;
 
+	r = find_hook(hook, e);
+	if (r < 0)
+		return r;
+	return bundle_add_hook(args_bundle(argc, argv, cmd), hook,
+			       strict ? strict_hook_args : hook_args, e);
+}
+
+int main(int argc, char **argv)
+{
+	char runtime[PATH_MAX];
+	struct err e = {0};
+	bool strict = false;
+	const char *command;
+	int cmd;
+
+	/* The wrapper's own option, before the runtime's: not passed on. */
+	for (; argc > 1 && strcmp(argv[1], "--strict") == 0; argc--, argv++) {
+		argv[1] = argv[0];
+		strict = true;
+	}
+	cmd = args_command(argc, argv);
+	command = cmd < argc ? argv[cmd] : "";
 	if (find_runtime(runtime, &e) < 0)
 		return fail(argv, cmd, &e);
-	if (strcmp(command, "create") == 0 || strcmp(command, "run") == 0) {
-		if (find_hook(hook, &e) < 0 ||
-		    bundle_add_hook(args_bundle(argc, argv, cmd), hook, hook_args, &e) < 0)
+	if ((strcmp(command, "create") == 0 || strcmp(command, "run") == 0) &&
+	    add_hook(argc, argv, cmd, strict, &e) < 0) {
+		if (strict)
 			return fail(argv, cmd, &e);
+		warn_without_hook(argv, cmd, &e);
 	}
 	argv[0] = runtime;
 	execv(runtime, argv);

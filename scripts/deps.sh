@@ -5,6 +5,8 @@
 #   deps.sh valgrind     also valgrind
 #   deps.sh format       only clang-format
 #   deps.sh kernels      also qemu (x86_64, arm64), the arm64 cross compiler, cpio
+#   deps.sh cross-aarch64  the arm64 cross compiler and arm64's libyajl-dev
+#                        and libmount-dev (dpkg --add-architecture arm64, once)
 set -eu
 pkgs="gcc libc6-dev make pkg-config libyajl-dev libmount-dev check runc crun podman
 busybox-static python3 python3-jsonschema uidmap bindfs strace docker.io containerd"
@@ -14,6 +16,10 @@ valgrind) pkgs="$pkgs valgrind" ;;
 format) pkgs="clang-format" ;;
 kernels) pkgs="$pkgs qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	cpio e2fsprogs xz-utils" ;;
+cross-aarch64)
+	pkgs="gcc-aarch64-linux-gnu libc6-dev-arm64-cross libyajl-dev:arm64 libmount-dev:arm64"
+	foreign=arm64
+	;;
 esac
 missing=""
 for p in $pkgs; do
@@ -32,6 +38,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+if [ -n "${foreign:-}" ] && ! dpkg --print-foreign-architectures | grep -qx "$foreign"; then
+	dpkg --add-architecture "$foreign"
+fi
 # No service starts on install (docker.io and containerd would start their
 # daemons on the host): invoke-rc.d asks policy-rc.d, and 101 means "no".
 # The tests start their own daemons.  A policy-rc.d that was there stays.
@@ -42,6 +51,7 @@ if [ ! -e "$policy" ]; then
 	trap 'rm -f "$policy"' EXIT
 	trap 'exit 1' INT TERM HUP
 fi
-apt-get update -qq
+# Other installs may hold the dpkg lock for a while: wait for it.
+apt-get -o DPkg::Lock::Timeout=300 update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq $missing >/dev/null
+apt-get -o DPkg::Lock::Timeout=300 install -y -qq $missing >/dev/null

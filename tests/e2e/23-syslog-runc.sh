@@ -114,7 +114,7 @@ case_run fallback "$ovl/merged"
 expect_plain "overlayfs source"
 got=$(received)
 assert_eq 1 "$(grep -c . <<<"$got")" "lines sent for one fallback: $got"
-assert_match "<28>[A-Z][a-z][a-z] [ 0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] oci-idmap-hook\[[0-9]*\]: $ID: warn: /data: skip: source is on a overlay filesystem, which cannot be idmapped" \
+assert_match "<28>[A-Z][a-z][a-z] [ 0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] oci-idmap-hook\[[0-9]*\]: $ID: warn: /data: skip: source is on a filesystem of type overlay, which cannot be idmapped" \
 	"$got" "the syslog line for the fallback"
 
 [ "$runtime" = runc ] || exit 0 # the rest does not depend on the runtime
@@ -153,7 +153,7 @@ listen
 case_run file "$ovl/merged" "$HOOK" --log-file "$TEST_TMP/hook.log"
 expect_plain "--log-file"
 assert_eq "" "$(received)" "sent with --log-file"
-assert_match "oci-idmap-hook: $ID: warn: /data: skip: source is on a overlay filesystem*" \
+assert_match "oci-idmap-hook: $ID: warn: /data: skip: source is on a filesystem of type overlay*" \
 	"$(cat "$TEST_TMP/hook.log")" "the --log-file line"
 case_run off "$ovl/merged" "$HOOK" --no-syslog
 expect_plain "--no-syslog"

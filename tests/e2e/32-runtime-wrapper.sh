@@ -5,8 +5,11 @@
 # a 501:501 volume as 1000:1000 and writes to it; the host keeps 501:501.  The
 # installed wrapper finds the installed hook beside itself; create adds it to
 # config.json once, however often it runs; every other field keeps its text.
-# With a fake runtime: the argv reaches the runtime unchanged; a bad
-# config.json is one error line (also in the JSON log), exit 1, file unchanged.
+# With a fake runtime: the argv reaches the runtime unchanged (less the
+# wrapper's own --strict); where the hook cannot be added (a bad config.json,
+# no hook, a read-only bundle) the runtime runs on the bundle as it was and a
+# warning says why; with --strict that is one error line (also in the JSON
+# log), exit 1, the file unchanged.
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 need_runtime runc
@@ -160,30 +163,57 @@ echo '{}' >"$b2/config.json"
 (cd "$b2" && fake_run create --bundle= c2) || fail "create --bundle= failed"
 assert_eq 1 "$(count_hook "$b2" "$installed_hook")" "the hook, --bundle= (empty)"
 
-# A bad config.json: one line, exit 1, nothing changed, the runtime not run.
+# A config.json the hook cannot be added to: the runtime runs on it as it
+# was (it judges the file itself), and a warning in its log says why; with
+# the wrapper's --strict, one error line, exit 1, the runtime not run.
 for bad in '{"hooks": [' '{"hooks": {"createRuntime": {}}}' '[]'; do
 	printf '%s\n' "$bad" >"$b2/config.json"
 	: >"$log"
 	ERR=$(fake_run --log "$log" --log-format json create --bundle "$b2" c3 2>&1)
 	RC=$?
-	assert_eq 1 "$RC" "exit code for config.json '$bad'"
-	assert_eq 1 "$(wc -l <<<"$ERR")" "lines of the message for '$bad'"
-	assert_match "oci-idmap-runtime: $b2/config.json: *" "$ERR" "message for '$bad'"
+	assert_eq 0 "$RC" "exit code for config.json '$bad' (the fake runtime's)"
+	assert_eq "" "$ERR" "stderr for '$bad' (the warning is in the log)"
 	assert_eq "$bad" "$(cat "$b2/config.json")" "config.json after '$bad'"
-	[ ! -e "$TEST_TMP/argv" ] || fail "the runtime ran despite config.json '$bad'"
+	[ -e "$TEST_TMP/argv" ] || fail "the runtime did not run on config.json '$bad'"
+	"$PY" -I -S -c 'import json, sys; l = json.load(open(sys.argv[1]))
+assert l["level"] == "warning", l
+assert l["msg"].startswith("oci-idmap-runtime: the runtime runs without the hook: " + sys.argv[2]), l' \
+		"$log" "$b2/config.json: " || fail "runtime log for '$bad': $(cat "$log")"
+
+	rm -f "$TEST_TMP/argv"
+	: >"$log"
+	ERR=$(fake_run --strict --log "$log" --log-format json create --bundle "$b2" c3 2>&1)
+	RC=$?
+	assert_eq 1 "$RC" "--strict: exit code for config.json '$bad'"
+	assert_eq 1 "$(wc -l <<<"$ERR")" "--strict: lines of the message for '$bad'"
+	assert_match "oci-idmap-runtime: $b2/config.json: *" "$ERR" "--strict: message for '$bad'"
+	assert_eq "$bad" "$(cat "$b2/config.json")" "--strict: config.json after '$bad'"
+	[ ! -e "$TEST_TMP/argv" ] || fail "--strict: the runtime ran despite config.json '$bad'"
 	"$PY" -I -S -c 'import json, sys; l = json.load(open(sys.argv[1]))
 assert l["level"] == "error" and l["msg"] == sys.argv[2], l' "$log" "$ERR" ||
-		fail "runtime log for '$bad': $(cat "$log")"
+		fail "--strict: runtime log for '$bad': $(cat "$log")"
 done
 assert_eq "oci-idmap-runtime: $b2/config.json: hooks.createRuntime: must be an array, not an object" \
-	"$(printf '{"hooks": {"createRuntime": {}}}' >"$b2/config.json"; fake_run create -b "$b2" c4 2>&1)" \
-	"message for a createRuntime that is not an array"
+	"$(printf '{"hooks": {"createRuntime": {}}}' >"$b2/config.json"; fake_run --strict create -b "$b2" c4 2>&1)" \
+	"--strict: message for a createRuntime that is not an array"
+# Without --log the warning goes to stderr; --strict reaches the hook.
+echo '{}' >"$b2/config.json"
+ERR=$(OCI_IDMAP_RUNTIME=$fake OCI_IDMAP_HOOK=$TEST_TMP/nowhere "$wrapper" create --bundle "$b2" c5 2>&1)
+assert_eq "0 oci-idmap-runtime: the runtime runs without the hook: hook $TEST_TMP/nowhere (set OCI_IDMAP_HOOK): No such file or directory" \
+	"$? $ERR" "exit code and warning without a hook"
+assert_eq "$(printf '%s\n' create --bundle "$b2" c5)" "$(cat "$TEST_TMP/argv")" "argv without a hook"
+fake_run --strict --root /r create --bundle "$b2" c5 || fail "--strict create failed"
+assert_eq "$(printf '%s\n' --root /r create --bundle "$b2" c5)" "$(cat "$TEST_TMP/argv")" \
+	"argv of --strict create: the wrapper's own option is not passed on"
+grep -qF '"args":["oci-idmap-hook","--strict"]' "$b2/config.json" ||
+	fail "--strict: the hook entry has no --strict: $(cat "$b2/config.json")"
 
-# No hook where it should be: a clear error, not a container without the hook.
-ERR=$(OCI_IDMAP_HOOK=$TEST_TMP/nowhere "$wrapper" create --bundle "$b" c5 2>&1)
-assert_eq 1 "$?" "exit code without a hook"
+# No hook where it should be, with --strict: a clear error, not a container
+# without the hook.
+ERR=$(OCI_IDMAP_HOOK=$TEST_TMP/nowhere "$wrapper" --strict create --bundle "$b" c5 2>&1)
+assert_eq 1 "$?" "--strict: exit code without a hook"
 assert_match "oci-idmap-runtime: hook $TEST_TMP/nowhere (set OCI_IDMAP_HOOK): No such file*" \
-	"$ERR" "message without a hook"
+	"$ERR" "--strict: message without a hook"
 
 # A runtime path longer than PATH_MAX is refused, not cut short: cut at
 # PATH_MAX - 1 bytes, this one would name the fake runtime.
@@ -200,15 +230,44 @@ assert_eq "1 oci-idmap-runtime: runtime: OCI_IDMAP_RUNTIME is longer than 4095 b
 [ ! -e "$TEST_TMP/argv" ] || fail "the runtime at the cut path ran"
 
 # Installed deeper than PATH_MAX, the wrapper cannot read its own path to find
-# the hook beside it: one line, exit 1, the runtime not run (never a guess).
+# the hook beside it (never a guess): the runtime runs without the hook and
+# a warning says why; with --strict one line, exit 1, the runtime not run.
 part=$(printf '%0200d' 0) deep=$TEST_TMP
 while [ ${#deep} -lt 4200 ]; do deep=$deep/$part; done
 mkdir -p "$deep" || fail "mkdir -p of a path of ${#deep} bytes"
-rm -f "$TEST_TMP/argv"
-# cd one step at a time: a path this long cannot be passed to chdir(2).
-ERR=$(cd "$TEST_TMP" && while cd "$part" 2>/dev/null; do :; done && cp "$wrapper" . &&
-	env -u OCI_IDMAP_HOOK OCI_IDMAP_RUNTIME="$fake" ./oci-idmap-runtime create --bundle "$b2" c6 2>&1)
+# deep_run WRAPPER-ARG...: the wrapper copied there, run from there.
+deep_run() {
+	rm -f "$TEST_TMP/argv"
+	# cd one step at a time: a path this long cannot be passed to chdir(2).
+	(cd "$TEST_TMP" && while cd "$part" 2>/dev/null; do :; done && cp "$wrapper" . &&
+		env -u OCI_IDMAP_HOOK OCI_IDMAP_RUNTIME="$fake" ./oci-idmap-runtime "$@" 2>&1)
+}
+ERR=$(deep_run create --bundle "$b2" c6)
+assert_eq "0 oci-idmap-runtime: the runtime runs without the hook: hook (set OCI_IDMAP_HOOK): readlink /proc/self/exe: File name too long" \
+	"$? $ERR" "exit code and warning of a wrapper deeper than PATH_MAX"
+[ -e "$TEST_TMP/argv" ] || fail "the runtime did not run"
+ERR=$(deep_run --strict create --bundle "$b2" c6)
 assert_eq "1 oci-idmap-runtime: hook (set OCI_IDMAP_HOOK): readlink /proc/self/exe: File name too long" \
-	"$? $ERR" "exit code and message of a wrapper deeper than PATH_MAX"
-[ ! -e "$TEST_TMP/argv" ] || fail "the runtime ran without a hook"
+	"$? $ERR" "--strict: exit code and message of a wrapper deeper than PATH_MAX"
+[ ! -e "$TEST_TMP/argv" ] || fail "--strict: the runtime ran without a hook"
+
+# A read-only bundle (its own read-only bind mount, in a private mount
+# namespace): runc starts the container as it would without the wrapper.
+ro=$TEST_TMP/ro-bundle
+probe_bundle "$ro" "$vol"
+cp "$ro/config.json" "$TEST_TMP/ro-config.before"
+id=$(container_id wrapper-ro)
+_lib_containers+=("runc:$id")
+# shellcheck disable=SC2016
+OUT=$(unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" "$1" &&
+	mount -o remount,bind,ro "$1" || exit 125
+	env -u OCI_IDMAP_HOOK -u OCI_IDMAP_RUNTIME "$2" --root "$3" run --bundle "$1" "$4"' \
+	sh "$ro" "$wrapper" "$state_root" "$id" </dev/null 2>"$TEST_TMP/stderr")
+RC=$? ERR=$(cat "$TEST_TMP/stderr")
+assert_eq 0 "$RC" "read-only bundle: exit code"
+assert_eq 1000:1000 "$(get id "$OUT")" "read-only bundle: the container ran as"
+assert_eq "$(stat -c %u:%g "$vol")" "$(get data "$OUT")" "read-only bundle: owner of /data (as runc made it)"
+assert_match "oci-idmap-runtime: the runtime runs without the hook: create a temporary file beside $ro/config.json: Read-only file system*" \
+	"$ERR" "read-only bundle: the warning"
+cmp -s "$TEST_TMP/ro-config.before" "$ro/config.json" || fail "read-only bundle: config.json changed"
 exit 0

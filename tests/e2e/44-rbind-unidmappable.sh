@@ -71,7 +71,7 @@ for runtime in runc crun; do
 		plan_to "$plan" "$b"
 		case $case in
 		# plan names the submount on the host, the hook where the container sees it.
-		proc) reason="submount */p is on a proc filesystem, which cannot be idmapped" ;;
+		proc) reason="submount */p is on a filesystem of type proc, which cannot be idmapped" ;;
 		fuse | kernel) reason="cannot idmap, mount left as the runtime made it: /data: $vol (rbind, with its submounts): mount_setattr(IDMAP): Invalid argument*" ;;
 		esac
 		if [ $case = kernel ]; then

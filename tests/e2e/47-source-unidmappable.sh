@@ -10,8 +10,9 @@
 # syslog by default).  (A source that is already idmapped is no longer one of
 # these: its maps are composed, tests/e2e/57-idmapped-source-*.)
 # With --strict, a mismatched volume that cannot be idmapped fails the start
-# even when plan knows it beforehand (/pp), naming the mount; a volume that
-# needs nothing (1000:1000) starts as before.
+# even when plan knows it beforehand (/pp), in one line that names the mount
+# (and, with /pp2 too, how many more); a volume that needs nothing
+# (1000:1000) starts as before.
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 need_hook
@@ -65,7 +66,7 @@ for runtime in runc crun; do
 	plan=$TEST_TMP/plan-$runtime.json
 	plan_to "$plan" "$b"
 	expect_plan "$plan" /fuse idmap "FUSE can be idmapped only where its server allows it*"
-	expect_plan "$plan" /pp skip "source is on a proc filesystem, which cannot be idmapped"
+	expect_plan "$plan" /pp skip "source is on a filesystem of type proc, which cannot be idmapped"
 	assert_eq '{"uid": 501, "gid": 501}' "$(plan_q "$plan" "m['/fuse']['owner']")" "plan: owner of /fuse"
 
 	run_probe $runtime "$b" with
@@ -88,8 +89,17 @@ for runtime in runc crun; do
 	run_probe $runtime "$s" strict
 	assert_ne 0 "$RC" "$runtime --strict: exit code with /pp"
 	assert_no_match "*started*" "$OUT" "$runtime --strict: the container did not start"
-	assert_match "*error: cannot idmap, mount left as the runtime made it: /pp: source is on a proc filesystem, which cannot be idmapped*" \
-		"$(cat "$s.log")" "$runtime --strict: the hook's error"
+	# One failure, one line: the error that fails the start, nothing else.
+	assert_eq "error: /pp: source is on a filesystem of type proc, which cannot be idmapped" \
+		"$(sed 's/^oci-idmap-hook: [^:]*: //' "$s.log")" "$runtime --strict: the hook's log"
+	# Two such mounts: the first, and how many more.
+	bundle_bind "$s" "/proc/$sleeper" /pp2 bind
+	mkdir "$s/rootfs/pp2"
+	rm -f "$s.log"
+	run_probe $runtime "$s" strict2
+	assert_ne 0 "$RC" "$runtime --strict: exit code with /pp and /pp2"
+	assert_eq "error: /pp: source is on a filesystem of type proc, which cannot be idmapped (and 1 more)" \
+		"$(sed 's/^oci-idmap-hook: [^:]*: //' "$s.log")" "$runtime --strict: the hook's log, two mounts"
 	mine=$TEST_TMP/mine-$runtime
 	make_volume "$mine" 1000 1000
 	make_bundle "$s.ok"

@@ -6,7 +6,9 @@
  * hook and stage whose strings need escaping):
  *
  *  - an error comes with a one-line message, and only for a document that
- *    is not JSON or whose hooks are malformed (checked here independently);
+ *    is not JSON, whose hooks are malformed or read differently by runc and
+ *    crun (a key given twice, or in another case), or with a string not in
+ *    the tree as written (checked here independently);
  *  - "already there" (0) only when hooks.<stage> has an entry with that path;
  *  - otherwise the output parses, and compared with the input tree every
  *    value, every number's text and every key order is the same; the one
@@ -37,13 +39,32 @@ static const struct {
     {"prestart", {.path = "/bare"}},
 };
 
-/* The member key of obj, or NULL. */
+/* The member key of obj, or NULL; *ambiguous when runc and crun would read
+ * different members for it (not changed otherwise). */
+static const json_value *member_of(const json_value *obj, const char *key, bool *ambiguous)
+{
+	const json_value *found = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < json_object_len(obj); i++) {
+		if (!json_is_go_alias(json_object_key_at(obj, i), key))
+			continue;
+		n++;
+		if (strcmp(json_object_key_at(obj, i), key) == 0)
+			found = json_object_value_at(obj, i);
+		else
+			*ambiguous = true;
+	}
+	if (n > 1)
+		*ambiguous = true;
+	return found;
+}
+
 static const json_value *member(const json_value *obj, const char *key)
 {
-	for (size_t i = 0; i < json_object_len(obj); i++)
-		if (strcmp(json_object_key_at(obj, i), key) == 0)
-			return json_object_value_at(obj, i);
-	return NULL;
+	bool ambiguous = false;
+
+	return member_of(obj, key, &ambiguous);
 }
 
 static bool same(const json_value *a, const json_value *b)
@@ -151,16 +172,21 @@ static bool is_edit(const json_value *before, const json_value *after, const cha
 static int hook_state(const json_value *root, const char *stage, const char *path)
 {
 	const json_value *hooks, *list, *p;
+	bool ambiguous = false;
 	int found = 0;
 
 	if (json_kind_of(root) != JSON_OBJECT)
 		return -1;
-	hooks = member(root, "hooks");
+	hooks = member_of(root, "hooks", &ambiguous);
+	if (ambiguous)
+		return -1;
 	if (!hooks)
 		return 0;
 	if (json_kind_of(hooks) != JSON_OBJECT)
 		return -1;
-	list = member(hooks, stage);
+	list = member_of(hooks, stage, &ambiguous);
+	if (ambiguous)
+		return -1;
 	if (!list)
 		return 0;
 	if (json_kind_of(list) != JSON_ARRAY)
@@ -168,9 +194,9 @@ static int hook_state(const json_value *root, const char *stage, const char *pat
 	for (size_t i = 0; i < json_array_len(list) && !found; i++) {
 		if (json_kind_of(json_array_at(list, i)) != JSON_OBJECT)
 			return -1;
-		p = member(json_array_at(list, i), "path");
+		p = member_of(json_array_at(list, i), "path", &ambiguous);
 		/* A path with a "\u0000" is one the wrapper refuses to read. */
-		if (!p || json_kind_of(p) != JSON_STRING ||
+		if (ambiguous || !p || json_kind_of(p) != JSON_STRING ||
 		    strstr(json_string_of(p), JSON_NUL_MARK))
 			return -1;
 		found = strcmp(json_string_of(p), path) == 0;
@@ -222,6 +248,7 @@ static void run_case(const char *text, const json_value *before, const char *sta
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	json_value *before = NULL;
+	struct json_doc_info info;
 	struct err e = {0};
 	char *text = malloc(size + 1);
 
@@ -229,8 +256,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (json_parse(text, &before, &e) < 0)
+	/* A document whose strings are not all in the tree as written is not
+	 * rewritten: for the check, it is as one that is not JSON. */
+	if (json_parse_doc(text, &before, &info, &e) < 0)
 		before = NULL;
+	else if (!info.exact)
+		json_freep(&before);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(text, before, cases[i].stage, &cases[i].hook);
 	json_free(before);

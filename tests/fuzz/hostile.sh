@@ -2,15 +2,16 @@
 # tests/fuzz/hostile.sh: the hook (the normal build) on hostile input at the
 # size limits it accepts, which the fuzzers do not reach: 4 MiB of hostile
 # structure in config.json (plan --bundle), and just past the bounds: 64 MiB
-# config.json, 16 MiB state (stdin), 65536 mounts.  Every case ends with exit
+# config.json, 65 MiB state (stdin), 65536 mounts.  Every case ends with exit
 # 0 or the expected one-line error (exit 1), no signal, within a hang guard of
 # 60 s, under a 512 MiB address-space limit.  No root needed.  Past its
 # bounds the hook itself falls back (exit 0, logged); plan says why (exit 1).
 # The runtime wrapper (which rewrites config.json as root on every Docker
 # start) gets the same configs through create, with /bin/true as the runtime:
-# bounded the same way, one line and nothing changed on an error; otherwise
-# the hook added once (a second create changes nothing), and the hook judges
-# the rewritten config.json as it judged the original.
+# bounded the same way; where it cannot add the hook, the runtime runs on
+# config.json as it was and one line says why; otherwise the hook added once
+# (a second create changes nothing), and the hook judges the rewritten
+# config.json as it judged the original.
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 need_hook
@@ -61,7 +62,8 @@ config() {
 	expect_result "config $1" "$RC" "$2" "$TEST_TMP/err" "${3:-}"
 }
 
-# wrapper NAME WANT GLOB: oci-idmap-runtime create on a copy of $gen/NAME.
+# wrapper NAME added|unchanged [GLOB]: oci-idmap-runtime create on a copy of
+# $gen/NAME: the hook added, or config.json unchanged and one warning line.
 wrapper() {
 	local b=$TEST_TMP/wrapper-$1 before plan_rc
 	rm -rf "$b"
@@ -71,11 +73,16 @@ wrapper() {
 	plan_rc=$RC
 	OCI_IDMAP_RUNTIME=/bin/true OCI_IDMAP_HOOK=$HOOK run_bounded "$TEST_TMP/out" \
 		"$TEST_TMP/err" "$WRAPPER" create --bundle "$b" c1
-	expect_result "wrapper $1" "$RC" "$2" "$TEST_TMP/err" "${3:-}" oci-idmap-runtime
-	if [ "$2" != 0 ]; then
-		assert_eq "$before" "$(md5sum <"$b/config.json")" "wrapper $1: config.json after the error"
+	if [ "$2" = unchanged ]; then
+		expect_result "wrapper $1" "$RC" 0 "$TEST_TMP/err"
+		[ "$(wc -l <"$TEST_TMP/err")" = 1 ] ||
+			fail "wrapper $1: stderr is not one line: $(head -c 500 "$TEST_TMP/err")"
+		assert_match "oci-idmap-runtime: the runtime runs without the hook: *$3*" \
+			"$(cat "$TEST_TMP/err")" "wrapper $1: the warning"
+		assert_eq "$before" "$(md5sum <"$b/config.json")" "wrapper $1: config.json after the warning"
 		return 0
 	fi
+	expect_result "wrapper $1" "$RC" 0 "$TEST_TMP/err"
 	assert_eq 1 "$(grep -o "\"createRuntime\":\[{\"path\":\"$HOOK\"" "$b/config.json" | wc -l)" \
 		"wrapper $1: the hook entries added"
 	run_hook "$TEST_TMP/out" "$TEST_TMP/err" plan --bundle "$b"
@@ -98,7 +105,7 @@ state() {
 	gen = sys.argv[1]
 	MAX = 4 * 1024 * 1024
 	CONFIG_MAX = 64 * 1024 * 1024
-	STATE_MAX = 16 * 1024 * 1024
+	STATE_MAX = CONFIG_MAX + 1024 * 1024
 	HEAD = ('{"ociVersion":"1.0.2","root":{"path":"rootfs"},'
 	        '"process":{"user":{"uid":1000,"gid":1000}},')
 
@@ -136,6 +143,7 @@ state() {
 	config("nul-escape", HEAD + '"x":"a\\u0000b","annotations":{"a":"\\u0000"}}')
 	config("nul-escape-read", HEAD.replace('"rootfs"', '"root\\u0000fs"') + '"x":0}')
 	config("comment", HEAD + '"x":0 /* hi */}')
+	config("trailing", HEAD + '"x":0} /* what runc does not read */ {"root":')
 	# For the wrapper: the largest config.json the hook reads, and one that
 	# with the hook added would not be (the wrapper must not write it).
 	config("string-at-limit", fill(HEAD + '"x":"', "a", '"}', CONFIG_MAX))
@@ -174,33 +182,38 @@ config many-options 0
 config uid-too-big 1 "process.user.uid: must be an integer in 0..4294967294"
 config uid-float 1 "process.user.uid: must be an integer"
 config uid-string 1 "process.user.uid: must be an integer"
-config duplicate-key 1 "root: duplicate key"
-config bad-utf8 1 "invalid bytes in UTF8 string"
+config duplicate-key 1 "root: given 2 times (runc reads the last, crun the first)"
+config bad-utf8 0 # read as U+FFFD, as runc reads it
 config nul-escape 0
-config nul-escape-read 1 'root.path: \\u0000 (or a lone \\udc00) in a string is not allowed'
+config nul-escape-read 1 'root.path: \\u0000 in a string is not allowed'
 config comment 1 "comments are not allowed"
+config trailing 0
 config extents 1 "linux.uidMappings: more than 340 entries"
 
-wrapper deep-arrays 1 "nesting deeper than 10000 levels"
-wrapper deep-objects 1 "nesting deeper than 10000 levels"
-wrapper numbers 0
-wrapper objects 0
-wrapper keys 0
-wrapper long-root-path 0
-wrapper string-at-limit 1 "larger than 67108864 bytes with the hook added"
-wrapper string-fit 0
-wrapper too-big 1 "input larger than 67108864 bytes"
-wrapper many-mounts 0
-wrapper many-options 0
-wrapper uid-too-big 0 # the hook's business, not the wrapper's
-wrapper duplicate-key 1 "root: duplicate key"
-wrapper bad-utf8 1 "invalid bytes in UTF8 string"
-wrapper nul-escape 0
+wrapper deep-arrays unchanged "nesting deeper than 10000 levels"
+wrapper deep-objects unchanged "nesting deeper than 10000 levels"
+wrapper numbers added
+wrapper objects added
+wrapper keys added
+wrapper long-root-path added
+wrapper string-at-limit unchanged "larger than 67108864 bytes with the hook added"
+wrapper string-fit added
+wrapper too-big unchanged "input larger than 67108864 bytes"
+wrapper many-mounts added
+wrapper many-options added
+wrapper uid-too-big added # the hook's business, not the wrapper's
+wrapper duplicate-key added # root is not the wrapper's business either
+wrapper bad-utf8 unchanged "not UTF-8"
+wrapper nul-escape added
 # The NULs are written back as the escapes runc reads as NULs.
 grep -qF '"x":"a\u0000b"' "$TEST_TMP/wrapper-nul-escape/config.json" ||
 	fail "wrapper nul-escape: the NUL in x lost: $(grep -o '"x":"[^"]*"' "$TEST_TMP/wrapper-nul-escape/config.json")"
-wrapper nul-escape-read 0
-wrapper comment 1 "comments are not allowed"
+wrapper nul-escape-read added
+wrapper comment unchanged "comments are not allowed"
+wrapper trailing added
+# What follows the document is kept as it was.
+grep -qF '} /* what runc does not read */ {"root":' "$TEST_TMP/wrapper-trailing/config.json" ||
+	fail "wrapper trailing: what followed the document: $(tail -c 80 "$TEST_TMP/wrapper-trailing/config.json")"
 
 state big 0
 state too-big 0 # the hook falls back: logged, exit 0
@@ -208,8 +221,8 @@ state deep 1 "nesting deeper than 10000 levels"
 state pid-too-big 1 "pid: must be an integer in 0..2147483647"
 state pid-negative 1 "pid: must be an integer in 0..2147483647"
 state long-id 1 "id: must be at most 1024 characters"
-state duplicate-key 1 "id: duplicate key"
-state bad-utf8 1 "invalid bytes in UTF8 string"
+state duplicate-key 1 "id: given 2 times (runc reads the last, crun the first)"
+state bad-utf8 0 # read as U+FFFD; pid 1 is in the hook's mount namespace: not a container
 
 # Every prefix of a real runc state is an error (one line), none crashes.
 full='{"ociVersion":"1.0.2-dev","id":"web-1","status":"creating","pid":1,"bundle":"/run/b"}'

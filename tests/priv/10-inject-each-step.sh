@@ -6,7 +6,8 @@
 #    (501:501, its data there, not idmapped), runc exits 0 and the hook's log
 #    (--log-level info) gives the reason, naming the step;
 #  - with --strict the container does not start and the hook's error line
-#    (in runc's error) names the step.
+#    (in runc's error) names the step: the one line of warning or error it
+#    logs.
 # In every case the host's mount table (runc runs in a private mount
 # namespace standing for the host) does not change.  The injector's trace
 # proves each failure was really injected.  clone3 and unshare the hook must
@@ -178,6 +179,11 @@ while IFS='|' read -r name rule expect step; do
 		if [ "$expect" = fallback ]; then
 			assert_match "*stderr: oci-idmap-hook: oih-*: *$step*: $why${hint[$errno]}*" "$ERR" \
 				"$what --strict: the errno and its hint in runc's error"
+		fi
+		# One failure, one line: the error, and no warning before it.
+		if [ "$expect" != idmapped ] && [ "$expect" != ignored ]; then
+			assert_eq 1 "$(grep -c -e ': error: ' -e ': warn: ' <<<"$LOG")" \
+				"$what --strict: lines of warning or error in the log: $LOG"
 		fi
 		assert_no_new "$before" "$vol"
 	done

@@ -79,6 +79,23 @@ START_TEST(test_syslog_line)
 }
 END_TEST
 
+/* The id is the log's own copy: the state it came from is freed before the
+ * last lines (issue 22: it borrowed state.id, freed by hook_ctx_free). */
+START_TEST(test_id_is_copied)
+{
+	char *id = strdup("ctr-copied");
+	const char *got;
+
+	ck_assert_ptr_nonnull(id);
+	log_set_id(id);
+	memset(id, 'X', strlen(id));
+	free(id);
+	log_warn("after");
+	got = next_line();
+	ck_assert_msg(strstr(got, ": ctr-copied: warn: after"), "%s", got);
+}
+END_TEST
+
 START_TEST(test_one_line_per_event)
 {
 	const char *got;
@@ -164,6 +181,7 @@ Suite *log_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_syslog_line);
+	tcase_add_test(tc, test_id_is_copied);
 	tcase_add_test(tc, test_one_line_per_event);
 	tcase_add_test(tc, test_level_filter);
 	tcase_add_test(tc, test_file_replaces_syslog);

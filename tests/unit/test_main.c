@@ -28,7 +28,7 @@ static Suite *(*const suites[])(void) = {
     plan_suite,	       plan_tree_suite, owner_suite,  accounts_suite,	mountinfo_suite,
     config_edit_suite, args_suite,	bundle_suite, engine_log_suite, err_suite,
     io_suite,	       log_suite,	errno_suite,  userns_suite,	mntmaps_suite,
-    verify_suite,
+    verify_suite,      outcome_suite,
 };
 
 int main(void)

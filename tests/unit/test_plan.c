@@ -177,11 +177,12 @@ START_TEST(test_source_that_cannot_be_idmapped)
 	strcpy(fx.facts[3].fstype, "fuse.bindfs");
 	pm = build(NULL, NULL);
 	/* Named where the container sees it. */
-	assert_skip(&pm[0],
-		    "submount /proc-sub/p is on a proc filesystem, which cannot be idmapped");
+	assert_skip(
+	    &pm[0],
+	    "submount /proc-sub/p is on a filesystem of type proc, which cannot be idmapped");
 	ck_assert(pm[0].has_owner);
 	assert_skip(&pm[1], "already matches the container user");
-	assert_skip(&pm[2], "source is on a proc filesystem, which cannot be idmapped");
+	assert_skip(&pm[2], "source is on a filesystem of type proc, which cannot be idmapped");
 	/* FUSE: up to the server; plan tries nothing and says so. */
 	ck_assert_int_eq(pm[3].action, PLAN_IDMAP);
 	ck_assert_str_eq(pm[3].reason,

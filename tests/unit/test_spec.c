@@ -21,7 +21,8 @@ static void parse_ok(const char *text, struct oci_spec *s)
 	ck_assert_msg(r == 0, "spec_parse: %d %s", r, e.msg);
 }
 
-/* Parse text, expect failure -code with exactly msg and the out struct untouched. */
+/* Parse text, expect failure -code with exactly msg, and a spec that holds
+ * nothing but disabled and strict (nothing to free). */
 static void expect_error_code(const char *text, int code, const char *msg)
 {
 	struct oci_spec s = {.uid = 77};
@@ -31,9 +32,11 @@ static void expect_error_code(const char *text, int code, const char *msg)
 	r = spec_parse(text, BUNDLE, &s, &e);
 	ck_assert_int_eq(r, -code);
 	ck_assert_str_eq(e.msg, msg);
-	ck_assert_int_eq(s.uid, 77);
+	ck_assert_int_eq(s.uid, 0);
 	ck_assert_ptr_null(s.root_path);
 	ck_assert_ptr_null(s.mounts);
+	ck_assert_uint_eq(s.n_mounts, 0);
+	ck_assert_ptr_null(s.skip);
 }
 
 static void expect_error(const char *text, const char *msg)
@@ -309,7 +312,8 @@ START_TEST(test_mounts_invalid)
 	expect_mount_error("\"destination\":\"/d\",\"uidMappings\":{}",
 			   "config.json: mounts[1].uidMappings: must be an array, not an object");
 	expect_mount_error("\"destination\":\"/d\",\"type\":\"bind\",\"type\":\"bind\"",
-			   "config.json: mounts[1].type: duplicate key");
+			   "config.json: mounts[1].type: given 2 times (runc reads the last, crun "
+			   "the first)");
 }
 END_TEST
 
@@ -326,6 +330,112 @@ START_TEST(test_mounts_too_many)
 	/* Beyond the hook's bounds, not bad input: the hook falls back (EFBIG). */
 	expect_error_code(text, EFBIG, "config.json: mounts: more than 65536 entries");
 	free(text);
+}
+END_TEST
+
+/* The annotations that say what a failure means (strict, disable) are read
+ * whatever else fails, before it or after it: a spec too large to keep
+ * (issue 22: --strict was lost with 65537 mounts), a bad skip list, a
+ * config without root. */
+START_TEST(test_strict_survives_failure)
+{
+	size_t i, len, n = SPEC_MAX_MOUNTS + 1;
+	char *text = malloc(n * 24 + 256);
+	struct oci_spec s = {0};
+	struct err e = {0};
+
+	ck_assert_ptr_nonnull(text);
+	len = (size_t)sprintf(text, "{\"root\":{\"path\":\"/r\"},\"mounts\":[");
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "%s{\"destination\":\"/\"}", i ? "," : "");
+	strcpy(text + len, "],\"annotations\":{\"io.oci-idmap-hook.strict\":\"true\"}}");
+	ck_assert_int_eq(spec_parse(text, BUNDLE, &s, &e), -EFBIG);
+	ck_assert(s.strict && !s.disabled);
+	ck_assert_ptr_null(s.mounts);
+	free(text);
+
+	s = (struct oci_spec){0};
+	ck_assert_int_eq(spec_parse("{\"annotations\":{\"io.oci-idmap-hook.skip\":1,"
+				    "\"io.oci-idmap-hook.strict\":\"yes\"}}",
+				    BUNDLE, &s, &e),
+			 -EINVAL);
+	ck_assert_str_eq(e.msg, "config.json: annotations[\"io.oci-idmap-hook.skip\"]: must be a "
+				"string, not a number");
+	ck_assert(s.strict);
+	ck_assert_int_eq(spec_parse("{\"annotations\":{\"io.oci-idmap-hook.disable\":\"true\"}}",
+				    BUNDLE, &s, &e),
+			 -EINVAL);
+	ck_assert_str_eq(e.msg, "config.json: root: missing");
+	ck_assert(s.disabled && !s.strict);
+	/* Given twice, which one was meant is not known. */
+	expect_error_with("\"annotations\":{\"io.oci-idmap-hook.skip\":\"/a\","
+			  "\"io.oci-idmap-hook.skip\":\"/b\"}",
+			  "config.json: annotations[\"io.oci-idmap-hook.skip\"]: given twice");
+}
+END_TEST
+
+/*
+ * Keys the runtimes read differently (issue 22): a key given twice is
+ * tolerated where the hook does not read it (runc reads the last, crun the
+ * first: measured); where it reads it, or reads a key Go also takes in
+ * another spelling, the document is refused (the hook then falls back).
+ */
+START_TEST(test_keys_read_differently)
+{
+	struct oci_spec s = {0};
+
+	parse_ok("{\"root\":{\"path\":\"/r\"},\"annotations\":{\"a\":\"1\",\"a\":\"2\"},"
+		 "\"process\":{\"env\":[],\"env\":[\"X=1\"],\"user\":{\"uid\":5}},"
+		 "\"x\":{\"y\":1,\"y\":{\"z\":[]}},\"x\":0}",
+		 &s);
+	ck_assert_uint_eq(s.uid, 5);
+	spec_free(&s);
+	expect_error("{\"root\":{\"path\":\"/r\"},\"root\":{\"path\":\"/s\"}}",
+		     "config.json: root: given 2 times (runc reads the last, crun the first)");
+	expect_error("{\"Root\":{\"path\":\"/r\"}}",
+		     "config.json: root: spelled \"Root\" (runc reads it as root, crun does not)");
+	expect_error_with("\"process\":{\"user\":{\"uid\":1,\"UID\":2}}",
+			  "config.json: process.user.uid: given 2 times (runc reads the last, "
+			  "crun the first)");
+	/* Go folds U+212A (Kelvin) to k and U+017F (long s) to s too. */
+	expect_error_with(
+	    "\"mount\xc5\xbf\":[]",
+	    "config.json: mounts: spelled \"mount\xc5\xbf\" (runc reads it as mounts, "
+	    "crun does not)");
+	expect_error_with("\"hoo\xe2\x84\xaas\":{},\"linux\":{\"namespaces\":[{\"type\":\"user\","
+			  "\"TYPE\":\"user\"}]}",
+			  "config.json: linux.namespaces[0].type: given 2 times (runc reads the "
+			  "last, crun the first)");
+}
+END_TEST
+
+/* What runc reads of a document is what the hook reads (issue 22): the
+ * first value (the rest ignored), invalid UTF-8 and lone surrogate escapes
+ * as U+FFFD. */
+START_TEST(test_read_as_runc_reads)
+{
+	struct oci_spec s = {0};
+
+	parse_ok("{\"root\":{\"path\":\"/r\"}} trailing /* bytes */ {\"root\":[", &s);
+	ck_assert_str_eq(s.root_path, "/r");
+	spec_free(&s);
+	parse_ok("{\"root\":{\"path\":\"/r\xff\\udc00\\ud800\\ud83d\\ude42\"}}\n", &s);
+	ck_assert_str_eq(s.root_path, "/r\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xf0\x9f\x99\x82");
+	spec_free(&s);
+	/* Encoded surrogates and overlong forms are no UTF-8 to Go: one U+FFFD a byte. */
+	parse_ok("{\"root\":{\"path\":\"/\xed\xa0\x80\xc0\xaf\"}}", &s);
+	ck_assert_str_eq(s.root_path,
+			 "/\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	spec_free(&s);
+	/* A high surrogate followed by an escape that is not a low one. */
+	parse_ok("{\"root\":{\"path\":\"/\\ud800\\u0041\"}}", &s);
+	ck_assert_str_eq(s.root_path, "/\xef\xbf\xbd"
+				      "A");
+	spec_free(&s);
+	/* What comes after the first value is not read, comments included;
+	 * inside it they are refused, as Go does. */
+	expect_error("{\"root\":{\"path\":\"/r\"} /* c */}",
+		     "config.json: comments are not allowed in JSON");
 }
 END_TEST
 
@@ -354,10 +464,9 @@ START_TEST(test_tolerates_what_it_does_not_read)
 	spec_free(&s);
 	free(text);
 	/* In an annotation the hook reads, a NUL is refused. */
-	expect_error_with(
-	    "\"annotations\":{\"io.oci-idmap-hook.skip\":\"/a\\u0000\"}",
-	    "config.json: annotations[\"io.oci-idmap-hook.skip\"]: \\u0000 (or a lone "
-	    "\\udc00) in a string is not allowed");
+	expect_error_with("\"annotations\":{\"io.oci-idmap-hook.skip\":\"/a\\u0000\"}",
+			  "config.json: annotations[\"io.oci-idmap-hook.skip\"]: \\u0000 in a "
+			  "string is not allowed");
 }
 END_TEST
 
@@ -558,6 +667,9 @@ Suite *spec_suite(void)
 	tcase_add_test(invalid, test_namespaces_invalid);
 	tcase_add_test(invalid, test_mounts_invalid);
 	tcase_add_test(invalid, test_mounts_too_many);
+	tcase_add_test(invalid, test_strict_survives_failure);
+	tcase_add_test(invalid, test_keys_read_differently);
+	tcase_add_test(invalid, test_read_as_runc_reads);
 	tcase_add_test(invalid, test_annotations_invalid);
 	tcase_add_test(invalid, test_tolerates_what_it_does_not_read);
 	tcase_add_test(invalid, test_json_paths);

@@ -26,6 +26,7 @@ Suite *errno_suite(void);
 Suite *userns_suite(void);
 Suite *mntmaps_suite(void);
 Suite *verify_suite(void);
+Suite *outcome_suite(void);
 
 /* The contents of tests/fixtures/<name> (the tests run from the repo root);
  * fails the test if it cannot be read.  Free with free(). */

@@ -1,0 +1,1 @@
+74-corpus-runc.sh
