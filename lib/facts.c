@@ -279,8 +279,8 @@ int facts_assign(const struct oci_spec *spec, struct mount_facts *facts, struct 
 	return 0;
 }
 
-/* Inside the container's mount namespace: the rootfs, the table, and every
- * destination from the first candidate on. */
+/* Inside the container's mount namespace (only when there is a candidate):
+ * the rootfs, the table, and every destination from the first bind on. */
 static int look(const struct oci_spec *spec, const bool *cand, struct mount_facts *facts,
 		struct facts_view *v)
 {
@@ -293,10 +293,12 @@ static int look(const struct oci_spec *spec, const bool *cand, struct mount_fact
 		r = err_set(&e, errno, "open rootfs %s", spec->root_path);
 	else
 		r = mountinfo_read("/proc/self/mountinfo", &v->table, &e);
-	/* A candidate can be hidden only by a later entry, which may be any
-	 * kind: none before the first candidate matters, every one after it
-	 * does (which entry made the mount a candidate's destination shows). */
-	while (first < spec->n_mounts && !cand[first])
+	/* Which entry made each mount, as the exact view knows it without
+	 * cheap facts: a candidate can be hidden by any later entry, and the
+	 * setuid rule (facts_suid.c, plan_suid.c) asks which bind made a mount
+	 * the container reaches, whether a candidate or not.  An entry can only
+	 * be hidden by a later one: none before the first bind matters. */
+	while (first < spec->n_mounts && !is_bind_with_source(&spec->mounts[first]))
 		first++;
 	for (size_t i = first; i < spec->n_mounts; i++) {
 		if (r < 0)
@@ -309,7 +311,7 @@ static int look(const struct oci_spec *spec, const bool *cand, struct mount_fact
 	for (size_t i = 0; i < spec->n_mounts && r >= 0; i++)
 		if (cand[i])
 			facts_read_subs_maps(&facts[i]);
-	return r;
+	return r < 0 ? r : facts_suid_reach(spec, facts, v);
 }
 
 /* Enter pid's mount namespace, look, come back. */
@@ -407,6 +409,7 @@ void facts_free(struct mount_facts *facts, size_t n)
 void facts_view_free(struct facts_view *v)
 {
 	free(v->made_by);
+	free(v->suid_reach);
 	close_fdp(&v->root_fd);
 	mountinfo_free(&v->table);
 	*v = (struct facts_view){.root_fd = -EBADF};

@@ -41,6 +41,7 @@
 	X(mnt_new_iter)                                                                            \
 	X(mnt_free_iter)                                                                           \
 	X(mnt_fs_is_kernel)                                                                        \
+	X(mnt_fs_get_devno)                                                                        \
 	X(mnt_fs_get_id)                                                                           \
 	X(mnt_fs_get_parent_id)                                                                    \
 	X(mnt_fs_get_target)                                                                       \
@@ -223,6 +224,7 @@ static int copy_fs(struct libmnt_fs *fs, struct mount_entry *m)
 	    .source = memcpy(strings + nt + nr, source, ns),
 	    .idmapped = vfs && lm.mnt_optstr_get_option(vfs, "idmapped", NULL, NULL) == 0,
 	    .flags = vfs_flags(vfs),
+	    .dev = lm.mnt_fs_get_devno(fs),
 	};
 	snprintf(m->fstype, sizeof(m->fstype), "%s", fstype);
 	copy_propagation(fs, m);
