@@ -36,15 +36,15 @@ VERSION = 0.1.0
 B = build
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags yajl mount 2>/dev/null)
 YAJL_LIBS = $(shell $(PKG_CONFIG) --libs yajl 2>/dev/null)
-MOUNT_LIBS = $(shell $(PKG_CONFIG) --libs mount 2>/dev/null)
-DEP_LIBS = $(YAJL_LIBS) $(MOUNT_LIBS)
-# The hook and the wrapper link yajl in (Debian's libyajl_s.a), the hook
-# libmount dynamically (Debian ships no libmount.a): a node needs libc and
-# libmount1 only.
+DEP_LIBS = $(YAJL_LIBS)
+# The hook and the wrapper link yajl in (Debian's libyajl_s.a).  The hook
+# loads libmount with dlopen when a start needs a mount table
+# (lib/mountinfo.c), so it is not linked: its header is needed to build, and
+# a node needs libc, and libmount1 for starts that have a mount to remap.
 # YAJL_STATIC=0 links yajl dynamically too (sanitizer builds).
 YAJL_STATIC ?= 1
 ifeq ($(YAJL_STATIC),1)
-HOOK_LINK = -l:libyajl_s.a $(MOUNT_LIBS)
+HOOK_LINK = -l:libyajl_s.a
 RUNTIME_LINK = -l:libyajl_s.a
 else
 HOOK_LINK = $(DEP_LIBS)

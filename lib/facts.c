@@ -87,10 +87,8 @@ static int facts_on_host(const struct spec_mount *m, const struct mount_table *t
 	int fd_errno = 0;
 	struct stat st;
 
-	if (f->walk.err) {
-		f->stat_errno = f->walk.err;
+	if (f->walk.err)
 		return 0;
-	}
 	f->mnt_id = f->walk.end.mnt_id;
 	f->dev = f->walk.end.dev;
 	f->ino = f->walk.end.ino;
@@ -145,14 +143,14 @@ static int walk_sources(const struct oci_spec *spec, struct mount_facts *facts, 
 		if (is_bind_with_source(&spec->mounts[i]))
 			pathres_walk_cached(&cache, spec->mounts[i].source, &facts[i].walk);
 		else if (spec->mounts[i].is_bind)
-			facts[i].walk.err = facts[i].stat_errno = ENOENT;
+			facts[i].walk.err = ENOENT;
 	}
 	return 0;
 }
 
 /* The host's table is kept in the view: the facts borrow its paths. */
-static int host_only(const struct oci_spec *spec, struct mount_facts *facts, struct facts_view *v,
-		     struct err *e)
+static int host_only(const struct oci_spec *spec, const bool *look, struct mount_facts *facts,
+		     struct facts_view *v, struct err *e)
 {
 	struct err te = {0};
 	int r = 0;
@@ -161,7 +159,7 @@ static int host_only(const struct oci_spec *spec, struct mount_facts *facts, str
 	if (mountinfo_read("/proc/self/mountinfo", &v->table, &te) < 0 && te.code == ENOMEM)
 		return err_set(e, ENOMEM, "mount table");
 	for (size_t i = 0; i < spec->n_mounts && r >= 0; i++)
-		if (is_bind_with_source(&spec->mounts[i]))
+		if (look[i])
 			r = facts_on_host(&spec->mounts[i], &v->table, &facts[i]);
 	return r < 0 ? err_set(e, -r, "facts") : 0;
 }
@@ -207,8 +205,9 @@ static size_t maker_of(const struct maker *mk, size_t n, uint64_t id)
 	return lo > 0 && mk[lo - 1].mnt_id == id ? mk[lo - 1].i : FACTS_NO_ENTRY;
 }
 
-/* Resolve destination i in the rootfs and look at what is there. */
-static void look_at(const struct oci_spec *spec, size_t i, struct mount_facts *f,
+/* Resolve destination i in the rootfs and look at what is there; for a
+ * candidate, at the mount too (its filesystem, its maps if idmapped). */
+static void look_at(const struct oci_spec *spec, size_t i, bool candidate, struct mount_facts *f,
 		    struct facts_view *v)
 {
 	_cleanup_close_ int fd = -EBADF; /* not kept: thousands of mounts, 1024 fds */
@@ -231,7 +230,8 @@ static void look_at(const struct oci_spec *spec, size_t i, struct mount_facts *f
 	f->uid = info.uid;
 	f->gid = info.gid;
 	f->is_dir = info.is_dir;
-	facts_of_mount(&v->table, fd, 0, f);
+	if (candidate)
+		facts_of_mount(&v->table, fd, 0, f);
 }
 
 /* Per table entry: the spec mount that made its nearest visible ancestor-or-self. */
@@ -282,8 +282,10 @@ int facts_assign(const struct oci_spec *spec, struct mount_facts *facts, struct 
 	return 0;
 }
 
-/* Inside the container's mount namespace: the rootfs, the table, every destination. */
-static int look(const struct oci_spec *spec, struct mount_facts *facts, struct facts_view *v)
+/* Inside the container's mount namespace (only when there is a candidate):
+ * the rootfs, the table, and every destination from the first bind on. */
+static int look(const struct oci_spec *spec, const bool *cand, struct mount_facts *facts,
+		struct facts_view *v)
 {
 	struct err e = {0};
 	size_t first = 0;
@@ -294,23 +296,29 @@ static int look(const struct oci_spec *spec, struct mount_facts *facts, struct f
 		r = err_set(&e, errno, "open rootfs %s", spec->root_path);
 	else
 		r = mountinfo_read("/proc/self/mountinfo", &v->table, &e);
-	/* An entry can only be hidden by a later one: none before the first bind matters. */
+	/* Which entry made each mount, as the exact view knows it without
+	 * cheap facts: a candidate can be hidden by any later entry, and the
+	 * setuid rule (facts_suid.c, plan_suid.c) asks which bind made a mount
+	 * the container reaches, whether a candidate or not.  An entry can only
+	 * be hidden by a later one: none before the first bind matters. */
 	while (first < spec->n_mounts && !is_bind_with_source(&spec->mounts[first]))
 		first++;
 	for (size_t i = first; i < spec->n_mounts; i++) {
 		if (r < 0)
 			cannot_look(&facts[i], &e);
 		else
-			look_at(spec, i, &facts[i], v);
+			look_at(spec, i, cand[i], &facts[i], v);
 	}
 	r = facts_assign(spec, facts, v);
+	/* The maps of idmapped submounts (statmount): of the candidates only. */
 	for (size_t i = 0; i < spec->n_mounts && r >= 0; i++)
-		facts_read_subs_maps(&facts[i]);
+		if (cand[i])
+			facts_read_subs_maps(&facts[i]);
 	return r < 0 ? r : facts_suid_reach(spec, facts, v);
 }
 
 /* Enter pid's mount namespace, look, come back. */
-static int in_container(const struct oci_spec *spec, const struct mntns *ns,
+static int in_container(const struct oci_spec *spec, const bool *cand, const struct mntns *ns,
 			struct mount_facts *facts, struct facts_view *v, struct err *e)
 {
 	struct err ne = {0};
@@ -318,7 +326,7 @@ static int in_container(const struct oci_spec *spec, const struct mntns *ns,
 
 	r = mntns_enter(ns, &ne);
 	if (r >= 0) {
-		nomem = look(spec, facts, v); /* fails only for memory */
+		nomem = look(spec, cand, facts, v); /* fails only for memory */
 		if (mntns_leave(ns, &ne) < 0) {
 			/* Never carry on in the wrong namespace: nothing more is done. */
 			v->stuck = true;
@@ -326,17 +334,15 @@ static int in_container(const struct oci_spec *spec, const struct mntns *ns,
 		}
 	}
 	/* Every mount stays as the runtime made it; the plan says why. */
-	for (size_t i = 0; r < 0 && i < spec->n_mounts; i++)
-		cannot_look(&facts[i], &ne);
+	if (r < 0)
+		facts_cannot_look(spec, cand, facts, &ne);
 	if (r >= 0 && nomem >= 0)
 		nomem = facts_reach_from_host(spec, facts, v);
 	return nomem < 0 ? err_set(e, ENOMEM, "facts") : 0;
 }
 
-int facts_collect(const struct oci_spec *spec, const struct mntns *ns, const struct err *ns_err,
-		  struct mount_facts **ret_facts, struct facts_view *ret_view, struct err *e)
+int facts_walk(const struct oci_spec *spec, struct mount_facts **ret_facts, struct err *e)
 {
-	struct facts_view v = {.root_fd = -EBADF};
 	struct mount_facts *facts;
 	int r = 0;
 
@@ -345,23 +351,46 @@ int facts_collect(const struct oci_spec *spec, const struct mntns *ns, const str
 		return err_set(e, ENOMEM, "facts");
 	for (size_t i = 0; i < spec->n_mounts; i++)
 		facts[i].made_by = FACTS_NO_ENTRY;
-	if (facts_needed(spec)) {
+	if (facts_needed(spec))
 		r = walk_sources(spec, facts, e);
-		/* A pid in the hook's own mount namespace has no container mounts to show. */
-		if (r >= 0 && ns && ns->target < 0) {
-			for (size_t i = 0; i < spec->n_mounts; i++)
-				cannot_look(&facts[i], ns_err);
-		} else if (r >= 0) {
-			r = !ns || ns->own ? host_only(spec, facts, &v, e)
-					   : in_container(spec, ns, facts, &v, e);
-		}
-	}
 	if (r < 0) {
 		facts_free(facts, spec->n_mounts);
-		facts_view_free(&v);
 		return r;
 	}
 	*ret_facts = facts;
+	return 0;
+}
+
+void facts_cannot_look(const struct oci_spec *spec, const bool *look, struct mount_facts *facts,
+		       const struct err *why)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (look[i])
+			cannot_look(&facts[i], why);
+}
+
+int facts_look(const struct oci_spec *spec, const bool *look, const struct mntns *ns,
+	       const struct err *ns_err, struct mount_facts *facts, struct facts_view *ret_view,
+	       struct err *e)
+{
+	struct facts_view v = {.root_fd = -EBADF};
+	struct err le = {0};
+	int r = 0;
+
+	/* The mount table is parsed inside the container: with libmount loaded
+	 * here, in the hook's own namespace, never there. */
+	if (mountinfo_load(&le) < 0)
+		facts_cannot_look(spec, look, facts, &le);
+	else if (ns && ns->target < 0)
+		facts_cannot_look(spec, look, facts, ns_err);
+	else if (!ns || ns->own) /* a pid in the hook's namespace shows no container */
+		r = host_only(spec, look, facts, &v, e);
+	else
+		r = in_container(spec, look, ns, facts, &v, e);
+	if (r < 0) {
+		facts_view_free(&v);
+		return r;
+	}
 	*ret_view = v;
 	return 0;
 }

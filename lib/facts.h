@@ -17,14 +17,32 @@
 #include "spec.h"
 
 /*
- * One struct mount_facts per spec mount (allocated).  ns: look inside its
- * target mount namespace (entered and left here) and keep the view; NULL, or
- * a pid in the hook's own namespace: the sources on the host only (the view
- * stays empty); not opened (target < 0): ns_err says why for each mount.
- * Fails only for memory or when the hook cannot return to its own namespace.
+ * The cheap facts: one struct mount_facts per spec mount (allocated), each
+ * bind mount's source walked on the host (one statx a step).  Enough for
+ * plan_candidates() to tell which mounts are worth the exact view.  Fails
+ * only for memory.
  */
-int facts_collect(const struct oci_spec *spec, const struct mntns *ns, const struct err *ns_err,
-		  struct mount_facts **ret_facts, struct facts_view *ret_view, struct err *e);
+int facts_walk(const struct oci_spec *spec, struct mount_facts **ret_facts, struct err *e);
+
+/*
+ * The exact view, of the candidates (look[i]) only: loads libmount (in the
+ * hook's own mount namespace, never the container's), then, ns given,
+ * enters its target namespace, reads its table, resolves every destination
+ * from the first candidate on (a later entry may hide a candidate), looks
+ * at each candidate's mount, comes back and keeps the view in *ret_view.
+ * NULL, or a pid in the hook's own namespace: the candidates' sources on
+ * the host (the host's table in the view).  When looking is impossible
+ * (libmount missing, ns not opened: ns_err), each candidate's facts say why
+ * and the view stays empty.  Fails only for memory or when the hook cannot
+ * return to its own namespace.
+ */
+int facts_look(const struct oci_spec *spec, const bool *look, const struct mntns *ns,
+	       const struct err *ns_err, struct mount_facts *facts, struct facts_view *ret_view,
+	       struct err *e);
+
+/* Looking at the candidates failed before it began (why): their facts say so. */
+void facts_cannot_look(const struct oci_spec *spec, const bool *look, struct mount_facts *facts,
+		       const struct err *why);
 
 /*
  * Pure: who made what, from what each destination resolved to (mnt_id,

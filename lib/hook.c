@@ -69,18 +69,22 @@ static int userns_maps(struct hook_ctx *ctx, pid_t pid, const struct id_map **re
 	return 0;
 }
 
-/* Why the hook leaves mount m alone whatever the ids are, or NULL. */
-static const char *left_alone(const struct oci_spec *s, const struct spec_mount *m)
+/* The exact view of the candidates (look[i]): libmount loaded and
+ * config.json's options given their meaning first, in the hook's own mount
+ * namespace.  Without libmount every candidate is left as the runtime made
+ * it, saying why (a warning; with --strict a failure). */
+static int hook_look(struct hook_ctx *ctx, const bool *look, pid_t pid, struct err *e)
 {
-	if (!m->is_bind)
-		return "not a bind mount";
-	if (s->disabled)
-		return "disabled by annotation " ANNOTATION_DISABLE;
-	if (m->has_idmap)
-		return "config.json already gives this mount an id mapping";
-	if (spec_is_skipped_destination(s, m->destination))
-		return "skipped by annotation " ANNOTATION_SKIP;
-	return NULL;
+	struct err le = {0};
+
+	if (spec_map_options(&ctx->spec, &le) < 0) {
+		facts_cannot_look(&ctx->spec, look, ctx->facts, &le);
+		return 0;
+	}
+	/* Without the namespace, each candidate's facts say why it was not seen. */
+	hook_open_ns(ctx, pid);
+	return facts_look(&ctx->spec, look, pid > 0 ? &ctx->ns : NULL, &ctx->ns_err, ctx->facts,
+			  &ctx->view, e);
 }
 
 /*
@@ -102,7 +106,7 @@ static int plan_unknown_ids(struct hook_ctx *ctx, const struct err *why, struct 
 	p->n_mounts = s->n_mounts;
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		struct plan_mount *pm = &p->mounts[i];
-		const char *reason = left_alone(s, &s->mounts[i]);
+		const char *reason = plan_left_alone(s, &s->mounts[i]);
 
 		pm->mount = &s->mounts[i];
 		if (reason) {
@@ -175,6 +179,7 @@ static int ask_kernel(struct hook_ctx *ctx, struct err *e)
 int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err *e)
 {
 	_cleanup_free_ char *json = NULL;
+	_cleanup_free_ bool *look = NULL;
 	const struct id_map *uid_ns, *gid_ns;
 	char path[PATH_MAX];
 	int r;
@@ -196,13 +201,20 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 		return plan_unknown_ids(ctx, &why, e);
 	}
 	ctx->pid = pid;
-	/* Without the namespace, each mount's facts say why it was not seen. */
-	hook_open_ns(ctx, pid);
-	r = facts_collect(&ctx->spec, pid > 0 ? &ctx->ns : NULL, &ctx->ns_err, &ctx->facts,
-			  &ctx->view, e);
+	hostinfo_read(&ctx->host);
+	/* Cheap facts first (plan_cheap.c): the container is looked at, and
+	 * libmount loaded, only for the mounts these leave. */
+	r = facts_walk(&ctx->spec, &ctx->facts, e);
 	if (r < 0)
 		return r;
-	hostinfo_read(&ctx->host);
+	look = calloc_array(ctx->spec.n_mounts, sizeof(*look));
+	if (!look)
+		return err_set(e, ENOMEM, "plan");
+	if (plan_candidates(&ctx->spec, uid_ns, gid_ns, &ctx->host, ctx->facts, look) > 0) {
+		r = hook_look(ctx, look, pid, e);
+		if (r < 0)
+			return r;
+	}
 	r = plan_build(&ctx->spec, uid_ns, gid_ns, &ctx->host, &ctx->accounts, ctx->facts,
 		       &ctx->view, &ctx->plan, e);
 	return r < 0 ? r : ask_kernel(ctx, e);

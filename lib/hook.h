@@ -3,9 +3,12 @@
  * The hook's flow as a library, one way only:
  *
  *   stdin -> state (state.c) -> config.json (spec.c)
- *         -> observe (facts.c: each source path walked on the host; each
- *            destination resolved inside the container's mount namespace,
- *            what is mounted there, which entry made it)
+ *         -> observe, cheap facts first (facts.c: each source path walked
+ *            on the host; plan_cheap.c: which mounts that leaves as
+ *            candidates); for the candidates only, and only when there are
+ *            any: libmount loaded, each destination resolved inside the
+ *            container's mount namespace, what is mounted there, which
+ *            entry made it
  *         -> plan (plan.c, pure: idmap with which maps, or skip and why)
  *         -> remount (remount.c: clone what the runtime mounted, idmap it,
  *            stack it on top)
@@ -61,8 +64,8 @@ void hook_open_ns(struct hook_ctx *ctx, pid_t pid);
 
 /* Read <bundle>/config.json, observe, build the plan, try on the kernel
  * what the plan asks (plan_questions) and judge it again with the answers.
- * pid: the container's init, whose mount namespace is looked at (0: the
- * sources on the host only). */
+ * pid: the container's init, whose mount namespace is looked at when a mount
+ * is worth it (0: the sources on the host only). */
 int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err *e);
 
 /* Execute the plan hook_prepare() built (remount.c); outcomes in

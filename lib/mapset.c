@@ -44,8 +44,8 @@ int mapset_make(struct mapset *s, const struct plan *p, size_t k)
 		return 0;
 	s->made[k] = true;
 	s->holders[s->n_holders] = USERNS_HOLDER_NONE;
-	r = userns_open_async(&p->mappings[k].uid_map, &p->mappings[k].gid_map, &fd,
-			      &s->holders[s->n_holders], &s->errs[k]);
+	r = userns_open_held(&p->mappings[k].uid_map, &p->mappings[k].gid_map, &fd,
+			     &s->holders[s->n_holders], &s->errs[k]);
 	s->fds[k] = r < 0 ? r : fd;
 	s->n_holders += r >= 0;
 	return 0;

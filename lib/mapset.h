@@ -2,9 +2,9 @@
 /*
  * One user namespace per distinct mapping of a plan, owned as one set: the
  * fds, the errors of those that could not be made, and the short-lived
- * children that hold them (reaped by mapset_free, last, since their exit
- * takes longer than anything else the hook does).  Each is made once, when
- * first needed: to try a map on the kernel before the plan is final (the
+ * children that created them, reaped by mapset_free, last: by then they are
+ * zombies, and nothing waits for them to exit (userns.c).  Each is made once,
+ * when first needed: to try a map on the kernel before the plan is final (the
  * plan's mappings only grow), or to act.  Always on the host, never in the
  * container's mount namespace (the maps are written through the host's
  * /proc).

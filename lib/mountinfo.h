@@ -2,7 +2,9 @@
 /*
  * The libmount boundary: mount tables (/proc/.../mountinfo) as plain structs,
  * and the kernel's mount options as libmount's map knows them.  The only file
- * that includes <libmount/libmount.h>.
+ * that includes <libmount/libmount.h>.  libmount is loaded at the first call
+ * that needs it (mountinfo_load), never linked: a hook that has no mount to
+ * remap never loads it.
  */
 #pragma once
 
@@ -15,7 +17,7 @@
 
 struct mount_entry {
 	int id, parent_id;
-	char *target; /* where it is mounted, unescaped */
+	char *target; /* where it is mounted, unescaped (owns root's and source's memory) */
 	char *root;   /* the path inside its filesystem that is mounted there */
 	char *source; /* the filesystem's source: a device, "proc", "tmpfs", ... or "" */
 	char fstype[FSTYPE_MAX];
@@ -37,7 +39,13 @@ struct mount_table {
  * mounts in a namespace) at over 600 bytes a line.  Past it: -EFBIG. */
 #define MOUNTINFO_MAX (64 * 1024 * 1024)
 
-/* Parse a mountinfo file.  Lines that are not mountinfo lines are skipped. */
+/* Load libmount (libmount.so.1) once; later calls say what the first did.
+ * -ELIBACC when it cannot be, with dlopen's words.  Call it before entering
+ * another mount namespace: a library is never looked for in a container's. */
+int mountinfo_load(struct err *e);
+
+/* Parse a mountinfo file.  Lines that are not mountinfo lines are skipped.
+ * Loads libmount (mountinfo_load) when needed. */
 int mountinfo_read(const char *path, struct mount_table *ret_table, struct err *e);
 
 /* The same from text already read (NUL-terminated; not modified). */
@@ -61,6 +69,8 @@ unsigned int mountinfo_flags_of(unsigned long ms);
 
 /* A mount option as libmount's map of the kernel's options (MNT_LINUX_MAP)
  * knows it: the MS_* flags it stands for (<sys/mount.h>), and whether it
- * clears them ("rw", "suid", ...) rather than sets them.  false when the
- * kernel has no such option (an option with a value never is one). */
-bool mountinfo_kernel_option(const char *name, unsigned long *ret_flags, bool *ret_clears);
+ * clears them ("rw", "suid", ...) rather than sets them.  1 when the kernel
+ * has such an option, 0 when not (an option with a value never is one),
+ * -ELIBACC without libmount. */
+int mountinfo_kernel_option(const char *name, unsigned long *ret_flags, bool *ret_clears,
+			    struct err *e);

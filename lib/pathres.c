@@ -48,11 +48,14 @@ int pathres_open_beneath(int dir_fd, const char *rel, bool same_mount, int *ret_
 	return r < 0 ? err_set(e, -r, "resolve %s beneath the mount", rel) : 0;
 }
 
-int pathres_info(int fd, struct path_info *ret_info, struct err *e)
+/* name below dirfd ("" and AT_EMPTY_PATH: dirfd itself), never through a
+ * symlink or an automount. */
+static int info_at(int dirfd, const char *name, int flags, struct path_info *ret_info,
+		   struct err *e)
 {
 	struct statx stx;
 
-	if (statx(fd, "", AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW,
+	if (statx(dirfd, name, flags | AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW,
 		  STATX_BASIC_STATS | STATX_MNT_ID, &stx) < 0)
 		return err_set(e, errno, "statx");
 	if (!(stx.stx_mask & STATX_MNT_ID) || !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
@@ -70,6 +73,11 @@ int pathres_info(int fd, struct path_info *ret_info, struct err *e)
 	return 0;
 }
 
+int pathres_info(int fd, struct path_info *ret_info, struct err *e)
+{
+	return info_at(fd, "", AT_EMPTY_PATH, ret_info, e);
+}
+
 /* The walk's state: the directory it is in, and what is left to walk. */
 struct walk {
 	int root_fd;
@@ -77,6 +85,8 @@ struct walk {
 	bool cur_cached;	   /* cur belongs to the cache */
 	struct path_info cur_info; /* of cur, once have_info */
 	bool have_info;
+	struct path_info end; /* the last component, seen by name (at_end) */
+	bool at_end;
 	char here[PATH_MAX]; /* the path of cur, for messages */
 	char rest[2 * PATH_MAX];
 	int links;
@@ -272,8 +282,9 @@ static void move_to(struct walk *k, int fd, const struct path_info *info, const 
 		k->by_name = false;
 }
 
-/* Replace the rest by target + "/" + rest; an absolute target restarts at the root. */
-static int follow(struct walk *k, int fd)
+/* Replace the rest by the target of the symlink name below dirfd ("": dirfd
+ * itself) + "/" + rest; an absolute target restarts at the root. */
+static int follow(struct walk *k, int dirfd, const char *name)
 {
 	char target[PATH_MAX], joined[sizeof(k->rest)];
 	ssize_t n;
@@ -281,7 +292,7 @@ static int follow(struct walk *k, int fd)
 	k->by_name = false;
 	if (++k->links > PATHRES_SYMLINKS_MAX)
 		return -ELOOP;
-	n = readlinkat(fd, "", target, sizeof(target));
+	n = readlinkat(dirfd, name, target, sizeof(target));
 	if (n < 0)
 		return -errno;
 	if ((size_t)n >= sizeof(target))
@@ -309,6 +320,37 @@ static int cur_info(struct walk *k, struct err *e)
 	return 0;
 }
 
+/* Is name the path's last component (nothing but slashes left)? */
+static bool is_last(const struct walk *k)
+{
+	return k->rest[strspn(k->rest, "/")] == '\0';
+}
+
+/* A symlink at here/name, owned by uid: who could change it, then its target. */
+static int symlink_step(struct walk *k, int dirfd, const char *name, uint32_t uid)
+{
+	char at[PATHRES_AT_MAX];
+
+	set_at(at, k->here, name);
+	record_owner(k->w, uid, at);
+	return follow(k, dirfd, name);
+}
+
+/* The last component, by name below cur: nothing is walked below it, so it
+ * needs no fd of its own (two system calls less a source).  Its statx is the
+ * walk's end, unless it is a symlink, which is followed. */
+static int last_step(struct walk *k, const char *name)
+{
+	struct err e = {0};
+
+	if (info_at(k->cur, name, 0, &k->end, &e) < 0)
+		return -e.code;
+	if (S_ISLNK(k->end.mode))
+		return symlink_step(k, k->cur, name, k->end.uid);
+	k->at_end = true;
+	return 0;
+}
+
 /* One component: 1 to go on, 0 at the end of the path, -errno.  Each step
  * takes one statx of what it opened; the end's is the walk's report. */
 static int step(struct walk *k, const char *name)
@@ -331,19 +373,16 @@ static int step(struct walk *k, const char *name)
 		if (r < 0)
 			return r;
 		note_dir(k, &k->cur_info);
+		if (is_last(k))
+			return last_step(k, name);
 	}
 	fd = openat(k->cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (pathres_info(fd, &info, &e) < 0)
 		return -e.code;
-	if (S_ISLNK(info.mode)) {
-		char at[PATHRES_AT_MAX];
-
-		set_at(at, k->here, name);
-		record_owner(k->w, info.uid, at);
-		return follow(k, fd);
-	}
+	if (S_ISLNK(info.mode))
+		return symlink_step(k, fd, "", info.uid);
 	move_to(k, TAKE_FD(fd), &info, name);
 	/* Below a file there is nothing to walk (ENOTDIR next); the cache, by
 	 * name from its parent, would find a sibling. */
@@ -376,14 +415,34 @@ static bool next_name(struct walk *k, char name[static NAME_MAX + 1], int *ret_e
 	return true;
 }
 
+/* A walk and its report, as they start: only what is read before it is
+ * written (the paths are 12 KiB of buffers, written as the walk goes). */
+static void walk_init(struct walk *k, struct pathres_cache *c, int root_fd, struct path_walk *w)
+{
+	k->root_fd = root_fd;
+	k->cur = -EBADF;
+	k->cur_cached = k->have_info = k->at_end = false;
+	k->here[0] = '\0';
+	k->links = 0;
+	k->w = w;
+	k->cache = c;
+	k->depth = 0;
+	k->by_name = true;
+	w->err = 0;
+	w->at[0] = w->open_dir[0] = '\0';
+	w->n_owners = 0;
+	w->end = (struct path_info){0};
+}
+
 static void walk_from(struct pathres_cache *c, int root_fd, const char *path, struct path_walk *ret)
 {
-	struct walk k = {.root_fd = root_fd, .cur = -EBADF, .w = ret, .cache = c, .by_name = true};
-	char name[NAME_MAX + 1] = "";
+	struct walk k;
+	char name[NAME_MAX + 1];
 	struct err e = {0};
 	int r = 0;
 
-	*ret = (struct path_walk){0};
+	walk_init(&k, c, root_fd, ret);
+	name[0] = '\0';
 	if ((size_t)snprintf(k.rest, sizeof(k.rest), "%s", path) >= sizeof(k.rest))
 		r = -ENAMETOOLONG;
 	else
@@ -394,10 +453,12 @@ static void walk_from(struct pathres_cache *c, int root_fd, const char *path, st
 		drop_cur(&k);
 		return;
 	}
-	while (r >= 0 && next_name(&k, name, &r))
+	while (r >= 0 && !k.at_end && next_name(&k, name, &r))
 		r = step(&k, name);
 	if (r < 0)
 		stop(&k, -r, name);
+	else if (k.at_end)
+		ret->end = k.end;
 	else if ((r = cur_info(&k, &e)) < 0)
 		stop(&k, -r, "");
 	else

@@ -27,19 +27,6 @@ void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)
 	err_trim_utf8(pm->reason);
 }
 
-/* The container user as the host sees it. */
-static void plan_host_ids(struct plan *p, const struct id_map *uid_ns, const struct id_map *gid_ns)
-{
-	p->has_userns = uid_ns || gid_ns;
-	p->host_uid = p->uid;
-	p->host_gid = p->gid;
-	p->has_host_ids = true;
-	if (uid_ns && !idmap_to_host(uid_ns, p->uid, &p->host_uid))
-		p->has_host_ids = false;
-	if (gid_ns && !idmap_to_host(gid_ns, p->gid, &p->host_gid))
-		p->has_host_ids = false;
-}
-
 /* The length of path without trailing slashes ("/" keeps its slash). */
 static size_t trimmed_len(const char *path)
 {
@@ -103,34 +90,6 @@ static bool plan_skip_hidden(const struct oci_spec *spec, const struct mount_fac
 	return true;
 }
 
-/* Policy that needs no knowledge of the source. */
-static bool plan_skip_by_config(const struct oci_spec *spec, const struct mount_facts *facts,
-				const struct plan *p, struct plan_mount *pm)
-{
-	const struct spec_mount *m = pm->mount;
-
-	if (!m->is_bind)
-		skip(pm, "not a bind mount");
-	else if (spec->disabled)
-		skip(pm, "disabled by annotation %s", ANNOTATION_DISABLE);
-	else if (spec_is_skipped_destination(spec, m->destination))
-		skip(pm, "skipped by annotation %s", ANNOTATION_SKIP);
-	else if (m->has_idmap)
-		skip(pm, "config.json already gives this mount an id mapping");
-	else if (plan_skip_hidden(spec, facts, pm))
-		return true;
-	else if (!p->has_host_ids)
-		skip(pm,
-		     "container user %" PRIu32 ":%" PRIu32
-		     " has no host id in the container's user namespace",
-		     p->uid, p->gid);
-	else if (p->host_uid == 0)
-		skip(pm, "container user is root on the host; nothing to map");
-	else
-		return false;
-	return true;
-}
-
 /* Filesystems whose mounts Linux (up to 6.18 at least) never idmaps. */
 static const char *const never_idmappable[] = {
     "proc",    "sysfs",	     "devtmpfs", "devpts", "mqueue",   "cgroup",   "cgroup2",	  "debugfs",
@@ -162,23 +121,17 @@ static bool plan_skip_unidmappable(const char *what, const char *fstype, bool id
 	return true;
 }
 
-/* The source path as written must lead to the very mount that is there. */
+/* The source path as written must lead to the very mount that is there
+ * (the walk itself succeeded: plan_skip_cheap). */
 static bool plan_skip_elsewhere(const struct spec_mount *m, const struct mount_facts *f,
 				struct plan_mount *pm)
 {
-	const struct path_walk *w = &f->walk;
-
-	if (w->err && m->source && strcmp(w->at, m->source) != 0)
-		skip(pm, "cannot stat source: %s: %s", w->at, strerror(w->err));
-	else if (w->err)
-		skip(pm, "cannot stat source: %s", strerror(w->err));
-	else if (w->end.dev != f->dev || w->end.ino != f->ino)
-		skip(pm,
-		     "the mount at the destination is not the runtime's mount of %s (the "
-		     "source path leads elsewhere now)",
-		     m->source);
-	else
+	if (f->walk.end.dev == f->dev && f->walk.end.ino == f->ino)
 		return false;
+	skip(pm,
+	     "the mount at the destination is not the runtime's mount of %s (the "
+	     "source path leads elsewhere now)",
+	     m->source);
 	return true;
 }
 
@@ -214,10 +167,6 @@ static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *
 				const struct mount_facts *f, struct plan_mount *pm,
 				struct tree_maps *ret_t)
 {
-	if (f->stat_errno) {
-		skip(pm, "cannot stat source: %s", strerror(f->stat_errno));
-		return true;
-	}
 	if (plan_skip_elsewhere(pm->mount, f, pm))
 		return true;
 	pm->has_owner = true;
@@ -284,29 +233,6 @@ static void plan_note(const struct mount_facts *f, struct plan_mount *pm)
 		pm->reason[n] = '\0';
 }
 
-/* Outside the initial user namespace (a rootless engine runs its hooks
- * there) the kernel refuses to idmap a filesystem the host mounted (EPERM).
- * Only one mounted inside that namespace (a tmpfs) could be, but the swap's
- * map covers every id, and a child namespace can map only the ids its
- * parent has (measured rootless: EPERM on uid_map).  So every bind mount is
- * left alone, saying why, and no user namespace is created. */
-static bool plan_skip_rootless(const struct hostinfo *host, const struct mount_facts *f,
-			       struct plan_mount *pm)
-{
-	if (host->in_initial_userns || !pm->mount->is_bind)
-		return false;
-	if (!f->stat_errno) {
-		pm->has_owner = true; /* as seen there: often the overflow id */
-		pm->owner_uid = f->uid;
-		pm->owner_gid = f->gid;
-	}
-	skip(pm,
-	     "rootless: the hook runs in a user namespace (uid_map %s), where the kernel "
-	     "refuses to idmap a filesystem of the host",
-	     host->uid_map[0] ? host->uid_map : "unknown");
-	return true;
-}
-
 /* One id of a planned mount's root through its clone: seen (as the hook read
  * it) taken back to the on-disk id where the source is idmapped (composed
  * maps apply to on-disk ids), then sent through the planned map. */
@@ -352,8 +278,9 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 		int r = 0;
 
 		pm->mount = &spec->mounts[i];
-		skipped = plan_skip_rootless(host, &facts[i], pm) ||
-			  plan_skip_by_config(spec, facts, &p, pm) ||
+		/* Cheap rules first (plan_cheap.c), then the exact view's. */
+		skipped = plan_skip_cheap(spec, &p, &o, host, &facts[i], pm) ||
+			  plan_skip_hidden(spec, facts, pm) ||
 			  plan_skip_by_source(spec, &p, &o, acc, &facts[i], pm, &t);
 		if (!skipped) {
 			pm->action = PLAN_IDMAP;

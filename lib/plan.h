@@ -62,7 +62,6 @@ struct mount_facts {
 	bool at_mount_root;		/* the destination is the root of a mount ... */
 	size_t made_by;			/* ... visible there, made by this entry (the last one that
 					   resolves to it), or FACTS_NO_ENTRY */
-	int stat_errno;			/* 0 when what is mounted (or the source) was seen */
 	uint64_t mnt_id; /* the mount seen: in the container, or the source's on the host */
 	dev_t dev;	 /* ... its root */
 	ino_t ino;
@@ -289,6 +288,21 @@ void plan_questions_free(struct plan_questions *q);
  * it cannot do falls back, and the trees are built again.  -ENOMEM only. */
 int plan_kernel(const struct oci_spec *spec, const struct mount_facts *facts,
 		const struct facts_view *view, struct plan *p);
+
+/*
+ * Cheap facts first (plan_cheap.c): the mounts plan_build() could idmap as
+ * far as config.json, the host and each source's walk tell (facts from
+ * facts_walk()).  ret_look: one per spec mount, true for a candidate.
+ * Returns how many there are; with none, the plan needs no other fact.
+ */
+size_t plan_candidates(const struct oci_spec *spec, const struct id_map *uid_ns,
+		       const struct id_map *gid_ns, const struct hostinfo *host,
+		       const struct mount_facts *facts, bool *ret_look);
+
+/* Why the hook leaves mount m alone whatever the ids and whatever is
+ * mounted (not a bind mount, an annotation, config.json's own idmap), or
+ * NULL (plan_cheap.c). */
+const char *plan_left_alone(const struct oci_spec *spec, const struct spec_mount *m);
 
 /* Turn an idmap entry into a skip, e.g. when the kernel refused it. */
 void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Shared by plan.c and plan_maps.c only. */
+/* Shared by plan.c, plan_cheap.c, plan_maps.c and plan_owner.c only. */
 #pragma once
 
 #include "mounttree.h"
@@ -124,3 +124,12 @@ bool plan_skip_by_group(const struct oci_spec *spec, const struct plan *p,
 			const struct owner_rules *o, struct accounts *acc,
 			const struct mount_facts *f, struct plan_mount *pm,
 			struct plan_mapping *ret_swap);
+
+/* The container user as the host sees it, into p. */
+void plan_host_ids(struct plan *p, const struct id_map *uid_ns, const struct id_map *gid_ns);
+
+/* The cheap rules (plan_cheap.c), first for every mount: rootless, policy
+ * from config.json alone, the source's walk and the owner it found. */
+bool plan_skip_cheap(const struct oci_spec *spec, const struct plan *p, const struct owner_rules *o,
+		     const struct hostinfo *host, const struct mount_facts *f,
+		     struct plan_mount *pm);

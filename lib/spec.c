@@ -300,9 +300,7 @@ void spec_free(struct oci_spec *s)
 	size_t i;
 
 	for (i = 0; i < s->n_mounts; i++) {
-		free(s->mounts[i].destination);
-		free(s->mounts[i].source);
-		free(s->mounts[i].type);
+		free(s->mounts[i].destination); /* and the rest of its strings */
 	}
 	free(s->mounts);
 	free(s->root_path);

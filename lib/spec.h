@@ -41,13 +41,22 @@ enum mount_propagation {
 	PROPAGATION_UNBINDABLE,
 };
 
+/* What spec_parse() reads of a mount are config.json's own words (the
+ * destination, type "bind", options bind, rbind, idmap, ridmap): all the
+ * hook needs to decide whether a mount is worth a look.  What the kernel's
+ * options mean (ro, nosuid, the propagation types, ...) comes from
+ * libmount's map, which spec_map_options() applies, once libmount is loaded
+ * for a mount that is. */
 struct spec_mount {
-	char *destination;	 /* absolute, as written */
-	char *source;		 /* absolute (relative sources resolved to the bundle) */
-	char *type;		 /* may be NULL */
-	bool is_bind;		 /* type "bind" or option bind/rbind */
-	bool is_recursive;	 /* option rbind */
-	bool has_idmap;		 /* uidMappings/gidMappings or option idmap/ridmap */
+	char *destination; /* as written (owns the memory of every string here) */
+	char *source;	   /* absolute (relative sources resolved to the bundle) */
+	char *type;	   /* may be NULL */
+	bool is_bind;	   /* type "bind" or option bind/rbind */
+	bool is_recursive; /* option rbind */
+	bool has_idmap;	   /* uidMappings/gidMappings or option idmap/ridmap */
+	char *options;	   /* the options as written, each NUL-terminated, in order */
+	size_t n_options;
+	/* Set by spec_map_options(), 0 before: */
 	unsigned int flags;	 /* enum mount_flag: ro, nosuid, ... (the mount itself) */
 	unsigned int flags_tree; /* enum mount_flag: rro, rnosuid, ... (every submount too) */
 	/* Every restriction any option names, plain or recursive, whatever
@@ -77,6 +86,10 @@ struct oci_spec {
  * annotations were read (they are read first): nothing to free. */
 int spec_parse(const char *json, const char *bundle, struct oci_spec *ret_spec, struct err *e);
 void spec_free(struct oci_spec *s);
+
+/* Every mount's options through libmount's map of the kernel's options:
+ * flags, flags_tree, propagation.  -ELIBACC without libmount. */
+int spec_map_options(struct oci_spec *s, struct err *e);
 
 /* Is destination listed in the skip annotation? */
 bool spec_is_skipped_destination(const struct oci_spec *s, const char *destination);

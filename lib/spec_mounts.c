@@ -9,12 +9,17 @@
 #include "spec_internal.h"
 
 /*
- * What an option means comes from libmount's map of the kernel's options
+ * A mount's options are read in two steps.  spec_parse() reads config.json's
+ * own words only: bind and rbind (the OCI runtime spec's; libmount's map
+ * knows them as MS_BIND and MS_BIND|MS_REC, and no other option as either),
+ * idmap and ridmap; it keeps every option as written.  That is all the hook
+ * needs to tell whether a mount is worth a look, so a start with nothing to
+ * remap never loads libmount.  spec_map_options() then gives the rest its
+ * meaning from libmount's map of the kernel's options
  * (mountinfo_kernel_option): ro/rw, nosuid, nodev, noexec, nosymfollow and
- * their opposites, bind/rbind, the propagation types.  Only what the kernel
- * does not know is named here: idmap/ridmap and runc's recursive options.
- * The atime options count only as named (what crun's remount after the
- * hooks sets, plan_nodes.c).  Anything else (tmpcopyup, copy-symlink,
+ * their opposites, the propagation types; runc's recursive options are named
+ * here.  The atime options count only as named (what crun's remount after
+ * the hooks sets, plan_nodes.c).  Anything else (tmpcopyup, copy-symlink,
  * mode=..., an option nobody knows) changes nothing: the clone keeps the
  * flags the runtime gave the mount, so an unknown option can never loosen it.
  */
@@ -63,7 +68,8 @@ static void set_flags(struct spec_mount *m, unsigned int *flags, unsigned long m
 			m->atime_named |= atimes[i].named;
 }
 
-/* A kernel option (per libmount's map) into m. */
+/* A kernel option (per libmount's map) into m.  bind and rbind were read
+ * as words (read_word): the map agrees, and they are not read twice. */
 static void apply_kernel_option(struct spec_mount *m, unsigned long ms, bool clears)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(propagations); i++) {
@@ -72,12 +78,8 @@ static void apply_kernel_option(struct spec_mount *m, unsigned long ms, bool cle
 			return;
 		}
 	}
-	if (ms & MS_BIND) {
-		m->is_bind = true;
-		m->is_recursive = m->is_recursive || (ms & MS_REC);
-		return;
-	}
-	set_flags(m, &m->flags, ms, clears);
+	if (!(ms & MS_BIND))
+		set_flags(m, &m->flags, ms, clears);
 }
 
 static bool is_recursive_option(const char *opt)
@@ -97,39 +99,80 @@ static bool is_idmap_option(const char *opt)
 	       (n == 6 && strncmp(opt, "ridmap", 6) == 0);
 }
 
-/* One option; options the hook does not care about are ignored. */
-static void apply_option(struct spec_mount *m, const char *opt)
+/* config.json's own words; every other option waits for spec_map_options(). */
+static void read_word(struct spec_mount *m, const char *opt)
 {
-	unsigned long ms;
-	bool clears;
-
-	if (mountinfo_kernel_option(opt, &ms, &clears))
-		apply_kernel_option(m, ms, clears);
-	else if (is_recursive_option(opt) && mountinfo_kernel_option(opt + 1, &ms, &clears))
-		set_flags(m, &m->flags_tree, ms, clears);
+	if (strcmp(opt, "bind") == 0)
+		m->is_bind = true;
+	else if (strcmp(opt, "rbind") == 0)
+		m->is_bind = m->is_recursive = true;
 	else if (is_idmap_option(opt))
 		m->has_idmap = true;
 }
 
-static int parse_options(const json_value *v, const char *path, struct spec_mount *m, struct err *e)
+/* One option through libmount's map; options the hook does not care about
+ * are ignored. */
+static int map_option(struct spec_mount *m, const char *opt, struct err *e)
+{
+	unsigned long ms;
+	bool clears;
+	int r;
+
+	r = mountinfo_kernel_option(opt, &ms, &clears, e);
+	if (r > 0)
+		apply_kernel_option(m, ms, clears);
+	else if (r == 0 && is_recursive_option(opt) &&
+		 (r = mountinfo_kernel_option(opt + 1, &ms, &clears, e)) > 0)
+		set_flags(m, &m->flags_tree, ms, clears);
+	return r < 0 ? r : 0;
+}
+
+int spec_map_options(struct oci_spec *s, struct err *e)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		struct spec_mount *m = &s->mounts[i];
+		const char *opt = m->options;
+
+		m->flags = m->flags_tree = m->named = 0;
+		m->atime_named = 0;
+		m->propagation = PROPAGATION_DEFAULT;
+		for (size_t k = 0; k < m->n_options; k++, opt += strlen(opt) + 1) {
+			int r = map_option(m, opt, e);
+
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* The options: config.json's own words read, each checked to be a
+ * string; their array and total length (NULs included) for take_strings(). */
+static int parse_options(const json_value *v, const char *path, struct spec_mount *m,
+			 const json_value **ret_arr, size_t *ret_len, struct err *e)
 {
 	char parent[JSON_PATH_MAX], opt_path[JSON_PATH_MAX];
 	const json_value *arr = NULL;
 	const char *opt;
-	size_t n = 0, i;
+	size_t n = 0;
 	int r;
 
+	*ret_arr = NULL;
+	*ret_len = 0;
 	r = json_get_array(v, path, "options", JSON_OPTIONAL, &arr, &n, e);
-	if (r < 0)
-		return r;
+	if (r <= 0 || n == 0)
+		return r < 0 ? r : 0;
 	json_path_key(parent, path, "options");
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		json_path_index(opt_path, parent, i);
 		r = json_as_string(json_array_at(arr, i), opt_path, &opt, e);
 		if (r < 0)
 			return r;
-		apply_option(m, opt);
+		read_word(m, opt);
+		*ret_len += strlen(opt) + 1;
 	}
+	*ret_arr = arr;
+	m->n_options = n;
 	return 0;
 }
 
@@ -152,65 +195,101 @@ static int parse_mount_idmaps(const json_value *v, const char *path, struct spec
 	return 0;
 }
 
-static int copy_string(const json_value *v, const char *path, const char *key, enum json_presence p,
-		       char **ret, struct err *e)
-{
-	const char *s;
-	int r;
+/* A mount's strings as config.json has them (borrowed from its tree). */
+struct mount_strings {
+	const char *destination, *type, *source;
+	const char *source_dir; /* the bundle, for a relative bind source, or NULL */
+	const json_value *options;
+	size_t options_len;
+};
 
-	r = json_get_string(v, path, key, p, &s, e);
-	if (r <= 0)
-		return r;
-	*ret = strdup(s);
-	if (!*ret)
-		return err_set(e, ENOMEM, "%s.%s", path, key);
-	return 1;
+/* [prefix "/"] s "\0" at *at in block, moving *at past it; where it starts. */
+static char *put(char *block, size_t *at, const char *prefix, const char *s)
+{
+	char *start = block + *at;
+	size_t n;
+
+	if (prefix) {
+		n = strlen(prefix);
+		memcpy(block + *at, prefix, n);
+		block[*at + n] = '/';
+		*at += n + 1;
+	}
+	n = strlen(s) + 1;
+	memcpy(block + *at, s, n);
+	*at += n;
+	return start;
 }
 
-/* A bind mount's source is a path: resolve a relative one to the bundle.
- * Other sources ("proc", "tmpfs") are not paths and stay as written. */
-static int parse_source(const json_value *v, const char *path, const char *bundle,
-			struct spec_mount *m, struct err *e)
+/* The strings into m, in one allocation owned by m->destination. */
+static int take_strings(struct spec_mount *m, const struct mount_strings *w, const char *path,
+			struct err *e)
 {
-	const char *source;
+	size_t len = strlen(w->destination) + 1 + w->options_len, at = 0;
+	char *block;
+
+	len += w->type ? strlen(w->type) + 1 : 0;
+	len += w->source ? strlen(w->source) + 1 : 0;
+	len += w->source_dir ? strlen(w->source_dir) + 1 : 0;
+	block = malloc(len);
+	if (!block)
+		return err_set(e, ENOMEM, "%s", path);
+	m->destination = put(block, &at, NULL, w->destination);
+	m->type = w->type ? put(block, &at, NULL, w->type) : NULL;
+	m->source = w->source ? put(block, &at, w->source_dir, w->source) : NULL;
+	m->options = m->n_options ? block + at : NULL;
+	for (size_t i = 0; i < m->n_options; i++)
+		put(block, &at, NULL, json_string_of(json_array_at(w->options, i)));
+	return 0;
+}
+
+/* A bind mount's source is a path: a relative one is relative to the
+ * bundle.  Other sources ("proc", "tmpfs") are not paths and stay as
+ * written. */
+static int parse_source(const json_value *v, const char *path, const char *bundle,
+			const struct spec_mount *m, struct mount_strings *w, struct err *e)
+{
 	int r;
 
-	r = json_get_string(v, path, "source", JSON_OPTIONAL, &source, e);
+	r = json_get_string(v, path, "source", JSON_OPTIONAL, &w->source, e);
 	if (r <= 0)
 		return r;
-	if (!m->is_bind) {
-		m->source = strdup(source);
-		return m->source ? 0 : err_set(e, ENOMEM, "%s.source", path);
-	}
-	if (!*source)
+	if (!m->is_bind)
+		return 0;
+	if (!*w->source)
 		return err_msg(e, EINVAL, "%s.source: must not be empty", path);
-	return spec_resolve_path(bundle, source, &m->source, e);
+	if (w->source[0] != '/')
+		w->source_dir = bundle;
+	return 0;
 }
 
 static int parse_mount(const json_value *v, const char *path, const char *bundle,
 		       struct spec_mount *m, struct err *e)
 {
+	struct mount_strings w = {0};
 	int r;
 
 	r = json_expect_object(v, path, e);
 	if (r < 0)
 		return r;
-	r = copy_string(v, path, "destination", JSON_REQUIRED, &m->destination, e);
+	r = json_get_string(v, path, "destination", JSON_REQUIRED, &w.destination, e);
 	if (r < 0)
 		return r;
 	/* runc takes a relative destination as relative to the rootfs, as do we. */
-	if (!m->destination[0])
+	if (!w.destination[0])
 		return err_msg(e, EINVAL, "%s.destination: must not be empty", path);
-	r = copy_string(v, path, "type", JSON_OPTIONAL, &m->type, e);
+	r = json_get_string(v, path, "type", JSON_OPTIONAL, &w.type, e);
 	if (r < 0)
 		return r;
-	if (m->type && strcmp(m->type, "bind") == 0)
+	if (w.type && strcmp(w.type, "bind") == 0)
 		m->is_bind = true;
-	r = parse_options(v, path, m, e);
+	r = parse_options(v, path, m, &w.options, &w.options_len, e);
 	if (r >= 0)
 		r = parse_mount_idmaps(v, path, m, e);
 	if (r >= 0)
-		r = parse_source(v, path, bundle, m, e);
+		r = parse_source(v, path, bundle, m, &w, e);
+	if (r >= 0)
+		r = take_strings(m, &w, path, e);
 	return r;
 }
 

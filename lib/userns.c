@@ -2,16 +2,25 @@
 /*
  * A user namespace exists while a process or an fd holds it, and its maps can
  * only be written from outside by a process privileged over its parent: so a
- * child creates it (clone(CLONE_NEWUSER)) and waits, the hook writes the maps
- * and opens /proc/<child>/ns/user, and the child is no longer needed.
+ * child creates it (clone(CLONE_NEWUSER)), the hook writes the maps and opens
+ * /proc/<child>/ns/user, and the child is no longer needed.
+ *
+ * The child does nothing: it exits at once.  Until the hook reaps it, it is
+ * a zombie, which keeps its pid and its credentials, and with them the
+ * namespace: the kernel writes a zombie's maps and opens its namespace as a
+ * live process's (measured here, 6.18).  So nothing is killed and nothing
+ * waited for: by the time the hook reaps it (after writing both maps and
+ * opening the namespace, or later, mapset.h) it has long exited, and
+ * waitpid() finds a zombie.  Its pid cannot be another process's while the
+ * hook uses it, since only the reap frees it.  A hook killed before the reap
+ * leaves a zombie to init, which reaps it.
  *
  * The child shares the hook's memory and fd table (CLONE_VM | CLONE_FILES)
  * and runs on a small stack of its own: nothing is copied, and the hook takes
- * no copy-on-write faults afterwards as it would after a fork.  It makes raw
- * syscalls only (no glibc wrapper that could touch errno or thread state it
- * shares with the hook), never returns, and dies with the hook
- * (PR_SET_PDEATHSIG).  It is an owned resource (struct userns_holder): killed
- * and reaped on every path (userns_holder_freep), its status checked.
+ * no copy-on-write faults afterwards as it would after a fork.  It runs no
+ * code of its own but a return (glibc's clone() then makes the exit system
+ * call).  It is an owned resource (struct userns_holder): reaped on every
+ * path (userns_holder_freep), its status checked.
  */
 #include "userns.h"
 
@@ -20,15 +29,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "io.h"
 
-/* The holder makes three syscalls through syscall(3): a few hundred bytes. */
+/* The holder returns at once: glibc's clone() and a frame, a few hundred bytes. */
 #define HOLDER_STACK_SIZE (16 * 1024)
 
 /* valgrind stops a program that clones with CLONE_VM for anything but a
@@ -41,21 +48,11 @@
 
 static int holder_main(void *arg)
 {
-	long parent = *(const pid_t *)arg;
-
-	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* The hook may have died before the line above: then nobody kills us. */
-	if (syscall(SYS_getppid) != parent)
-		syscall(SYS_exit, 0);
-	/* No fds, no timeout: returns only for a signal handler, and none runs
-	 * (the hook installs none) before SIGKILL. */
-	for (;;)
-		syscall(SYS_ppoll, NULL, 0, NULL, NULL, 0);
 	return 0;
 }
 
-/* Stacks of holders that could not be killed, or not seen dead: they stay
- * allocated (the holder may still run on one) and reachable from here, linked through their
+/* Stacks of holders not seen dead (waitpid failed): they stay allocated (the
+ * holder may still run on one) and reachable from here, linked through their
  * lowest word, which a holder, using a few hundred bytes at the top, never
  * touches. */
 static void *stranded_stacks;
@@ -73,23 +70,19 @@ int userns_holder_reap(struct userns_holder *h, struct err *e)
 	int status = 0, r;
 
 	if (pid > 0) {
-		if (kill(pid, SIGKILL) < 0 && errno != ESRCH) {
-			r = err_set(e, errno, "kill user namespace holder %d", (int)pid);
-			strand(h);
-			return r;
-		}
 		while (waitpid(pid, &status, 0) < 0) {
 			if (errno == EINTR)
 				continue;
 			r = err_set(e, errno, "waitpid user namespace holder %d", (int)pid);
-			strand(h); /* killed, but not seen dead */
+			strand(h);
 			return r;
 		}
 	}
 	free(h->stack);
 	*h = USERNS_HOLDER_NONE;
-	if (pid > 0 && (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL))
-		return err_msg(e, ECHILD, "user namespace holder %d ended on its own (status %#x)",
+	if (pid > 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+		return err_msg(e, ECHILD,
+			       "user namespace holder %d did not exit as it should (status %#x)",
 			       (int)pid, status);
 	return 0;
 }
@@ -104,7 +97,6 @@ void userns_holder_freep(struct userns_holder *h)
 /* Start a holder in a new user namespace. */
 static int holder_start(struct userns_holder *h, struct err *e)
 {
-	static pid_t self;
 	char *top;
 
 	h->stack = malloc(HOLDER_STACK_SIZE);
@@ -112,8 +104,7 @@ static int holder_start(struct userns_holder *h, struct err *e)
 		return err_set(e, ENOMEM, "user namespace holder");
 	/* The stack grows down on every architecture Linux containers run on. */
 	top = (char *)h->stack + HOLDER_STACK_SIZE;
-	self = getpid();
-	h->pid = clone(holder_main, top, HOLDER_CLONE_FLAGS, &self);
+	h->pid = clone(holder_main, top, HOLDER_CLONE_FLAGS, NULL);
 	if (h->pid < 0)
 		return err_set(e, errno, "clone(CLONE_NEWUSER)");
 	return 0;
@@ -145,8 +136,8 @@ static int open_userns(pid_t pid, int *ret_fd, struct err *e)
 	return 0;
 }
 
-int userns_open_async(const struct idmap *uid_map, const struct idmap *gid_map, int *ret_fd,
-		      struct userns_holder *ret_holder, struct err *e)
+int userns_open_held(const struct idmap *uid_map, const struct idmap *gid_map, int *ret_fd,
+		     struct userns_holder *ret_holder, struct err *e)
 {
 	_cleanup_(userns_holder_freep) struct userns_holder h = USERNS_HOLDER_NONE;
 	_cleanup_close_ int fd = -EBADF;
@@ -161,9 +152,6 @@ int userns_open_async(const struct idmap *uid_map, const struct idmap *gid_map, 
 		r = open_userns(h.pid, &fd, e);
 	if (r < 0)
 		return r;
-	/* Done with it: it dies now, the reap can wait. */
-	if (kill(h.pid, SIGKILL) < 0)
-		return err_set(e, errno, "kill user namespace holder %d", (int)h.pid);
 	*ret_fd = TAKE_FD(fd);
 	*ret_holder = h;
 	h = USERNS_HOLDER_NONE;
@@ -177,7 +165,7 @@ int userns_open(const struct idmap *uid_map, const struct idmap *gid_map, int *r
 	_cleanup_close_ int fd = -EBADF;
 	int r;
 
-	r = userns_open_async(uid_map, gid_map, &fd, &h, e);
+	r = userns_open_held(uid_map, gid_map, &fd, &h, e);
 	if (r >= 0)
 		r = userns_holder_reap(&h, e);
 	if (r < 0)

@@ -165,7 +165,7 @@ configure_containerd() {
 install() {
 	stage "$PAYLOAD$HOOK" "$HOOK" 0755
 	on_node "${HOOK%/*}/${staged##*/}" --version >/dev/null ||
-		die "oci-idmap-hook does not run on this node (libmount1? glibc?): not installed"
+		die "oci-idmap-hook does not run on this node (glibc?): not installed"
 	commit "$HOOK"
 	stage "$PAYLOAD$WRAPPER" "$WRAPPER" 0755
 	commit "$WRAPPER"

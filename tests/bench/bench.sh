@@ -23,7 +23,7 @@ JSON_OUT=${BENCH_OUT:-$REPO/build/bench.json}
 QUICK=${BENCH_QUICK:-0}
 COLD=${BENCH_COLD:-1}
 RUNC=$(command -v runc) CRUN=$(command -v crun)
-TIMEIT=$W/timeit WORKLOAD=$W/workload NOTHING=$W/nothing FLOOR=$W/floor
+TIMEIT=$W/timeit WORKLOAD=$W/workload NOTHING=$W/nothing DYNAMIC=$W/dynamic FLOOR=$W/floor
 VERIFY_COST=$W/verify_cost
 OTHER_HOOK=${BENCH_OTHER_HOOK:-}
 STATE_RUNC=$W/state/runc STATE_CRUN=$W/state/crun
@@ -89,6 +89,8 @@ build_helpers() {
 		fail "cannot build timeit"
 	gcc -std=gnu11 -O2 -Wall -Wextra -static -o "$NOTHING" "$BENCH/nothing.c" ||
 		fail "cannot build the do-nothing hook"
+	gcc -std=gnu11 -O2 -Wall -Wextra -o "$DYNAMIC" "$BENCH/nothing.c" ||
+		fail "cannot build the dynamic do-nothing hook"
 	# shellcheck disable=SC2046
 	gcc -std=gnu11 -O2 -Wall -Wextra -o "$FLOOR" "$BENCH/floor.c" \
 		$(pkg-config --cflags --libs mount) || fail "cannot build the libmount floor"
@@ -102,7 +104,9 @@ build_helpers() {
 
 # spec_edit BUNDLE USER VOLUME_DIR|- N HOOK_JSON|-: one python pass over
 # config.json: the process user, N bind mounts VOLUME_DIR/vK -> /vK (or,
-# with N=data, VOLUME_DIR -> /data) and a createRuntime hook.
+# with N=data, VOLUME_DIR -> /data; with N=docker, what Docker binds, the
+# files VOLUME_DIR/hosts, resolv.conf and hostname at /etc, and
+# VOLUME_DIR/volume at /data) and a createRuntime hook.
 spec_edit() {
 	"$PY" -I -S - "$@" <<-'EOF' || fail "cannot edit $1/config.json"
 		import json, sys
@@ -115,6 +119,12 @@ spec_edit() {
 		if n == "data":
 		    mounts.append({"destination": "/data", "type": "bind", "source": vol,
 		                   "options": ["rbind"]})
+		elif n == "docker":
+		    for f in ("hosts", "resolv.conf", "hostname"):
+		        mounts.append({"destination": "/etc/" + f, "type": "bind",
+		                       "source": vol + "/" + f, "options": ["rbind", "rprivate"]})
+		    mounts.append({"destination": "/data", "type": "bind",
+		                   "source": vol + "/volume", "options": ["rbind"]})
 		elif vol != "-":
 		    for k in range(int(n)):
 		        mounts.append({"destination": "/v%d" % k, "type": "bind",

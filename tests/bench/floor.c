@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libmount's own cost, the floor under any hook that uses it: linked
- * dynamically against Debian's libmount (so loading libblkid, libselinux and
- * libpcre2 too), it reads the state from stdin and parses its own mount
- * table once with libmount, as issue 11 measured libmount, then exits 0.
- * The hook's cost beyond this is the hook's own.
+ * libmount's own cost, the floor under any hook that reads a mount table
+ * with it: linked dynamically against Debian's libmount (so loading
+ * libblkid, libselinux and libpcre2 too), it reads the state from stdin and
+ * parses its own mount table once with libmount, then exits 0.  The hook's
+ * cost beyond this is the hook's own.
  */
 #include <libmount/libmount.h>
 #include <stdio.h>

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The do-nothing hook the benchmark subtracts: linked statically, it reads
- * the state a runtime writes to a hook's stdin and exits 0.  What a runtime
- * pays for any hook at all; the hook's own cost is what it takes beyond this.
+ * The do-nothing hook the benchmark compares with: it reads the state a
+ * runtime writes to a hook's stdin and exits 0.  Linked statically, what a
+ * runtime pays for any hook at all; linked dynamically (section 0 builds it
+ * both ways), what any dynamic executable pays on top: the loader and libc.
  */
 #include <unistd.h>
 

@@ -2,7 +2,23 @@
 # Each records "KEY NS" lines with record(); report.py names the keys.
 # shellcheck shell=bash
 
-# --- 0. the hook's own cost inside runc -----------------------------------------
+# --- 0. the hook's cost inside runc -----------------------------------------------
+
+# The variants of section 0, in one rotation: the static and the dynamic
+# do-nothing hooks, the libmount floor, the hook (and BENCH_OTHER_HOOK).
+cost_variants() {
+	echo nothing dynamic floor hook ${OTHER_HOOK:+other}
+}
+
+cost_path() {
+	case $1 in
+	nothing) echo "$NOTHING" ;;
+	dynamic) echo "$DYNAMIC" ;;
+	floor) echo "$FLOOR" ;;
+	hook) echo "$HOOK" ;;
+	other) echo "$OTHER_HOOK" ;;
+	esac
+}
 
 # cost_hook BUNDLE WHICH PATH ARG...: a createRuntime hook that runs PATH under
 # timeit, with the state runc writes on stdin, and appends "NS STATUS" to
@@ -15,61 +31,73 @@ cost_hook() {
 		"$TIMEIT" "$b" "$which" "$@"
 }
 
-# cost_bundles N: $W/costN.hook, $W/costN.nothing, $W/costN.floor (and
-# $W/costN.other with BENCH_OTHER_HOOK), N volumes each.
-cost_bundles() {
-	local n=$1 got
-	make_bundle "$W/cost$n.hook"
-	spec_edit "$W/cost$n.hook" 1000:1000 "$W/hv" "$n" \
-		"$(cost_hook "$W/cost$n" hook "$HOOK")"
-	make_bundle "$W/cost$n.nothing"
-	spec_edit "$W/cost$n.nothing" 1000:1000 "$W/hv" "$n" \
-		"$(cost_hook "$W/cost$n" nothing "$NOTHING")"
-	make_bundle "$W/cost$n.floor"
-	spec_edit "$W/cost$n.floor" 1000:1000 "$W/hv" "$n" \
-		"$(cost_hook "$W/cost$n" floor "$FLOOR")"
-	if [ -n "$OTHER_HOOK" ]; then
-		make_bundle "$W/cost$n.other"
-		spec_edit "$W/cost$n.other" 1000:1000 "$W/hv" "$n" \
-			"$(cost_hook "$W/cost$n" other "$OTHER_HOOK")"
+# cost_spec BUNDLE CASE HOOK_JSON: the case's mounts: "none", Docker's
+# three root-owned file binds and a volume the container user owns
+# (nothing to remap); N, N volumes owned 501:501.
+cost_spec() {
+	if [ "$2" = none ]; then
+		spec_edit "$1" 1000:1000 "$W/dk" docker "$3"
+	else
+		spec_edit "$1" 1000:1000 "$W/hv" "$2" "$3"
 	fi
-	# The check run: the hook idmaps all N volumes.
-	make_bundle "$W/cost$n.check"
-	spec_edit "$W/cost$n.check" 1000:1000 "$W/hv" "$n" "$(hook_json "$HOOK" oci-idmap-hook)"
-	bundle_args "$W/cost$n.check" sh -c 'grep -c idmapped /proc/self/mountinfo'
-	got=$("$RUNC" --root "$STATE_RUNC" run --bundle "$W/cost$n.check" "$(next_id check)" \
-		</dev/null 2>"$W/last.err")
-	[ "$got" = "$n" ] || fail "cost: the hook did not idmap $n volumes (got '$got'): $(cat "$W/last.err")"
 }
 
-# cost_record N WHICH: the last time cost_hook wrote, as cost.nN.WHICH.
+# cost_bundles CASE: $W/costCASE.VARIANT for every variant, and the check
+# run: the hook idmaps exactly what the case has to remap.
+cost_bundles() {
+	local c=$1 v got want=$1
+	for v in $(cost_variants); do
+		make_bundle "$W/cost$c.$v"
+		cost_spec "$W/cost$c.$v" "$c" "$(cost_hook "$W/cost$c" "$v" "$(cost_path "$v")")"
+	done
+	[ "$c" != none ] || want=0
+	make_bundle "$W/cost$c.check"
+	cost_spec "$W/cost$c.check" "$c" "$(hook_json "$HOOK" oci-idmap-hook)"
+	bundle_args "$W/cost$c.check" sh -c 'grep -c idmapped /proc/self/mountinfo; true'
+	got=$("$RUNC" --root "$STATE_RUNC" run --bundle "$W/cost$c.check" "$(next_id check)" \
+		</dev/null 2>"$W/last.err")
+	[ "$got" = "$want" ] || fail "cost: the hook idmapped '$got' mounts of case $c, not $want: $(cat "$W/last.err")"
+}
+
+# cost_record CASE WHICH: the last time cost_hook wrote, as cost.CASE.WHICH.
 cost_record() {
 	local ns rc
 	read -r ns rc <"$W/cost$1.$2.ns" || fail "cost: $2 did not run"
 	[ "$rc" = 0 ] || fail "cost: $2 exited $rc: $(cat "$W/cost$1.err")"
 	rm -f "$W/cost$1.$2.ns"
-	record "cost.n$1.$2" "$ns"
+	record "cost.$1.$2" "$ns"
+}
+
+# docker_files DIR: what Docker binds into every container, owned by root.
+docker_files() {
+	mkdir -p "$1/volume"
+	printf '127.0.0.1 localhost\n' >"$1/hosts"
+	printf 'nameserver 127.0.0.1\n' >"$1/resolv.conf"
+	printf 'bench\n' >"$1/hostname"
+	chown 1000:1000 "$1/volume"
+	chmod 0755 "$1"
 }
 
 section_cost() {
-	local n i v id max=0
-	say "0/4 the hook's own cost inside runc: $MOUNTS bind mounts, $S_COST runs each"
+	local n c i v id max=0
+	say "0/4 the hook's cost inside runc: nothing to remap and $MOUNTS volumes, $S_COST runs each"
 	for n in $MOUNTS; do
 		[ "$n" -le "$max" ] || max=$n
 	done
 	volumes "$W/hv" "$max"
-	for n in $MOUNTS; do
-		cost_bundles "$n"
+	docker_files "$W/dk"
+	for c in none $MOUNTS; do
+		cost_bundles "$c"
 	done
 	for ((i = 0; i < S_COST; i++)); do
-		for n in $MOUNTS; do
-			for v in $(rotate "$i" hook nothing floor ${OTHER_HOOK:+other}); do
+		for c in none $MOUNTS; do
+			# shellcheck disable=SC2046
+			for v in $(rotate "$i" $(cost_variants)); do
 				id=$(next_id cost)
 				_lib_containers=("runc:$id")
-				"$RUNC" --root "$STATE_RUNC" run --bundle "$W/cost$n.$v" "$id" \
-					</dev/null >/dev/null 2>"$W/last.err" ||
-					fail "cost: runc run: $(cat "$W/last.err")"
-				cost_record "$n" "$v"
+				timed "run.$c.$v" -i /dev/null -- \
+					"$RUNC" --root "$STATE_RUNC" run --bundle "$W/cost$c.$v" "$id"
+				cost_record "$c" "$v"
 			done
 		done
 	done

@@ -51,8 +51,9 @@ declare -A hint=([ENOSYS]=" (kernel too old for idmapped mounts, or the call is 
 #           late      the mounts are done, then the hook fails on its way
 #                     back: no effect on the container; --strict fails
 #           ignored   the call fails after the mounts are done and changes
-#                     nothing (reaping the user namespace holder, which then
-#                     dies with the hook): idmapped, --strict too
+#                     nothing (reaping the user namespace holder, which has
+#                     exited: a zombie left to init): idmapped, --strict too
+# The holder exits by itself: nothing is killed (kill-holder: no call).
 # The hook opens the container's mount namespace once, then enters it twice:
 # to look (setns 1 and 2), then to act (setns 3 and 4).  It resolves /data
 # twice: to look, then to act (the clone is made and attached through that fd).
@@ -70,7 +71,7 @@ write-uid_map    | --path /proc/*/uid_map write              | fallback | write 
 open-gid_map     | --path /proc/*/gid_map openat             | fallback | open /proc/*/gid_map*
 write-gid_map    | --path /proc/*/gid_map write              | fallback | write /proc/*/gid_map*
 open-ns-user     | --path /proc/*/ns/user openat             | fallback | open /proc/*/ns/user*
-kill-holder      | kill                                      | fallback | kill user namespace holder*
+kill-holder      | kill                                      | idmapped | -
 reap-holder      | wait4                                     | ignored  | -
 open_tree-try    | open_tree                                 | tried    | open_tree(CLONE*
 mount_setattr-try| mount_setattr                             | tried    | mount_setattr(IDMAP)*

@@ -28,8 +28,12 @@ struct spec_mount *add_bind(const char *dest, uint32_t uid, uint32_t gid)
 
 	fx.mounts[i] = (struct spec_mount){
 	    .destination = (char *)dest, .source = "/src", .type = "bind", .is_bind = true};
-	fx.facts[i] =
-	    (struct mount_facts){.uid = uid, .gid = gid, .is_dir = true, .made_by = FACTS_NO_ENTRY};
+	/* The walk on the host and the container's mount see the same owner. */
+	fx.facts[i] = (struct mount_facts){.walk.end = {.uid = uid, .gid = gid, .is_dir = true},
+					   .uid = uid,
+					   .gid = gid,
+					   .is_dir = true,
+					   .made_by = FACTS_NO_ENTRY};
 	return &fx.mounts[i];
 }
 

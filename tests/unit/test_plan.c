@@ -40,7 +40,7 @@ START_TEST(test_skips)
 	add_bind("/mapped", 501, 501)->has_idmap = true;
 	add_bind("/proc", 0, 0)->is_bind = false;
 	add_bind("/gone", 501, 501);
-	fx.facts[4].stat_errno = ENOENT;
+	fx.facts[4].walk.err = ENOENT;
 	add_bind("/idmapped", 501, 501);
 	fx.facts[5].already_idmapped = true;
 	pm = build(NULL, NULL);
@@ -299,9 +299,9 @@ START_TEST(test_idmapped_source_is_composed)
 
 	add_idmapped("/composed", 501, 501);
 	add_idmapped("/gid-only", 501, 1000);
-	fx.facts[1].uid = 1000;
+	fx.facts[1].uid = fx.facts[1].walk.end.uid = 1000;
 	/* disk 1000 (cloud's own group) seen as 44 (video, which lists cloud) */
-	fx.facts[1].gid = 44;
+	fx.facts[1].gid = fx.facts[1].walk.end.gid = 44;
 	idmap_swap(1000, 44, &fx.facts[1].src_gid_map);
 	add_idmapped("/unknown", 501, 501);
 	fx.facts[2].maps_known = false;
@@ -465,6 +465,61 @@ START_TEST(test_unknown_maps_say_why)
 }
 END_TEST
 
+/* Cheap facts first: which mounts are worth the exact view, from
+ * config.json and the walks alone. */
+START_TEST(test_candidates)
+{
+	bool look[MAX_MOUNTS];
+
+	add_bind("/etc/hosts", 0, 0); /* Docker's files: root's */
+	add_bind("/own", 1000, 1000); /* the container user's already */
+	add_bind("/data", 501, 501);  /* a candidate */
+	add_bind("/proc", 0, 0)->is_bind = false;
+	add_bind("/mapped", 501, 501)->has_idmap = true;
+	add_bind("/skipped", 501, 501);
+	fx.spec.skip = "/skipped";
+	add_bind("/gone", 501, 501);
+	fx.facts[6].walk.err = ENOENT;
+	add_bind("/group", 1000, 44); /* only the gid differs: worth a look */
+	ck_assert_uint_eq(plan_candidates(&fx.spec, NULL, NULL, &fx.host, fx.facts, look), 2);
+	for (size_t i = 0; i < fx.spec.n_mounts; i++)
+		ck_assert_msg(look[i] == (i == 2 || i == 7), "%s", fx.mounts[i].destination);
+
+	/* Nothing but root's files and the user's own: no candidate. */
+	fx.spec.n_mounts = 2;
+	ck_assert_uint_eq(plan_candidates(&fx.spec, NULL, NULL, &fx.host, fx.facts, look), 0);
+	fx.spec.uid = 0; /* a root container: nothing is ever a candidate */
+	fx.spec.n_mounts = 3;
+	ck_assert_uint_eq(plan_candidates(&fx.spec, NULL, NULL, &fx.host, fx.facts, look), 0);
+}
+END_TEST
+
+/* A mount the cheap look passes over is left alone, whatever the exact view
+ * shows, and says the same whether or not it was looked at. */
+START_TEST(test_passed_over_is_left_alone)
+{
+	const struct plan_mount *pm;
+	bool look[MAX_MOUNTS];
+
+	add_bind("/etc/hosts", 0, 0);
+	fx.facts[0].uid = fx.facts[0].gid = 501; /* the container's mount: another owner */
+	fx.facts[0].seen_in_container = fx.facts[0].at_mount_root = true;
+	fx.facts[0].made_by = 0;
+	add_bind("/own", 1000, 1000);
+	add_bind("/hidden", 0, 0);
+	add_bind("/hidden", 501, 501); /* hides it: the owner decides first */
+	ck_assert_uint_eq(plan_candidates(&fx.spec, NULL, NULL, &fx.host, fx.facts, look), 1);
+	ck_assert(look[3]);
+	pm = build(NULL, NULL);
+	assert_skip(&pm[0], "source is owned by root; never handed to a container user");
+	assert_skip(&pm[1], "owner 1000:1000 already matches the container user");
+	assert_skip(&pm[2], "source is owned by root; never handed to a container user");
+	assert_idmap(&pm[3], 1000, 1000);
+	ck_assert_uint_eq(plan_count(&fx.plan, PLAN_IDMAP), 1);
+	ck_assert(!pm[0].fallback && !pm[0].failed);
+}
+END_TEST
+
 Suite *plan_suite(void)
 {
 	Suite *s = suite_create("plan");
@@ -488,6 +543,8 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_rootless_says_why);
 	tcase_add_test(tc, test_idmapped_source_is_composed);
 	tcase_add_test(tc, test_idmapped_submount_is_composed);
+	tcase_add_test(tc, test_candidates);
+	tcase_add_test(tc, test_passed_over_is_left_alone);
 	tcase_add_loop_test(tc, test_unknown_maps_say_why, 0,
 			    (int)(sizeof(unknown_maps) / sizeof(unknown_maps[0])));
 	suite_add_tcase(s, tc);

@@ -217,6 +217,7 @@ START_TEST(test_kept_inside_the_tree)
 	plan_free(&fx.plan);
 	/* The owner's: planned, nosuid in the tree, and both go. */
 	fx.facts[1].uid = fx.facts[1].gid = 501;
+	fx.facts[1].walk.end.uid = fx.facts[1].walk.end.gid = 501; /* as the host sees it too */
 	pm = build_seen();
 	assert_idmap(&pm[0], 1000, 1000);
 	assert_idmap(&pm[1], 1000, 1000);

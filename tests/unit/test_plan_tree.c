@@ -81,7 +81,9 @@ static struct spec_mount *add(const char *dest, const char *type, int id, uint32
 					   .source = bind ? "/srv/x" : (char *)type,
 					   .type = (char *)type,
 					   .is_bind = bind};
-	fx.facts[i] = (struct mount_facts){.seen_in_container = true,
+	/* The walk on the host and the container's mount see the same owner. */
+	fx.facts[i] = (struct mount_facts){.walk.end = {.uid = uid, .gid = gid, .is_dir = true},
+					   .seen_in_container = true,
 					   .at_mount_root = true,
 					   .mnt_id = (uint64_t)id,
 					   .uid = uid,

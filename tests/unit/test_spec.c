@@ -141,10 +141,19 @@ START_TEST(test_full)
 {
 	char *text = fixture_read("config-full.json");
 	struct oci_spec s = {0};
+	struct err e = {0};
 
 	parse_ok(text, &s);
 	check_full_top(&s);
 	ck_assert_uint_eq(s.n_mounts, 6);
+	/* Before libmount's map: config.json's own words only, every option kept. */
+	ck_assert(s.mounts[2].is_bind && s.mounts[2].is_recursive && !s.mounts[2].has_idmap);
+	ck_assert(s.mounts[4].is_bind && s.mounts[4].has_idmap);
+	for (size_t i = 0; i < s.n_mounts; i++)
+		ck_assert(!s.mounts[i].flags && !s.mounts[i].propagation);
+	ck_assert_uint_eq(s.mounts[2].n_options, 3);
+	ck_assert_str_eq(s.mounts[2].options, "rbind");
+	ck_assert_int_eq(spec_map_options(&s, &e), 0);
 	check_full_mounts(s.mounts);
 	ck_assert(spec_is_skipped_destination(&s, "/a"));
 	ck_assert(spec_is_skipped_destination(&s, "/a/"));
@@ -479,6 +488,7 @@ static struct spec_mount parse_options(const char *type, const char *options)
 	char text[2048];
 	struct oci_spec s = {0};
 	struct spec_mount m;
+	struct err e = {0};
 
 	snprintf(text, sizeof(text),
 		 "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/r\"},\"mounts\":"
@@ -487,8 +497,9 @@ static struct spec_mount parse_options(const char *type, const char *options)
 		 type, options);
 	parse_ok(text, &s);
 	ck_assert_uint_eq(s.n_mounts, 1);
+	ck_assert_int_eq(spec_map_options(&s, &e), 0);
 	m = s.mounts[0];
-	m.destination = m.source = m.type = NULL; /* freed with s */
+	m.destination = m.source = m.type = m.options = NULL; /* freed with s */
 	spec_free(&s);
 	return m;
 }

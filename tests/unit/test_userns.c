@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/nsfs.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,10 +104,11 @@ START_TEST(test_open)
 }
 END_TEST
 
-START_TEST(test_open_async)
+START_TEST(test_open_held)
 {
 	struct userns_holder h = USERNS_HOLDER_NONE;
 	struct idmap uid_map, gid_map;
+	siginfo_t si = {0};
 	char text[1024];
 	struct err e = {0};
 	int fd = -1;
@@ -115,15 +117,21 @@ START_TEST(test_open_async)
 		return;
 	idmap_swap(1, 2, &uid_map);
 	idmap_swap(3, 4, &gid_map);
-	ck_assert_int_eq(userns_open_async(&uid_map, &gid_map, &fd, &h, &e), 0);
+	ck_assert_int_eq(userns_open_held(&uid_map, &gid_map, &fd, &h, &e), 0);
 	ck_assert_int_gt(h.pid, 0);
-	/* The fd holds the namespace: the holder, killed already, is not needed. */
+	/* The holder exits by itself, nothing kills it: a zombie, not reaped yet. */
+	ck_assert_int_eq(waitid(P_PID, (id_t)h.pid, &si, WEXITED | WNOWAIT), 0);
+	ck_assert_int_eq(si.si_code, CLD_EXITED);
+	ck_assert_int_eq(si.si_status, 0);
+	/* The fd holds the namespace, with its maps: the holder is not needed. */
+	read_inside(fd, "uid_map", text, sizeof(text));
+	expect_map(text, &uid_map);
+	read_inside(fd, "gid_map", text, sizeof(text));
+	expect_map(text, &gid_map);
 	ck_assert_int_eq(userns_holder_reap(&h, &e), 0);
 	ck_assert_int_eq(h.pid, -1);
 	ck_assert_ptr_null(h.stack);
 	expect_no_children();
-	read_inside(fd, "uid_map", text, sizeof(text));
-	expect_map(text, &uid_map);
 	/* Reaping what is reaped does nothing. */
 	ck_assert_int_eq(userns_holder_reap(&h, &e), 0);
 	close(fd);
@@ -156,7 +164,7 @@ Suite *userns_suite(void)
 	TCase *tc = tcase_create("open");
 
 	tcase_add_test(tc, test_open);
-	tcase_add_test(tc, test_open_async);
+	tcase_add_test(tc, test_open_held);
 	tcase_add_test(tc, test_refused_map);
 	suite_add_tcase(s, tc);
 	return s;

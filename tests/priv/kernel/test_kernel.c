@@ -197,6 +197,48 @@ START_TEST(test_walk_records_who_could_change_the_path)
 }
 END_TEST
 
+/* What a walk ends on is what the path is, whatever it is: its statx by
+ * name (the last component has no fd of its own). */
+START_TEST(test_walk_ends_on_what_is_there)
+{
+	static const char *const rel[] = {"end/file",	"end/dir",  "end/mnt",	"end/to-file",
+					  "end/to-mnt", "end/dir/", "end/mnt/."};
+	_cleanup_close_ int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char p[PATH_MAX], target[PATH_MAX];
+	struct path_walk w;
+	struct statx stx;
+
+	make_dir("end", 0, 0755);
+	path_at(p, "end/file");
+	must(creat(p, 0644) >= 0, p);
+	must(chown(p, 501, 502) == 0, p);
+	make_dir("end/dir", 503, 0700);
+	make_dir("end/mnt", 0, 0755);
+	mount_tmpfs("end/mnt", 504);
+	path_at(target, "end/file");
+	make_link("end/to-file", target, 505);
+	path_at(target, "end/mnt");
+	make_link("end/to-mnt", target, 0);
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		path_at(p, rel[i]);
+		pathres_walk(host, p, &w);
+		ck_assert_msg(w.err == 0, "%s: %s", p, strerror(w.err));
+		must(statx(AT_FDCWD, p, 0, STATX_BASIC_STATS | STATX_MNT_ID, &stx) == 0, p);
+		ck_assert_msg(w.end.ino == stx.stx_ino && w.end.uid == stx.stx_uid &&
+				  w.end.gid == stx.stx_gid && w.end.mnt_id == stx.stx_mnt_id,
+			      "%s: the walk ended elsewhere", p);
+		ck_assert_msg(w.end.is_mount_root == !!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT),
+			      "%s: mount root", p);
+		ck_assert_msg(w.end.is_dir == S_ISDIR(stx.stx_mode), "%s: is_dir", p);
+	}
+	/* A link at the end is on the way: who could change it is recorded. */
+	path_at(p, "end/to-file");
+	pathres_walk(host, p, &w);
+	ck_assert_uint_eq(w.n_owners, 1);
+	ck_assert_uint_eq(w.owners[0], 505);
+}
+END_TEST
+
 START_TEST(test_walk_bounds_symlinks)
 {
 	_cleanup_close_ int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -430,6 +472,7 @@ static Suite *kernel_suite(void)
 	tcase_add_test(tc, test_in_root_stays_in_root);
 	tcase_add_test(tc, test_beneath_refuses_symlinks_and_mounts);
 	tcase_add_test(tc, test_walk_records_who_could_change_the_path);
+	tcase_add_test(tc, test_walk_ends_on_what_is_there);
 	tcase_add_test(tc, test_walk_bounds_symlinks);
 	tcase_add_test(tc, test_walk_cache_changes_nothing);
 	tcase_add_test(tc, test_walk_cache_beyond_path_max);
