@@ -4,7 +4,8 @@
 #   make check-oracle  the hook judged by runc and crun on generated bundles
 #                   (ORACLE_RUNTIMES=runc, ORACLE_SEED, ORACLE_CASES, ORACLE_CASE)
 #   make demo       a real runc container on a 501:20 volume, without and with the hook,
-#                   and why the hook left group 20 (on Debian, dialout)
+#                   and why the hook left group 20 (on Debian, dialout); installs only
+#                   the build's packages, runc, busybox-static and python3
 #   make bench      the benchmark (not part of check)
 #   make format     clang-format every C file; make format-check (CI) fails on a difference
 #   make fuzz       libFuzzer on the parsers and the wrapper's config.json rewriter,
@@ -141,7 +142,9 @@ check-oracle: $(HOOK)
 		TEST_TIMEOUT=$${TEST_TIMEOUT:-1800} sh tests/run.sh oracle $$r || st=1; \
 	done; exit $$st
 
-demo: deps
+# Installs only what the demo needs (scripts/deps.sh demo): no engine, no daemon.
+demo:
+	@sh scripts/deps.sh demo
 	$(MAKE) all
 	sh examples/demo.sh
 

@@ -1,6 +1,9 @@
 #!/bin/sh
 # Install the Debian packages the build, the tests and the demo need, once.
 # Idempotent: does nothing when everything is there.
+#   deps.sh              the build and every test of make check
+#   deps.sh demo         only the build, runc, busybox-static and python3
+#                        (make demo: one runc container, no engine, no daemon)
 #   deps.sh sanitizers   also clang and its ASan/UBSan/libFuzzer runtimes
 #   deps.sh valgrind     also valgrind
 #   deps.sh format       only clang-format
@@ -8,9 +11,16 @@
 #   deps.sh cross-aarch64  the arm64 cross compiler and arm64's libyajl-dev
 #                        and libmount-dev (dpkg --add-architecture arm64, once)
 set -eu
-pkgs="gcc libc6-dev make pkg-config libyajl-dev libmount-dev check runc crun podman
-busybox-static python3 python3-jsonschema uidmap bindfs strace docker.io containerd"
+apt_opts=
+build="gcc libc6-dev make pkg-config libyajl-dev libmount-dev"
+pkgs="$build check runc crun podman busybox-static python3 python3-jsonschema uidmap bindfs
+strace docker.io containerd"
 case ${1:-} in
+demo)
+	# runc recommends criu, which the demo does not need.
+	pkgs="$build runc busybox-static python3"
+	apt_opts=--no-install-recommends
+	;;
 sanitizers) pkgs="$pkgs clang-14 libclang-rt-14-dev" ;;
 valgrind) pkgs="$pkgs valgrind" ;;
 format) pkgs="clang-format" ;;
@@ -28,7 +38,8 @@ for p in $pkgs; do
 done
 # The CRI test's client (tests/helpers/cri) runs on Node.js and installs its
 # two packages with npm: Debian's, unless a node and an npm are there already.
-if [ "${1:-}" != format ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+case ${1:-} in format | demo) node=no ;; *) node=yes ;; esac
+if [ "$node" = yes ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
 	missing="$missing nodejs npm"
 fi
 [ -z "$missing" ] && exit 0
@@ -54,4 +65,4 @@ fi
 # Other installs may hold the dpkg lock for a while: wait for it.
 apt-get -o DPkg::Lock::Timeout=300 update -qq
 # shellcheck disable=SC2086
-apt-get -o DPkg::Lock::Timeout=300 install -y -qq $missing >/dev/null
+apt-get -o DPkg::Lock::Timeout=300 install -y -qq $apt_opts $missing >/dev/null

@@ -377,6 +377,24 @@ bundle_userns() {
 	bundle_gid_map "$1" 0 "$2" "$3"
 }
 
+# plan_q FILE EXPR: a Python expression over the plan p, with m[destination]
+# its mount entry; strings print as they are, anything else as JSON.
+plan_q() {
+	"$PY" -I -S -c 'import json, sys
+p = json.load(open(sys.argv[1]))
+m = {x["destination"]: x for x in p["mounts"]}
+r = eval(sys.argv[2])
+print(r if isinstance(r, str) else json.dumps(r))' "$1" "$2" || fail "cannot evaluate $2 on $1"
+}
+
+# plan_validate FILE: FILE holds a plan valid against schemas/plan.schema.json
+# (needs python3-jsonschema).
+plan_validate() {
+	local why
+	why=$("$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/plan.schema.json" "$1") ||
+		fail "plan output not valid against schemas/plan.schema.json: $why"
+}
+
 # --- running containers ------------------------------------------------------
 
 CONTAINER_TIMEOUT=${CONTAINER_TIMEOUT:-60}

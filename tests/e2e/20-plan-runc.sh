@@ -38,29 +38,24 @@ OUT=$(run_runc "$b" "$id")
 assert_eq 0 "$?" "runc exit code"
 [ -s "$plan" ] || fail "the plan hook wrote nothing to $plan"
 
-pq() {
-	"$PY" -I -S -c 'import json, sys
-p = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$plan" "$1" || fail "cannot evaluate $1 on the plan"
-}
-assert_eq "$id" "$(pq 'p["id"]')" "id in the plan (from runc's state)"
-assert_eq "$b" "$(pq 'p["bundle"]')" "bundle in the plan (from runc's state)"
+assert_eq "$id" "$(plan_q "$plan" 'p["id"]')" "id in the plan (from runc's state)"
+assert_eq "$b" "$(plan_q "$plan" 'p["bundle"]')" "bundle in the plan (from runc's state)"
 
-planned=$(pq '" ".join(sorted(m["destination"] for m in p["mounts"] if m["action"] == "idmap"))')
+planned=$(plan_q "$plan" '" ".join(sorted(m["destination"] for m in p["mounts"] if m["action"] == "idmap"))')
 seen=$(grep '^idmapped ' <<<"$OUT" | cut -d' ' -f2 | sort | tr '\n' ' ')
 assert_eq "/data /ro" "$planned" "the plan's idmap destinations"
 assert_eq "/skipme, another mount of its filesystem without nosuid, shows its files: a setuid \
 file made here would run there as the owner" \
-	"$(pq "[m['reason'] for m in p['mounts'] if m['destination'] == '/other'][0]")" \
+	"$(plan_q "$plan" "[m['reason'] for m in p['mounts'] if m['destination'] == '/other'][0]")" \
 	"the plan's reason for /other"
 assert_eq "$planned " "$seen" "idmapped mounts in the container"
 
 for d in $dests; do
 	seen_owner=$(grep "^owner $d " <<<"$OUT" | cut -d' ' -f3)
-	if [ "$(pq "[m['action'] for m in p['mounts'] if m['destination'] == '$d'][0]")" = idmap ]; then
+	if [ "$(plan_q "$plan" "[m['action'] for m in p['mounts'] if m['destination'] == '$d'][0]")" = idmap ]; then
 		assert_eq 1000:1000 "$seen_owner" "owner of idmapped $d inside"
 	else
-		src=$(pq "[m['source'] for m in p['mounts'] if m['destination'] == '$d'][0]")
+		src=$(plan_q "$plan" "[m['source'] for m in p['mounts'] if m['destination'] == '$d'][0]")
 		assert_eq "$(stat -c %u:%g "$src")" "$seen_owner" "owner of skipped $d inside (its host owner)"
 	fi
 done

@@ -23,15 +23,6 @@ as_rootless() {
 }
 as_rootless true 2>/dev/null || skip "unprivileged user namespaces are disabled here"
 
-# q JSON EXPR: a Python expression over the plan p, with m[destination].
-q() {
-	"$PY" -I -S -c 'import json, sys
-p = json.load(open(sys.argv[1]))
-m = {x["destination"]: x for x in p["mounts"]}
-r = eval(sys.argv[2])
-print(r if isinstance(r, str) else json.dumps(r))' "$1" "$2" || fail "cannot evaluate $2 on $1"
-}
-
 b=$TEST_TMP/bundle
 make_volume "$TEST_TMP/v501" 501 501
 make_volume "$TEST_TMP/vmine" $USER_ID $USER_ID
@@ -49,21 +40,21 @@ assert_match "*: no: *" "$(cat "$TEST_TMP/check.out")" "rootless check"
 
 # Control: as root on the host, the same bundle idmaps the 501:501 volume.
 "$HOOK" plan --bundle "$b" >"$TEST_TMP/plan-root.json" || fail "plan as root failed"
-assert_eq idmap "$(q "$TEST_TMP/plan-root.json" 'm["/data"]["action"]')" "/data as root"
+assert_eq idmap "$(plan_q "$TEST_TMP/plan-root.json" 'm["/data"]["action"]')" "/data as root"
 
 # plan, rootless: every bind mount skipped, saying why; exit 0.
 as_rootless "$HOOK" plan --bundle "$b" >"$TEST_TMP/plan.json" 2>"$TEST_TMP/plan.err"
 assert_eq 0 "$?" "rootless plan exit code ($(cat "$TEST_TMP/plan.err"))"
 for d in /data /mine; do
-	assert_eq skip "$(q "$TEST_TMP/plan.json" "m['$d']['action']")" "$d rootless"
+	assert_eq skip "$(plan_q "$TEST_TMP/plan.json" "m['$d']['action']")" "$d rootless"
 	assert_match "rootless: the hook runs in a user namespace (uid_map 0 $USER_ID 1)*" \
-		"$(q "$TEST_TMP/plan.json" "m['$d']['reason']")" "$d reason"
+		"$(plan_q "$TEST_TMP/plan.json" "m['$d']['reason']")" "$d reason"
 done
 why=$("$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/plan.schema.json" "$TEST_TMP/plan.json") ||
 	fail "rootless plan not valid against schemas/plan.schema.json: $why"
-assert_eq '{"uid": 65534, "gid": 65534}' "$(q "$TEST_TMP/plan.json" 'm["/data"]["owner"]')" \
+assert_eq '{"uid": 65534, "gid": 65534}' "$(plan_q "$TEST_TMP/plan.json" 'm["/data"]["owner"]')" \
 	"owner of the 501:501 volume as seen rootless"
-assert_eq '{"uid": 0, "gid": 0}' "$(q "$TEST_TMP/plan.json" 'm["/mine"]["owner"]')" \
+assert_eq '{"uid": 0, "gid": 0}' "$(plan_q "$TEST_TMP/plan.json" 'm["/mine"]["owner"]')" \
 	"owner of the rootless user's own volume as seen rootless"
 
 # The hook, rootless, at createRuntime for a "container" (a process in its

@@ -108,16 +108,6 @@ plan_to() {
 		fail "oci-idmap-hook plan --bundle $2 ${*:3}: exit $?: $(cat "$1.err")"
 }
 
-# plan_q FILE EXPR: a Python expression over the plan p, with m[destination]
-# its mount entry; strings print as they are, anything else as JSON.
-plan_q() {
-	"$PY" -I -S -c 'import json, sys
-p = json.load(open(sys.argv[1]))
-m = {x["destination"]: x for x in p["mounts"]}
-r = eval(sys.argv[2])
-print(r if isinstance(r, str) else json.dumps(r))' "$1" "$2" || fail "cannot evaluate $2 on $1"
-}
-
 # expect_plan FILE DESTINATION idmap|skip [REASON-GLOB]
 expect_plan() {
 	assert_eq "$3" "$(plan_q "$1" "m['$2']['action']")" "plan: action of $2"

@@ -111,6 +111,7 @@ expect_original() {
 	assert_eq 501:501 "$(get hello "$OUT")" "$1: owner of /data/hello inside"
 	assert_eq "hello from the host" "$(get content "$OUT")" "$1: /data/hello inside"
 	assert_no_match "*idmapped*" "$(get mnt "$OUT")" "$1: mount options of /data inside"
+	assert_eq "fail:Permission denied" "$(get write "$OUT")" "$1: touch /data/new inside"
 }
 
 expect_idmapped() {

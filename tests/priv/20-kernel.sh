@@ -9,7 +9,7 @@
 need_root
 need_kernel tmpfs_idmap
 PRIV_TESTS="$REPO/build/priv-tests"
-# Built here when missing or stale, as 20-mnt-compose does: the suite also runs
+# Built here when missing or stale, as 22-mnt-compose does: the suite also runs
 # alone and under make check-asan, which do not build it first.
 make -s -C "$REPO" build/priv-tests >&2 || fail "cannot build $PRIV_TESTS"
 out=$("$PRIV_TESTS" 2>&1)

@@ -7,7 +7,7 @@
  * the hook's own helpers standing for an idmapped source (on-disk 501:20
  * seen as 2000:2000).  The container user is 1000:1000 on the host.
  *
- * Run by tests/priv/20-mnt-compose.sh; exits 77 with "SKIP: ..." only where
+ * Run by tests/priv/22-mnt-compose.sh; exits 77 with "SKIP: ..." only where
  * open_tree_attr(2) is ENOSYS (or not root).
  */
 #include <errno.h>

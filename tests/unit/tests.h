@@ -31,6 +31,11 @@ Suite *mntmaps_suite(void);
 Suite *verify_suite(void);
 Suite *outcome_suite(void);
 
+/* A suite that cannot run here calls this instead of adding its tests: it
+ * prints "SKIP: <suite>: <reason>" and counts the skip; the runner fails on
+ * a skip under CI=true, as tests/run.sh does. */
+void unit_skip(const char *suite, const char *reason);
+
 /* The contents of tests/fixtures/<name> (the tests run from the repo root);
  * fails the test if it cannot be read.  Free with free(). */
 char *fixture_read(const char *name);

@@ -12,22 +12,6 @@ need_runtime runc # make_bundle uses `runc spec`; volumes need chown
 need_hook
 "$PY" -c 'import jsonschema' 2>/dev/null || skip "needs python3-jsonschema"
 
-# q PLAN EXPR: a Python expression over the plan p, with m[destination] the
-# mount entries; strings print as they are, anything else as JSON.
-q() {
-	"$PY" -I -S -c 'import json, sys
-p = json.load(open(sys.argv[1]))
-m = {x["destination"]: x for x in p["mounts"]}
-r = eval(sys.argv[2])
-print(r if isinstance(r, str) else json.dumps(r))' "$1" "$2" || fail "cannot evaluate $2 on $1"
-}
-
-validate() {
-	local why
-	why=$("$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/plan.schema.json" "$1") ||
-		fail "plan output not valid against schemas/plan.schema.json: $why"
-}
-
 mounts_under_tmp() {
 	awk -v p="$TEST_TMP" 'index($5, p) == 1' /proc/self/mountinfo
 }
@@ -65,38 +49,38 @@ out=$TEST_TMP/plan.json
 "$HOOK" plan --bundle "$b" >"$out" 2>"$TEST_TMP/err"
 assert_eq 0 "$?" "plan exit code"
 assert_eq "" "$(cat "$TEST_TMP/err")" "plan stderr"
-validate "$out"
+plan_validate "$out"
 
 # Every mount, in config.json's order.
 expected=$("$PY" -I -S -c 'import json, sys
 print(json.dumps([m["destination"] for m in json.load(open(sys.argv[1]))["mounts"]]))' "$b/config.json")
-assert_eq "$expected" "$(q "$out" '[x["destination"] for x in p["mounts"]]')" "destinations"
-assert_eq "$b" "$(q "$out" 'p["bundle"]')" "bundle"
-assert_eq null "$(q "$out" 'p["id"]')" "id without a state"
+assert_eq "$expected" "$(plan_q "$out" '[x["destination"] for x in p["mounts"]]')" "destinations"
+assert_eq "$b" "$(plan_q "$out" 'p["bundle"]')" "bundle"
+assert_eq null "$(plan_q "$out" 'p["id"]')" "id without a state"
 assert_eq '{"user": {"uid": 1000, "gid": 1000}, "userns": false, "host_user": {"uid": 1000, "gid": 1000}}' \
-	"$(q "$out" 'p["container"]')" "container"
+	"$(plan_q "$out" 'p["container"]')" "container"
 
 uid_swap='[[0, 0, 501], [501, 1000, 1], [502, 502, 498], [1000, 501, 1], [1001, 1001, 4294966294]]'
 gid_swap='[[0, 0, 501], [501, 1000, 1], [502, 502, 498], [1000, 501, 1], [1001, 1001, 4294966294]]'
 for d in /data /ro /rel; do
-	assert_eq idmap "$(q "$out" "m['$d']['action']")" "$d action"
-	assert_eq '{"uid": 501, "gid": 501}' "$(q "$out" "m['$d']['owner']")" "$d owner"
-	assert_eq "$uid_swap" "$(q "$out" "m['$d']['uid_map']")" "$d uid_map"
-	assert_eq "$gid_swap" "$(q "$out" "m['$d']['gid_map']")" "$d gid_map"
+	assert_eq idmap "$(plan_q "$out" "m['$d']['action']")" "$d action"
+	assert_eq '{"uid": 501, "gid": 501}' "$(plan_q "$out" "m['$d']['owner']")" "$d owner"
+	assert_eq "$uid_swap" "$(plan_q "$out" "m['$d']['uid_map']")" "$d uid_map"
+	assert_eq "$gid_swap" "$(plan_q "$out" "m['$d']['gid_map']")" "$d gid_map"
 done
-assert_eq "$b/relvol" "$(q "$out" "m['/rel']['source']")" "relative source, resolved to the bundle"
+assert_eq "$b/relvol" "$(plan_q "$out" "m['/rel']['source']")" "relative source, resolved to the bundle"
 
 # skip DESTINATION REASON-GLOB
 expect_skip() {
-	assert_eq skip "$(q "$out" "m['$1']['action']")" "$1 action"
-	assert_match "$2" "$(q "$out" "m['$1']['reason']")" "$1 reason"
-	assert_eq false "$(q "$out" "'uid_map' in m['$1'] or 'gid_map' in m['$1']")" "$1 has no maps"
+	assert_eq skip "$(plan_q "$out" "m['$1']['action']")" "$1 action"
+	assert_match "$2" "$(plan_q "$out" "m['$1']['reason']")" "$1 reason"
+	assert_eq false "$(plan_q "$out" "'uid_map' in m['$1'] or 'gid_map' in m['$1']")" "$1 has no maps"
 }
 expect_skip /proc "not a bind mount"
 assert_eq '[false, "proc", "proc", null]' \
-	"$(q "$out" "[m['/proc'][k] for k in ('bind', 'source', 'type', 'owner')]")" "/proc entry"
+	"$(plan_q "$out" "[m['/proc'][k] for k in ('bind', 'source', 'type', 'owner')]")" "/proc entry"
 expect_skip /rootvol "*owned by root*"
-assert_eq '{"uid": 0, "gid": 0}' "$(q "$out" "m['/rootvol']['owner']")" "/rootvol owner"
+assert_eq '{"uid": 0, "gid": 0}' "$(plan_q "$out" "m['/rootvol']['owner']")" "/rootvol owner"
 expect_skip /mine "owner 1000:1000 already matches the container user"
 expect_skip /mapped "*already gives this mount an id mapping*"
 expect_skip /skipme "skipped by annotation io.oci-idmap-hook.skip"
@@ -113,8 +97,8 @@ expect_unchanged
 # The disable annotation: every bind mount is skipped, and says why.
 bundle_annotation "$b" io.oci-idmap-hook.disable true
 "$HOOK" plan --bundle "$b" >"$out" || fail "plan with the disable annotation: exit $?"
-validate "$out"
-assert_eq 0 "$(q "$out" 'sum(x["action"] == "idmap" for x in p["mounts"])')" "idmapped under disable"
+plan_validate "$out"
+assert_eq 0 "$(plan_q "$out" 'sum(x["action"] == "idmap" for x in p["mounts"])')" "idmapped under disable"
 for d in /data /rootvol /mine /ro /rel; do
 	expect_skip "$d" "disabled by annotation io.oci-idmap-hook.disable"
 done
@@ -124,8 +108,8 @@ before_bundle=$(snapshot "$b") # the test edited config.json, plan must not
 
 # plan changes nothing (also from a relative bundle path, run twice).
 (cd "$TEST_TMP" && "$HOOK" plan --bundle bundle >"$out") || fail "plan --bundle bundle (relative)"
-assert_eq "$b" "$(q "$out" 'p["bundle"]')" "bundle given relative, printed absolute"
-assert_eq idmap "$(q "$out" "m['/data']['action']")" "/data action, relative bundle"
+assert_eq "$b" "$(plan_q "$out" 'p["bundle"]')" "bundle given relative, printed absolute"
+assert_eq idmap "$(plan_q "$out" "m['/data']['action']")" "/data action, relative bundle"
 "$HOOK" plan --bundle "$b" >/dev/null || fail "plan again"
 assert_no_new "$before_bundle" "$b"
 expect_unchanged

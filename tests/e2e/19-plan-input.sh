@@ -11,20 +11,6 @@ need_runtime runc # make_bundle uses `runc spec`; volumes need chown
 need_hook
 "$PY" -c 'import jsonschema' 2>/dev/null || skip "needs python3-jsonschema"
 
-q() {
-	"$PY" -I -S -c 'import json, sys
-p = json.load(open(sys.argv[1]))
-m = {x["destination"]: x for x in p["mounts"]}
-r = eval(sys.argv[2])
-print(r if isinstance(r, str) else json.dumps(r))' "$1" "$2" || fail "cannot evaluate $2 on $1"
-}
-
-validate() {
-	local why
-	why=$("$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/plan.schema.json" "$1") ||
-		fail "plan output not valid against schemas/plan.schema.json: $why"
-}
-
 b=$TEST_TMP/bundle out=$TEST_TMP/plan.json err=$TEST_TMP/err
 make_volume "$TEST_TMP/v501" 501 501
 make_bundle "$b"
@@ -37,13 +23,13 @@ printf '%s' "$state" >"$TEST_TMP/state.json"
 # --state FILE and --state -: the same plan as --bundle, with the id.
 "$HOOK" plan --bundle "$b" >"$TEST_TMP/by-bundle.json" || fail "plan --bundle: exit $?"
 "$HOOK" plan --state "$TEST_TMP/state.json" >"$out" || fail "plan --state FILE: exit $?"
-validate "$out"
-assert_eq "$id" "$(q "$out" 'p["id"]')" "id from --state FILE"
-assert_eq "$(q "$TEST_TMP/by-bundle.json" 'p["mounts"]')" "$(q "$out" 'p["mounts"]')" \
+plan_validate "$out"
+assert_eq "$id" "$(plan_q "$out" 'p["id"]')" "id from --state FILE"
+assert_eq "$(plan_q "$TEST_TMP/by-bundle.json" 'p["mounts"]')" "$(plan_q "$out" 'p["mounts"]')" \
 	"mounts with --state FILE and with --bundle"
 "$HOOK" plan --state - <"$TEST_TMP/state.json" >"$out" || fail "plan --state -: exit $?"
-assert_eq "$id" "$(q "$out" 'p["id"]')" "id from --state -"
-assert_eq idmap "$(q "$out" "m['/data']['action']")" "/data action from --state -"
+assert_eq "$id" "$(plan_q "$out" 'p["id"]')" "id from --state -"
+assert_eq idmap "$(plan_q "$out" "m['/data']['action']")" "/data action from --state -"
 
 # A container user namespace (0 -> 100000, 65536 ids): the container user
 # 1000:1000 is 101000:101000 on the host, and the volume's owner is shown as
@@ -51,14 +37,14 @@ assert_eq idmap "$(q "$out" "m['/data']['action']")" "/data action from --state 
 cp -a "$b/config.json" "$TEST_TMP/config.plain"
 bundle_userns "$b" 100000 65536
 "$HOOK" plan --bundle "$b" >"$out" || fail "plan with a user namespace: exit $?"
-validate "$out"
+plan_validate "$out"
 assert_eq '{"user": {"uid": 1000, "gid": 1000}, "userns": true, "host_user": {"uid": 101000, "gid": 101000}}' \
-	"$(q "$out" 'p["container"]')" "container with a user namespace"
-assert_eq idmap "$(q "$out" "m['/data']['action']")" "/data action with a user namespace"
-assert_eq '[501, 101000, 1]' "$(q "$out" "[e for e in m['/data']['uid_map'] if e[0] == 501][0]")" \
+	"$(plan_q "$out" 'p["container"]')" "container with a user namespace"
+assert_eq idmap "$(plan_q "$out" "m['/data']['action']")" "/data action with a user namespace"
+assert_eq '[501, 101000, 1]' "$(plan_q "$out" "[e for e in m['/data']['uid_map'] if e[0] == 501][0]")" \
 	"/data uid_map sends 501 to the container user's host uid"
 assert_eq '[[0, 0, 501], [501, 101000, 1], [502, 502, 99498], [165536, 165536, 4294801759]]' \
-	"$(q "$out" "m['/data']['uid_map']")" "/data uid_map: the owner alone of the container's range"
+	"$(plan_q "$out" "m['/data']['uid_map']")" "/data uid_map: the owner alone of the container's range"
 
 # The user namespace joined by path: its maps come from --pid (here: this
 # shell, in the initial user namespace: the identity).
@@ -74,16 +60,16 @@ EOF
 "$HOOK" plan --bundle "$b" >"$out" 2>"$err"
 assert_eq 0 "$?" "plan, userns joined by path, no --pid: exit code"
 assert_eq "" "$(cat "$err")" "plan, userns joined by path, no --pid: stderr"
-validate "$out"
-assert_eq null "$(q "$out" 'p["container"]["host_user"]')" "host user, maps not known"
-assert_eq skip "$(q "$out" "m['/data']['action']")" "/data action, maps not known"
+plan_validate "$out"
+assert_eq null "$(plan_q "$out" 'p["container"]["host_user"]')" "host user, maps not known"
+assert_eq skip "$(plan_q "$out" "m['/data']['action']")" "/data action, maps not known"
 assert_eq "cannot know the container user's host ids: the user namespace is joined by path: its maps need --pid" \
-	"$(q "$out" "m['/data']['reason']")" "/data reason, maps not known"
+	"$(plan_q "$out" "m['/data']['reason']")" "/data reason, maps not known"
 "$HOOK" plan --bundle "$b" --pid $$ >"$out" || fail "plan --pid: exit $?"
-validate "$out"
+plan_validate "$out"
 assert_eq '{"user": {"uid": 1000, "gid": 1000}, "userns": true, "host_user": {"uid": 1000, "gid": 1000}}' \
-	"$(q "$out" 'p["container"]')" "container, userns of pid $$"
-assert_eq idmap "$(q "$out" "m['/data']['action']")" "/data action, userns of pid $$"
+	"$(plan_q "$out" 'p["container"]')" "container, userns of pid $$"
+assert_eq idmap "$(plan_q "$out" "m['/data']['action']")" "/data action, userns of pid $$"
 cp -a "$TEST_TMP/config.plain" "$b/config.json"
 
 # Bad input: the hook's own error line (same stdin, same message), exit 1.
