@@ -68,8 +68,8 @@ static void add_tree_below(struct table *t, const struct plan *p, const struct p
 
 int report_plan_table(const struct report_input *in, char **ret_text, struct err *e)
 {
-	static const char *const header[] = {"DESTINATION", "OWNER", "ACTION", "SHOWS", "REASON",
-					     NULL};
+	static const char *const header[] = {"DESTINATION", "OWNER",  "ACTION",
+					     "SHOWS",	    "REASON", NULL};
 	const struct plan *p = in->plan;
 	_cleanup_free_ char *rows = NULL;
 	struct table t;
