@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts_lines.h"
 #include "cleanup.h"
 #include "io.h"
 #include "spec.h" /* ID_MAX */
@@ -20,9 +21,7 @@ static const char *const account_files[ACCOUNTS_FILES] = {
 };
 #define ACCOUNTS_REQUIRED 2
 
-/* The next line of [*s, end), NUL-terminated in place; NULL at the end.  A
- * NUL byte in it ends the line early, as for the C library, not the file. */
-static char *next_line(char **s, char *end)
+char *accounts_next_line(char **s, char *end)
 {
 	char *line = *s, *nl;
 
@@ -36,18 +35,14 @@ static char *next_line(char **s, char *end)
 	return line;
 }
 
-/* The entry on a line, blanks before it skipped; NULL for a blank line or a
- * comment (a '#' after the blanks). */
-static char *entry_of(char *line)
+char *accounts_entry_of(char *line)
 {
 	while (isspace((unsigned char)*line))
 		line++;
 	return *line && *line != '#' ? line : NULL;
 }
 
-/* Split line at ':' in place into at most n fields; the last takes the
- * rest.  Returns how many there are. */
-static size_t split_fields(char *line, char **ret_fields, size_t n)
+size_t accounts_split_fields(char *line, char **ret_fields, size_t n)
 {
 	size_t k = 0;
 
@@ -60,9 +55,7 @@ static size_t split_fields(char *line, char **ret_fields, size_t n)
 	return k;
 }
 
-/* An id as the C library reads one (strtoul: blanks and a '+' may come
- * before the digits); false for what is no id of the kernel. */
-static bool parse_id(const char *s, uint32_t *ret_id)
+bool accounts_parse_number(const char *s, uint64_t max, uint64_t *ret)
 {
 	uint64_t v = 0;
 
@@ -76,9 +69,20 @@ static bool parse_id(const char *s, uint32_t *ret_id)
 		if (*s < '0' || *s > '9')
 			return false;
 		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > ID_MAX)
+		if (v > max)
 			return false;
 	}
+	*ret = v;
+	return true;
+}
+
+/* An id as the C library reads one; false for what is no id of the kernel. */
+static bool parse_id(const char *s, uint32_t *ret_id)
+{
+	uint64_t v;
+
+	if (!accounts_parse_number(s, ID_MAX, &v))
+		return false;
 	*ret_id = (uint32_t)v;
 	return true;
 }
@@ -95,13 +99,13 @@ static void parse_passwd(struct accounts *a, char *text, char *end)
 {
 	char *line, *f[5];
 
-	while ((line = next_line(&text, end))) {
+	while ((line = accounts_next_line(&text, end))) {
 		struct account_user u;
 
-		if (!(line = entry_of(line)))
+		if (!(line = accounts_entry_of(line)))
 			continue;
-		if (split_fields(line, f, 5) < 4 || !is_name(f[0]) || !parse_id(f[2], &u.uid) ||
-		    !parse_id(f[3], &u.gid))
+		if (accounts_split_fields(line, f, 5) < 4 || !is_name(f[0]) ||
+		    !parse_id(f[2], &u.uid) || !parse_id(f[3], &u.gid))
 			continue;
 		u.name = f[0];
 		a->users[a->n_users++] = u;
@@ -113,13 +117,13 @@ static void parse_group(struct accounts *a, char *text, char *end)
 {
 	char *line, *f[4];
 
-	while ((line = next_line(&text, end))) {
+	while ((line = accounts_next_line(&text, end))) {
 		struct account_group g;
 		size_t n;
 
-		if (!(line = entry_of(line)))
+		if (!(line = accounts_entry_of(line)))
 			continue;
-		n = split_fields(line, f, 4);
+		n = accounts_split_fields(line, f, 4);
 		if (n < 3 || !is_name(f[0]) || !parse_id(f[2], &g.gid))
 			continue;
 		g.name = f[0];
@@ -176,12 +180,25 @@ static int accounts_parse(struct accounts *a, const size_t len[ACCOUNTS_FILES])
 	return 0;
 }
 
+static void free_entries(struct accounts *a)
+{
+	for (size_t i = 0; i < ACCOUNTS_FILES; i++) {
+		free(a->text[i]);
+		a->text[i] = NULL;
+	}
+	free(a->users);
+	free(a->groups);
+	a->users = NULL;
+	a->groups = NULL;
+	a->n_users = a->n_groups = 0;
+}
+
 /* Keep nothing of what was read, and say why. */
 static int accounts_fail(struct accounts *a, const struct err *e)
 {
 	snprintf(a->msg, sizeof(a->msg), "%s", e->msg);
 	a->err = -e->code;
-	accounts_free(a);
+	free_entries(a);
 	return a->err;
 }
 
@@ -216,15 +233,8 @@ int accounts_read(struct accounts *a)
 
 void accounts_free(struct accounts *a)
 {
-	for (size_t i = 0; i < ACCOUNTS_FILES; i++) {
-		free(a->text[i]);
-		a->text[i] = NULL;
-	}
-	free(a->users);
-	free(a->groups);
-	a->users = NULL;
-	a->groups = NULL;
-	a->n_users = a->n_groups = 0;
+	free_entries(a);
+	accounts_free_subids(a);
 }
 
 /* The first of n entries (size bytes each, sorted by the uint32_t at off)

@@ -303,7 +303,7 @@ static int look(const struct oci_spec *spec, struct mount_facts *facts, struct f
 	r = facts_assign(spec, facts, v);
 	for (size_t i = 0; i < spec->n_mounts && r >= 0; i++)
 		facts_read_subs_maps(&facts[i]);
-	return r;
+	return r < 0 ? r : facts_suid_reach(spec, facts, v);
 }
 
 /* Enter pid's mount namespace, look, come back. */
@@ -380,6 +380,7 @@ void facts_free(struct mount_facts *facts, size_t n)
 void facts_view_free(struct facts_view *v)
 {
 	free(v->made_by);
+	free(v->suid_reach);
 	close_fdp(&v->root_fd);
 	mountinfo_free(&v->table);
 	*v = (struct facts_view){.root_fd = -EBADF};

@@ -47,5 +47,9 @@ void facts_reach(const struct oci_spec *spec, struct mount_facts *facts, const s
 int facts_reach_from_host(const struct oci_spec *spec, struct mount_facts *facts,
 			  const struct facts_view *v);
 
+/* In the container, after who made what: v->suid_reach.  -ENOMEM only. */
+int facts_suid_reach(const struct oci_spec *spec, const struct mount_facts *facts,
+		     struct facts_view *v);
+
 void facts_free(struct mount_facts *facts, size_t n);
 void facts_view_free(struct facts_view *v);

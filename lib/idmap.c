@@ -19,8 +19,7 @@ void idmap_free(struct idmap *m)
 	m->n = 0;
 }
 
-/* Take ownership of ext[0..n-1] (heap, or NULL when n is 0). */
-static void idmap_take(struct idmap *m, struct id_extent *ext, size_t n)
+void idmap_take(struct idmap *m, struct id_extent *ext, size_t n)
 {
 	*m = (struct idmap){.n = n};
 	if (n <= IDMAP_INLINE_EXTENTS) {
@@ -342,82 +341,5 @@ int idmap_parse(const char *text, size_t len, struct idmap *ret_map, struct err 
 	if (r < 0)
 		return r;
 	idmap_take(ret_map, TAKE_PTR(ext), n);
-	return 0;
-}
-
-/* Append an extent, merged into the previous one when it continues it on
- * both sides. */
-static void push_extent(struct id_extent *out, size_t *n, uint64_t first, uint64_t lower,
-			uint64_t count)
-{
-	struct id_extent *prev = *n > 0 ? &out[*n - 1] : NULL;
-
-	if (count == 0)
-		return;
-	if (prev && (uint64_t)prev->first + prev->count == first &&
-	    (uint64_t)prev->lower + prev->count == lower) {
-		prev->count += (uint32_t)count;
-		return;
-	}
-	out[(*n)++] = (struct id_extent){(uint32_t)first, (uint32_t)lower, (uint32_t)count};
-}
-
-/* swap_{h,t} after x: x's image with h and t exchanged, cut where they lie
- * (at most 5 pieces, and h and t each lie in one extent only). */
-static void push_swapped(struct id_extent *out, size_t *n, const struct id_extent *x, uint32_t h,
-			 uint32_t t)
-{
-	uint64_t cut[2] = {h < t ? h : t, h < t ? t : h};
-	uint64_t lo = x->lower, hi = (uint64_t)x->lower + x->count; /* [lo, hi) */
-	uint64_t at = lo;
-
-	for (size_t i = 0; i < 2; i++) {
-		if (cut[i] < at || cut[i] >= hi || (i == 1 && cut[1] == cut[0]))
-			continue;
-		push_extent(out, n, x->first + (at - lo), at, cut[i] - at);
-		push_extent(out, n, x->first + (cut[i] - lo), cut[i] == h ? t : h, 1);
-		at = cut[i] + 1;
-	}
-	push_extent(out, n, x->first + (at - lo), at, hi - at);
-}
-
-int idmap_compose(const struct idmap *old, uint32_t h, uint32_t t, struct idmap *ret_new,
-		  struct err *e)
-{
-	const struct id_extent *ext = idmap_extents(old);
-	_cleanup_free_ struct id_extent *out = NULL;
-	struct idmap m;
-	size_t n = 0, text;
-	uint32_t on_disk;
-
-	if (h > ID_MAX || t > ID_MAX)
-		return err_msg(e, EINVAL, "%" PRIu32 " is not a valid id", h > ID_MAX ? h : t);
-	if (h != t && !idmap_apply_inverse(old, h, &on_disk))
-		return err_msg(e, EINVAL,
-			       "%" PRIu32
-			       ", the owner as the source shows it, is not in the source's "
-			       "own map (it is the overflow id), so the container user's writes "
-			       "could not be stored",
-			       h);
-	out = calloc(old->n + 4, sizeof(*out));
-	if (!out)
-		return err_set(e, ENOMEM, "compose map");
-	for (size_t i = 0; i < old->n; i++)
-		push_swapped(out, &n, &ext[i], h, t);
-	if (n > IDMAP_MAX_EXTENTS)
-		return err_msg(e, EINVAL,
-			       "composed with the source's own map (%zu lines), the map needs %zu "
-			       "lines; the kernel allows at most %d",
-			       old->n, n, IDMAP_MAX_EXTENTS);
-	idmap_take(&m, TAKE_PTR(out), n);
-	text = idmap_text_len(&m);
-	if (text >= IDMAP_TEXT_MAX) {
-		idmap_free(&m);
-		return err_msg(e, EINVAL,
-			       "composed with the source's own map, the map is %zu bytes of text; "
-			       "the kernel takes at most %d in its one write",
-			       text, IDMAP_TEXT_MAX - 1);
-	}
-	*ret_new = m;
 	return 0;
 }

@@ -45,6 +45,10 @@ static inline const struct id_extent *idmap_extents(const struct idmap *m)
 
 void idmap_free(struct idmap *m);
 
+/* Make m own ext[0..n-1] (heap, or NULL when n is 0; a valid map, sorted by
+ * first): moved into small[] when it fits there (ext is freed then). */
+void idmap_take(struct idmap *m, struct id_extent *ext, size_t n);
+
 /* A full-range map (0..ID_MAX) that swaps a and b and is the identity
  * everywhere else; a == b gives the identity.  At most 5 extents, so
  * ret_map never owns memory. */
@@ -74,21 +78,41 @@ size_t idmap_format(const struct idmap *m, char buf[static IDMAP_TEXT_MAX]);
 int idmap_parse(const char *text, size_t len, struct idmap *ret_map, struct err *e);
 
 /*
- * Compose a swap with an idmapped source's own map.  old: the source's map
- * (on-disk id d is seen through the source as old(d)); h: the volume's owner
- * as seen through the source; t: the container user's host id.  *ret_new
- * maps every d in old's domain to swap_{h,t}(old(d)), and nothing else: a
- * bijection from old's domain onto old's range with h and t exchanged.
- * Fails (EINVAL, one line in e, *ret_new untouched) when h or t is not a
- * valid id (above ID_MAX), when h != t is not in
- * old's range (the owner shows through the source as the overflow id, and
- * the container user's writes could not be stored), or when the result needs
- * more than IDMAP_MAX_EXTENTS lines or a text of IDMAP_TEXT_MAX bytes or
- * more.  t need not be in old's range: then nothing is seen as h any more.
- * h == t gives old itself (merged), e.g. for a group left alone.
+ * Compose a mount's map g with an idmapped source's own map.  old: the
+ * source's map (on-disk id d is seen through the source as old(d)); g: the
+ * map for what the source shows, the swap of h (the volume's owner as seen
+ * through the source) and t (the container user's host id), or
+ * idmap_owner_only()'s.  *ret_new maps every d in old's domain whose old(d)
+ * g maps to g(old(d)), and nothing else.  Fails (EINVAL, one line in e,
+ * *ret_new untouched) when h or t is not a valid id (above ID_MAX), when
+ * h != t is not in old's range (the owner shows through the source as the
+ * overflow id, and the container user's writes could not be stored), when
+ * nothing is left mapped, or when the result needs more than
+ * IDMAP_MAX_EXTENTS lines or a text of IDMAP_TEXT_MAX bytes or more.
  */
+int idmap_compose_map(const struct idmap *old, uint32_t h, uint32_t t, const struct idmap *g,
+		      struct idmap *ret_new, struct err *e);
+
+/* idmap_compose_map() with g the swap of h and t: a bijection from old's
+ * domain onto old's range with h and t exchanged.  t need not be in old's
+ * range: then nothing is seen as h any more.  h == t gives old itself
+ * (merged), e.g. for a group left alone. */
 int idmap_compose(const struct idmap *old, uint32_t h, uint32_t t, struct idmap *ret_new,
 		  struct err *e);
+
+/*
+ * The map of a mount for a container with its own user namespace (ns:
+ * containerID -> hostID), so that through it the container acts on disk as
+ * the owner h and as nothing else of its own: on-disk h is seen as t (the
+ * container user's host id; h == t: t as itself), every other id of ns's
+ * host side is left unmapped (on disk it reads as the overflow id, and
+ * nothing can be created or chowned as it: EOVERFLOW), and every id outside
+ * it is seen as itself (the container cannot name those anyway).  No other
+ * way back: whatever holds h in the container writes nothing.  At most
+ * ns->n + 4 lines; fails (EINVAL) past what the kernel takes, as above.
+ */
+int idmap_owner_only(uint32_t h, uint32_t t, const struct id_map *ns, struct idmap *ret_map,
+		     struct err *e);
 
 /* Translate a container id to the host through a user namespace map
  * (OCI containerID -> hostID).  Returns false if the id is not mapped. */

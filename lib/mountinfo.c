@@ -125,6 +125,7 @@ static int copy_fs(struct libmnt_fs *fs, struct mount_entry *m)
 	    .source = strdup(source ? source : ""),
 	    .idmapped = vfs && mnt_optstr_get_option(vfs, "idmapped", NULL, NULL) == 0,
 	    .flags = vfs_flags(vfs),
+	    .dev = mnt_fs_get_devno(fs),
 	};
 	snprintf(m->fstype, sizeof(m->fstype), "%s", fstype);
 	copy_propagation(fs, m);

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "err.h"
 #include "mount_types.h"
@@ -23,6 +24,7 @@ struct mount_entry {
 	int shared, master; /* its peer group (shared:N) and the one it receives
 			       from (master:N), or 0 */
 	bool unbindable;
+	dev_t dev; /* its filesystem (major:minor): mounts of one share it */
 };
 
 /* Sorted by id. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #define NEVER "never handed to a container user"
+#define SUBIDS_TAIL "handed only to a container whose user namespace maps it"
 
 struct owner_rules owner_rules(const struct id_map *uid_ns, const struct id_map *gid_ns,
 			       const struct hostinfo *host)
@@ -40,6 +41,23 @@ static bool is_protected(uint32_t id, bool gid, const struct owner_rules *o, cha
 	return true;
 }
 
+/* Say that the view's owner is who, and what follows from it (tail). */
+static void say_owned(const struct owner_view *v, const struct owner_view *seen, const char *who,
+		      const char *tail, char *why, size_t size)
+{
+	if (v->seen == OWNER_SEEN_SOURCE)
+		snprintf(why, size, "source is owned by %s; %s", who, tail);
+	else if (v->seen == OWNER_ON_DISK)
+		snprintf(why, size,
+			 "source is owned by %s on disk, seen as uid %" PRIu32
+			 " through its idmap; %s",
+			 who, seen->uid, tail);
+	else
+		snprintf(why, size,
+			 "submount %s shows files of %s on disk as the owner's uid %" PRIu32 "; %s",
+			 v->sub, who, seen->uid, tail);
+}
+
 /* Why a view's uid is never handed over; false when it may be. */
 static bool is_root_owned(const struct owner_rules *o, const struct owner_view *v,
 			  const struct owner_view *seen, char *why, size_t size)
@@ -48,18 +66,7 @@ static bool is_root_owned(const struct owner_rules *o, const struct owner_view *
 
 	if (!v->has_uid || !is_protected(v->uid, false, o, who, sizeof(who)))
 		return false;
-	if (v->seen == OWNER_SEEN_SOURCE)
-		snprintf(why, size, "source is owned by %s; " NEVER, who);
-	else if (v->seen == OWNER_ON_DISK)
-		snprintf(why, size,
-			 "source is owned by %s on disk, seen as uid %" PRIu32
-			 " through its idmap; " NEVER,
-			 who, seen->uid);
-	else
-		snprintf(why, size,
-			 "submount %s shows files of %s on disk as the owner's uid %" PRIu32
-			 "; " NEVER,
-			 v->sub, who, seen->uid);
+	say_owned(v, seen, who, NEVER, why, size);
 	return true;
 }
 
@@ -140,12 +147,65 @@ static const char *named(uint32_t id, const char *name, char *buf, size_t size)
 	return buf;
 }
 
+/* Does the container's user namespace map host id (a gid when gid)?  An id
+ * of the container itself, which the container can hold anyway. */
+static bool is_containers(const struct owner_rules *o, bool gid, uint32_t id)
+{
+	const struct id_map *ns = gid ? o->gid_ns : o->uid_ns;
+	uint32_t c;
+
+	return ns && idmap_to_container(ns, id, &c);
+}
+
+/* Is id (a gid when gid) of another user namespace: in a range of the host's
+ * /etc/subuid (/etc/subgid) that the container's user namespace does not
+ * map?  Then who says so ("uid 200000, a subordinate id of alice"), and
+ * the file is named in tail, or why it cannot be told.  Reads the files at
+ * the first question. */
+static bool is_other_userns(const struct owner_rules *o, struct accounts *acc, bool gid,
+			    uint32_t id, char *who, size_t size, char *tail, size_t tail_size)
+{
+	const char *file = gid ? "/etc/subgid" : "/etc/subuid", *kind = gid ? "gid" : "uid";
+	const struct account_subids *r;
+	char owner[64] = "";
+
+	if (is_containers(o, gid, id))
+		return false;
+	if (accounts_read_subids(acc) < 0) {
+		snprintf(who, size, "%s %" PRIu32 " (a subordinate id or not)", kind, id);
+		snprintf(tail, tail_size, "the host's subordinate ids cannot be read: %.300s",
+			 acc->subids_msg);
+		return true;
+	}
+	if (!(r = accounts_subids_of(acc, gid, id)))
+		return false;
+	if (is_plain_name(r->owner))
+		snprintf(owner, sizeof(owner), " of %s", r->owner);
+	snprintf(who, size, "%s %" PRIu32 " (a subordinate id%s in %s)", kind, id, owner, file);
+	snprintf(tail, tail_size, SUBIDS_TAIL);
+	return true;
+}
+
+bool owner_skip_subids(const struct owner_rules *o, struct accounts *acc,
+		       const struct owner_view *v, size_t n, char *why, size_t size)
+{
+	char who[128], tail[ERR_MSG_MAX];
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i].has_uid && is_other_userns(o, acc, false, v[i].uid, who, sizeof(who), tail,
+						    sizeof(tail))) {
+			say_owned(&v[i], &v[0], who, tail, why, size);
+			return true;
+		}
+	return false;
+}
+
 /* Is the owner uid in group gid on the host, or, with no account here, is
  * there no such group?  Why not in why. */
 static bool is_owners_group(struct accounts *acc, uint32_t uid, uint32_t gid, char *why,
 			    size_t size)
 {
-	char u[64], g[64];
+	char u[64], g[64], where[ERR_MSG_MAX];
 	const char *group;
 
 	if (accounts_read(acc) < 0) {
@@ -161,10 +221,18 @@ static bool is_owners_group(struct accounts *acc, uint32_t uid, uint32_t gid, ch
 			 named(gid, group, g, sizeof(g)));
 		return false;
 	}
-	if (!group)
+	if (group) {
+		snprintf(why, size,
+			 "owner %" PRIu32 " has no account here and the host has a group %s", uid,
+			 named(gid, group, g, sizeof(g)));
+		return false;
+	}
+	if (!accounts_group_may_exist(acc, gid, where, sizeof(where)))
 		return true;
-	snprintf(why, size, "owner %" PRIu32 " has no account here and the host has a group %s",
-		 uid, named(gid, group, g, sizeof(g)));
+	snprintf(why, size,
+		 "owner %" PRIu32 " has no account here and the host may have a group %" PRIu32
+		 ": %.300s",
+		 uid, gid, where);
 	return false;
 }
 
@@ -172,12 +240,14 @@ static bool is_owners_group(struct accounts *acc, uint32_t uid, uint32_t gid, ch
 static bool may_take_group(const struct owner_rules *o, struct accounts *acc,
 			   const struct owner_view *v, char *why, size_t size)
 {
-	char who[96];
+	char who[128], tail[ERR_MSG_MAX];
 
 	if (!v->has_gid)
 		return true; /* nothing there is seen with the owner's gid */
 	if (is_protected(v->gid, true, o, who, sizeof(who)))
 		snprintf(why, size, "%s is " NEVER, who);
+	else if (is_other_userns(o, acc, true, v->gid, who, sizeof(who), tail, sizeof(tail)))
+		snprintf(why, size, "%s: %.300s", who, tail);
 	else if (!v->has_uid)
 		snprintf(why, size, "no uid there is seen as the owner's");
 	else if (is_owners_group(acc, v->uid, v->gid, why, size))

@@ -252,7 +252,7 @@ static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *
 	if (plan_skip_by_group(spec, p, o, acc, f, pm, &ret_t->swap))
 		return true;
 	/* Last: the composed maps may own memory, which only an idmap keeps. */
-	return plan_skip_maps(spec, p, f, pm, ret_t);
+	return plan_skip_maps(spec, p, o, f, pm, ret_t);
 }
 
 /* FUSE ("fuse", "fuseblk", "fuse.<subtype>") and virtiofs: up to the server. */
@@ -368,7 +368,7 @@ int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 			return err_set(e, -r, "plan");
 		}
 	}
-	if (plan_trees(spec, facts, view, &p) < 0) {
+	if (plan_trees_owned(spec, facts, view, &p) < 0) {
 		plan_free(&p);
 		return err_set(e, ENOMEM, "plan");
 	}

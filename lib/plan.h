@@ -90,6 +90,9 @@ struct facts_view {
 	size_t *made_by;	  /* per table entry: the spec mount whose visible mount is
 				     its nearest ancestor-or-self, or FACTS_NO_ENTRY */
 	bool stuck;		  /* could not return from the container: act no more */
+	bool *suid_reach;	  /* per table entry: the container reaches it, it is not
+				     nosuid and it shows part of a bind volume's filesystem
+				     (facts_suid.c); NULL when not looked at */
 };
 
 enum plan_action { PLAN_SKIP = 0, PLAN_IDMAP };
@@ -207,8 +210,8 @@ struct plan {
  * hostID), or NULL when it has none.  host: the host-wide facts (overflow
  * ids, rootless).  acc: the host's accounts, read (the only input read
  * here, lazily) when a volume's gid is in question.  facts: one per spec
- * mount.  view: the container's table and who made each mount (no made_by:
- * not looked at, and no trees).
+ * mount.  view: the container's table, who made each mount (no made_by: not
+ * looked at, and no trees) and which a setuid file could run through.
  */
 int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
 	       const struct id_map *gid_ns, const struct hostinfo *host, struct accounts *acc,

@@ -6,9 +6,17 @@
 #include "owner.h"
 #include "plan.h"
 
-/* The mappings of the tree of mount i, built before any goes into the plan. */
+/* On-disk h (as the source shows it) is seen as t. */
+struct id_pair {
+	uint32_t h, t;
+};
+
+/* The mappings of the tree of mount i, built before any goes into the plan:
+ * swap, owner_swap()'s decision, then the maps of what the source shows
+ * (plan_skip_maps); uid and gid, the pairs they send. */
 struct tree_maps {
 	struct plan_mapping top, swap;
+	struct id_pair uid, gid;
 	struct plan_mapping *subs; /* per idmapped submount */
 	size_t n_subs;
 };
@@ -30,17 +38,27 @@ void plan_mapping_free(struct plan_mapping *m);
  * its index in *ret_k.  -ENOMEM leaves *m as it was. */
 int plan_add_mapping(struct plan *p, struct plan_mapping *m, size_t *ret_k);
 
+/* A path of the container's mount namespace as the container sees it
+ * (path itself when it is not below the rootfs). */
+const char *plan_in_rootfs(const struct oci_spec *spec, const char *path);
+
+/* Drop the mappings no idmapped mount uses (after a mount was left),
+ * renumbering the rest.  -ENOMEM only. */
+int plan_drop_unused_mappings(struct plan *p);
+
 /* A submount's path as the container sees it (in buf, or a part of its target). */
 const char *plan_sub_path(const struct oci_spec *spec, const struct spec_mount *m,
 			  const struct submount_facts *sub, char buf[static PLAN_REASON_MAX]);
 
-/* The maps of mount i's tree, from the swap in ret_t->swap (owner_decide's):
- * the top the swap (composed with its own maps when the source is
- * idmapped), each idmapped submount the swap composed with its own, every
- * other submount the swap.  Skips (a fallback, the reason in pm) when any
- * cannot be composed or its maps are unknown. */
-bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p, const struct mount_facts *f,
-		    struct plan_mount *pm, struct tree_maps *ret_t);
+/* The maps of mount i's tree, from the swap in ret_t->swap (owner_swap's):
+ * first the maps of what the source shows (the swap; under a user
+ * namespace, the owner-only maps, owner.h), then the top those (composed
+ * with its own maps when the source is idmapped), each idmapped submount
+ * those composed with its own, every other submount those.  Skips (a
+ * fallback, the reason in pm) when any cannot be made or composed or its
+ * maps are unknown. */
+bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p, const struct owner_rules *o,
+		    const struct mount_facts *f, struct plan_mount *pm, struct tree_maps *ret_t);
 
 /* Move the tree's maps into the plan's mappings (t is left empty). */
 int plan_take_maps(const struct oci_spec *spec, struct plan *p, const struct mount_facts *f,
@@ -72,6 +90,13 @@ void plan_nodes_free(struct plan_tree *t);
 int plan_trees(const struct oci_spec *spec, const struct mount_facts *facts,
 	       const struct facts_view *v, struct plan *p);
 void plan_trees_free(struct plan *p);
+
+/* The trees, held to the owner rule's setuid part (owner.h, plan_suid.c):
+ * built, then each volume the container could run a setuid file of through
+ * another mount (v->suid_reach) is left, and the trees are built again,
+ * until none is.  -ENOMEM only. */
+int plan_trees_owned(const struct oci_spec *spec, const struct mount_facts *facts,
+		     const struct facts_view *v, struct plan *p);
 /* The owner rule (owner.h), part one, before anything else of the source is
  * judged: skip a volume whose owner already is the container user, or is
  * root as the source shows it or on disk behind any idmap of its tree. */

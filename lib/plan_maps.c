@@ -53,8 +53,7 @@ static size_t trimmed_len(const char *path)
 	return n;
 }
 
-/* A path in the container's mount namespace as the container will see it. */
-static const char *in_rootfs(const struct oci_spec *spec, const char *path)
+const char *plan_in_rootfs(const struct oci_spec *spec, const char *path)
 {
 	size_t n = strlen(spec->root_path);
 
@@ -65,28 +64,60 @@ static const char *in_rootfs(const struct oci_spec *spec, const char *path)
 	return path;
 }
 
-/* Swap h (seen through the source) and t, composed with the source's map. */
-static int compose_one(const struct idmap *old, uint32_t h, uint32_t t, const struct idmap *swap,
-		       struct idmap *ret_new, struct err *e)
+/* The swap owner_swap() decided, of one kind of id, as the pair the mount's
+ * map sends one to the other: the owner as the source shows it to the
+ * container user's host id, or, for an id left (an identity swap), the
+ * container user's to itself. */
+static struct id_pair pair_of(const struct idmap *swap, uint32_t owner, uint32_t user)
 {
-	/* owner_decide left this id alone: the composition keeps the source's map. */
-	if (idmap_is_identity(swap))
-		t = h;
-	return idmap_compose(old, h, t, ret_new, e);
+	return (struct id_pair){.h = idmap_is_identity(swap) ? user : owner, .t = user};
 }
 
-/* The swap (the owner seen through the source, f->uid:f->gid, with the
- * container user) after an idmapped mount's own maps: what a clone of that
- * mount needs, since its map replaces the mount's own. */
-static int compose_pair(const struct plan *p, const struct mount_facts *f,
-			const struct idmap *old_uid, const struct idmap *old_gid,
-			const struct plan_mapping *swap, struct plan_mapping *ret, struct err *e)
+/* The map of one kind of id of what the source shows (owner.h): the swap,
+ * or, under a user namespace, the owner-only map. */
+static int shown_map(const struct id_map *ns, struct id_pair x, struct idmap *ret, struct err *e)
+{
+	if (!ns) {
+		idmap_swap(x.h, x.t, ret);
+		return 0;
+	}
+	return idmap_owner_only(x.h, x.t, ns, ret, e);
+}
+
+/* Replace the swap owner_swap() decided (t->swap) by the maps of what the
+ * source shows; skips (a fallback) when they cannot be made. */
+static bool plan_skip_shown(const struct plan *p, const struct owner_rules *o,
+			    const struct mount_facts *f, struct plan_mount *pm, struct tree_maps *t)
+{
+	struct plan_mapping m = {0};
+	struct err e = {0};
+
+	t->uid = pair_of(&t->swap.uid_map, f->uid, p->host_uid);
+	t->gid = pair_of(&t->swap.gid_map, f->gid, p->host_gid);
+	if (shown_map(o->uid_ns, t->uid, &m.uid_map, &e) < 0 ||
+	    shown_map(o->gid_ns, t->gid, &m.gid_map, &e) < 0) {
+		plan_mapping_free(&m);
+		plan_fall_back(pm, "cannot map the owner alone %s", e.msg);
+		pm->failed = e.code == ENOMEM ? -ENOMEM : 0;
+		pm->fallback = true; /* to be idmapped, and it cannot be */
+		return true;
+	}
+	plan_mapping_free(&t->swap);
+	t->swap = m;
+	return false;
+}
+
+/* The maps of what the source shows (t->swap) after an idmapped mount's own
+ * maps: what a clone of that mount needs, since its map replaces the
+ * mount's own. */
+static int compose_pair(const struct tree_maps *t, const struct idmap *old_uid,
+			const struct idmap *old_gid, struct plan_mapping *ret, struct err *e)
 {
 	struct idmap uid = {0}, gid = {0};
 
-	if (compose_one(old_uid, f->uid, p->host_uid, &swap->uid_map, &uid, e) < 0)
+	if (idmap_compose_map(old_uid, t->uid.h, t->uid.t, &t->swap.uid_map, &uid, e) < 0)
 		return -e->code;
-	if (compose_one(old_gid, f->gid, p->host_gid, &swap->gid_map, &gid, e) < 0) {
+	if (idmap_compose_map(old_gid, t->gid.h, t->gid.t, &t->swap.gid_map, &gid, e) < 0) {
 		idmap_free(&uid);
 		return -e->code;
 	}
@@ -101,7 +132,7 @@ const char *plan_sub_path(const struct oci_spec *spec, const struct spec_mount *
 	size_t n = trimmed_len(m->destination);
 
 	if (!sub->rel)
-		return in_rootfs(spec, sub->target);
+		return plan_in_rootfs(spec, sub->target);
 	snprintf(buf, PLAN_REASON_MAX, "%.*s/%s", (int)(n == 1 ? 0 : n), m->destination, sub->rel);
 	return buf;
 }
@@ -134,8 +165,8 @@ void plan_tree_maps_free(struct tree_maps *t)
 
 /* Each idmapped submount's composed maps (t->subs); skips when one cannot be
  * composed or its maps are unknown. */
-static bool plan_skip_subs(const struct oci_spec *spec, const struct plan *p,
-			   const struct mount_facts *f, struct plan_mount *pm, struct tree_maps *t)
+static bool plan_skip_subs(const struct oci_spec *spec, const struct mount_facts *f,
+			   struct plan_mount *pm, struct tree_maps *t)
 {
 	char path[PLAN_REASON_MAX];
 	struct err e = {0};
@@ -154,8 +185,7 @@ static bool plan_skip_subs(const struct oci_spec *spec, const struct plan *p,
 			pm->failed = -code;
 			return true;
 		}
-		if (compose_pair(p, f, &sub->uid_map, &sub->gid_map, &t->swap, &t->subs[t->n_subs],
-				 &e) < 0) {
+		if (compose_pair(t, &sub->uid_map, &sub->gid_map, &t->subs[t->n_subs], &e) < 0) {
 			plan_fall_back(
 			    pm,
 			    "submount %s is an idmapped mount whose maps cannot be composed: %s",
@@ -171,12 +201,14 @@ static bool plan_skip_subs(const struct oci_spec *spec, const struct plan *p,
  * when the source is idmapped), each idmapped submount the swap composed
  * with its own, every other submount the swap.  Built whole, then moved
  * into the plan; skips (a fallback) when any cannot be composed. */
-bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p, const struct mount_facts *f,
-		    struct plan_mount *pm, struct tree_maps *ret_t)
+bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p, const struct owner_rules *o,
+		    const struct mount_facts *f, struct plan_mount *pm, struct tree_maps *ret_t)
 {
 	struct err e = {0};
 	size_t n_own = 0;
 
+	if (plan_skip_shown(p, o, f, pm, ret_t))
+		return true;
 	for (size_t k = 0; k < f->n_subs; k++)
 		n_own += f->subs[k].idmapped;
 	if (n_own && !(ret_t->subs = calloc(n_own, sizeof(*ret_t->subs)))) {
@@ -185,12 +217,14 @@ bool plan_skip_maps(const struct oci_spec *spec, const struct plan *p, const str
 		return true;
 	}
 	if (f->already_idmapped &&
-	    compose_pair(p, f, &f->src_uid_map, &f->src_gid_map, &ret_t->swap, &ret_t->top, &e) < 0)
+	    compose_pair(ret_t, &f->src_uid_map, &f->src_gid_map, &ret_t->top, &e) < 0)
 		plan_fall_back(pm, "source is an idmapped mount whose maps cannot be composed: %s",
 			       e.msg);
-	else if (!plan_skip_subs(spec, p, f, pm, ret_t)) {
-		if (!f->already_idmapped)
-			ret_t->top = ret_t->swap; /* a swap owns no memory: a copy */
+	else if (!plan_skip_subs(spec, f, pm, ret_t)) {
+		if (!f->already_idmapped) { /* the top's are the swap's: moved */
+			ret_t->top = ret_t->swap;
+			ret_t->swap = (struct plan_mapping){0};
+		}
 		pm->composed = f->already_idmapped;
 		return false;
 	}
@@ -223,4 +257,52 @@ int plan_take_maps(const struct oci_spec *spec, struct plan *p, const struct mou
 		pm->n_subs = ++j;
 	}
 	return r;
+}
+
+/* Each mapping's new index, or SIZE_MAX for one that no idmapped mount uses. */
+static void mark_used(const struct plan *p, size_t *ret_index)
+{
+	for (size_t k = 0; k < p->n_mappings; k++)
+		ret_index[k] = SIZE_MAX;
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct plan_mount *pm = &p->mounts[i];
+
+		if (pm->action != PLAN_IDMAP)
+			continue;
+		ret_index[pm->mapping] = ret_index[pm->sub_mapping] = 0;
+		for (size_t j = 0; j < pm->n_subs; j++)
+			ret_index[pm->subs[j].mapping] = 0;
+	}
+}
+
+int plan_drop_unused_mappings(struct plan *p)
+{
+	_cleanup_free_ size_t *index = calloc_array(p->n_mappings, sizeof(*index));
+	size_t n = 0;
+
+	if (!index)
+		return -ENOMEM;
+	mark_used(p, index);
+	for (size_t k = 0; k < p->n_mappings; k++) {
+		if (index[k] == SIZE_MAX) {
+			plan_mapping_free(&p->mappings[k]);
+			continue;
+		}
+		index[k] = n;
+		p->mappings[n++] = p->mappings[k];
+	}
+	p->n_mappings = n;
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		struct plan_mount *pm = &p->mounts[i];
+
+		if (pm->action != PLAN_IDMAP) {
+			pm->mapping = pm->sub_mapping = 0;
+			continue;
+		}
+		pm->mapping = index[pm->mapping];
+		pm->sub_mapping = index[pm->sub_mapping];
+		for (size_t j = 0; j < pm->n_subs; j++)
+			pm->subs[j].mapping = index[pm->subs[j].mapping];
+	}
+	return 0;
 }

@@ -114,6 +114,11 @@ bool plan_skip_by_group(const struct oci_spec *spec, const struct plan *p,
 
 	if (owner_views(spec, f, pm, &ov) < 0)
 		return plan_skip_no_memory(pm);
+	if (owner_skip_subids(o, acc, ov.v, ov.n, pm->reason, sizeof(pm->reason))) {
+		err_trim_utf8(pm->reason);
+		pm->action = PLAN_SKIP;
+		return true;
+	}
 	if (!owner_swap(o, acc, ov.v, ov.n, p->host_uid, p->host_gid, &ret_swap->uid_map,
 			&ret_swap->gid_map, pm->reason, sizeof(pm->reason))) {
 		err_trim_utf8(pm->reason); /* a note on a group left */

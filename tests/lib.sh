@@ -519,10 +519,19 @@ need_kernel() {
 	done
 }
 
+# --- a helper program inside containers ----------------------------------------
+
+# IDS: build/tests/ids, from tests/helpers/ids.c, static (for any rootfs).
+IDS="$REPO/build/tests/ids"
+need_ids() {
+	build_helper "$IDS" ids -static
+}
+
 # --- the seccomp errno injector -----------------------------------------------
 
-# build_helper OUT NAME: build OUT from tests/helpers/NAME*.c when it is
-# missing or older than any tests/helpers/NAME* (sources and headers).
+# build_helper OUT NAME [GCC_OPTION...]: build OUT from tests/helpers/NAME*.c
+# when it is missing or older than any tests/helpers/NAME* (sources and
+# headers).
 build_helper() {
 	local out=$1 dir="$REPO/tests/helpers" f stale=
 	[ -x "$out" ] || stale=1
@@ -532,7 +541,8 @@ build_helper() {
 	[ -n "$stale" ] || return 0
 	need_cmd gcc
 	mkdir -p "$(dirname "$out")"
-	gcc -std=gnu11 -O2 -Wall -Wextra -o "$out.tmp.$$" "$dir/$2"*.c || fail "cannot build $dir/$2*.c"
+	gcc -std=gnu11 -O2 -Wall -Wextra "${@:3}" -o "$out.tmp.$$" "$dir/$2"*.c ||
+		fail "cannot build $dir/$2*.c"
 	mv -f "$out.tmp.$$" "$out"
 }
 

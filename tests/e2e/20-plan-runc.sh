@@ -3,7 +3,9 @@
 # runs `oci-idmap-hook plan --json --state -` on the state runc sends, then the hook
 # itself runs.  The mounts the container sees as idmapped are exactly the
 # plan's idmap destinations (and show the container user as owner); the
-# plan's skips show their source's host owner.
+# plan's skips show their source's host owner.  /other is left too: /skipme,
+# the same source skipped by annotation, is another mount of its files
+# without nosuid (lib/owner.h), which plan sees in the container.
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 need_runtime runc
@@ -46,7 +48,11 @@ assert_eq "$b" "$(pq 'p["bundle"]')" "bundle in the plan (from runc's state)"
 
 planned=$(pq '" ".join(sorted(m["destination"] for m in p["mounts"] if m["action"] == "idmap"))')
 seen=$(grep '^idmapped ' <<<"$OUT" | cut -d' ' -f2 | sort | tr '\n' ' ')
-assert_eq "/data /other /ro" "$planned" "the plan's idmap destinations"
+assert_eq "/data /ro" "$planned" "the plan's idmap destinations"
+assert_eq "/skipme, another mount of its filesystem without nosuid, shows its files: a setuid \
+file made here would run there as the owner" \
+	"$(pq "[m['reason'] for m in p['mounts'] if m['destination'] == '/other'][0]")" \
+	"the plan's reason for /other"
 assert_eq "$planned " "$seen" "idmapped mounts in the container"
 
 for d in $dests; do

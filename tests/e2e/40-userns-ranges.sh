@@ -3,9 +3,11 @@
 # gid 1000 have host ids of their own (300000, 400000) between two ranges
 # that map the rest.  The 501:501 volume reads 1000:1000 inside and the
 # container's new files land 501:501 on the host; a file owned by another
-# mapped host id (100005) reads as its container id (5) through the mount,
-# as without the hook; a volume already owned by the user's host ids is left
-# alone.  plan shows the translated user and both decisions.
+# mapped host id (100005, the container's uid 5) reads as the overflow id
+# through the mount (lib/owner.h: through it the container acts on disk as
+# the owner and as none of its other ids; without the hook it reads as 5);
+# a volume already owned by the user's host ids is left alone.  plan shows
+# the translated user and both decisions.
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 need_hook
@@ -45,7 +47,8 @@ echo \"ownmnt=\$(grep ' /own ' /proc/self/mountinfo | tail -n1 | cut -d' ' -f6)\
 
 	expect_idmapped_rw $runtime "$b" "$vol" "$before" 501:501
 	rm -f "$vol/new"
-	assert_eq 5:5 "$(get other "$OUT")" "$runtime: owner of a file of host id 100005 inside"
+	assert_eq 65534:65534 "$(get other "$OUT")" \
+		"$runtime: owner of a file of host id 100005 (the container's 5) inside"
 	assert_eq 1000:1000 "$(get own "$OUT")" "$runtime: owner of /own inside"
 	assert_no_match "*idmapped*" "$(get ownmnt "$OUT")" "$runtime: mount options of /own"
 done

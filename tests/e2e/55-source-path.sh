@@ -14,9 +14,11 @@
 #     volume's filesystem through a path that is not remapped (on disk: its
 #     own uid) is shown through the remapped volume as the volume owner's;
 #     run from there it must not give the container user that owner's euid
-#     (the remapped volume is nosuid).  The control: a setuid binary of
-#     another user through the plain path works, so setuid is honoured in
-#     this container at all.
+#     (the remapped volume is nosuid).  The plain path is nosuid itself:
+#     otherwise the volume is left (lib/owner.h: a setuid file made through
+#     it would run as its owner there).  The control: a setuid binary of
+#     another user in the rootfs works, so setuid is honoured in this
+#     container at all.
 # shellcheck source=../lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../lib.sh"
 need_hook
@@ -71,14 +73,14 @@ vol=$TEST_TMP/suid-vol
 make_volume "$vol" 501 501
 mkdir "$vol/drop"
 chown 1000:1000 "$vol/drop"
-install -o 2000 -g 2000 -m 4755 "$TEST_TMP/euid" "$vol/theirs" # the control's setuid binary
+install -o 2000 -g 2000 -m 4755 "$TEST_TMP/euid" "$vol/theirs"
 install -o 1000 -g 1000 -m 0755 "$TEST_TMP/euid" "$vol/drop/euid"
 # The container user copies the program through /plain (not remapped: on
 # disk it is its own uid, 1000), makes it setuid, and runs it from /data.
 # shellcheck disable=SC2016
 SUID='busybox cp /plain/drop/euid /plain/drop/mine && busybox chmod 4755 /plain/drop/mine
 echo "owner=$(stat -c %u /data/drop/mine)"
-echo "plain-theirs=$(/plain/theirs)"
+echo "rootfs-theirs=$(/bin/theirs)"
 echo "data-mine=$(/data/drop/mine)"
 echo "data-theirs=$(/data/theirs)"'
 for rt in runc crun; do
@@ -95,20 +97,21 @@ for rt in runc crun; do
 		json.dump(spec, open(sys.argv[1], "w"), indent=1)
 	EOF
 	mkdir -p "$b/rootfs/plain"
+	install -o 2000 -g 2000 -m 4755 "$TEST_TMP/euid" "$b/rootfs/bin/theirs" # the control's
 	bundle_args "$b" sh -c "$SUID"
 	bundle_bind "$b" "$vol" /data
-	bundle_bind "$b" "$vol" /plain
+	bundle_bind "$b" "$vol" /plain rbind nosuid
 	bundle_annotation "$b" io.oci-idmap-hook.skip /plain
 	run_probe $rt "$b" suid-without
 	assert_eq 0 "$RC" "$rt, setuid: exit code without the hook"
-	assert_eq 2000 "$(get plain-theirs "$OUT")" "$rt, setuid: the control (setuid works here)"
+	assert_eq 2000 "$(get rootfs-theirs "$OUT")" "$rt, setuid: the control (setuid works here)"
 	assert_eq 1000 "$(get data-mine "$OUT")" "$rt, setuid: own binary without the hook"
 	rm -f "$vol/drop/mine"
 	bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook --log-level info --log-file "$b.log"
 	run_probe $rt "$b" suid-with
 	assert_eq 0 "$RC" "$rt, setuid: exit code"
 	assert_eq 501 "$(get owner "$OUT")" "$rt, setuid: the binary's owner through /data (the swap)"
-	assert_eq 2000 "$(get plain-theirs "$OUT")" "$rt, setuid: setuid through /plain"
+	assert_eq 2000 "$(get rootfs-theirs "$OUT")" "$rt, setuid: setuid in the rootfs"
 	assert_eq 1000 "$(get data-mine "$OUT")" "$rt, setuid: euid of its own binary run from /data"
 	assert_eq 1000 "$(get data-theirs "$OUT")" "$rt, setuid: euid of another's binary run from /data"
 	assert_eq 1000:1000 "$(stat -c %u:%g "$vol/drop/mine")" "$rt, setuid: the binary on disk"

@@ -105,3 +105,20 @@ void assert_sends(size_t k, uint32_t uid, uint32_t uid_to, uint32_t gid, uint32_
 	ck_assert(idmap_apply(&fx.plan.mappings[k].gid_map, gid, &out));
 	ck_assert_uint_eq(out, gid_to);
 }
+
+void assert_owner_only(const struct plan_mount *pm, uint32_t uid, uint32_t uid_to, uint32_t gid,
+		       uint32_t gid_to)
+{
+	ck_assert_msg(pm->action == PLAN_IDMAP, "%s skipped: %s", pm->mount->destination,
+		      pm->reason);
+	assert_sends(pm->mapping, uid, uid_to, gid, gid_to);
+}
+
+void assert_unmapped(const struct plan_mount *pm, uint32_t uid, uint32_t gid)
+{
+	const struct plan_mapping *m = &fx.plan.mappings[pm->mapping];
+	uint32_t out;
+
+	ck_assert_msg(!idmap_apply(&m->uid_map, uid, &out), "uid %u seen as %u", uid, out);
+	ck_assert_msg(!idmap_apply(&m->gid_map, gid, &out), "gid %u seen as %u", gid, out);
+}

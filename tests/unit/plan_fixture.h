@@ -42,5 +42,10 @@ const struct plan_mount *build(const struct id_map *uid_ns, const struct id_map 
 void assert_skip(const struct plan_mount *pm, const char *reason);
 /* The mount idmaps and its maps send on-disk owner -> the container user's host ids. */
 void assert_idmap(const struct plan_mount *pm, uint32_t uid_to, uint32_t gid_to);
+/* The mount idmaps; its maps send on-disk uid -> uid_to, gid -> gid_to. */
+void assert_owner_only(const struct plan_mount *pm, uint32_t uid, uint32_t uid_to, uint32_t gid,
+		       uint32_t gid_to);
+/* ... and leave on-disk uid and gid unmapped. */
+void assert_unmapped(const struct plan_mount *pm, uint32_t uid, uint32_t gid);
 /* Where does mapping k of the plan send uid and gid (asserted covered)? */
 void assert_sends(size_t k, uint32_t uid, uint32_t uid_to, uint32_t gid, uint32_t gid_to);

@@ -226,6 +226,73 @@ START_TEST(test_lines_as_libc_reads_them)
 }
 END_TEST
 
+/* Where nsswitch.conf lists systemd: a group of its userdb drop-ins, by
+ * <gid>.group in any of its directories, or in a range it makes groups for;
+ * nothing else.  The file is read once, at the first question. */
+START_TEST(test_nss_systemd)
+{
+	struct accounts a = {.root = FIXTURES "nss-systemd"};
+	char why[ERR_MSG_MAX] = "";
+
+	ck_assert(accounts_group_may_exist(&a, 47777, why, sizeof(why)));
+	ck_assert_str_eq(why, "/etc/userdb/47777.group, systemd's userdb");
+	ck_assert(accounts_group_may_exist(&a, 47778, why, sizeof(why)));
+	ck_assert_str_eq(why, "/usr/lib/userdb/47778.group, systemd's userdb");
+	ck_assert(accounts_group_may_exist(&a, 61184, why, sizeof(why)));
+	ck_assert_str_eq(why, "the range of systemd's dynamic users (61184..65519)");
+	ck_assert(accounts_group_may_exist(&a, 60001, why, sizeof(why)));
+	ck_assert(accounts_group_may_exist(&a, 1879048191, why, sizeof(why)));
+	/* By name only: nss-systemd finds no gid 47779 either. */
+	ck_assert(!accounts_group_may_exist(&a, 47779, why, sizeof(why)));
+	ck_assert(!accounts_group_may_exist(&a, 501, why, sizeof(why)));
+	ck_assert(!accounts_group_may_exist(&a, 65520, why, sizeof(why)));
+	ck_assert(!accounts_group_may_exist(&a, 1879048192, why, sizeof(why)));
+	ck_assert(a.nss_read && a.nss_systemd);
+	accounts_free(&a);
+}
+END_TEST
+
+/* Any other source is not asked: any group may exist there. */
+START_TEST(test_nss_other_source)
+{
+	struct accounts a = {.root = FIXTURES "nss-sss"};
+	char why[ERR_MSG_MAX] = "";
+
+	ck_assert(accounts_group_may_exist(&a, 501, why, sizeof(why)));
+	ck_assert_str_eq(why, "/etc/nsswitch.conf's group line lists sss, which is not read");
+	accounts_free(&a);
+}
+END_TEST
+
+/* Files only: comments, other databases ("groupx", "group_compat"), compat,
+ * and no nsswitch.conf at all (the C library's default, files). */
+START_TEST(test_nss_files_only)
+{
+	struct accounts a = {.root = FIXTURES "nss-files"};
+	struct accounts none = {.root = FIXTURES "host"};
+	char why[ERR_MSG_MAX] = "";
+
+	ck_assert(!accounts_group_may_exist(&a, 501, why, sizeof(why)));
+	ck_assert(!accounts_group_may_exist(&a, 61184, why, sizeof(why)));
+	ck_assert(!accounts_group_may_exist(&none, 61184, why, sizeof(why)));
+	ck_assert(none.nss_read && !none.nss_systemd && !none.nss_other[0]);
+	accounts_free(&a);
+	accounts_free(&none);
+}
+END_TEST
+
+/* An nsswitch.conf that cannot be read: nothing can be told. */
+START_TEST(test_nss_unreadable)
+{
+	struct accounts a = {.root = FIXTURES "unreadable"}; /* a directory there */
+	char why[ERR_MSG_MAX] = "";
+
+	ck_assert(accounts_group_may_exist(&a, 501, why, sizeof(why)));
+	ck_assert_msg(strncmp(why, "the sources cannot be told: ", 28) == 0, "%s", why);
+	accounts_free(&a);
+}
+END_TEST
+
 Suite *accounts_suite(void)
 {
 	Suite *s = suite_create("accounts");
@@ -238,6 +305,10 @@ Suite *accounts_suite(void)
 	tcase_add_test(tc, test_missing_file_says_which);
 	tcase_add_test(tc, test_oversized_file);
 	tcase_add_test(tc, test_lines_as_libc_reads_them);
+	tcase_add_test(tc, test_nss_systemd);
+	tcase_add_test(tc, test_nss_other_source);
+	tcase_add_test(tc, test_nss_files_only);
+	tcase_add_test(tc, test_nss_unreadable);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,8 +6,10 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "mountinfo.h"
+#include "mountroots.h"
 #include "tests.h"
 
 static const char table[] =
@@ -44,6 +46,9 @@ START_TEST(test_parse)
 	ck_assert_str_eq(mountinfo_find(&t, 44)->root, "/srv/w x");
 	ck_assert_str_eq(mountinfo_find(&t, 1)->root, "/");
 	ck_assert(!mountinfo_find(&t, 22)->idmapped);
+	/* The device is its filesystem's. */
+	ck_assert_uint_eq(mountinfo_find(&t, 40)->dev, makedev(254, 0));
+	ck_assert_uint_eq(mountinfo_find(&t, 41)->dev, makedev(0, 50));
 	ck_assert_str_eq(mountinfo_find(&t, 22)->fstype, "proc");
 	ck_assert_str_eq(mountinfo_find(&t, 41)->target, "/data/my dir\tx\\");
 	ck_assert_ptr_null(mountinfo_find(&t, 43));
@@ -203,6 +208,37 @@ START_TEST(test_kernel_option)
 }
 END_TEST
 
+/* Roots that overlap a path of one filesystem: itself, an ancestor, a
+ * descendant; not a sibling that merely shares a prefix, not another
+ * filesystem's. */
+START_TEST(test_mountroots_overlap)
+{
+	static const char *const roots[] = {
+	    "/home/mac", "/home/mac-old", "/srv", "/home/mac/proj/x", "/", "/home/ma"};
+	static const dev_t devs[] = {1, 1, 1, 2, 3, 1};
+	struct mountroot *refs = calloc(6, sizeof(*refs));
+	struct mountroots x;
+
+	ck_assert_ptr_nonnull(refs);
+	for (size_t i = 0; i < 6; i++)
+		refs[i] = (struct mountroot){.dev = devs[i], .root = roots[i], .k = i};
+	mountroots_take(&x, refs, 6);
+	ck_assert_uint_eq(mountroots_overlap(&x, 1, "/home/mac/proj"), 0); /* an ancestor */
+	ck_assert_uint_eq(mountroots_overlap(&x, 1, "/home/mac"), 0);	   /* itself */
+	ck_assert_uint_eq(mountroots_overlap(&x, 1, "/home"), 5); /* a descendant: the first */
+	ck_assert_uint_eq(mountroots_overlap(&x, 1, "/"), 5);
+	ck_assert_uint_eq(mountroots_overlap(&x, 1, "/home/mac-old/a"), 1);
+	ck_assert_uint_eq(mountroots_overlap(&x, 1, "/home/m"),
+			  MOUNTROOTS_NONE); /* a prefix only */
+	ck_assert_uint_eq(mountroots_overlap(&x, 1, "/var"), MOUNTROOTS_NONE);
+	ck_assert_uint_eq(mountroots_overlap(&x, 2, "/home/mac/proj"), 3);
+	ck_assert_uint_eq(mountroots_overlap(&x, 2, "/home/mac/proj/y"), MOUNTROOTS_NONE);
+	ck_assert_uint_eq(mountroots_overlap(&x, 3, "/anything"), 4); /* its whole filesystem */
+	ck_assert_uint_eq(mountroots_overlap(&x, 4, "/"), MOUNTROOTS_NONE);
+	mountroots_free(&x);
+}
+END_TEST
+
 Suite *mountinfo_suite(void)
 {
 	Suite *s = suite_create("mountinfo");
@@ -215,6 +251,7 @@ Suite *mountinfo_suite(void)
 	tcase_add_test(tc, test_read_self);
 	tcase_add_test(tc, test_parse_other_formats);
 	tcase_add_test(tc, test_kernel_option);
+	tcase_add_test(tc, test_mountroots_overlap);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -58,8 +58,9 @@ START_TEST(test_container_root)
 	assert_skip(&pm[0], "source is owned by the container's root (host uid 100000); "
 			    "never handed to a container user");
 	assert_skip(&pm[1], "source is owned by the container's root (host uid 100000)");
-	assert_idmap(&pm[2], 101000, 200000);
-	ck_assert(idmap_is_identity(&fx.plan.mappings[pm[2].mapping].gid_map));
+	/* Left: the container's own group stays, nothing else of its range. */
+	assert_owner_only(&pm[2], 501, 101000, 201000, 201000);
+	assert_unmapped(&pm[2], 100000, 200000);
 	ck_assert_str_eq(pm[2].reason, "group 200000 left: the container's root's group (host gid "
 				       "200000) is never handed to a container user");
 	assert_skip(&pm[3], "source is owned by root; never handed to a container user");
@@ -95,7 +96,8 @@ START_TEST(test_container_root_user)
 	add_bind("/svc-group", 501, 200500);
 	add_bind("/host-group", 501, 501);
 	pm = build(&uid_ns, &gid_ns);
-	assert_idmap(&pm[0], 101000, 200500);
+	assert_owner_only(&pm[0], 501, 101000, 200000, 200000);
+	assert_unmapped(&pm[0], 100000, 200500);
 	ck_assert(pm[0].gid_left);
 	ck_assert_str_eq(pm[0].reason, "group 200500 left: the container user's own group is the "
 				       "container root's (host gid 200000) and group 200500 is the "

@@ -1,0 +1,1 @@
+80-owner-userns-caps-runc.sh

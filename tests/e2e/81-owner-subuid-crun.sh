@@ -1,0 +1,1 @@
+81-owner-subuid-runc.sh

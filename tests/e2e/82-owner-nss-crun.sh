@@ -1,0 +1,1 @@
+82-owner-nss-runc.sh

@@ -1,0 +1,1 @@
+83-owner-suid-sibling-runc.sh
