@@ -58,11 +58,8 @@ run_runc "$TEST_TMP/hooked" "$(container_id demo-hooked)" || {
 }
 
 heading "3. What the hook decided, and why"
-echo "host# oci-idmap-hook plan --bundle $TEST_TMP/hooked"
-"$HOOK" plan --bundle "$TEST_TMP/hooked" | "$PY" -I -S -c 'import json, sys
-for m in json.load(sys.stdin)["mounts"]:
-    if m["destination"] == "/data":
-        print("/data: " + m["action"] + (": " + m["reason"] if "reason" in m else ""))'
+echo "host# oci-idmap-hook plan --bundle $TEST_TMP/hooked   (its /data row)"
+"$HOOK" plan --bundle "$TEST_TMP/hooked" | awk 'NR <= 2 || $1 == "/data"'
 
 heading "4. Back on the host: the new file's owner is the volume's owner, the old ones are unchanged"
 echo "host# ls -ln $vol"

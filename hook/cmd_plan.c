@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * oci-idmap-hook plan --bundle DIR [--pid PID]
- * oci-idmap-hook plan --state FILE|-
+ * oci-idmap-hook plan [--json] --bundle DIR [--pid PID]
+ * oci-idmap-hook plan [--json] --state FILE|-
  *
- * Prints, as JSON on stdout, the plan the hook would execute for this bundle:
+ * Prints, as a table (or JSON) on stdout, the plan the hook would execute:
  * the same hook_prepare() the hook runs, then nothing else.  Changes nothing.
  */
 #include <getopt.h>
@@ -24,6 +24,7 @@ struct plan_options {
 	const char *bundle;
 	const char *state; /* a file, or "-" for stdin */
 	pid_t pid;
+	bool json;
 };
 
 static int parse_pid(const char *arg, pid_t *ret)
@@ -42,11 +43,14 @@ static int parse_pid(const char *arg, pid_t *ret)
 /* Returns CMD_HELP_SHOWN: not an error, but nothing more to do (exit 0). */
 static int print_plan_help(void)
 {
-	printf("Usage: oci-idmap-hook plan --bundle DIR [--pid PID]\n"
-	       "       oci-idmap-hook plan --state FILE|-\n"
+	printf("Usage: oci-idmap-hook plan [--json] --bundle DIR [--pid PID]\n"
+	       "       oci-idmap-hook plan [--json] --state FILE|-\n"
 	       "\n"
-	       "Print, as JSON, what the hook would do for the bundle: every mount of\n"
-	       "config.json, idmapped (with its maps) or skipped (and why).  Changes nothing.\n"
+	       "Print what the hook would do for the bundle: every mount of config.json,\n"
+	       "idmapped (the owner the container user sees) or skipped (and why).\n"
+	       "Changes nothing.\n"
+	       "  --json           the whole plan, maps and trees, as JSON\n"
+	       "                   (schemas/plan.schema.json) instead of a table\n"
 	       "  --bundle DIR     the bundle directory\n"
 	       "  --pid PID        a process in the container's user namespace (only for\n"
 	       "                   a user namespace joined by path)\n"
@@ -69,11 +73,9 @@ static int check_plan_options(const struct plan_options *o, int argc, char **arg
 static int parse_plan_options(int argc, char **argv, struct plan_options *o)
 {
 	static const struct option longopts[] = {
-	    {"bundle", required_argument, NULL, 'b'},
-	    {"state", required_argument, NULL, 's'},
-	    {"pid", required_argument, NULL, 'p'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+	    {"bundle", required_argument, NULL, 'b'}, {"state", required_argument, NULL, 's'},
+	    {"pid", required_argument, NULL, 'p'},    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},	      {0},
 	};
 	int c, r = 0;
 
@@ -86,6 +88,8 @@ static int parse_plan_options(int argc, char **argv, struct plan_options *o)
 			o->state = optarg;
 		else if (c == 'p')
 			r = parse_pid(optarg, &o->pid);
+		else if (c == 'j')
+			o->json = true;
 		else if (c == 'h')
 			r = print_plan_help();
 		else if (c == ':')
@@ -114,7 +118,7 @@ static int read_state(const char *file, struct oci_state *ret, struct err *e)
 	return state_parse(input, ret, e);
 }
 
-static int print_plan(const struct hook_ctx *ctx, const char *bundle, struct err *e)
+static int print_plan(const struct hook_ctx *ctx, const char *bundle, bool json, struct err *e)
 {
 	const struct report_input in = {
 	    .id = ctx->state.id,
@@ -124,7 +128,7 @@ static int print_plan(const struct hook_ctx *ctx, const char *bundle, struct err
 	_cleanup_free_ char *text = NULL;
 	int r;
 
-	r = report_plan_json(&in, true, &text, e);
+	r = json ? report_plan_json(&in, true, &text, e) : report_plan_table(&in, &text, e);
 	if (r < 0)
 		return r;
 	if (fputs(text, stdout) == EOF || fflush(stdout) == EOF)
@@ -153,7 +157,7 @@ static int run_plan(const struct plan_options *o, struct hook_ctx *ctx, struct e
 	r = hook_prepare(ctx, bundle, pid, e);
 	if (r < 0)
 		return r;
-	return print_plan(ctx, bundle, e);
+	return print_plan(ctx, bundle, o->json, e);
 }
 
 int cmd_plan(int argc, char **argv)

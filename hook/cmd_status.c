@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * oci-idmap-hook status PID
+ * oci-idmap-hook status [--json] PID
  *
- * Prints, as JSON on stdout, what is mounted now in the container whose init
+ * Prints, as a table (or JSON) on stdout, what is mounted now in the container whose init
  * is PID: every mount of /proc/PID/mountinfo (its destination as the
  * container sees it, relative to the container's root), whether it is
  * idmapped and, where the kernel reports them (statmount, 6.15), its maps.
@@ -24,13 +24,15 @@
 
 static int print_status_help(void)
 {
-	printf("Usage: oci-idmap-hook status PID\n"
+	printf("Usage: oci-idmap-hook status [--json] PID\n"
 	       "\n"
-	       "Print, as JSON, what is mounted now in the container whose init is PID:\n"
-	       "every mount with its destination as the container sees it, source, root,\n"
-	       "fstype, whether it is idmapped and, where the kernel reports them (Linux\n"
-	       "6.15), its uid_map and gid_map.  Changes nothing.\n");
-	return 0;
+	       "Print what is mounted now in the container whose init is PID: every\n"
+	       "mount with its destination as the container sees it, fstype, source,\n"
+	       "whether it is idmapped (and covered by another mount) and, where the\n"
+	       "kernel reports them (Linux 6.15; else \"?\"), its uid_map and gid_map as\n"
+	       "first:lower:count.  Changes nothing.\n"
+	       "  --json   as JSON (schemas/status.schema.json) instead of a table\n");
+	return CMD_HELP_SHOWN;
 }
 
 static int parse_status_pid(const char *arg, int *ret_pid, struct err *e)
@@ -106,7 +108,7 @@ static bool is_covered(const struct mount_entry *const *by_parent, size_t n,
 }
 
 static int print_status(int pid, const struct mount_table *t, const struct mnt_maps *maps,
-			bool reported, struct err *e)
+			bool reported, bool json, struct err *e)
 {
 	_cleanup_free_ struct report_status_mount *rows = calloc(t->n + 1, sizeof(*rows));
 	_cleanup_free_ const struct mount_entry **by_parent = calloc(t->n + 1, sizeof(*by_parent));
@@ -131,7 +133,7 @@ static int print_status(int pid, const struct mount_table *t, const struct mnt_m
 		};
 	}
 	in.mounts = rows;
-	r = report_status_json(&in, true, &text, e);
+	r = json ? report_status_json(&in, true, &text, e) : report_status_table(&in, &text, e);
 	if (r < 0)
 		return r;
 	if (fputs(text, stdout) == EOF || fflush(stdout) == EOF)
@@ -139,7 +141,7 @@ static int print_status(int pid, const struct mount_table *t, const struct mnt_m
 	return 0;
 }
 
-static int run_status(const char *arg, struct err *e)
+static int run_status(const char *arg, bool json, struct err *e)
 {
 	struct mount_table t = {0};
 	struct mnt_maps maps = {0};
@@ -158,21 +160,49 @@ static int run_status(const char *arg, struct err *e)
 		return err_wrap(e, "status: pid %d", pid);
 	r = read_maps(pid, &maps, &reported, e);
 	if (r >= 0)
-		r = print_status(pid, &t, &maps, reported, e);
+		r = print_status(pid, &t, &maps, reported, json, e);
 	mntmaps_free(&maps);
 	mountinfo_free(&t);
 	return r;
 }
 
+/* status [--json] PID, options anywhere: *ret_pid the PID's argument, which
+ * may start with '-' (a negative pid is a bad pid, not an unknown option);
+ * CMD_HELP_SHOWN after --help. */
+static int parse_status_options(int argc, char **argv, bool *ret_json, const char **ret_pid)
+{
+	const char *pid = NULL, *extra = NULL;
+
+	*ret_json = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			*ret_json = true;
+		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return print_status_help();
+		else if (strncmp(argv[i], "--", 2) == 0)
+			return usage_error("unknown option", argv[i]);
+		else if (!pid)
+			pid = argv[i];
+		else if (!extra)
+			extra = argv[i];
+	}
+	if (!pid || extra)
+		return usage_error("status takes one PID, got", pid ? extra : "none");
+	*ret_pid = pid;
+	return 0;
+}
+
 int cmd_status(int argc, char **argv)
 {
+	const char *pid = NULL;
 	struct err e = {0};
+	bool json;
+	int r;
 
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-		return print_status_help();
-	if (argc != 2)
-		return usage_error("status takes one PID, got", argc < 2 ? "none" : argv[2]);
-	if (run_status(argv[1], &e) < 0)
+	r = parse_status_options(argc, argv, &json, &pid);
+	if (r)
+		return r == CMD_HELP_SHOWN ? 0 : r;
+	if (run_status(pid, json, &e) < 0)
 		return fail_input(NULL, &e);
 	return 0;
 }

@@ -2,7 +2,8 @@
 /*
  * The plan as JSON text, for `oci-idmap-hook plan` (schemas/plan.schema.json),
  * and a container's mounts for `oci-idmap-hook status`
- * (schemas/status.schema.json).  The only yajl_gen user.  The plan's text is
+ * (schemas/status.schema.json).  The only yajl_gen user.  Both also as
+ * tables for people (report_table.c), from the same structs.  The plan's text is
  * built from the same struct plan the hook executes, so what is printed is
  * what the hook would do.
  */
@@ -26,6 +27,12 @@ struct report_input {
  * Fails with EINVAL when a string is not valid UTF-8. */
 int report_plan_json(const struct report_input *in, bool pretty, char **ret_text, struct err *e);
 
+/* The plan as a table: a line naming the container user, then one row per
+ * mount of config.json (destination, owner, action, the owner the container
+ * user sees through an idmap, reason), each planned tree's other mounts
+ * below their volume's row. */
+int report_plan_table(const struct report_input *in, char **ret_text, struct err *e);
+
 struct report_status_mount {
 	const struct mount_entry *entry;
 	bool covered; /* another mount is stacked on it */
@@ -42,3 +49,6 @@ struct report_status {
 
 /* The mounts of a container as a JSON document, as report_plan_json. */
 int report_status_json(const struct report_status *in, bool pretty, char **ret_text, struct err *e);
+
+/* The same as a table: one row per mount, its maps as first:lower:count. */
+int report_status_table(const struct report_status *in, char **ret_text, struct err *e);

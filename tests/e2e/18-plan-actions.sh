@@ -1,5 +1,5 @@
 #!/bin/bash
-# `oci-idmap-hook plan --bundle DIR`: every mount of config.json appears, in
+# `oci-idmap-hook plan --json --bundle DIR`: every mount of config.json appears, in
 # order, with the hook's decision: idmap (a 501:501 volume, also read-only and
 # through a relative source, with the swap maps) or skip with the reason (not
 # a bind mount, root-owned, owner already the container user, the mount has
@@ -46,7 +46,7 @@ before_vols=$(snapshot "$TEST_TMP/v501"; snapshot "$TEST_TMP/vroot"; snapshot "$
 before_mounts=$(mounts_under_tmp)
 
 out=$TEST_TMP/plan.json
-"$HOOK" plan --bundle "$b" >"$out" 2>"$TEST_TMP/err"
+"$HOOK" plan --json --bundle "$b" >"$out" 2>"$TEST_TMP/err"
 assert_eq 0 "$?" "plan exit code"
 assert_eq "" "$(cat "$TEST_TMP/err")" "plan stderr"
 plan_validate "$out"
@@ -96,7 +96,7 @@ expect_unchanged
 
 # The disable annotation: every bind mount is skipped, and says why.
 bundle_annotation "$b" io.oci-idmap-hook.disable true
-"$HOOK" plan --bundle "$b" >"$out" || fail "plan with the disable annotation: exit $?"
+"$HOOK" plan --json --bundle "$b" >"$out" || fail "plan with the disable annotation: exit $?"
 plan_validate "$out"
 assert_eq 0 "$(plan_q "$out" 'sum(x["action"] == "idmap" for x in p["mounts"])')" "idmapped under disable"
 for d in /data /rootvol /mine /ro /rel; do
@@ -107,10 +107,10 @@ bundle_annotation "$b" io.oci-idmap-hook.disable false
 before_bundle=$(snapshot "$b") # the test edited config.json, plan must not
 
 # plan changes nothing (also from a relative bundle path, run twice).
-(cd "$TEST_TMP" && "$HOOK" plan --bundle bundle >"$out") || fail "plan --bundle bundle (relative)"
+(cd "$TEST_TMP" && "$HOOK" plan --json --bundle bundle >"$out") || fail "plan --bundle bundle (relative)"
 assert_eq "$b" "$(plan_q "$out" 'p["bundle"]')" "bundle given relative, printed absolute"
 assert_eq idmap "$(plan_q "$out" "m['/data']['action']")" "/data action, relative bundle"
-"$HOOK" plan --bundle "$b" >/dev/null || fail "plan again"
+"$HOOK" plan --json --bundle "$b" >/dev/null || fail "plan again"
 assert_no_new "$before_bundle" "$b"
 expect_unchanged
 exit 0

@@ -21,13 +21,13 @@ state="{\"ociVersion\":\"1.0.2\",\"id\":\"$id\",\"status\":\"creating\",\"bundle
 printf '%s' "$state" >"$TEST_TMP/state.json"
 
 # --state FILE and --state -: the same plan as --bundle, with the id.
-"$HOOK" plan --bundle "$b" >"$TEST_TMP/by-bundle.json" || fail "plan --bundle: exit $?"
-"$HOOK" plan --state "$TEST_TMP/state.json" >"$out" || fail "plan --state FILE: exit $?"
+"$HOOK" plan --json --bundle "$b" >"$TEST_TMP/by-bundle.json" || fail "plan --bundle: exit $?"
+"$HOOK" plan --json --state "$TEST_TMP/state.json" >"$out" || fail "plan --state FILE: exit $?"
 plan_validate "$out"
 assert_eq "$id" "$(plan_q "$out" 'p["id"]')" "id from --state FILE"
 assert_eq "$(plan_q "$TEST_TMP/by-bundle.json" 'p["mounts"]')" "$(plan_q "$out" 'p["mounts"]')" \
 	"mounts with --state FILE and with --bundle"
-"$HOOK" plan --state - <"$TEST_TMP/state.json" >"$out" || fail "plan --state -: exit $?"
+"$HOOK" plan --json --state - <"$TEST_TMP/state.json" >"$out" || fail "plan --state -: exit $?"
 assert_eq "$id" "$(plan_q "$out" 'p["id"]')" "id from --state -"
 assert_eq idmap "$(plan_q "$out" "m['/data']['action']")" "/data action from --state -"
 
@@ -36,7 +36,7 @@ assert_eq idmap "$(plan_q "$out" "m['/data']['action']")" "/data action from --s
 # that, with no other id of the container's range (lib/owner.h).
 cp -a "$b/config.json" "$TEST_TMP/config.plain"
 bundle_userns "$b" 100000 65536
-"$HOOK" plan --bundle "$b" >"$out" || fail "plan with a user namespace: exit $?"
+"$HOOK" plan --json --bundle "$b" >"$out" || fail "plan with a user namespace: exit $?"
 plan_validate "$out"
 assert_eq '{"user": {"uid": 1000, "gid": 1000}, "userns": true, "host_user": {"uid": 101000, "gid": 101000}}' \
 	"$(plan_q "$out" 'p["container"]')" "container with a user namespace"
@@ -57,7 +57,7 @@ cp -a "$TEST_TMP/config.plain" "$b/config.json"
 EOF
 # Without --pid the maps cannot be known: the plan says so for each bind
 # mount, which the hook would leave as the runtime made it, and exits 0.
-"$HOOK" plan --bundle "$b" >"$out" 2>"$err"
+"$HOOK" plan --json --bundle "$b" >"$out" 2>"$err"
 assert_eq 0 "$?" "plan, userns joined by path, no --pid: exit code"
 assert_eq "" "$(cat "$err")" "plan, userns joined by path, no --pid: stderr"
 plan_validate "$out"
@@ -65,7 +65,7 @@ assert_eq null "$(plan_q "$out" 'p["container"]["host_user"]')" "host user, maps
 assert_eq skip "$(plan_q "$out" "m['/data']['action']")" "/data action, maps not known"
 assert_eq "cannot know the container user's host ids: the user namespace is joined by path: its maps need --pid" \
 	"$(plan_q "$out" "m['/data']['reason']")" "/data reason, maps not known"
-"$HOOK" plan --bundle "$b" --pid $$ >"$out" || fail "plan --pid: exit $?"
+"$HOOK" plan --json --bundle "$b" --pid $$ >"$out" || fail "plan --pid: exit $?"
 plan_validate "$out"
 assert_eq '{"user": {"uid": 1000, "gid": 1000}, "userns": true, "host_user": {"uid": 1000, "gid": 1000}}' \
 	"$(plan_q "$out" 'p["container"]')" "container, userns of pid $$"
@@ -75,7 +75,7 @@ cp -a "$TEST_TMP/config.plain" "$b/config.json"
 # Bad input: the hook's own error line (same stdin, same message), exit 1.
 for input in '' '{' '{"ociVersion":"1.0.2","id":"x","status":"creating"}' \
 	"{\"ociVersion\":\"1.0.2\",\"id\":\"x\",\"status\":\"creating\",\"bundle\":\"$TEST_TMP/nope\"}"; do
-	printf '%s' "$input" | "$HOOK" plan --state - >"$out" 2>"$err"
+	printf '%s' "$input" | "$HOOK" plan --json --state - >"$out" 2>"$err"
 	assert_eq 1 "$?" "plan --state - <<<'$input': exit code"
 	assert_eq "" "$(cat "$out")" "plan --state - <<<'$input': stdout"
 	assert_eq 1 "$(wc -l <"$err")" "plan --state - <<<'$input': one error line"
@@ -87,18 +87,18 @@ for input in '' '{' '{"ociVersion":"1.0.2","id":"x","status":"creating"}' \
 		assert_eq "$hook_err" "$(cat "$err")" "plan and hook agree on '$input'"
 	fi
 done
-"$HOOK" plan --bundle "$TEST_TMP/nope" >"$out" 2>"$err"
+"$HOOK" plan --json --bundle "$TEST_TMP/nope" >"$out" 2>"$err"
 assert_eq 1 "$?" "plan --bundle missing: exit code"
 assert_eq "oci-idmap-hook: open $TEST_TMP/nope/config.json: No such file or directory" \
 	"$(cat "$err")" "plan --bundle missing: message"
-"$HOOK" plan --state "$TEST_TMP/nope.json" >"$out" 2>"$err"
+"$HOOK" plan --json --state "$TEST_TMP/nope.json" >"$out" 2>"$err"
 assert_eq 1 "$?" "plan --state missing: exit code"
 assert_eq "oci-idmap-hook: state: open $TEST_TMP/nope.json: No such file or directory" \
 	"$(cat "$err")" "plan --state missing: message"
 
 # Usage errors: exit 2, nothing on stdout.
 usage() {
-	"$HOOK" plan "$@" >"$out" 2>"$err"
+	"$HOOK" plan --json "$@" >"$out" 2>"$err"
 	assert_eq 2 "$?" "plan $*: exit code"
 	assert_eq "" "$(cat "$out")" "plan $*: stdout"
 	assert_match "oci-idmap-hook: *see --help*" "$(cat "$err")" "plan $*: message"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # plan and hook agree on a real runc container: at createRuntime, a first hook
-# runs `oci-idmap-hook plan --state -` on the state runc sends, then the hook
+# runs `oci-idmap-hook plan --json --state -` on the state runc sends, then the hook
 # itself runs.  The mounts the container sees as idmapped are exactly the
 # plan's idmap destinations (and show the container user as owner); the
 # plan's skips show their source's host owner.  /other is left too: /skipme,
@@ -30,7 +30,7 @@ dests="/data /ro /rootvol /mine /other /skipme"
 bundle_args "$b" sh -c 'for d in '"$dests"'; do stat -c "owner $d %u:%g" $d; done
 grep idmapped /proc/self/mountinfo | cut -d" " -f5 | while read -r m; do echo "idmapped $m"; done'
 # shellcheck disable=SC2016
-bundle_hook "$b" createRuntime /bin/sh sh -c '"$0" plan --state - >"$1"' "$HOOK" "$plan"
+bundle_hook "$b" createRuntime /bin/sh sh -c '"$0" plan --json --state - >"$1"' "$HOOK" "$plan"
 bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook
 
 id=$(container_id plan-runc)
@@ -59,4 +59,12 @@ for d in $dests; do
 		assert_eq "$(stat -c %u:%g "$src")" "$seen_owner" "owner of skipped $d inside (its host owner)"
 	fi
 done
+# The same plan as the table people read by default: a row per mount with
+# its owner, action, and the owner the container user is shown.
+"$HOOK" plan --bundle "$b" >"$TEST_TMP/plan.table" || fail "plan (table): exit $?"
+row() { awk -v d="$1" '$1 == d { print $2, $3, $4 }' "$TEST_TMP/plan.table"; }
+assert_eq "501:501 idmap 1000:1000" "$(row /data)" "plan table: /data"
+assert_eq "0:0 skip -" "$(row /rootvol)" "plan table: /rootvol"
+assert_eq "1000:1000 skip -" "$(row /mine)" "plan table: /mine"
+assert_eq "$(plan_q "$plan" 'len(p["mounts"])')" "$(grep -c '^/' "$TEST_TMP/plan.table")" "plan table: a row per mount"
 exit 0

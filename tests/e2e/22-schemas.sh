@@ -56,14 +56,14 @@ fi
 # What status prints for this shell (no container needed; a container's is
 # validated in tests/e2e/24-status-*).
 if [ -x "$HOOK" ] && [ "$(id -u)" = 0 ]; then
-	"$HOOK" status $$ >"$TEST_TMP/status.json" || fail "status $$: exit $?"
+	"$HOOK" status --json $$ >"$TEST_TMP/status.json" || fail "status $$: exit $?"
 	valid status.schema.json "$TEST_TMP/status.json"
 fi
 
 # The plan the hook prints for each example bundle.
 if [ -x "$HOOK" ]; then
 	for f in "${configs[@]}"; do
-		"$HOOK" plan --bundle "$REPO/$(dirname "$f")" >"$TEST_TMP/plan.json" ||
+		"$HOOK" plan --json --bundle "$REPO/$(dirname "$f")" >"$TEST_TMP/plan.json" ||
 			fail "plan --bundle $(dirname "$f"): exit $?"
 		valid plan.schema.json "$TEST_TMP/plan.json"
 	done

@@ -1,5 +1,5 @@
 #!/bin/bash
-# `oci-idmap-hook status PID` on a real container (runc; crun through the
+# `oci-idmap-hook status [--json] PID` on a real container (runc; crun through the
 # -crun symlink), right after `create` (the init waits, pivot_root done):
 # /data, a 501:501 volume for a 1000:1000 user, shows idmapped with the maps
 # plan printed, stacked on the runtime's mount (covered, not idmapped);
@@ -37,10 +37,11 @@ status_of() {
 		shift 7
 		"$rt" --root "$root" "$@" create --bundle "$bundle" "$id" </dev/null >/dev/null || exit 124
 		pid=$("$rt" --root "$root" state "$id" | sed -n "s/.*\"pid\": *\([0-9]*\).*/\1/p")
-		"$hook" status "$pid" >"$out"
+		"$hook" status --json "$pid" >"$out"
 		rc=$?
+		"$hook" status "$pid" >"$out.table" || rc=$?
 		for sc in statmount listmount; do
-			"$inject" $sc ENOSYS -- "$hook" status "$pid" >"$out.$sc" || rc=$?
+			"$inject" $sc ENOSYS -- "$hook" status --json "$pid" >"$out.$sc" || rc=$?
 		done
 		"$rt" --root "$root" delete -f "$id" >/dev/null 2>&1
 		echo "$pid"
@@ -76,7 +77,7 @@ assert_eq true "$(q "$TEST_TMP/plain.json" 'm["/data"]["root"].endswith("/vol")'
 
 # With the hook: the idmapped clone on top, with the maps plan promised.
 bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook
-"$HOOK" plan --bundle "$b" >"$TEST_TMP/plan.json" || fail "plan: exit $?"
+"$HOOK" plan --json --bundle "$b" >"$TEST_TMP/plan.json" || fail "plan: exit $?"
 s=$TEST_TMP/status.json
 status_of "$runtime" "$b" "$(container_id hooked)" "$s" >/dev/null ||
 	fail "status with the hook: exit $?: $(cat "$s")"
@@ -100,6 +101,15 @@ assert_eq false "$(q "$s" '"uid_map" in m["/proc"]')" "status: /proc has maps"
 assert_eq '[]' "$(q "$s" '[x["destination"] for x in s["mounts"] if "rootfs" in x["destination"]]')" \
 	"status: destinations outside the container's view"
 
+# The same, as the table people read by default: /data's visible mount
+# idmapped with the swap as first:lower:count, the runtime's under it covered.
+swap=0:0:501,501:1000:1,502:502:498,1000:501:1,1001:1001:4294966294
+assert_eq "DESTINATION FSTYPE SOURCE IDMAPPED UID_MAP GID_MAP" "$(head -1 "$s.table" | tr -s ' ')" \
+	"status table: header"
+assert_eq "yes $swap $swap
+no,covered - -" "$(awk '$1 == "/data" { print $4, $5, $6 }' "$s.table" | sort -r)" "status table: /data"
+assert_eq "$(q "$s" 'len(s["mounts"])')" "$(($(wc -l <"$s.table") - 1))" "status table: a row per mount"
+
 # A kernel that cannot report maps.
 for sc in statmount listmount; do
 	"$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/status.schema.json" "$s.$sc" >/dev/null ||
@@ -113,16 +123,16 @@ done
 
 # A bad pid, a pid that is gone: one line, exit 1.
 for bad in abc 0 -5 99999999999; do
-	err=$("$HOOK" status "$bad" 2>&1 >/dev/null)
+	err=$("$HOOK" status --json "$bad" 2>&1 >/dev/null)
 	assert_eq 1 "$?" "status $bad: exit code"
 	assert_eq "oci-idmap-hook: status: pid '$bad': must be a process id (1..2147483647)" "$err" "status $bad"
 done
 sh -c 'exit 0' &
 gone=$!
 wait "$gone"
-err=$("$HOOK" status "$gone" 2>&1 >/dev/null)
+err=$("$HOOK" status --json "$gone" 2>&1 >/dev/null)
 assert_eq 1 "$?" "status of a pid that is gone: exit code"
 assert_eq "oci-idmap-hook: status: pid $gone: no such process" "$err" "status of a pid that is gone"
-err=$("$HOOK" status 2>&1 >/dev/null)
+err=$("$HOOK" status --json 2>&1 >/dev/null)
 assert_eq 2 "$?" "status without a pid: exit code"
 assert_kept "$before" "$vol"

@@ -54,7 +54,7 @@ assert_eq 0 "$RC" "$runtime exit code without the hooks"
 printf '%s\n' "$OUT" >"$TEST_TMP/without.txt"
 
 # shellcheck disable=SC2016
-bundle_hook "$b" createRuntime /bin/sh sh -c '"$0" plan --state - >"$1"' "$HOOK" "$plan"
+bundle_hook "$b" createRuntime /bin/sh sh -c '"$0" plan --json --state - >"$1"' "$HOOK" "$plan"
 bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook
 run_probe "$runtime" "$b" with
 assert_eq 0 "$RC" "$runtime exit code with the hooks"

@@ -63,7 +63,7 @@ for runtime in crun runc; do
 
 	plan=$TEST_TMP/plan-$runtime.json
 	if [ $runtime = crun ]; then
-		"$HOOK" plan --bundle "$b" >"$TEST_TMP/plan-nopid.json" 2>"$TEST_TMP/err"
+		"$HOOK" plan --json --bundle "$b" >"$TEST_TMP/plan-nopid.json" 2>"$TEST_TMP/err"
 		assert_eq 0 "$?" "plan exit code without --pid"
 		expect_plan "$TEST_TMP/plan-nopid.json" /data skip \
 			"cannot know the container user's host ids: *joined by path*--pid*"

@@ -39,11 +39,11 @@ as_rootless unshare --mount "$HOOK" check "$TEST_TMP/v501" >"$TEST_TMP/check.out
 assert_match "*: no: *" "$(cat "$TEST_TMP/check.out")" "rootless check"
 
 # Control: as root on the host, the same bundle idmaps the 501:501 volume.
-"$HOOK" plan --bundle "$b" >"$TEST_TMP/plan-root.json" || fail "plan as root failed"
+"$HOOK" plan --json --bundle "$b" >"$TEST_TMP/plan-root.json" || fail "plan as root failed"
 assert_eq idmap "$(plan_q "$TEST_TMP/plan-root.json" 'm["/data"]["action"]')" "/data as root"
 
 # plan, rootless: every bind mount skipped, saying why; exit 0.
-as_rootless "$HOOK" plan --bundle "$b" >"$TEST_TMP/plan.json" 2>"$TEST_TMP/plan.err"
+as_rootless "$HOOK" plan --json --bundle "$b" >"$TEST_TMP/plan.json" 2>"$TEST_TMP/plan.err"
 assert_eq 0 "$?" "rootless plan exit code ($(cat "$TEST_TMP/plan.err"))"
 for d in /data /mine; do
 	assert_eq skip "$(plan_q "$TEST_TMP/plan.json" "m['$d']['action']")" "$d rootless"

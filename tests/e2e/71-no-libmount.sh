@@ -40,7 +40,7 @@ make_volume "$vol" 501 501
 before=$(snapshot "$vol")
 b=$TEST_TMP/plan
 probe_bundle "$b" "$vol"
-plan=$("$wrapper" 1 "$HOOK" plan --bundle "$b") || fail "plan without libmount: exit $?"
+plan=$("$wrapper" 1 "$HOOK" plan --json --bundle "$b") || fail "plan without libmount: exit $?"
 assert_match "*libmount cannot be loaded*" "$plan" "plan without libmount"
 
 # Nothing to remap: root's files and the container user's own volume.

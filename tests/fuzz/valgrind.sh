@@ -64,11 +64,11 @@ if command -v crun >/dev/null; then
 fi
 
 b=$TEST_TMP/b-runc
-vg_hook plan --bundle "$b"
+vg_hook plan --json --bundle "$b"
 assert_eq 0 "$RC" "plan --bundle: exit code"
 printf '{"ociVersion":"1.0.2","id":"x","status":"creating","pid":1,"bundle":"%s"}' "$b" \
 	>"$TEST_TMP/state.json"
-vg_hook plan --state - <"$TEST_TMP/state.json"
+vg_hook plan --json --state - <"$TEST_TMP/state.json"
 assert_eq 0 "$RC" "plan --state -: exit code"
 vg_hook check "$TEST_TMP/vol-runc" /nonexistent
 vg_hook --help
@@ -93,7 +93,7 @@ for cfg in '[' '{"root":{"path":""}}' '{"root":{"path":"r"},"process":{"user":{"
 	'{"root":{"path":"r"},"mounts":[{"destination":"/d","type":"bind","source":"/s"},1]}'; do
 	mkdir -p "$TEST_TMP/bad-config"
 	printf '%s' "$cfg" >"$TEST_TMP/bad-config/config.json"
-	vg_hook plan --bundle "$TEST_TMP/bad-config"
+	vg_hook plan --json --bundle "$TEST_TMP/bad-config"
 	assert_eq 1 "$RC" "plan on config $cfg: exit code"
 done
 

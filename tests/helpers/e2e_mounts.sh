@@ -102,10 +102,10 @@ _fuse_stop_all() {
 
 # --- plan ----------------------------------------------------------------------
 
-# plan_to FILE BUNDLE [PLAN OPTION...]: `oci-idmap-hook plan --bundle BUNDLE` into FILE.
+# plan_to FILE BUNDLE [PLAN OPTION...]: `oci-idmap-hook plan --json --bundle BUNDLE` into FILE.
 plan_to() {
-	"$HOOK" plan --bundle "$2" "${@:3}" >"$1" 2>"$1.err" ||
-		fail "oci-idmap-hook plan --bundle $2 ${*:3}: exit $?: $(cat "$1.err")"
+	"$HOOK" plan --json --bundle "$2" "${@:3}" >"$1" 2>"$1.err" ||
+		fail "oci-idmap-hook plan --json --bundle $2 ${*:3}: exit $?: $(cat "$1.err")"
 }
 
 # expect_plan FILE DESTINATION idmap|skip [REASON-GLOB]

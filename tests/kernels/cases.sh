@@ -250,7 +250,7 @@ take_out() {
 # plan BUNDLE DEST FIELD: a field of DEST's entry in the plan (BUNDLE/plan.json,
 # made once per bundle), or what went wrong.
 plan() {
-	if [ ! -s "$1/plan.json" ] && ! "$HOOK" plan --bundle "$1" >"$1/plan.json" 2>/tmp/plan.err; then
+	if [ ! -s "$1/plan.json" ] && ! "$HOOK" plan --json --bundle "$1" >"$1/plan.json" 2>/tmp/plan.err; then
 		echo "plan failed: $(cat /tmp/plan.err)"
 		rm -f "$1/plan.json"
 		return
@@ -510,7 +510,7 @@ case_status() {
 	rc=$?
 	expect "$rt create: exit code ($(cat /tmp/err))" 0 "$rc"
 	pid=$("$rt" --root "/run/$rt" state "$id" | jq .pid)
-	"$HOOK" status "$pid" >/tmp/status.json 2>/tmp/status.err
+	"$HOOK" status --json "$pid" >/tmp/status.json 2>/tmp/status.err
 	rc=$?
 	expect "status: exit code ($(cat /tmp/status.err))" 0 "$rc"
 	"$rt" --root "/run/$rt" delete -f "$id" >/dev/null 2>&1

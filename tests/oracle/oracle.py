@@ -3,7 +3,7 @@
 
 Each case (gen.py) is one bundle, run to completion twice by the same
 runtime: (a) without the hook, (b) with `oci-idmap-hook` as its createRuntime
-hook, preceded by `oci-idmap-hook plan --state -` (the plan of that very
+hook, preceded by `oci-idmap-hook plan --json --state -` (the plan of that very
 start, from the same state at the same moment).  In the container the
 process (probe) starts once the runtime has finished and reports the
 container's mount table and, on every volume path, owners and what the user
@@ -99,7 +99,7 @@ DEFAULT_SEED = "21"
 DEFAULT_CASES = 150
 # `plan --state -` from the runtime's state on stdin, into $1 (stderr $1.err);
 # never fails the start.
-PLAN_HOOK = '"$0" plan --state - >"$1" 2>"$1.err"; exit 0'
+PLAN_HOOK = '"$0" plan --json --state - >"$1" 2>"$1.err"; exit 0'
 
 
 def parse_args(argv):

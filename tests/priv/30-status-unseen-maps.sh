@@ -52,7 +52,7 @@ print(json.dumps(eval(sys.argv[2])))' "$1" "$2"
 
 # From the host: the maps as written (this kernel reports them, or skip).
 host=$TEST_TMP/host.json
-"$HOOK" status "$pid" >"$host" || fail "status from the host: exit $?"
+"$HOOK" status --json "$pid" >"$host" || fail "status from the host: exit $?"
 [ "$(q "$host" 's["maps_reported"]')" = true ] || skip "this kernel does not report maps (Linux 6.15)"
 assert_eq true "$(q "$host" "m['$view']['idmapped']")" "status from the host: $view idmapped"
 assert_eq '[[0, 0, 501], [501, 2000, 1], [502, 502, 1498], [2000, 501, 1], [2001, 2001, 4294965294]]' \
@@ -60,7 +60,7 @@ assert_eq '[[0, 0, 501], [501, 2000, 1], [502, 502, 1498], [2000, 501, 1], [2001
 
 # From inside its user namespace: none of the lines is visible there.
 inside=$TEST_TMP/inside.json
-nsenter -U -m -t "$pid" "$HOOK" status "$pid" >"$inside" 2>"$TEST_TMP/inside.err"
+nsenter -U -m -t "$pid" "$HOOK" status --json "$pid" >"$inside" 2>"$TEST_TMP/inside.err"
 rc=$?
 assert_eq 0 "$rc" "status from inside the user namespace: exit code ($(cat "$TEST_TMP/inside.err"))"
 "$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/status.schema.json" "$inside" >/dev/null ||

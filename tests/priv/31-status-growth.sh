@@ -37,7 +37,7 @@ measure() {
 		best = None
 		for _ in range(3):
 		    t0 = time.monotonic()
-		    out = subprocess.run([hook, "status", str(os.getpid())], stdout=subprocess.PIPE,
+		    out = subprocess.run([hook, "status", "--json", str(os.getpid())], stdout=subprocess.PIPE,
 		                         check=True).stdout
 		    t = time.monotonic() - t0
 		    best = t if best is None else min(best, t)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The plan as JSON (what `oci-idmap-hook plan` prints), from hand-built plans. */
+/* The plan as JSON and as a table (what `oci-idmap-hook plan` prints), from
+ * hand-built plans. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,6 +226,60 @@ START_TEST(invalid_utf8_is_refused)
 }
 END_TEST
 
+static char *plan_table(const struct plan *p)
+{
+	const struct report_input in = {.bundle = "/b", .plan = p};
+	struct err e = {0};
+	char *text = NULL;
+
+	ck_assert_msg(report_plan_table(&in, &text, &e) == 0, "table: %s", e.msg);
+	return text;
+}
+
+/* One row per mount, columns aligned, the owner the container user will see,
+ * and "-" where a column has nothing to say. */
+START_TEST(plan_as_table)
+{
+	struct plan_mapping mp[2] = {0};
+	struct plan_mount pm[4];
+	struct plan p;
+	_cleanup_free_ char *text = NULL;
+
+	build_plan(&p, pm, mp);
+	pm[1].shows_known = true;
+	pm[1].shows_uid = 1000;
+	pm[1].shows_gid = 20;
+	text = plan_table(&p);
+	ck_assert_str_eq(
+	    text, "container user 1000:1000 (1000:1000 on the host)\n"
+		  "DESTINATION  OWNER   ACTION  SHOWS    REASON\n"
+		  "/proc        -       skip    -        not a bind mount\n"
+		  "/data        501:20  idmap   1000:20  -\n"
+		  "/gone        -       skip    -        cannot stat source: No such file\n"
+		  "/logs        501:0   idmap   -        group 0 left: root's group is never "
+		  "handed to a container user\n");
+}
+END_TEST
+
+/* A destination an attacker named cannot move the terminal's cursor, clear
+ * it or add a column: control bytes, backslashes and (but in the last
+ * column) spaces print as \xNN. */
+START_TEST(table_escapes_what_a_terminal_would_run)
+{
+	struct spec_mount m = {.destination = "/a b\x1b[2J\n\\c", .is_bind = true};
+	struct plan_mount pm = {.mount = &m, .fallback = true};
+	struct plan p = {.mounts = &pm, .n_mounts = 1};
+	_cleanup_free_ char *text = NULL;
+
+	snprintf(pm.reason, sizeof(pm.reason), "two words\tand a tab");
+	text = plan_table(&p);
+	ck_assert_str_eq(text, "container user 0:0 (no id on the host)\n"
+			       "DESTINATION              OWNER  ACTION    SHOWS  REASON\n"
+			       "/a\\x20b\\x1b[2J\\x0a\\x5cc  -      fallback  -      "
+			       "two words\\x09and a tab\n");
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -235,6 +290,10 @@ Suite *report_suite(void)
 	tcase_add_test(tc, pretty_layout);
 	tcase_add_test(tc, escapes_survive_both_layouts);
 	tcase_add_test(tc, invalid_utf8_is_refused);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("table");
+	tcase_add_test(tc, plan_as_table);
+	tcase_add_test(tc, table_escapes_what_a_terminal_would_run);
 	suite_add_tcase(s, tc);
 	return s;
 }
