@@ -30,10 +30,11 @@ static void facts_of(const struct oci_spec *s, size_t i, struct mount_facts *f)
 	for (const char *p = m->destination; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	*f = (struct mount_facts){0};
-	f->stat_errno = h % 7 == 0 ? ENOENT : 0;
-	f->uid = ids[(h >> 3) % N_IDS];
-	f->gid = ids[(h >> 8) % N_IDS];
-	f->is_dir = h & 1;
+	/* The source's walk on the host (the cheap facts), and what is mounted. */
+	f->walk.err = h % 7 == 0 ? ENOENT : 0;
+	f->walk.end.uid = f->uid = ids[(h >> 3) % N_IDS];
+	f->walk.end.gid = f->gid = ids[(h >> 8) % N_IDS];
+	f->walk.end.is_dir = f->is_dir = h & 1;
 	f->already_idmapped = (h >> 13) % 5 == 0;
 	f->made_by = FACTS_NO_ENTRY;
 	if ((h >> 17) % 4 == 0)
