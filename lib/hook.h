@@ -60,7 +60,9 @@ bool hook_is_our_stage(const struct oci_state *state);
 void hook_open_ns(struct hook_ctx *ctx, pid_t pid);
 
 /* A hook_ctx before anything is read into it. */
-#define HOOK_CTX_INIT ((struct hook_ctx){.ns = MNTNS_INIT, .accounts = ACCOUNTS_HOST})
+#define HOOK_CTX_INIT                                                                              \
+	((struct hook_ctx){                                                                        \
+	    .ns = MNTNS_INIT, .view = {.root_fd = -EBADF}, .accounts = ACCOUNTS_HOST})
 
 /* Read <bundle>/config.json, observe, build the plan, try on the kernel
  * what the plan asks (plan_questions) and judge it again with the answers.

@@ -173,8 +173,6 @@ struct plan_node {
 	bool composed;		  /* ... a map that replaces its own (an idmapped mount) */
 	unsigned int flags;	  /* enum mount_flag: its own when the hook runs */
 	unsigned int add;	  /* ... and what the hook adds: final is flags | add */
-	unsigned int add_left;	  /* ... what it adds when the mount is left as the runtime
-				     made it (a copy of it, on a stacked tree) */
 	unsigned int atime;	  /* enum mount_atime: the atime the hook sets, or KEEP */
 	unsigned int propagation; /* enum mount_prop: the runtime's, which it keeps */
 	bool whole;		  /* cloned with its whole subtree at once (every mount

@@ -74,9 +74,12 @@ static void node_gets(const struct tree_ctx *c, size_t k, struct plan_node *n)
 	}
 	n->flags = me->flags;
 	n->propagation = mountinfo_prop(me);
-	n->add_left = add & ~me->flags;
 	/* nosuid on every remapped mount: setuid, setgid and file capabilities
-	 * are not honoured through a swapped owner. */
+	 * are not honoured through a swapped owner.  A mount to remap left as
+	 * its copy on a stacked tree (its layer failed) gets add too
+	 * (remount_stack.c): the setuid rule (plan_suid.c) counted on every
+	 * mount of the tree ending with it, and leaving one alone must never
+	 * loosen another. */
 	if (n->role == PLAN_ROLE_IDMAP)
 		add |= MOUNT_FLAG_NOSUID;
 	n->add = add & ~me->flags;

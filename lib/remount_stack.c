@@ -159,8 +159,12 @@ static int below(struct stack *s, size_t j, int live, int copy, bool in_top, boo
 			continue;
 		}
 		if (r >= 0)
-			r = mnt_setattr(copy_d, false, n->add_left, MNT_PROPAGATION_KEEP, -EBADF,
-					e);
+			r = mnt_setattr(copy_d, false, n->add, MNT_PROPAGATION_KEEP, -EBADF, e);
+		/* crun's remount after the hooks reaches the runtime's mount, not
+		 * this copy: the copy gets the atime it would have given, as a
+		 * clone does (remount_apply). */
+		if (r >= 0)
+			r = mnt_set_atime(copy_d, n->atime, e);
 		if (r < 0)
 			return err_wrap(e, "%s", n->path);
 		r = below(s, d, live_d, copy_d, in_top, left || n->role == PLAN_ROLE_IDMAP, e);
