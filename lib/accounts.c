@@ -10,7 +10,7 @@
 #include "accounts_lines.h"
 #include "cleanup.h"
 #include "io.h"
-#include "spec.h" /* ID_MAX */
+#include "idmap.h" /* ID_MAX */
 
 /* Even: passwd, odd: group.  The /usr/lib ones need not exist. */
 static const char *const account_files[ACCOUNTS_FILES] = {

@@ -175,7 +175,7 @@ static int parse_u32(const char **p, uint32_t *ret)
 
 int idmap_parse_proc(const char *text, struct id_map *ret_map)
 {
-	struct id_extent ext[SPEC_MAX_ID_EXTENTS];
+	struct id_extent ext[IDMAP_MAX_EXTENTS];
 	const char *p = text;
 	size_t n = 0;
 
@@ -186,7 +186,7 @@ int idmap_parse_proc(const char *text, struct id_map *ret_map)
 			p++;
 		if (!*p)
 			break;
-		if (n == SPEC_MAX_ID_EXTENTS || parse_u32(&p, &e.first) < 0 ||
+		if (n == IDMAP_MAX_EXTENTS || parse_u32(&p, &e.first) < 0 ||
 		    parse_u32(&p, &e.lower) < 0 || parse_u32(&p, &e.count) < 0)
 			return -EINVAL;
 		ext[n++] = e;

@@ -10,11 +10,26 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "spec.h"
 
-/* The kernel's limit on the lines of one uid_map or gid_map
+#define ID_MAX UINT32_C(4294967294) /* 4294967295 is (uid_t)-1: invalid */
+/* The kernel's limit on the lines of one uid_map or gid_map, since 4.15
  * (UID_GID_MAP_MAX_EXTENTS in include/linux/user_namespace.h). */
 #define IDMAP_MAX_EXTENTS 340
+
+/* One line of a uid_map/gid_map: ids first..first+count-1 of the inner side
+ * correspond to lower..lower+count-1 of the outer side. */
+struct id_extent {
+	uint32_t first;
+	uint32_t lower;
+	uint32_t count;
+};
+
+/* A user namespace's map as read (config.json's linux.uidMappings, or
+ * /proc/PID/uid_map): its lines in their order, unchecked for overlaps. */
+struct id_map {
+	struct id_extent *ext;
+	size_t n;
+};
 /* A swap needs at most 5 lines: those live in the struct itself. */
 #define IDMAP_INLINE_EXTENTS 5
 /* A map is written to /proc/PID/uid_map in one write(2), which the kernel

@@ -139,8 +139,8 @@ static int parse_id_map(const json_value *lx, const char *key, struct id_map *ma
 	r = json_get_array(lx, "linux", key, JSON_OPTIONAL, &arr, &n, e);
 	if (r <= 0 || n == 0)
 		return r;
-	if (n > SPEC_MAX_ID_EXTENTS)
-		return err_msg(e, EINVAL, "%s: more than %d entries", parent, SPEC_MAX_ID_EXTENTS);
+	if (n > IDMAP_MAX_EXTENTS)
+		return err_msg(e, EINVAL, "%s: more than %d entries", parent, IDMAP_MAX_EXTENTS);
 	map->ext = calloc(n, sizeof(*map->ext));
 	if (!map->ext)
 		return err_set(e, ENOMEM, "%s", parent);

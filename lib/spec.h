@@ -7,31 +7,16 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "idmap.h"
 #include "mount_types.h"
 
-#define ID_MAX UINT32_C(4294967294) /* 4294967295 is (uid_t)-1: invalid */
 /* Bounded by IO_CONFIG_MAX anyway; more than this falls back (EFBIG). */
 #define SPEC_MAX_MOUNTS 65536
-/* The kernel takes at most 340 lines in a uid_map or gid_map (since 4.15). */
-#define SPEC_MAX_ID_EXTENTS 340
 
 /* Annotations the hook honours. */
 #define ANNOTATION_DISABLE "io.oci-idmap-hook.disable" /* "true": whole container */
 #define ANNOTATION_SKIP "io.oci-idmap-hook.skip"       /* "/a,/b": those destinations */
 #define ANNOTATION_STRICT "io.oci-idmap-hook.strict"   /* "true": failures are fatal */
-
-/* One line of a uid_map/gid_map: ids first..first+count-1 of the inner side
- * correspond to lower..lower+count-1 of the outer side. */
-struct id_extent {
-	uint32_t first;
-	uint32_t lower;
-	uint32_t count;
-};
-
-struct id_map {
-	struct id_extent *ext;
-	size_t n;
-};
 
 enum mount_propagation {
 	PROPAGATION_DEFAULT = 0, /* not given: the runtimes' default, slave */

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	if (idmap_parse_proc(text, &m) == 0) {
-		if (m.n > SPEC_MAX_ID_EXTENTS || (m.n > 0) != (m.ext != NULL))
+		if (m.n > IDMAP_MAX_EXTENTS || (m.n > 0) != (m.ext != NULL))
 			abort();
 		/* Translating through any parsed map must stay in bounds. */
 		(void)idmap_to_host(&m, 1000, &host);

@@ -193,12 +193,12 @@ END_TEST
 /* 340 ranges apart need 341 pieces and more: the kernel's limit, said. */
 START_TEST(test_owner_only_too_many)
 {
-	struct id_extent ext[SPEC_MAX_ID_EXTENTS];
-	struct id_map ns = {ext, SPEC_MAX_ID_EXTENTS};
+	struct id_extent ext[IDMAP_MAX_EXTENTS];
+	struct id_map ns = {ext, IDMAP_MAX_EXTENTS};
 	struct idmap m = {0};
 	struct err e = {0};
 
-	for (uint32_t i = 0; i < SPEC_MAX_ID_EXTENTS; i++)
+	for (uint32_t i = 0; i < IDMAP_MAX_EXTENTS; i++)
 		ext[i] = (struct id_extent){i, 10 + 10 * i, 1};
 	ck_assert_int_eq(idmap_owner_only(5, 10, &ns, &m, &e), -EINVAL);
 	ck_assert_str_eq(e.msg, "with the container's user namespace (340 ranges), the map needs "

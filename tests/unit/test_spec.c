@@ -272,7 +272,7 @@ START_TEST(test_mappings_too_many)
 
 	ck_assert_ptr_nonnull(text);
 	len = (size_t)sprintf(text, "{\"root\":{\"path\":\"/r\"},\"linux\":{\"uidMappings\":[");
-	for (i = 0; i <= SPEC_MAX_ID_EXTENTS; i++)
+	for (i = 0; i <= IDMAP_MAX_EXTENTS; i++)
 		len += (size_t)sprintf(text + len,
 				       "%s{\"containerID\":%zu,\"hostID\":%zu,"
 				       "\"size\":1}",
