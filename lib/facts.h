@@ -7,14 +7,132 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "err.h"
+#include "idmap.h"
 #include "mntns.h"
 #include "mountinfo.h"
-#include "plan.h"
+#include "pathres.h"
 #include "spec.h"
+
+#define FACTS_REASON_MAX 200
+
+#define FACTS_NO_ENTRY SIZE_MAX
+
+/* Where attaching onto a mount would propagate (peers.h), when it would. */
+enum facts_reach {
+	REACH_NONE = 0,	 /* nowhere: the mount is not shared, or its peers are not reached */
+	REACH_HOST,	 /* a mount of the hook's own (the host's) mount namespace */
+	REACH_CONTAINER, /* another mount of the container */
+	REACH_UNKNOWN,	 /* could not be told (reach_at says why) */
+};
+
+/* A mount that came with an rbind source, below the mount it belongs to. */
+struct submount_facts {
+	const char *target; /* borrowed from the mount table the facts were read from */
+	const char *rel;    /* target below the rbind's own mount point ("a/b") */
+	int id;		    /* its id in that table */
+	dev_t dev;	    /* its filesystem's device number */
+	char fstype[FSTYPE_MAX];
+	bool idmapped;
+	/* Idmapped: its own maps, read (statmount, Linux 6.15) ... */
+	bool maps_known;
+	struct idmap uid_map, gid_map; /* on-disk id -> as seen through it */
+	int maps_errno;		       /* ... or why they could not be */
+	char maps_err[FACTS_REASON_MAX];
+};
+
+/*
+ * What was observed of one mount of config.json, and nothing else: no
+ * judgement (plan.c decides).  In the container (seen_in_container), the
+ * mount at the destination; without a container, the source on the host.
+ */
+struct mount_facts {
+	struct path_walk walk; /* the source path, walked on the host */
+	bool seen_in_container;
+	int dest_errno;			 /* looking at the destination failed ... */
+	char dest_err[FACTS_REASON_MAX]; /* ... at this step (with its error) */
+	bool at_mount_root;		 /* the destination is the root of a mount ... */
+	size_t made_by;			 /* ... visible there, made by this entry (the last one that
+					    resolves to it), or FACTS_NO_ENTRY */
+	uint64_t mnt_id; /* the mount seen: in the container, or the source's on the host */
+	dev_t dev;	 /* ... its root */
+	ino_t ino;
+	uint32_t uid, gid;
+	bool is_dir;
+	bool already_idmapped;
+	/* Already idmapped: its own maps, read (statmount, Linux 6.15) ... */
+	bool maps_known;
+	struct idmap src_uid_map, src_gid_map; /* on-disk id -> as seen through it */
+	int maps_errno;			       /* ... or why they could not be */
+	char maps_err[FACTS_REASON_MAX];
+	char fstype[FSTYPE_MAX];     /* "" when unknown */
+	struct submount_facts *subs; /* rbind: its own submounts (allocated) */
+	size_t n_subs;
+	/* Seen in the container and shared: attaching onto it would reach ... */
+	enum facts_reach reach;
+	char reach_at[FACTS_REASON_MAX]; /* ... the mount at this path (as the host or the
+					   container sees it), or why it is unknown */
+	int reach_group;		 /* ... through this peer group */
+};
+
+/*
+ * What the kernel did when a step was tried (facts_kernel.c), never what its
+ * version suggests.  The plan asks (plan_questions) only what it needs, and
+ * an answer stands for the whole run.
+ */
+enum kernel_answer {
+	KERNEL_NOT_ASKED = 0,
+	KERNEL_CAN,	/* the step worked */
+	KERNEL_CANNOT,	/* the kernel refused it: why, and its errno */
+	KERNEL_UNKNOWN, /* it could not be tried (the hook finds out when it acts) */
+};
+
+struct kernel_says {
+	enum kernel_answer answer;
+	int code;
+	char why[FACTS_REASON_MAX];
+};
+
+/* Can a clone of a mount of this filesystem (superblock) be idmapped? */
+struct fs_answer {
+	dev_t dev;
+	struct kernel_says idmap;
+};
+
+struct kernel_facts {
+	struct fs_answer *fs; /* per filesystem asked about (allocated) */
+	size_t n_fs;
+	struct kernel_says attach_detached; /* a mount moved into a detached tree (6.15) */
+	struct kernel_says open_tree_attr;  /* a clone given a map by open_tree_attr (6.15) */
+};
+
+/* What the hook keeps of what it saw: the container, and what the kernel
+ * answered. */
+struct facts_view {
+	int root_fd;		  /* the rootfs, opened in the container's mount namespace */
+	struct mount_table table; /* the container's mount table */
+	size_t *made_by;	  /* per table entry: the spec mount whose visible mount is
+				     its nearest ancestor-or-self, or FACTS_NO_ENTRY */
+	bool stuck;		  /* could not return from the container: act no more */
+	bool *suid_reach;	  /* per table entry: the container reaches it, it is not
+				     nosuid and it shows part of a bind volume's filesystem
+				     (facts_suid.c); NULL when not looked at */
+	struct kernel_facts kernel;
+};
+
+/* A question the plan asks the kernel (plan_questions): can the filesystem
+ * of this mount (or of its submount) be idmapped with this map? */
+struct fs_question {
+	size_t mount;	/* plan.mounts index */
+	size_t sub;	/* its submount (facts.subs index), or FACTS_NO_ENTRY: its own */
+	dev_t dev;	/* the filesystem asked about */
+	size_t mapping; /* the map to try, an index into plan.mappings */
+};
 
 /*
  * The cheap facts: one struct mount_facts per spec mount (allocated), each
@@ -73,7 +191,7 @@ int facts_reach_from_host(const struct oci_spec *spec, struct mount_facts *facts
  * userns_err says why); -ENOMEM only.
  */
 int facts_kernel_fs(const struct oci_spec *spec, const struct mount_facts *facts,
-		    const struct plan_fs_question *q, int userns_fd, const struct err *userns_err,
+		    const struct fs_question *q, int userns_fd, const struct err *userns_err,
 		    struct kernel_facts *kf);
 void facts_kernel_attach(struct kernel_facts *kf);
 void facts_kernel_open_tree_attr(struct kernel_facts *kf);

@@ -55,11 +55,11 @@ static int open_source(const struct spec_mount *m, const struct mount_facts *f,
 }
 
 int facts_kernel_fs(const struct oci_spec *spec, const struct mount_facts *facts,
-		    const struct plan_fs_question *q, int userns_fd, const struct err *userns_err,
+		    const struct fs_question *q, int userns_fd, const struct err *userns_err,
 		    struct kernel_facts *kf)
 {
 	const struct mount_facts *f = &facts[q->mount];
-	const struct submount_facts *sub = q->sub == PLAN_NO_NODE ? NULL : &f->subs[q->sub];
+	const struct submount_facts *sub = q->sub == FACTS_NO_ENTRY ? NULL : &f->subs[q->sub];
 	struct fs_answer *more, *a;
 	_cleanup_close_ int fd = -EBADF;
 	struct err e = {0};

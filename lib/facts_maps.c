@@ -9,7 +9,7 @@
 #include "mnt_compose.h"
 
 void facts_read_maps(int fd, int expect_id, bool *known, struct idmap *uid, struct idmap *gid,
-		     int *ret_errno, char err[static PLAN_REASON_MAX])
+		     int *ret_errno, char err[static FACTS_REASON_MAX])
 {
 	struct err e = {0};
 	int id = -1;
@@ -26,7 +26,7 @@ void facts_read_maps(int fd, int expect_id, bool *known, struct idmap *uid, stru
 	}
 	*ret_errno = e.code ? e.code : EIO;
 	err_add_hint(&e);
-	if (snprintf(err, PLAN_REASON_MAX, "%s", e.msg) < 0)
+	if (snprintf(err, FACTS_REASON_MAX, "%s", e.msg) < 0)
 		err[0] = '\0';
 }
 

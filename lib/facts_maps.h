@@ -8,7 +8,7 @@
 #include <stdbool.h>
 
 #include "idmap.h"
-#include "plan.h"
+#include "facts.h"
 
 /*
  * The maps of the idmapped mount fd lies on, into *uid and *gid (*known set);
@@ -17,7 +17,7 @@
  * or -1 for any; another mount there is ESTALE and its maps are not kept.
  */
 void facts_read_maps(int fd, int expect_id, bool *known, struct idmap *uid, struct idmap *gid,
-		     int *ret_errno, char err[static PLAN_REASON_MAX]);
+		     int *ret_errno, char err[static FACTS_REASON_MAX]);
 
 /* The maps of each idmapped submount of f, through its mount point (in the
  * mount namespace its table was read in), checked to be that very mount. */

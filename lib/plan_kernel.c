@@ -102,7 +102,7 @@ int plan_kernel(const struct oci_spec *spec, const struct mount_facts *facts,
 static int ask_fs(struct plan_questions *q, const struct kernel_facts *kf, size_t i, size_t sub,
 		  dev_t dev, size_t mapping)
 {
-	struct plan_fs_question *more;
+	struct fs_question *more;
 
 	if (fs_answer(kf, dev))
 		return 0;
@@ -113,7 +113,7 @@ static int ask_fs(struct plan_questions *q, const struct kernel_facts *kf, size_
 	if (!more)
 		return -ENOMEM;
 	q->fs = more;
-	q->fs[q->n_fs++] = (struct plan_fs_question){i, sub, dev, mapping};
+	q->fs[q->n_fs++] = (struct fs_question){i, sub, dev, mapping};
 	return 0;
 }
 
@@ -125,7 +125,7 @@ static int ask_mount(struct plan_questions *q, const struct kernel_facts *kf,
 	int r = 0;
 
 	if (!f->already_idmapped)
-		r = ask_fs(q, kf, i, PLAN_NO_NODE, f->dev, pm->mapping);
+		r = ask_fs(q, kf, i, FACTS_NO_ENTRY, f->dev, pm->mapping);
 	for (size_t k = 0; k < f->n_subs && r >= 0; k++)
 		if (!f->subs[k].idmapped)
 			r = ask_fs(q, kf, i, k, f->subs[k].dev, pm->sub_mapping);
