@@ -13,7 +13,7 @@
 #include "pathres.h"
 #include "syscalls.h"
 #include "userns.h"
-#include "verify.h"
+#include "fs_owner.h"
 
 /* The type of the filesystem holding path, from the mount table; "" when
  * it cannot be told, and whether that mount is idmapped.  Never an error. */

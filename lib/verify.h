@@ -27,15 +27,8 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "fs_owner.h"
 #include "plan.h"
-
-/* Does fd (a mount's root) show want_uid:want_gid to a caller whose fsuid and
- * fsgid are as_uid and as_gid?  0, or -errno with the reason in e.  Asked
- * with those ids unless the filesystem (fstype, "" or NULL when unknown)
- * answers every caller alike; the hook's own fsuid and fsgid are back as
- * they were on return. */
-int verify_owner(int fd, uint32_t as_uid, uint32_t as_gid, uint32_t want_uid, uint32_t want_gid,
-		 const char *fstype, struct err *e);
 
 /* Tree t's detached clone: its root and the root of every planned mount
  * inside it (a node that is a PLAN_IDMAP entry's own mount) each show the
