@@ -69,7 +69,7 @@ RUNTIME = $(B)/oci-idmap-runtime
 RUNTIME_MAIN = $(B)/runtime/main.o
 RUNTIME_LIB_OBJS = $(filter-out $(RUNTIME_MAIN),$(patsubst %.c,$(B)/%.o,$(wildcard runtime/*.c)))
 
-.PHONY: all check check-unit check-priv check-e2e check-oracle deps demo bench format clean \
+.PHONY: all check check-unit check-priv check-e2e check-oracle check-layers deps demo bench format clean \
 	install uninstall fuzz check-asan check-valgrind format-check check-kernels cross
 
 all: $(HOOK) $(RUNTIME)
@@ -115,7 +115,12 @@ deps:
 
 check: deps
 	$(MAKE) all $(B)/unit-tests
-	$(MAKE) check-unit check-priv check-e2e check-oracle
+	$(MAKE) check-layers check-unit check-priv check-e2e check-oracle
+
+# The include graph against the layer order (tests/layers.py): input and
+# observation never include policy or act.
+check-layers:
+	python3 tests/layers.py
 
 check-unit: $(B)/unit-tests
 	CK_FORK=yes $(B)/unit-tests
