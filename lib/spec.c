@@ -13,7 +13,8 @@
 #include "json.h"
 #include "spec_internal.h"
 
-int spec_resolve_path(const char *bundle, const char *path, char **ret, struct err *e)
+/* path itself if absolute, else "<bundle>/<path>" (nothing else normalised). */
+static int resolve_path(const char *bundle, const char *path, char **ret, struct err *e)
 {
 	if (path[0] == '/')
 		*ret = strdup(path);
@@ -38,7 +39,7 @@ static int parse_root(const json_value *doc, const char *bundle, struct oci_spec
 		return r;
 	if (!*path)
 		return err_msg(e, EINVAL, "root.path: must not be empty");
-	return spec_resolve_path(bundle, path, &s->root_path, e);
+	return resolve_path(bundle, path, &s->root_path, e);
 }
 
 static int parse_user(const json_value *doc, struct oci_spec *s, struct err *e)
