@@ -122,12 +122,42 @@ static bool plan_skip_by_walk(const struct plan *p, const struct owner_rules *o,
 	return true;
 }
 
+/*
+ * A volume a linux.readonlyPaths entry overlaps is left as the runtime made
+ * it.  After the hooks, runc and crun bind each such path onto itself, with
+ * everything below it, and remount the copy read-only: the copy of an
+ * idmapped clone loses the nosuid the hook gives it (measured with crun),
+ * and a copy made above a volume lands, with the clone, on every peer of
+ * the mount it is made in, the host's among them (the mount-tree rule:
+ * every mount ends with at least what the runtime gives it and nosuid, and
+ * nothing propagates out).  The hook cannot make the runtime's copy, so it
+ * adds nothing for the copy to carry.  Runtimes put readonlyPaths under
+ * /proc (Docker, Podman: /proc/bus, /proc/sys, ...), where no volume goes.
+ */
+static bool plan_skip_readonly_path(const struct oci_spec *spec, const struct mount_facts *f,
+				    struct plan_mount *pm)
+{
+	const char *ro = spec_readonly_overlap(spec, pm->mount->destination);
+
+	if (!ro)
+		return false;
+	pm->has_owner = true;
+	pm->owner_uid = f->walk.end.uid;
+	pm->owner_gid = f->walk.end.gid;
+	plan_fall_back(pm,
+		       "linux.readonlyPaths has %s, which the runtime binds onto itself after the "
+		       "hooks: a copy of an idmapped clone would lose its nosuid, or propagate",
+		       ro);
+	return true;
+}
+
 bool plan_skip_cheap(const struct oci_spec *spec, const struct plan *p, const struct owner_rules *o,
 		     const struct hostinfo *host, const struct mount_facts *f,
 		     struct plan_mount *pm)
 {
 	return plan_skip_rootless(host, f, pm) || plan_skip_by_config(spec, p, pm) ||
-	       plan_skip_by_walk(p, o, pm->mount, &f->walk, pm);
+	       plan_skip_by_walk(p, o, pm->mount, &f->walk, pm) ||
+	       plan_skip_readonly_path(spec, f, pm);
 }
 
 size_t plan_candidates(const struct oci_spec *spec, const struct id_map *uid_ns,

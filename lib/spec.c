@@ -168,6 +168,8 @@ static int parse_linux(const json_value *doc, struct oci_spec *s, struct err *e)
 		r = parse_id_map(lx, "uidMappings", &s->uid_map, e);
 	if (r >= 0)
 		r = parse_id_map(lx, "gidMappings", &s->gid_map, e);
+	if (r >= 0)
+		r = spec_parse_readonly_paths(lx, s, e);
 	return r;
 }
 
@@ -304,6 +306,7 @@ void spec_free(struct oci_spec *s)
 		free(s->mounts[i].destination); /* and the rest of its strings */
 	}
 	free(s->mounts);
+	free(s->readonly_paths);
 	free(s->root_path);
 	free(s->uid_map.ext);
 	free(s->gid_map.ext);

@@ -64,6 +64,10 @@ struct oci_spec {
 	bool disabled; /* ANNOTATION_DISABLE */
 	bool strict;   /* ANNOTATION_STRICT */
 	char *skip;    /* ANNOTATION_SKIP, comma-separated destinations, or NULL */
+	/* linux.readonlyPaths: n_readonly_paths strings, each NUL-terminated,
+	 * one after the other in one block (spec_paths.c) */
+	char *readonly_paths;
+	size_t n_readonly_paths;
 };
 
 /* Parse config.json (NUL-terminated); bundle resolves relative paths.  On
@@ -75,6 +79,10 @@ void spec_free(struct oci_spec *s);
 /* Every mount's options through libmount's map of the kernel's options:
  * flags, flags_tree, propagation.  -ELIBACC without libmount. */
 int spec_map_options(struct oci_spec *s, struct err *e);
+
+/* A linux.readonlyPaths entry at, above or below destination (by
+ * components; one with ".." overlaps anything), or NULL. */
+const char *spec_readonly_overlap(const struct oci_spec *s, const char *destination);
 
 /* Is destination listed in the skip annotation? */
 bool spec_is_skipped_destination(const struct oci_spec *s, const char *destination);

@@ -315,6 +315,8 @@ _spec() {
 		                       "size": int(args[i + 2])} for i in range(0, len(args), 3)]
 		    elif op == "readonly":
 		        spec.setdefault("root", {})["readonly"] = args[0] == "true"
+		    elif op == "readonly-paths":
+		        linux["readonlyPaths"] = linux.get("readonlyPaths", []) + args
 		    elif op == "get":
 		        v = spec
 		        for k in args[0].split("."):
@@ -358,6 +360,7 @@ bundle_args() { _spec "$1" args "${@:2}"; }
 bundle_user() { _spec "$1" user "$2" "$3"; }
 bundle_annotation() { _spec "$1" annotation "$2" "$3"; }
 bundle_readonly() { _spec "$1" readonly "$2"; }
+bundle_readonly_paths() { _spec "$1" readonly-paths "${@:2}"; }
 bundle_get() { _spec "$1" get "$2"; }
 # bundle_bind BUNDLE SRC DST [OPTION...]   (options default to rbind)
 bundle_bind() { _spec "$1" bind "$2" "$3" "${@:4}"; }

@@ -73,6 +73,26 @@ START_TEST(test_annotations)
 }
 END_TEST
 
+/* A volume a readonlyPaths entry overlaps is left: the runtime's copy of it
+ * after the hooks would drop the clone's nosuid, or carry it out. */
+START_TEST(test_readonly_paths_are_left)
+{
+	char paths[] = "/proc/sys\0/data/sub";
+	const struct plan_mount *pm;
+
+	add_bind("/data", 501, 501);
+	add_bind("/other", 501, 501);
+	fx.spec.readonly_paths = paths;
+	fx.spec.n_readonly_paths = 2;
+	pm = build(NULL, NULL);
+	assert_skip(&pm[0], "linux.readonlyPaths has /data/sub");
+	ck_assert_uint_eq(pm[0].owner_uid, 501);
+	assert_idmap(&pm[1], 1000, 1000);
+	fx.spec.readonly_paths = NULL;
+	fx.spec.n_readonly_paths = 0;
+}
+END_TEST
+
 START_TEST(test_root_container_is_left_alone)
 {
 	const struct plan_mount *pm;
@@ -530,6 +550,7 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_gid_only_mismatch_is_idmapped);
 	tcase_add_test(tc, test_skips);
 	tcase_add_test(tc, test_annotations);
+	tcase_add_test(tc, test_readonly_paths_are_left);
 	tcase_add_test(tc, test_root_container_is_left_alone);
 	tcase_add_test(tc, test_mappings_are_shared);
 	tcase_add_test(tc, test_userns_translates_the_user);

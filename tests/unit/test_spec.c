@@ -669,6 +669,37 @@ START_TEST(test_json_paths)
 }
 END_TEST
 
+/* linux.readonlyPaths, and which destinations they overlap: at, above or
+ * below, by components ("//data/./x/" is /data/x); ".." overlaps anything. */
+START_TEST(test_readonly_paths)
+{
+	struct oci_spec s;
+
+	parse_ok("{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":1,\"gid\":1}},"
+		 "\"root\":{\"path\":\"rootfs\"},\"linux\":{\"readonlyPaths\":"
+		 "[\"/proc/sys\",\"//data/./x/\",\"/srv/../etc\"]}}",
+		 &s);
+	ck_assert_uint_eq(s.n_readonly_paths, 3);
+	ck_assert_ptr_null(spec_readonly_overlap(&(struct oci_spec){0}, "/data"));
+	ck_assert_str_eq(spec_readonly_overlap(&s, "/data/x"), "//data/./x/");
+	ck_assert_str_eq(spec_readonly_overlap(&s, "/data"), "//data/./x/");
+	ck_assert_str_eq(spec_readonly_overlap(&s, "/data/x/y/"), "//data/./x/");
+	ck_assert_str_eq(spec_readonly_overlap(&s, "/proc"), "/proc/sys");
+	ck_assert_str_eq(spec_readonly_overlap(&s, "/anything"), "/srv/../etc");
+	spec_free(&s);
+	parse_ok("{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":1,\"gid\":1}},"
+		 "\"root\":{\"path\":\"rootfs\"},\"linux\":{\"readonlyPaths\":"
+		 "[\"/proc/sys\",\"/data/x\"]}}",
+		 &s);
+	ck_assert_ptr_null(spec_readonly_overlap(&s, "/data/xy"));
+	ck_assert_ptr_null(spec_readonly_overlap(&s, "/dat"));
+	ck_assert_ptr_null(spec_readonly_overlap(&s, "/data/y"));
+	spec_free(&s);
+	expect_error_with("\"linux\":{\"readonlyPaths\":[1]}",
+			  "config.json: linux.readonlyPaths[0]: must be a string, not a number");
+}
+END_TEST
+
 Suite *spec_suite(void)
 {
 	Suite *s = suite_create("spec");
@@ -679,6 +710,7 @@ Suite *spec_suite(void)
 	tcase_set_timeout(invalid, 120);
 
 	tcase_add_test(valid, test_minimal);
+	tcase_add_test(valid, test_readonly_paths);
 	tcase_add_test(valid, test_full);
 	tcase_add_test(valid, test_userns_path_and_relative_paths);
 	tcase_add_test(valid, test_skip_root_entry);

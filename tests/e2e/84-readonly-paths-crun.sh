@@ -1,0 +1,1 @@
+84-readonly-paths-runc.sh
