@@ -4,9 +4,9 @@
  * mounts whose owner differs from the container user an idmapped clone.
  *
  *   oci-idmap-hook [--strict] [--log-level L] [--log-file F | --no-syslog] < state.json
- *   oci-idmap-hook plan --bundle DIR [--pid PID] | --state FILE|-
- *   oci-idmap-hook check [PATH...]
- *   oci-idmap-hook status PID
+ *   oci-idmap-hook plan [--json] --bundle DIR [--pid PID] | --state FILE|-
+ *   oci-idmap-hook check [--] [PATH...]
+ *   oci-idmap-hook status [--json] PID
  *
  * Exit codes (hook_outcome() in lib/hook.c decides): 0 done, including
  * every fallback; 1 when stdin is not an OCI state, or with --strict (or the
@@ -246,10 +246,10 @@ static int print_help(void)
 	printf(
 	    "Usage: oci-idmap-hook [--strict] [--log-level LEVEL] [--log-file FILE | --no-syslog]\n"
 	    "                      < STATE\n"
-	    "       oci-idmap-hook plan --bundle DIR [--pid PID]\n"
-	    "       oci-idmap-hook plan --state FILE|-\n"
-	    "       oci-idmap-hook check [PATH...]\n"
-	    "       oci-idmap-hook status PID\n"
+	    "       oci-idmap-hook plan [--json] --bundle DIR [--pid PID]\n"
+	    "       oci-idmap-hook plan [--json] --state FILE|-\n"
+	    "       oci-idmap-hook check [--] [PATH...]\n"
+	    "       oci-idmap-hook status [--json] PID\n"
 	    "\n"
 	    "An OCI hook (createRuntime or prestart): reads the container state on stdin\n"
 	    "and gives every bind mount whose owner differs from the container user an\n"
@@ -265,18 +265,18 @@ static int print_help(void)
 	    "                     stderr)\n"
 	    "  --help, --version\n"
 	    "\n"
-	    "plan prints, as JSON, what the hook would do for a bundle: every mount of\n"
-	    "config.json, idmapped (with its maps) or skipped (and why).  --state reads\n"
-	    "the OCI state (bundle, id, pid) from FILE or stdin; --pid is needed only for\n"
-	    "a user namespace joined by path.  It changes nothing.\n"
+	    "plan prints, as a table (--json: as JSON), what the hook would do for a\n"
+	    "bundle: every mount of config.json, idmapped or skipped (and why).\n"
+	    "--state reads the OCI state (bundle, id, pid) from FILE or stdin; --pid is\n"
+	    "needed only for a user namespace joined by path.  It changes nothing.\n"
 	    "\n"
 	    "check tries an idmapped mount (never attached) of the filesystem holding\n"
 	    "each PATH (default /) and prints \"PATH: yes (FSTYPE)\" or \"PATH: no: REASON\".\n"
 	    "Exit 0 when all work, 1 when any does not.\n"
 	    "\n"
-	    "status prints, as JSON, what is mounted now in the container whose init is\n"
-	    "PID: every mount, whether it is idmapped and, where the kernel reports them\n"
-	    "(6.15), its maps.  It changes nothing.\n"
+	    "status prints, as a table (--json: as JSON), what is mounted now in the\n"
+	    "container whose init is PID: every mount, whether it is idmapped and, where\n"
+	    "the kernel reports them (6.15), its maps.  It changes nothing.\n"
 	    "\n"
 	    "See oci-idmap-hook(1).\n");
 	return 0;
