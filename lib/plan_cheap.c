@@ -131,7 +131,8 @@ static bool plan_skip_by_walk(const struct plan *p, const struct owner_rules *o,
  * the mount it is made in, the host's among them (the mount-tree rule:
  * every mount ends with at least what the runtime gives it and nosuid, and
  * nothing propagates out).  The hook cannot make the runtime's copy, so it
- * adds nothing for the copy to carry.  Runtimes put readonlyPaths under
+ * adds nothing for the copy to carry (a warning: the volume was to be
+ * remapped).  Runtimes put readonlyPaths under
  * /proc (Docker, Podman: /proc/bus, /proc/sys, ...), where no volume goes.
  */
 static bool plan_skip_readonly_path(const struct oci_spec *spec, const struct mount_facts *f,
@@ -148,6 +149,9 @@ static bool plan_skip_readonly_path(const struct oci_spec *spec, const struct mo
 		       "linux.readonlyPaths has %s, which the runtime binds onto itself after the "
 		       "hooks: a copy of an idmapped clone would lose its nosuid, or propagate",
 		       ro);
+	/* A volume that was to be remapped and is not: a warning, and with
+	 * --strict a failed start, as where an attach would propagate. */
+	pm->fallback = true;
 	return true;
 }
 

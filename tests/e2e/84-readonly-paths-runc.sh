@@ -8,7 +8,8 @@
 # mount's peers.  A 501:501 volume at /data with readonlyPaths ["/data"] for
 # a uid-1000 container: with the hook the container sees what it sees
 # without it (owner 501:501, the same mount options), plan says why; a
-# second volume, /other, that no entry overlaps, is still remapped.
+# second volume, /other, that no entry overlaps, is still remapped.  It is a
+# fallback (a warning): with --strict the start fails.
 # shellcheck source=../helpers/e2e_mounts.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../helpers/e2e_mounts.sh" "$@"
 runtime=$(runtime_of_test)
@@ -40,7 +41,7 @@ assert_match "ro,*" "$opts" "without the hook: /data is read-only (readonlyPaths
 
 b=$TEST_TMP/with
 ro_bundle "$b"
-bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook --strict
+bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook
 run_probe "$runtime" "$b" with
 assert_eq 0 "$RC" "with the hook: $runtime exit code"
 assert_eq 501:501 "$(get data "$OUT")" "with the hook: /data inside (left as the runtime made it)"
@@ -51,4 +52,11 @@ plan_to "$TEST_TMP/plan.json" "$b"
 expect_plan "$TEST_TMP/plan.json" /data skip "linux.readonlyPaths has /data, which the runtime \
 binds onto itself after the hooks: a copy of an idmapped clone would lose its nosuid, or propagate"
 expect_plan "$TEST_TMP/plan.json" /other idmap ""
+
+# A volume that was to be remapped and is not: with --strict the start fails.
+s=$TEST_TMP/strict
+ro_bundle "$s"
+bundle_hook "$s" createRuntime "$HOOK" oci-idmap-hook --strict
+run_probe "$runtime" "$s" strict
+assert_ne 0 "$RC" "with --strict: $runtime exit code"
 exit 0
