@@ -81,7 +81,7 @@ void spec_free(struct oci_spec *s);
 int spec_map_options(struct oci_spec *s, struct err *e);
 
 /* A linux.readonlyPaths entry at, above or below destination (by
- * components; one with ".." overlaps anything), or NULL. */
+ * components, ".." taken back and never above the root), or NULL. */
 const char *spec_readonly_overlap(const struct oci_spec *s, const char *destination);
 
 /* Is destination listed in the skip annotation? */

@@ -3,9 +3,11 @@
  * linux.readonlyPaths: the paths a runtime makes read-only after the hooks,
  * by binding each onto itself with everything below it and remounting the
  * copy.  The hook leaves alone any volume such a path overlaps (plan_cheap.c),
- * so it reads them, and compares paths by their components.
+ * so it reads them, and compares paths by their components, as the runtime
+ * resolves them inside the rootfs (".." never above its root).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,48 +54,51 @@ int spec_parse_readonly_paths(const json_value *lx, struct oci_spec *s, struct e
 	return 0;
 }
 
-/* The next component of *p ("" at the end), skipping "/" runs and "."
- * components; its length in *ret_len. */
-static const char *next_component(const char **p, size_t *ret_len)
+/* path as the runtime resolves it inside the rootfs, lexically: "/" runs
+ * and "." dropped, ".." taking one component back and never above the root
+ * ("/../../srv/y" is /srv/y).  Into buf (PATH_MAX), as "/a/b", or "" for
+ * the root; false when it does not fit. */
+static bool normalize(const char *path, char buf[static PATH_MAX])
 {
-	for (;;) {
-		const char *c = *p + strspn(*p, "/");
+	size_t n = 0;
+
+	buf[0] = '\0';
+	while (*path) {
+		const char *c = path + strspn(path, "/");
 		size_t len = strcspn(c, "/");
 
-		*p = c + len;
-		if (len == 1 && c[0] == '.')
+		path = c + len;
+		if (len == 0 || (len == 1 && c[0] == '.'))
 			continue;
-		*ret_len = len;
-		return c;
+		if (len == 2 && c[0] == '.' && c[1] == '.') {
+			while (n > 0 && buf[--n] != '/')
+				;
+			buf[n] = '\0';
+			continue;
+		}
+		if (n + 1 + len >= PATH_MAX)
+			return false;
+		buf[n++] = '/';
+		memcpy(buf + n, c, len);
+		n += len;
+		buf[n] = '\0';
 	}
+	return true;
 }
 
-/* Has path a ".." component? */
-static bool has_dotdot(const char *p)
-{
-	size_t len;
-
-	while (*next_component(&p, &len))
-		if (len == 2 && strncmp(p - 2, "..", 2) == 0)
-			return true;
-	return false;
-}
-
-/* Does one of a and b lie at or below the other, component by component?
- * A ".." in either may lead anywhere: it overlaps. */
+/* Does one of a and b lie at or below the other (normalized)?  A path too
+ * long to normalize overlaps anything. */
 static bool is_overlapping(const char *a, const char *b)
 {
-	if (has_dotdot(a) || has_dotdot(b))
-		return true;
-	for (;;) {
-		size_t la, lb;
-		const char *ca = next_component(&a, &la), *cb = next_component(&b, &lb);
+	char na[PATH_MAX], nb[PATH_MAX];
+	size_t la, lb, n;
 
-		if (la == 0 || lb == 0)
-			return true;
-		if (la != lb || strncmp(ca, cb, la) != 0)
-			return false;
-	}
+	if (!normalize(a, na) || !normalize(b, nb))
+		return true;
+	la = strlen(na);
+	lb = strlen(nb);
+	n = la < lb ? la : lb;
+	return strncmp(na, nb, n) == 0 && (la == lb || (la < lb ? nb[n] : na[n]) == '/');
 }
 
 const char *spec_readonly_overlap(const struct oci_spec *s, const char *destination)

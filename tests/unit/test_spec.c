@@ -670,7 +670,8 @@ START_TEST(test_json_paths)
 END_TEST
 
 /* linux.readonlyPaths, and which destinations they overlap: at, above or
- * below, by components ("//data/./x/" is /data/x); ".." overlaps anything. */
+ * below, by components ("//data/./x/" is /data/x), ".." as the runtime
+ * resolves it inside the rootfs (never above its root). */
 START_TEST(test_readonly_paths)
 {
 	struct oci_spec s;
@@ -685,7 +686,10 @@ START_TEST(test_readonly_paths)
 	ck_assert_str_eq(spec_readonly_overlap(&s, "/data"), "//data/./x/");
 	ck_assert_str_eq(spec_readonly_overlap(&s, "/data/x/y/"), "//data/./x/");
 	ck_assert_str_eq(spec_readonly_overlap(&s, "/proc"), "/proc/sys");
-	ck_assert_str_eq(spec_readonly_overlap(&s, "/anything"), "/srv/../etc");
+	ck_assert_str_eq(spec_readonly_overlap(&s, "/etc/x"), "/srv/../etc");
+	ck_assert_ptr_null(spec_readonly_overlap(&s, "/srv"));
+	ck_assert_ptr_null(spec_readonly_overlap(&s, "/../../../srv/y"));
+	ck_assert_str_eq(spec_readonly_overlap(&s, "/../../data"), "//data/./x/");
 	spec_free(&s);
 	parse_ok("{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":1,\"gid\":1}},"
 		 "\"root\":{\"path\":\"rootfs\"},\"linux\":{\"readonlyPaths\":"
