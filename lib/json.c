@@ -182,6 +182,12 @@ bool json_is_go_alias(const char *key, const char *want)
 	return *key == '\0';
 }
 
+/* A member found by member(): its value and its path, for messages. */
+struct found {
+	yajl_val v;
+	char path[JSON_PATH_MAX];
+};
+
 /*
  * The member key of obj: 1 and *ret if present, 0 if absent and optional.
  * A member the runtimes read differently is refused (-EINVAL): a key given
@@ -189,96 +195,89 @@ bool json_is_go_alias(const char *key, const char *want)
  * another way Go takes for it.  Keys nobody asks for are never looked at.
  */
 static int member(const json_value *obj, const char *path, const char *key, enum json_presence p,
-		  yajl_val *ret, char child[static JSON_PATH_MAX], struct err *e)
+		  struct found *ret, struct err *e)
 {
 	yajl_val o = yv(obj);
 	const char *alias = NULL;
 	size_t i, n = 0;
 
-	json_path_key(child, path, key);
+	json_path_key(ret->path, path, key);
 	for (i = 0; YAJL_IS_OBJECT(o) && i < o->u.object.len; i++) {
 		if (!json_is_go_alias(o->u.object.keys[i], key))
 			continue;
 		n++;
 		if (strcmp(o->u.object.keys[i], key) == 0)
-			*ret = o->u.object.values[i];
+			ret->v = o->u.object.values[i];
 		else
 			alias = o->u.object.keys[i];
 	}
 	if (n > 1)
-		return fail(e, child, "given %zu times (runc reads the last, crun the first)", n);
+		return fail(e, ret->path, "given %zu times (runc reads the last, crun the first)",
+			    n);
 	if (alias)
-		return fail(e, child, "spelled \"%s\" (runc reads it as %s, crun does not)", alias,
-			    key);
+		return fail(e, ret->path, "spelled \"%s\" (runc reads it as %s, crun does not)",
+			    alias, key);
 	if (n == 1)
 		return 1;
 	if (p == JSON_REQUIRED)
-		return fail(e, child, "missing");
+		return fail(e, ret->path, "missing");
 	return 0;
 }
 
 int json_get_object(const json_value *obj, const char *path, const char *key, enum json_presence p,
 		    const json_value **ret, struct err *e)
 {
-	char child[JSON_PATH_MAX];
-	yajl_val v;
-	int r;
+	struct found f;
+	int r = member(obj, path, key, p, &f, e);
 
-	r = member(obj, path, key, p, &v, child, e);
 	if (r <= 0)
 		return r;
-	r = json_expect_object(jv(v), child, e);
+	r = json_expect_object(jv(f.v), f.path, e);
 	if (r < 0)
 		return r;
-	*ret = jv(v);
+	*ret = jv(f.v);
 	return 1;
 }
 
 int json_get_array(const json_value *obj, const char *path, const char *key, enum json_presence p,
 		   const json_value **ret, size_t *ret_len, struct err *e)
 {
-	char child[JSON_PATH_MAX];
-	yajl_val v;
-	int r;
+	struct found f;
+	int r = member(obj, path, key, p, &f, e);
 
-	r = member(obj, path, key, p, &v, child, e);
 	if (r <= 0)
 		return r;
-	if (!YAJL_IS_ARRAY(v))
-		return fail(e, child, "must be an array, not %s", type_name(v));
-	*ret = jv(v);
-	*ret_len = v->u.array.len;
+	if (!YAJL_IS_ARRAY(f.v))
+		return fail(e, f.path, "must be an array, not %s", type_name(f.v));
+	*ret = jv(f.v);
+	*ret_len = f.v->u.array.len;
 	return 1;
 }
 
 int json_get_string(const json_value *obj, const char *path, const char *key, enum json_presence p,
 		    const char **ret, struct err *e)
 {
-	char child[JSON_PATH_MAX];
-	yajl_val v;
-	int r;
+	struct found f;
+	int r = member(obj, path, key, p, &f, e);
 
-	r = member(obj, path, key, p, &v, child, e);
 	if (r <= 0)
 		return r;
-	r = json_as_string(jv(v), child, ret, e);
+	r = json_as_string(jv(f.v), f.path, ret, e);
 	return r < 0 ? r : 1;
 }
 
 int json_get_int(const json_value *obj, const char *path, const char *key, enum json_presence p,
 		 int64_t min, int64_t max, int64_t *ret, struct err *e)
 {
-	char child[JSON_PATH_MAX];
-	yajl_val v;
-	int r;
+	struct found f;
+	int r = member(obj, path, key, p, &f, e);
 
-	r = member(obj, path, key, p, &v, child, e);
 	if (r <= 0)
 		return r;
 	/* YAJL_GET_INTEGER checks nothing: 1.5 and 1e99 are numbers too. */
-	if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < min || YAJL_GET_INTEGER(v) > max)
-		return fail(e, child, "must be an integer in %" PRId64 "..%" PRId64, min, max);
-	*ret = YAJL_GET_INTEGER(v);
+	if (!YAJL_IS_INTEGER(f.v) || YAJL_GET_INTEGER(f.v) < min || YAJL_GET_INTEGER(f.v) > max)
+		return fail(e, f.path, "must be an integer in %" PRId64 "..%" PRId64, min, max);
+	*ret = YAJL_GET_INTEGER(f.v);
 	return 1;
 }
 
