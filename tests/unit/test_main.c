@@ -39,7 +39,7 @@ static Suite *(*const suites[])(void) = {
     plan_suid_suite,   accounts_suite,	 mountinfo_suite, config_edit_suite, args_suite,
     bundle_suite,      engine_log_suite, err_suite,	  io_suite,	     log_suite,
     errno_suite,       userns_suite,	 mntmaps_suite,	  verify_suite,	     outcome_suite,
-    mounttree_suite,
+    mounttree_suite,   facts_suite,
 };
 
 /* In CI every prerequisite is there: a test that cannot run is a failure. */

@@ -31,6 +31,7 @@ Suite *mntmaps_suite(void);
 Suite *verify_suite(void);
 Suite *outcome_suite(void);
 Suite *mounttree_suite(void);
+Suite *facts_suite(void);
 
 /* A suite that cannot run here calls this instead of adding its tests: it
  * prints "SKIP: <suite>: <reason>" and counts the skip; the runner fails on
