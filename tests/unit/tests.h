@@ -32,6 +32,7 @@ Suite *verify_suite(void);
 Suite *outcome_suite(void);
 Suite *mounttree_suite(void);
 Suite *facts_suite(void);
+Suite *plan_volumes_suite(void);
 
 /* A suite that cannot run here calls this instead of adding its tests: it
  * prints "SKIP: <suite>: <reason>" and counts the skip; the runner fails on
