@@ -25,7 +25,6 @@ Suite *report_suite(void);
 Suite *err_suite(void);
 Suite *io_suite(void);
 Suite *log_suite(void);
-Suite *errno_suite(void);
 Suite *userns_suite(void);
 Suite *mntmaps_suite(void);
 Suite *verify_suite(void);
