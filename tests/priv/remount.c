@@ -7,7 +7,8 @@
  * DIR/, each owned 501:501, the rbind source with a tmpfs submount); a
  * child in a mount namespace of its own ("the container") gets the mounts
  * crun 1.8 leaves at hook time (mountinfo-crun-volumes.txt: read-only
- * deferred, rro done).  The hook's own prepare (facts, plan, the kernel's
+ * deferred, rro done), or runc 1.1 (mountinfo-runc-volumes.txt: the bind's
+ * read-only done too).  The hook's own prepare (facts, plan, the kernel's
  * answers) and execute run against the child's pid, as they do from a
  * createRuntime hook; the test then reads what the container sees.
  *
@@ -40,6 +41,7 @@
 
 static char base[256];	  /* DIR: a tmpfs per test */
 static char fixture[512]; /* tests/fixtures/config-volumes.json */
+static bool runc_like;	  /* the bind's ro done before the hooks */
 static pid_t container = -1;
 static int hold = -EBADF; /* the container lives until this closes */
 
@@ -126,7 +128,7 @@ static void bind(const char *from, const char *to, unsigned long flags)
 }
 
 /* In the container's namespace: the mounts of config-volumes.json as crun
- * leaves them when the createRuntime hooks run. */
+ * (or runc) leaves them when the createRuntime hooks run. */
 static void container_mounts(void)
 {
 	static const char *const dirs[] = {"bundle/rootfs", "bundle/rootfs/data",
@@ -135,10 +137,12 @@ static void container_mounts(void)
 		make(dirs[i], true);
 	bind("bundle/rootfs", "bundle/rootfs", 0);
 	bind("vol", "bundle/rootfs/data", MS_REC);
-	bind("inner", "bundle/rootfs/data/inner", 0); /* bind,ro: ro deferred */
+	bind("inner", "bundle/rootfs/data/inner", 0); /* bind,ro: crun defers ro */
+	if (runc_like)
+		bind("inner", "bundle/rootfs/data/inner", MS_REMOUNT | MS_RDONLY);
 	bind("plain", "bundle/rootfs/plain", 0);
 	bind("plain", "bundle/rootfs/plain", MS_REMOUNT | MS_NOSUID);
-	mount_tmpfs("bundle/rootfs/data/tmp", MS_NOSUID); /* ro,nosuid: ro deferred */
+	mount_tmpfs("bundle/rootfs/data/tmp", MS_NOSUID); /* ro,nosuid: both defer ro */
 	bind("vol", "bundle/rootfs/rro", MS_REC);
 	bind("bundle/rootfs/rro", "bundle/rootfs/rro", MS_REMOUNT | MS_RDONLY);
 	bind("bundle/rootfs/rro/sub", "bundle/rootfs/rro/sub", MS_REMOUNT | MS_RDONLY);
@@ -248,20 +252,36 @@ static bool is_idmapped(const char *rel)
 	return idmapped;
 }
 
+/* The host's mount table (this test's namespace). */
+static char *host_table(void)
+{
+	struct err e = {0};
+	char *text = NULL;
+
+	ck_assert_msg(io_read_file("/proc/self/mountinfo", MOUNTINFO_MAX, &text, NULL, &e) == 0,
+		      "%s", e.msg);
+	return text;
+}
+
 /* Every volume remapped, every mount of its tree ending as config.json
  * asks (ro and nosuid as runc would leave them after its remounts), the
- * runtime's tmpfs kept; the host's sources untouched. */
-START_TEST(test_crun_volumes)
+ * runtime's tmpfs kept; the host's sources and mount table untouched. */
+static void expect_volumes(void)
 {
 	static const char *const remapped[] = {"data",	"data/sub", "data/inner",
 					       "plain", "rro",	    "rro/sub"};
+	_cleanup_free_ char *host_before = NULL, *host_after = NULL;
 	struct hook_ctx ctx = HOOK_CTX_INIT;
 	const char *why = NULL;
 	struct stat st;
 	char p[512];
 
 	start_container();
+	/* As the runtime left it: read-only done or deferred. */
+	expect_flags("data/inner", runc_like ? ST_RDONLY : 0);
+	host_before = host_table();
 	run_hook(&ctx);
+	host_after = host_table();
 	for (size_t i = 0; i < ctx.spec.n_mounts; i++)
 		if (ctx.plan.mounts[i].action == PLAN_IDMAP)
 			ck_assert_msg(remount_is_done(&ctx.result, &ctx.plan, i, &why), "%s: %s",
@@ -289,12 +309,26 @@ START_TEST(test_crun_volumes)
 	/* A plain bind brings none of its source's submounts. */
 	in_container(p, sizeof(p), "plain/sub/hidden");
 	ck_assert_int_eq(stat(p, &st), -1);
-	/* The host keeps its sources as they were. */
+	/* The host keeps its sources and its mounts as they were. */
 	path_of(p, sizeof(p), "vol/hello");
 	ck_assert_int_eq(stat(p, &st), 0);
 	ck_assert_uint_eq(st.st_uid, OWNER);
+	ck_assert_str_eq(host_after, host_before);
 	hook_ctx_free(&ctx);
 	stop_container();
+}
+
+START_TEST(test_crun_volumes)
+{
+	expect_volumes();
+}
+END_TEST
+
+/* runc made the bind read-only already: the same end. */
+START_TEST(test_runc_volumes)
+{
+	runc_like = true;
+	expect_volumes();
 }
 END_TEST
 
@@ -306,6 +340,7 @@ static Suite *remount_suite(void)
 	tcase_add_checked_fixture(tc, setup_host, stop_container);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_crun_volumes);
+	tcase_add_test(tc, test_runc_volumes);
 	suite_add_tcase(s, tc);
 	return s;
 }
