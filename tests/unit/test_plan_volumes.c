@@ -154,6 +154,33 @@ START_TEST(test_outer_skipped)
 }
 END_TEST
 
+/* The rbind's submount a peer of a host mount (shared:5, the host's
+ * /srv/vol): the clone is attached onto the rootfs's private mount, so
+ * nothing the hook attaches propagates out; the volume is remapped and the
+ * submount's clone keeps the runtime's shared propagation. */
+START_TEST(test_submount_shared_with_host)
+{
+	const struct plan_tree *t;
+
+	load_table("mountinfo-runc-volumes.txt");
+	load_host_table("mountinfo-shared-host.txt");
+	((struct mount_entry *)mountinfo_find(&fx.view.table, 177))->shared = 5;
+	load_config("config-volumes.json", 501, 501);
+	build_tree();
+	ck_assert_int_eq(fx.facts[entry_of("/data")].reach, REACH_NONE);
+	t = tree_of(entry_of("/data"));
+	expect_node(t, 1, "/data/sub", PLAN_ROLE_IDMAP, NOSUID);
+	ck_assert_uint_eq(t->nodes[1].propagation, MOUNT_PROP_SHARED);
+	ck_assert_uint_eq(t->nodes[0].propagation, 0);
+	/* The volume itself a peer of the host's: left as the runtime made it. */
+	((struct mount_entry *)mountinfo_find(&fx.view.table, 176))->shared = 5;
+	rebuild_tree();
+	ck_assert_int_eq(fx.facts[entry_of("/data")].reach, REACH_HOST);
+	ck_assert_int_eq(fx.plan.mounts[entry_of("/data")].action, PLAN_SKIP);
+	ck_assert(fx.plan.mounts[entry_of("/data")].fallback);
+}
+END_TEST
+
 Suite *plan_volumes_suite(void)
 {
 	Suite *s = suite_create("plan_volumes");
@@ -164,6 +191,7 @@ Suite *plan_volumes_suite(void)
 	tcase_add_test(tc, test_crun);
 	tcase_add_test(tc, test_nested_owned_by_user);
 	tcase_add_test(tc, test_outer_skipped);
+	tcase_add_test(tc, test_submount_shared_with_host);
 	suite_add_tcase(s, tc);
 	return s;
 }
