@@ -61,14 +61,15 @@ static bool rootfs_path(int root_fd, char buf[static PATH_MAX])
 static bool is_reachable(const struct mount_facts *facts, size_t made_by, int root_fd,
 			 const char *rootfs, const struct mount_entry *me)
 {
-	size_t n = strlen(rootfs);
 	_cleanup_close_ int fd = -EBADF;
 	struct path_info info;
 	struct err e = {0};
 	const char *rel;
+	size_t n;
 
 	if (!rootfs || (made_by != FACTS_NO_ENTRY && facts[made_by].mnt_id == (uint64_t)me->id))
 		return true;
+	n = strlen(rootfs);
 	if (strcmp(rootfs, "/") == 0)
 		rel = me->target;
 	else if (strncmp(me->target, rootfs, n) == 0 && (!me->target[n] || me->target[n] == '/'))

@@ -380,15 +380,18 @@ bundle_userns() {
 	bundle_gid_map "$1" 0 "$2" "$3"
 }
 
-# plan_q FILE EXPR: a Python expression over the plan p, with m[destination]
-# its mount entry; strings print as they are, anything else as JSON.
-plan_q() {
+# json_q FILE EXPR: a Python expression over the JSON document d in FILE (a
+# plan or a status; also named p and s), with m[destination] its mount entry
+# (of a status, the one the container sees: not covered); strings print as
+# they are, anything else as JSON.  plan_q is the same, named for plans.
+json_q() {
 	"$PY" -I -S -c 'import json, sys
-p = json.load(open(sys.argv[1]))
-m = {x["destination"]: x for x in p["mounts"]}
+d = p = s = json.load(open(sys.argv[1]))
+m = {x["destination"]: x for x in d.get("mounts", []) if not x.get("covered")}
 r = eval(sys.argv[2])
 print(r if isinstance(r, str) else json.dumps(r))' "$1" "$2" || fail "cannot evaluate $2 on $1"
 }
+plan_q() { json_q "$@"; }
 
 # plan_validate FILE: FILE holds a plan valid against schemas/plan.schema.json
 # (needs python3-jsonschema).

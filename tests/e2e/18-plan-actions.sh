@@ -52,8 +52,7 @@ assert_eq "" "$(cat "$TEST_TMP/err")" "plan stderr"
 plan_validate "$out"
 
 # Every mount, in config.json's order.
-expected=$("$PY" -I -S -c 'import json, sys
-print(json.dumps([m["destination"] for m in json.load(open(sys.argv[1]))["mounts"]]))' "$b/config.json")
+expected=$(json_q "$b/config.json" '[x["destination"] for x in d["mounts"]]')
 assert_eq "$expected" "$(plan_q "$out" '[x["destination"] for x in p["mounts"]]')" "destinations"
 assert_eq "$b" "$(plan_q "$out" 'p["bundle"]')" "bundle"
 assert_eq null "$(plan_q "$out" 'p["id"]')" "id without a state"

@@ -48,17 +48,6 @@ status_of() {
 		exit $rc' sh "$1" "$root" "$2" "$3" "$4" "$HOOK" "$INJECT"
 }
 
-# q FILE EXPR: a Python expression over the status document s, and m: the
-# visible (not covered) mount at each destination.
-q() {
-	"$PY" - "$1" "$2" <<-'EOF'
-		import json, sys
-		s = json.load(open(sys.argv[1]))
-		m = {x["destination"]: x for x in s["mounts"] if not x["covered"]}
-		print(json.dumps(eval(sys.argv[2])))
-	EOF
-}
-
 vol=$TEST_TMP/vol b=$TEST_TMP/bundle
 make_volume "$vol" 501 501
 before=$(snapshot "$vol")
@@ -69,11 +58,11 @@ pid=$(status_of "$runtime" "$b" "$(container_id plain)" "$TEST_TMP/plain.json") 
 	fail "status without the hook: exit $?: $(cat "$TEST_TMP/plain.json")"
 "$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/status.schema.json" "$TEST_TMP/plain.json" >/dev/null ||
 	fail "status does not validate"
-assert_eq "$pid" "$(q "$TEST_TMP/plain.json" 's["pid"]')" "status: pid"
-assert_eq false "$(q "$TEST_TMP/plain.json" 'm["/data"]["idmapped"]')" "status without the hook: /data idmapped"
-assert_eq false "$(q "$TEST_TMP/plain.json" '"uid_map" in m["/data"]')" "status without the hook: /data has maps"
-assert_eq true "$(q "$TEST_TMP/plain.json" 'm["/data"]["root"].endswith("/vol")')" \
-	"status without the hook: /data's root is the volume ($(q "$TEST_TMP/plain.json" 'm["/data"]["root"]'))"
+assert_eq "$pid" "$(json_q "$TEST_TMP/plain.json" 's["pid"]')" "status: pid"
+assert_eq false "$(json_q "$TEST_TMP/plain.json" 'm["/data"]["idmapped"]')" "status without the hook: /data idmapped"
+assert_eq false "$(json_q "$TEST_TMP/plain.json" '"uid_map" in m["/data"]')" "status without the hook: /data has maps"
+assert_eq true "$(json_q "$TEST_TMP/plain.json" 'm["/data"]["root"].endswith("/vol")')" \
+	"status without the hook: /data's root is the volume ($(json_q "$TEST_TMP/plain.json" 'm["/data"]["root"]'))"
 
 # With the hook: the idmapped clone on top, with the maps plan promised.
 bundle_hook "$b" createRuntime "$HOOK" oci-idmap-hook
@@ -83,22 +72,20 @@ status_of "$runtime" "$b" "$(container_id hooked)" "$s" >/dev/null ||
 	fail "status with the hook: exit $?: $(cat "$s")"
 "$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/status.schema.json" "$s" >/dev/null ||
 	fail "status does not validate"
-assert_eq true "$(q "$s" 'm["/data"]["idmapped"]')" "status: /data idmapped"
-assert_eq true "$(q "$s" 's["maps_reported"]')" "status: maps reported by this kernel (6.15+)"
+assert_eq true "$(json_q "$s" 'm["/data"]["idmapped"]')" "status: /data idmapped"
+assert_eq true "$(json_q "$s" 's["maps_reported"]')" "status: maps reported by this kernel (6.15+)"
 assert_eq '[[0, 0, 501], [501, 1000, 1], [502, 502, 498], [1000, 501, 1], [1001, 1001, 4294966294]]' \
-	"$(q "$s" 'm["/data"]["uid_map"]')" "status: uid_map of /data"
+	"$(json_q "$s" 'm["/data"]["uid_map"]')" "status: uid_map of /data"
 assert_eq '[[0, 0, 501], [501, 1000, 1], [502, 502, 498], [1000, 501, 1], [1001, 1001, 4294966294]]' \
-	"$(q "$s" 'm["/data"]["gid_map"]')" "status: gid_map of /data"
-plan_maps=$("$PY" -c 'import json,sys; p=json.load(open(sys.argv[1]))
-d=[x for x in p["mounts"] if x["destination"]=="/data"][0]; print(json.dumps([d["uid_map"], d["gid_map"]]))' \
-	"$TEST_TMP/plan.json")
-assert_eq "$plan_maps" "$(q "$s" '[m["/data"]["uid_map"], m["/data"]["gid_map"]]')" "status: the maps plan printed"
-assert_eq '[false]' "$(q "$s" '[x["idmapped"] for x in s["mounts"] if x["destination"] == "/data" and x["covered"]]')" \
+	"$(json_q "$s" 'm["/data"]["gid_map"]')" "status: gid_map of /data"
+plan_maps=$(plan_q "$TEST_TMP/plan.json" '[m["/data"]["uid_map"], m["/data"]["gid_map"]]')
+assert_eq "$plan_maps" "$(json_q "$s" '[m["/data"]["uid_map"], m["/data"]["gid_map"]]')" "status: the maps plan printed"
+assert_eq '[false]' "$(json_q "$s" '[x["idmapped"] for x in s["mounts"] if x["destination"] == "/data" and x["covered"]]')" \
 	"status: the runtime's /data under the clone"
-assert_eq false "$(q "$s" 'm["/proc"]["idmapped"]')" "status: /proc idmapped"
-assert_eq '"proc"' "$(q "$s" 'm["/proc"]["fstype"]')" "status: fstype of /proc"
-assert_eq false "$(q "$s" '"uid_map" in m["/proc"]')" "status: /proc has maps"
-assert_eq '[]' "$(q "$s" '[x["destination"] for x in s["mounts"] if "rootfs" in x["destination"]]')" \
+assert_eq false "$(json_q "$s" 'm["/proc"]["idmapped"]')" "status: /proc idmapped"
+assert_eq proc "$(json_q "$s" 'm["/proc"]["fstype"]')" "status: fstype of /proc"
+assert_eq false "$(json_q "$s" '"uid_map" in m["/proc"]')" "status: /proc has maps"
+assert_eq '[]' "$(json_q "$s" '[x["destination"] for x in s["mounts"] if "rootfs" in x["destination"]]')" \
 	"status: destinations outside the container's view"
 
 # The same, as the table people read by default: /data's visible mount
@@ -108,17 +95,17 @@ assert_eq "DESTINATION FSTYPE SOURCE IDMAPPED UID_MAP GID_MAP" "$(head -1 "$s.ta
 	"status table: header"
 assert_eq "yes $swap $swap
 no,covered - -" "$(awk '$1 == "/data" { print $4, $5, $6 }' "$s.table" | sort -r)" "status table: /data"
-assert_eq "$(q "$s" 'len(s["mounts"])')" "$(($(wc -l <"$s.table") - 1))" "status table: a row per mount"
+assert_eq "$(json_q "$s" 'len(s["mounts"])')" "$(($(wc -l <"$s.table") - 1))" "status table: a row per mount"
 
 # A kernel that cannot report maps.
 for sc in statmount listmount; do
 	"$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/status.schema.json" "$s.$sc" >/dev/null ||
 		fail "status without $sc does not validate"
-	assert_eq false "$(q "$s.$sc" 's["maps_reported"]')" "status without $sc: maps reported"
-	assert_eq true "$(q "$s.$sc" 'm["/data"]["idmapped"]')" "status without $sc: /data idmapped"
-	assert_eq '[null, null]' "$(q "$s.$sc" '[m["/data"]["uid_map"], m["/data"]["gid_map"]]')" \
+	assert_eq false "$(json_q "$s.$sc" 's["maps_reported"]')" "status without $sc: maps reported"
+	assert_eq true "$(json_q "$s.$sc" 'm["/data"]["idmapped"]')" "status without $sc: /data idmapped"
+	assert_eq '[null, null]' "$(json_q "$s.$sc" '[m["/data"]["uid_map"], m["/data"]["gid_map"]]')" \
 		"status without $sc: the maps of /data"
-	assert_eq false "$(q "$s.$sc" 'm["/proc"]["idmapped"]')" "status without $sc: /proc idmapped"
+	assert_eq false "$(json_q "$s.$sc" 'm["/proc"]["idmapped"]')" "status without $sc: /proc idmapped"
 done
 
 # A bad pid, a pid that is gone: one line, exit 1.

@@ -43,20 +43,13 @@ done
 nsenter -m -t "$pid" "$IDMAP_MOUNT" "$disk" "$view" "$UIDS" "$GIDS" ||
 	fail "cannot make an idmapped mount in the process's mount namespace"
 
-# q FILE EXPR: EXPR over the status document s and m (destination -> mount).
-q() {
-	"$PY" -c 'import json, sys
-s = json.load(open(sys.argv[1])); m = {x["destination"]: x for x in s["mounts"]}
-print(json.dumps(eval(sys.argv[2])))' "$1" "$2"
-}
-
 # From the host: the maps as written (this kernel reports them, or skip).
 host=$TEST_TMP/host.json
 "$HOOK" status --json "$pid" >"$host" || fail "status from the host: exit $?"
-[ "$(q "$host" 's["maps_reported"]')" = true ] || skip "this kernel does not report maps (Linux 6.15)"
-assert_eq true "$(q "$host" "m['$view']['idmapped']")" "status from the host: $view idmapped"
+[ "$(json_q "$host" 's["maps_reported"]')" = true ] || skip "this kernel does not report maps (Linux 6.15)"
+assert_eq true "$(json_q "$host" "m['$view']['idmapped']")" "status from the host: $view idmapped"
 assert_eq '[[0, 0, 501], [501, 2000, 1], [502, 502, 1498], [2000, 501, 1], [2001, 2001, 4294965294]]' \
-	"$(q "$host" "m['$view']['uid_map']")" "status from the host: uid_map of $view"
+	"$(json_q "$host" "m['$view']['uid_map']")" "status from the host: uid_map of $view"
 
 # From inside its user namespace: none of the lines is visible there.
 inside=$TEST_TMP/inside.json
@@ -65,8 +58,8 @@ rc=$?
 assert_eq 0 "$rc" "status from inside the user namespace: exit code ($(cat "$TEST_TMP/inside.err"))"
 "$PY" "$REPO/tests/schema/validate.py" "$REPO/schemas/status.schema.json" "$inside" >/dev/null ||
 	fail "status from inside does not validate"
-assert_eq true "$(q "$inside" 's["maps_reported"]')" "status from inside: maps reported"
-assert_eq true "$(q "$inside" "m['$view']['idmapped']")" "status from inside: $view idmapped"
-assert_eq '[null, null]' "$(q "$inside" "[m['$view']['uid_map'], m['$view']['gid_map']]")" \
+assert_eq true "$(json_q "$inside" 's["maps_reported"]')" "status from inside: maps reported"
+assert_eq true "$(json_q "$inside" "m['$view']['idmapped']")" "status from inside: $view idmapped"
+assert_eq '[null, null]' "$(json_q "$inside" "[m['$view']['uid_map'], m['$view']['gid_map']]")" \
 	"status from inside: the maps of $view"
 exit 0

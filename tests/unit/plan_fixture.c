@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "plan_fixture.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct plan_fixture fx;
@@ -14,12 +16,25 @@ void plan_fixture_setup(void)
 	fx.spec.root_path = "/b/rootfs";
 	fx.host = HOSTINFO_INITIAL;
 	fx.accounts = (struct accounts){.root = ACCOUNTS_FIXTURES "host"};
+	fx.view.root_fd = -EBADF;
 }
 
 void plan_fixture_teardown(void)
 {
 	plan_free(&fx.plan);
 	accounts_free(&fx.accounts);
+	/* Submounts facts_assign found (add_idmapped_sub's are static). */
+	for (size_t i = 0; fx.view.made_by && i < fx.spec.n_mounts; i++)
+		free(fx.facts[i].subs);
+	free(fx.view.made_by);
+	free(fx.view.suid_reach);
+	mountinfo_free(&fx.view.table);
+	mountinfo_free(&fx.host_table);
+	if (fx.parsed)
+		spec_free(&fx.spec);
+	free(fx.text);
+	free(fx.host_text);
+	free(fx.config);
 }
 
 struct spec_mount *add_bind(const char *dest, uint32_t uid, uint32_t gid)
@@ -125,4 +140,135 @@ void assert_unmapped(const struct plan_mount *pm, uint32_t uid, uint32_t gid)
 
 	ck_assert_msg(!idmap_apply(&m->uid_map, uid, &out), "uid %u seen as %u", uid, out);
 	ck_assert_msg(!idmap_apply(&m->gid_map, gid, &out), "gid %u seen as %u", gid, out);
+}
+
+/* --- trees ---------------------------------------------------------------- */
+
+void load_table(const char *name)
+{
+	struct err e = {0};
+
+	fx.text = fixture_read(name);
+	ck_assert_msg(mountinfo_parse(fx.text, &fx.view.table, &e) == 0, "%s: %s", name, e.msg);
+}
+
+void load_host_table(const char *name)
+{
+	struct err e = {0};
+
+	fx.host_text = fixture_read(name);
+	ck_assert_msg(mountinfo_parse(fx.host_text, &fx.host_table, &e) == 0, "%s: %s", name,
+		      e.msg);
+}
+
+/* Seen in the container at mount id (of fstype), the root of that mount. */
+static void seen_at(size_t i, int id, const char *fstype, uint32_t uid, uint32_t gid)
+{
+	/* The walk on the host and the container's mount see the same owner. */
+	fx.facts[i] = (struct mount_facts){.walk.end = {.uid = uid, .gid = gid, .is_dir = true},
+					   .seen_in_container = true,
+					   .at_mount_root = true,
+					   .mnt_id = (uint64_t)id,
+					   .uid = uid,
+					   .gid = gid,
+					   .is_dir = true,
+					   .made_by = FACTS_NO_ENTRY};
+	snprintf(fx.facts[i].fstype, FSTYPE_MAX, "%s", fstype);
+}
+
+struct spec_mount *add_in_view(const char *dest, const char *type, int id, uint32_t uid,
+			       uint32_t gid)
+{
+	size_t i = fx.spec.n_mounts++;
+	bool bind = strcmp(type, "bind") == 0;
+
+	fx.mounts[i] = (struct spec_mount){.destination = (char *)dest,
+					   .source = bind ? "/srv/x" : (char *)type,
+					   .type = (char *)type,
+					   .is_bind = bind};
+	seen_at(i, id, "ext4", uid, gid);
+	return &fx.mounts[i];
+}
+
+void load_config(const char *name, uint32_t uid, uint32_t gid)
+{
+	struct err e = {0};
+	char target[256];
+
+	fx.config = fixture_read(name);
+	ck_assert_msg(spec_parse(fx.config, "/b", &fx.spec, &e) == 0, "%s: %s", name, e.msg);
+	fx.parsed = true;
+	ck_assert_msg(spec_map_options(&fx.spec, &e) == 0, "%s: %s", name, e.msg);
+	ck_assert_uint_le(fx.spec.n_mounts, MAX_MOUNTS);
+	for (size_t i = 0; i < fx.spec.n_mounts; i++) {
+		const struct mount_entry *me;
+
+		snprintf(target, sizeof(target), "%s%s", fx.spec.root_path,
+			 fx.spec.mounts[i].destination);
+		me = mountinfo_find_target(&fx.view.table, target);
+		ck_assert_msg(me, "%s: nothing mounted at %s", name, target);
+		seen_at(i, me->id, me->fstype, uid, gid);
+	}
+}
+
+size_t entry_of(const char *dest)
+{
+	for (size_t i = fx.spec.n_mounts; i-- > 0;)
+		if (strcmp(fx.spec.mounts[i].destination, dest) == 0)
+			return i;
+	ck_abort_msg("no entry %s", dest);
+	return 0;
+}
+
+void build_tree(void)
+{
+	struct err e = {0};
+
+	/* Options that contradict nothing name what they set (spec_mounts.c). */
+	for (size_t i = 0; !fx.parsed && i < fx.spec.n_mounts; i++)
+		fx.spec.mounts[i].named |= fx.spec.mounts[i].flags | fx.spec.mounts[i].flags_tree;
+	ck_assert_int_eq(facts_assign(&fx.spec, fx.facts, &fx.view), 0);
+	if (fx.host_text)
+		facts_reach(&fx.spec, fx.facts, &fx.view, &fx.host_table, &e);
+	ck_assert_int_eq(plan_build(&fx.spec, NULL, NULL, &fx.host, &fx.accounts, fx.facts,
+				    &fx.view, &fx.plan, &e),
+			 0);
+}
+
+void rebuild_tree(void)
+{
+	plan_free(&fx.plan);
+	for (size_t i = 0; i < fx.spec.n_mounts; i++) {
+		free(fx.facts[i].subs);
+		fx.facts[i].subs = NULL;
+		fx.facts[i].n_subs = 0;
+	}
+	free(fx.view.made_by);
+	fx.view.made_by = NULL;
+	build_tree();
+}
+
+const struct plan_tree *tree_of(size_t i)
+{
+	const struct plan_mount *pm = &fx.plan.mounts[i];
+
+	ck_assert_msg(pm->action == PLAN_IDMAP, "%s skipped: %s", pm->mount->destination,
+		      pm->reason);
+	ck_assert_uint_lt(pm->tree, fx.plan.n_trees);
+	return &fx.plan.trees[pm->tree];
+}
+
+void expect_node(const struct plan_tree *t, size_t j, const char *path, enum plan_role role,
+		 unsigned int add)
+{
+	ck_assert_uint_lt(j, t->n);
+	ck_assert_str_eq(t->nodes[j].path, path);
+	ck_assert_msg(t->nodes[j].role == role, "%s: role %d, not %d", path, t->nodes[j].role,
+		      role);
+	ck_assert_msg(t->nodes[j].add == add, "%s: adds %#x, not %#x", path, t->nodes[j].add, add);
+}
+
+unsigned int final_flags(const struct plan_node *n)
+{
+	return n->flags | n->add;
 }

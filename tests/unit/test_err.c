@@ -38,6 +38,8 @@ START_TEST(test_msg_has_no_strerror)
 	ck_assert_int_eq(err_msg(&e, EINVAL, "pid: must be an integer"), -EINVAL);
 	ck_assert_int_eq(e.code, EINVAL);
 	ck_assert_str_eq(e.msg, "pid: must be an integer");
+	ck_assert_int_eq(err_msg(&e, ENOENT, "no %s", "file"), -ENOENT);
+	ck_assert_str_eq(e.msg, "no file");
 }
 END_TEST
 
@@ -106,7 +108,12 @@ START_TEST(test_hints)
 	err_add_hint(&e);
 	ck_assert_str_eq(e.msg, "open /x: No such file or directory");
 	ck_assert_ptr_null(err_hint(ENOENT));
-	ck_assert_ptr_nonnull(err_hint(EPERM));
+	/* The hint goes after the context a caller wrapped around it. */
+	err_set(&e, EPERM, "mount_setattr(%s)", "IDMAP");
+	ck_assert_int_eq(err_wrap(&e, "/data"), -EPERM);
+	err_add_hint(&e);
+	ck_assert_str_eq(e.msg, "/data: mount_setattr(IDMAP): Operation not permitted (no "
+				"privilege, or the mount is already idmapped)");
 	/* A step's own hint, or none where err_hint's would be untrue of it. */
 	err_set(&e, EINVAL, "move_mount");
 	err_set_hint(&e, "needs Linux 6.15");

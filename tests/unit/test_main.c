@@ -34,11 +34,12 @@ void unit_skip(const char *suite, const char *reason)
 
 /* Every suite, in order.  Add yours here (and declare it in tests.h). */
 static Suite *(*const suites[])(void) = {
-    state_suite,       spec_suite,	 report_suite,	  idmap_suite,	     idmap_compose_suite,
-    idmap_owner_suite, plan_suite,	 plan_tree_suite, owner_suite,	     owner_ns_suite,
-    plan_suid_suite,   accounts_suite,	 mountinfo_suite, config_edit_suite, args_suite,
-    bundle_suite,      engine_log_suite, err_suite,	  io_suite,	     log_suite,
-    errno_suite,       userns_suite,	 mntmaps_suite,	  verify_suite,	     outcome_suite,
+    state_suite,       spec_suite,	   report_suite,    idmap_suite,       idmap_compose_suite,
+    idmap_owner_suite, plan_suite,	   plan_tree_suite, owner_suite,       owner_ns_suite,
+    plan_suid_suite,   accounts_suite,	   mountinfo_suite, config_edit_suite, args_suite,
+    bundle_suite,      engine_log_suite,   err_suite,	    io_suite,	       log_suite,
+    userns_suite,      mntmaps_suite,	   verify_suite,    outcome_suite,     mounttree_suite,
+    facts_suite,       plan_volumes_suite,
 };
 
 /* In CI every prerequisite is there: a test that cannot run is a failure. */

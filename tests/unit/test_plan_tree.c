@@ -9,156 +9,18 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
-#include "accounts.h"
-#include "facts.h"
-#include "plan.h"
-#include "tests.h"
-
-#define MAX_MOUNTS 8
-#define RO MOUNT_FLAG_RDONLY
-#define NOSUID MOUNT_FLAG_NOSUID
-#define NODEV MOUNT_FLAG_NODEV
-#define NOEXEC MOUNT_FLAG_NOEXEC
-
-struct fixture {
-	struct oci_spec spec;
-	struct hostinfo host;
-	struct accounts accounts;
-	struct spec_mount mounts[MAX_MOUNTS];
-	struct mount_facts facts[MAX_MOUNTS];
-	struct facts_view view;
-	struct mount_table host_table;
-	char *text, *host_text;
-	struct plan plan;
-};
-
-static struct fixture fx;
-
-/* The container user 1000:1000, the rootfs at /b/rootfs. */
-static void setup(void)
-{
-	fx = (struct fixture){
-	    .spec = {.uid = 1000, .gid = 1000, .mounts = fx.mounts, .root_path = "/b/rootfs"},
-	    .host = HOSTINFO_INITIAL,
-	    /* No account 501, no group 501: 501:501 swaps whole. */
-	    .accounts = {.root = "tests/fixtures/accounts/host"},
-	    .view = {.root_fd = -EBADF},
-	};
-}
-
-static void teardown(void)
-{
-	plan_free(&fx.plan);
-	accounts_free(&fx.accounts);
-	for (size_t i = 0; i < fx.spec.n_mounts; i++)
-		free(fx.facts[i].subs);
-	free(fx.view.made_by);
-	mountinfo_free(&fx.view.table);
-	mountinfo_free(&fx.host_table);
-	free(fx.text);
-	free(fx.host_text);
-}
-
-/* The container's table from a fixture file (libmount parses it). */
-static void load(const char *name)
-{
-	struct err e = {0};
-
-	fx.text = fixture_read(name);
-	ck_assert_int_eq(mountinfo_parse(fx.text, &fx.view.table, &e), 0);
-}
-
-/* A mount of config.json that the container shows at mount id (its
- * destination resolved to the root of that mount); bind mounts' sources
- * owned uid:gid. */
-static struct spec_mount *add(const char *dest, const char *type, int id, uint32_t uid,
-			      uint32_t gid)
-{
-	size_t i = fx.spec.n_mounts++;
-	bool bind = strcmp(type, "bind") == 0;
-
-	fx.mounts[i] = (struct spec_mount){.destination = (char *)dest,
-					   .source = bind ? "/srv/x" : (char *)type,
-					   .type = (char *)type,
-					   .is_bind = bind};
-	/* The walk on the host and the container's mount see the same owner. */
-	fx.facts[i] = (struct mount_facts){.walk.end = {.uid = uid, .gid = gid, .is_dir = true},
-					   .seen_in_container = true,
-					   .at_mount_root = true,
-					   .mnt_id = (uint64_t)id,
-					   .uid = uid,
-					   .gid = gid,
-					   .is_dir = true,
-					   .made_by = FACTS_NO_ENTRY,
-					   .fstype = "ext4"};
-	return &fx.mounts[i];
-}
-
-/* Who made what (facts.c, pure), then the plan. */
-static void build(void)
-{
-	struct err e = {0};
-
-	/* Options that contradict nothing name what they set (spec_mounts.c). */
-	for (size_t i = 0; i < fx.spec.n_mounts; i++)
-		fx.mounts[i].named |= fx.mounts[i].flags | fx.mounts[i].flags_tree;
-	ck_assert_int_eq(facts_assign(&fx.spec, fx.facts, &fx.view), 0);
-	if (fx.host_text)
-		facts_reach(&fx.spec, fx.facts, &fx.view, &fx.host_table, &e);
-	ck_assert_int_eq(plan_build(&fx.spec, NULL, NULL, &fx.host, &fx.accounts, fx.facts,
-				    &fx.view, &fx.plan, &e),
-			 0);
-}
-
-/* The same again, after a change to the table or the spec. */
-static void rebuild(void)
-{
-	plan_free(&fx.plan);
-	for (size_t i = 0; i < fx.spec.n_mounts; i++) {
-		free(fx.facts[i].subs);
-		fx.facts[i].subs = NULL;
-		fx.facts[i].n_subs = 0;
-	}
-	free(fx.view.made_by);
-	fx.view.made_by = NULL;
-	build();
-}
-
-static const struct plan_tree *tree_of(size_t i)
-{
-	const struct plan_mount *pm = &fx.plan.mounts[i];
-
-	ck_assert_int_eq(pm->action, PLAN_IDMAP);
-	ck_assert_uint_lt(pm->tree, fx.plan.n_trees);
-	return &fx.plan.trees[pm->tree];
-}
-
-/* Node j of tree t is the mount at path, with this role and these flags
- * added (its final flags: its own and these). */
-static void expect_node(const struct plan_tree *t, size_t j, const char *path, enum plan_role role,
-			unsigned int add)
-{
-	ck_assert_uint_lt(j, t->n);
-	ck_assert_str_eq(t->nodes[j].path, path);
-	ck_assert_int_eq(t->nodes[j].role, role);
-	ck_assert_msg(t->nodes[j].add == add, "%s: adds %#x, not %#x", path, t->nodes[j].add, add);
-}
-
-static unsigned int final_flags(const struct plan_node *n)
-{
-	return n->flags | n->add;
-}
+#include "plan_fixture.h"
 
 /* An idmapped rbind volume with nested read-only entries, as crun leaves
  * them at hook time (not read-only yet): each ends read-only. */
 static void nested_ro_volume(void)
 {
-	load("mountinfo-nested-ro.txt");
-	add("/data", "bind", 101, 501, 501)->is_recursive = true;
-	add("/data/match", "bind", 102, 1000, 1000)->flags = RO;
-	add("/data/optout", "bind", 103, 501, 501)->flags = RO;
-	add("/data/own", "bind", 104, 501, 501)->flags = RO;
-	add("/data/tmp", "tmpfs", 105, 0, 0)->flags = RO | NOSUID;
+	load_table("mountinfo-nested-ro.txt");
+	add_in_view("/data", "bind", 101, 501, 501)->is_recursive = true;
+	add_in_view("/data/match", "bind", 102, 1000, 1000)->flags = RO;
+	add_in_view("/data/optout", "bind", 103, 501, 501)->flags = RO;
+	add_in_view("/data/own", "bind", 104, 501, 501)->flags = RO;
+	add_in_view("/data/tmp", "tmpfs", 105, 0, 0)->flags = RO | NOSUID;
 	fx.spec.skip = "/data/optout";
 }
 
@@ -167,7 +29,7 @@ START_TEST(test_nested_ro_crun)
 	const struct plan_tree *t;
 
 	nested_ro_volume();
-	build();
+	build_tree();
 	ck_assert_uint_eq(fx.plan.n_trees, 1);
 	t = tree_of(0);
 	ck_assert_uint_eq(t->n, 6);
@@ -205,7 +67,7 @@ START_TEST(test_nested_ro_runc)
 	nested_ro_volume();
 	for (int id = 102; id <= 105; id++)
 		((struct mount_entry *)mountinfo_find(&fx.view.table, id))->flags |= RO;
-	build();
+	build_tree();
 	t = tree_of(0);
 	expect_node(t, 1, "/data/match", PLAN_ROLE_KEEP, 0);
 	expect_node(t, 2, "/data/optout", PLAN_ROLE_KEEP, 0);
@@ -220,12 +82,13 @@ END_TEST
 /* crun's remount after the hooks carries nosuid, nodev and noexec with ro. */
 START_TEST(test_deferred_flags)
 {
-	load("mountinfo-ro-flags.txt");
-	add("/x", "bind", 101, 501, 501)->flags = RO | NOEXEC; /* crun: not yet */
-	add("/d", "bind", 102, 501, 501)->flags = RO | NODEV;  /* runc: done */
-	add("/t", "bind", 103, 501, 501)->is_recursive = true; /* rbind,ro (runc: top only) */
+	load_table("mountinfo-ro-flags.txt");
+	add_in_view("/x", "bind", 101, 501, 501)->flags = RO | NOEXEC; /* crun: not yet */
+	add_in_view("/d", "bind", 102, 501, 501)->flags = RO | NODEV;  /* runc: done */
+	add_in_view("/t", "bind", 103, 501, 501)->is_recursive =
+	    true; /* rbind,ro (runc: top only) */
 	fx.mounts[2].flags = RO;
-	build();
+	build_tree();
 	ck_assert_uint_eq(fx.plan.n_trees, 3);
 	expect_node(tree_of(0), 0, "/x", PLAN_ROLE_IDMAP, RO | NOEXEC | NOSUID);
 	expect_node(tree_of(1), 0, "/d", PLAN_ROLE_IDMAP, NOSUID);
@@ -249,10 +112,10 @@ START_TEST(test_assembled_for_flags)
 {
 	const struct plan_tree *t;
 
-	load("mountinfo-ro-flags.txt");
-	add("/t", "bind", 103, 501, 501)->is_recursive = true;
-	add("/t/u", "bind", 106, 501, 501)->flags = RO;
-	build();
+	load_table("mountinfo-ro-flags.txt");
+	add_in_view("/t", "bind", 103, 501, 501)->is_recursive = true;
+	add_in_view("/t/u", "bind", 106, 501, 501)->flags = RO;
+	build_tree();
 	t = tree_of(0);
 	ck_assert_uint_eq(fx.plan.n_trees, 1);
 	expect_node(t, 3, "/t/u", PLAN_ROLE_IDMAP, RO | NOSUID);
@@ -270,19 +133,19 @@ START_TEST(test_stacked_without_attach_detached)
 {
 	const struct plan_tree *t;
 
-	load("mountinfo-ro-flags.txt");
-	add("/t", "bind", 103, 501, 501)->is_recursive = true;
-	add("/t/u", "bind", 106, 501, 501)->flags = RO;
+	load_table("mountinfo-ro-flags.txt");
+	add_in_view("/t", "bind", 103, 501, 501)->is_recursive = true;
+	add_in_view("/t/u", "bind", 106, 501, 501)->flags = RO;
 	fx.view.kernel.attach_detached =
 	    (struct kernel_says){.answer = KERNEL_CANNOT, .code = EINVAL};
-	build();
+	build_tree();
 	t = tree_of(0);
 	ck_assert(t->stacked);
 	ck_assert(!t->nodes[0].whole);
 	expect_node(t, 3, "/t/u", PLAN_ROLE_IDMAP, RO | NOSUID);
 	ck_assert_int_eq(fx.plan.mounts[1].action, PLAN_IDMAP);
 	fx.view.kernel.attach_detached.answer = KERNEL_CAN;
-	rebuild();
+	rebuild_tree();
 	ck_assert(!tree_of(0)->stacked);
 }
 END_TEST
@@ -299,13 +162,13 @@ START_TEST(test_kernel_refused_fs)
 		      .why = "tmpfs filesystem: mount_setattr(IDMAP): Invalid argument"}};
 	const struct plan_mount *pm;
 
-	load("mountinfo-ro-flags.txt");
-	add("/t", "bind", 103, 501, 501)->is_recursive = true;
-	add("/t/u", "bind", 106, 502, 502);
+	load_table("mountinfo-ro-flags.txt");
+	add_in_view("/t", "bind", 103, 501, 501)->is_recursive = true;
+	add_in_view("/t/u", "bind", 106, 502, 502);
 	no_tmpfs.dev = makedev(0, 43);
 	fx.view.kernel.fs = &no_tmpfs;
 	fx.view.kernel.n_fs = 1;
-	build();
+	build_tree();
 	pm = &fx.plan.mounts[0];
 	ck_assert_int_eq(pm->action, PLAN_SKIP);
 	ck_assert(pm->fallback);
@@ -325,11 +188,11 @@ START_TEST(test_whole_with_extra_top_flags)
 {
 	const struct plan_tree *t;
 
-	load("mountinfo-ro-flags.txt");
+	load_table("mountinfo-ro-flags.txt");
 	((struct mount_entry *)mountinfo_find(&fx.view.table, 103))->flags = 0;
-	add("/t", "bind", 103, 501, 501)->is_recursive = true;
+	add_in_view("/t", "bind", 103, 501, 501)->is_recursive = true;
 	fx.mounts[0].flags = RO;
-	build();
+	build_tree();
 	t = tree_of(0);
 	expect_node(t, 0, "/t", PLAN_ROLE_IDMAP, RO | NOSUID);
 	expect_node(t, 1, "/t/sub", PLAN_ROLE_IDMAP, NOSUID);
@@ -339,7 +202,7 @@ START_TEST(test_whole_with_extra_top_flags)
 	fx.mounts[0].flags_tree = RO; /* rro */
 	for (int id = 103; id <= 106; id++)
 		((struct mount_entry *)mountinfo_find(&fx.view.table, id))->flags |= RO;
-	rebuild();
+	rebuild_tree();
 	t = tree_of(0);
 	expect_node(t, 0, "/t", PLAN_ROLE_IDMAP, NOSUID);
 	expect_node(t, 1, "/t/sub", PLAN_ROLE_IDMAP, NOSUID);
@@ -348,7 +211,7 @@ START_TEST(test_whole_with_extra_top_flags)
 	/* rro with noexec: crun remounts the mount itself read-only after the
 	 * hooks, and noexec with it. */
 	fx.mounts[0].flags = NOEXEC;
-	rebuild();
+	rebuild_tree();
 	t = tree_of(0);
 	expect_node(t, 0, "/t", PLAN_ROLE_IDMAP, NOEXEC | NOSUID);
 	expect_node(t, 1, "/t/sub", PLAN_ROLE_IDMAP, NOSUID);
@@ -360,9 +223,9 @@ END_TEST
  * and the hook adds none of them back (it ends as the runtime does). */
 START_TEST(test_rw_entry_adds_nothing)
 {
-	load("mountinfo-ro-flags.txt");
-	add("/x", "bind", 101, 501, 501)->flags = NODEV | NOEXEC;
-	build();
+	load_table("mountinfo-ro-flags.txt");
+	add_in_view("/x", "bind", 101, 501, 501)->flags = NODEV | NOEXEC;
+	build_tree();
 	expect_node(tree_of(0), 0, "/x", PLAN_ROLE_IDMAP, NOSUID);
 	ck_assert_uint_eq(final_flags(&tree_of(0)->nodes[0]), NOSUID);
 }
@@ -376,10 +239,10 @@ START_TEST(test_shared_top_private_submount)
 {
 	const struct plan_tree *t;
 
-	load("mountinfo-ro-flags.txt");
+	load_table("mountinfo-ro-flags.txt");
 	((struct mount_entry *)mountinfo_find(&fx.view.table, 103))->shared = 9;
-	add("/t", "bind", 103, 501, 501)->is_recursive = true;
-	build();
+	add_in_view("/t", "bind", 103, 501, 501)->is_recursive = true;
+	build_tree();
 	t = tree_of(0);
 	ck_assert_uint_eq(t->nodes[0].propagation, MOUNT_PROP_SHARED);
 	ck_assert_uint_eq(t->nodes[1].propagation, 0);
@@ -388,7 +251,7 @@ START_TEST(test_shared_top_private_submount)
 	/* All shared below it: one clone again. */
 	for (int id = 104; id <= 106; id++)
 		((struct mount_entry *)mountinfo_find(&fx.view.table, id))->shared = id;
-	rebuild();
+	rebuild_tree();
 	ck_assert(tree_of(0)->nodes[0].whole);
 }
 END_TEST
@@ -398,10 +261,10 @@ END_TEST
  * left as the runtime made it, saying why. */
 START_TEST(test_stacked_cannot_be_assembled)
 {
-	load("mountinfo-stacked.txt");
-	add("/data", "bind", 101, 501, 501)->is_recursive = true;
-	add("/data/sub", "tmpfs", 103, 0, 0);
-	build();
+	load_table("mountinfo-stacked.txt");
+	add_in_view("/data", "bind", 101, 501, 501)->is_recursive = true;
+	add_in_view("/data/sub", "tmpfs", 103, 0, 0);
+	build_tree();
 	ck_assert_int_eq(fx.plan.mounts[0].action, PLAN_SKIP);
 	ck_assert(fx.plan.mounts[0].fallback);
 	ck_assert_str_eq(fx.plan.mounts[0].reason, "its tree cannot be assembled: /data/sub is "
@@ -412,16 +275,13 @@ END_TEST
 
 static void shared_tables(void)
 {
-	struct err e = {0};
-
-	load("mountinfo-shared.txt");
-	fx.host_text = fixture_read("mountinfo-shared-host.txt");
-	ck_assert_int_eq(mountinfo_parse(fx.host_text, &fx.host_table, &e), 0);
-	add("/data", "bind", 101, 501, 501)->is_recursive = true;
-	add("/data/inner", "bind", 102, 501, 501);
-	add("/other", "bind", 103, 501, 501);
-	add("/twice", "bind", 104, 501, 501);
-	add("/slave", "bind", 106, 501, 501);
+	load_table("mountinfo-shared.txt");
+	load_host_table("mountinfo-shared-host.txt");
+	add_in_view("/data", "bind", 101, 501, 501)->is_recursive = true;
+	add_in_view("/data/inner", "bind", 102, 501, 501);
+	add_in_view("/other", "bind", 103, 501, 501);
+	add_in_view("/twice", "bind", 104, 501, 501);
+	add_in_view("/slave", "bind", 106, 501, 501);
 }
 
 /* Nothing the hook attaches propagates out of the container. */
@@ -430,7 +290,7 @@ START_TEST(test_reach)
 	const struct plan_mount *pm;
 
 	shared_tables();
-	build();
+	build_tree();
 	pm = fx.plan.mounts;
 	/* A peer of the host's /srv/vol. */
 	ck_assert_int_eq(fx.facts[0].reach, REACH_HOST);
@@ -466,7 +326,7 @@ START_TEST(test_reach_above)
 
 	shared_tables();
 	((struct mount_entry *)mountinfo_find(&fx.view.table, 102))->shared = 0;
-	build();
+	build_tree();
 	pm = fx.plan.mounts;
 	ck_assert_int_eq(fx.facts[1].reach, REACH_NONE);
 	ck_assert_int_eq(pm[1].action, PLAN_SKIP);
@@ -508,7 +368,7 @@ START_TEST(test_no_view_no_trees)
 {
 	struct err e = {0};
 
-	add("/data", "bind", 101, 501, 501)->is_recursive = true;
+	add_in_view("/data", "bind", 101, 501, 501)->is_recursive = true;
 	fx.facts[0].seen_in_container = false;
 	ck_assert_int_eq(plan_build(&fx.spec, NULL, NULL, &fx.host, &fx.accounts, fx.facts,
 				    &fx.view, &fx.plan, &e),
@@ -524,7 +384,7 @@ Suite *plan_tree_suite(void)
 	Suite *s = suite_create("plan_tree");
 	TCase *tc = tcase_create("trees");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, plan_fixture_setup, plan_fixture_teardown);
 	tcase_add_test(tc, test_nested_ro_crun);
 	tcase_add_test(tc, test_nested_ro_runc);
 	tcase_add_test(tc, test_deferred_flags);

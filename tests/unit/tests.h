@@ -25,11 +25,13 @@ Suite *report_suite(void);
 Suite *err_suite(void);
 Suite *io_suite(void);
 Suite *log_suite(void);
-Suite *errno_suite(void);
 Suite *userns_suite(void);
 Suite *mntmaps_suite(void);
 Suite *verify_suite(void);
 Suite *outcome_suite(void);
+Suite *mounttree_suite(void);
+Suite *facts_suite(void);
+Suite *plan_volumes_suite(void);
 
 /* A suite that cannot run here calls this instead of adding its tests: it
  * prints "SKIP: <suite>: <reason>" and counts the skip; the runner fails on
