@@ -100,24 +100,6 @@ static int parse_plan_options(int argc, char **argv, struct plan_options *o)
 	return r ? r : check_plan_options(o, argc, argv);
 }
 
-/* The state, as the hook reads it from stdin, from a file or "-". */
-static int read_state(const char *file, struct oci_state *ret, struct err *e)
-{
-	_cleanup_free_ char *input = NULL;
-	int r;
-
-	if (strcmp(file, "-") == 0) {
-		r = io_read_fd(STDIN_FILENO, IO_STATE_MAX, &input, NULL, e);
-		if (r < 0)
-			return err_wrap(e, "state: stdin");
-	} else {
-		r = io_read_file(file, IO_STATE_MAX, &input, NULL, e);
-		if (r < 0)
-			return err_wrap(e, "state");
-	}
-	return state_parse(input, ret, e);
-}
-
 static int print_plan(const struct hook_ctx *ctx, const char *bundle, bool json, struct err *e)
 {
 	const struct report_input in = {
@@ -144,7 +126,7 @@ static int run_plan(const struct plan_options *o, struct hook_ctx *ctx, struct e
 	int r;
 
 	if (o->state) {
-		r = read_state(o->state, &ctx->state, e);
+		r = hook_read_state(o->state, &ctx->state, e);
 		if (r < 0)
 			return r;
 		bundle = ctx->state.bundle;

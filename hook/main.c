@@ -101,130 +101,6 @@ int fail_input(const char *id, const struct err *e)
 	return EXIT_INPUT;
 }
 
-/* Before acting: what the plan says.  A mount that was to be idmapped and
- * cannot be (the filesystem, the kernel) is a warning: a mismatched volume
- * left as it was; a skip by policy is information, and so is the skip of a
- * step that failed while the hook looked (hook_execute warns of those).
- * With strict, such a mount fails the start instead, and the one error
- * line names it. */
-static void log_plan(const struct plan *p, bool strict)
-{
-	for (size_t i = 0; i < p->n_mounts; i++) {
-		const struct plan_mount *pm = &p->mounts[i];
-
-		if (pm->action == PLAN_IDMAP)
-			log_info("%s: idmap (owner %u:%u -> %u:%u)%s%s", pm->mount->destination,
-				 pm->owner_uid, pm->owner_gid, p->host_uid,
-				 pm->gid_left ? pm->owner_gid : p->host_gid,
-				 pm->reason[0] ? "; " : "", pm->reason);
-		else if (pm->mount->is_bind && !(strict && hook_plan_fails(pm, strict)))
-			log_msg(pm->fallback && !pm->failed ? LOG_WARN : LOG_INFO, "%s: skip: %s",
-				pm->mount->destination, pm->reason);
-	}
-}
-
-/* Append "<sep><text>" to buf (size SUMMARY_MAX), cut with "..." when
- * full; *full says it was cut (a text may end in "..." itself). */
-#define SUMMARY_MAX 1024
-#define SUMMARY_REASON_MAX 80
-static void summary_add(char *buf, bool *full, const char *sep, const char *text)
-{
-	size_t n = strlen(buf);
-
-	if (*full)
-		return;
-	if (n + 4 >= SUMMARY_MAX ||
-	    (size_t)snprintf(buf + n, SUMMARY_MAX - n, "%s%s", sep, text) >= SUMMARY_MAX - n) {
-		buf[SUMMARY_MAX - 4] = '\0';
-		err_trim_utf8(buf);
-		strcat(buf, "...");
-		*full = true;
-	}
-}
-
-/* After acting: one line for the container, what was idmapped and what was
- * left as it was and why, in short. */
-static void log_summary(const struct plan *p, const struct remount_result *res)
-{
-	char idmapped[SUMMARY_MAX] = "", skipped[SUMMARY_MAX] = "", item[SUMMARY_MAX];
-	char reason[SUMMARY_REASON_MAX + 1];
-	bool idmapped_full = false, skipped_full = false;
-	size_t n_idmap = 0, n_bind = 0;
-
-	if (!log_enabled(LOG_INFO))
-		return;
-	for (size_t i = 0; i < p->n_mounts; i++) {
-		const struct plan_mount *pm = &p->mounts[i];
-		const char *why = pm->reason;
-
-		if (!pm->mount->is_bind)
-			continue;
-		n_bind++;
-		if (remount_is_done(res, p, i, &why)) {
-			summary_add(idmapped, &idmapped_full, n_idmap++ ? ", " : "",
-				    pm->mount->destination);
-			continue;
-		}
-		snprintf(reason, sizeof(reason), "%.*s", SUMMARY_REASON_MAX, why);
-		err_trim_utf8(reason);
-		snprintf(item, sizeof(item), "%s (%s%s)", pm->mount->destination, reason,
-			 strlen(why) > SUMMARY_REASON_MAX ? "..." : "");
-		summary_add(skipped, &skipped_full, skipped[0] ? "; " : "", item);
-	}
-	log_info("summary: %zu of %zu bind mounts remapped%s%s%s%s", n_idmap, n_bind,
-		 n_idmap ? ": " : "", idmapped, skipped[0] ? "; left as they were: " : "", skipped);
-}
-
-/* The state on stdin; its text (as large as the annotations) is freed
- * before config.json is read. */
-static int read_state(struct oci_state *ret, struct err *e)
-{
-	_cleanup_free_ char *input = NULL;
-	int r;
-
-	r = io_read_fd(STDIN_FILENO, IO_STATE_MAX, &input, NULL, e);
-	if (r < 0)
-		return err_wrap(e, "state: stdin");
-	return state_parse(input, ret, e);
-}
-
-/* The hook's run, phase by phase: run->r < 0 where it stopped. */
-static void run_hook(struct hook_ctx *ctx, struct hook_run *run)
-{
-	struct remount_timing timing = {0};
-	struct err *e = &run->e;
-	long long t0 = log_now_us(), t1;
-	bool strict;
-
-	run->phase = HOOK_PHASE_STATE;
-	run->r = read_state(&ctx->state, e);
-	if (run->r < 0)
-		return;
-	log_set_id(ctx->state.id);
-	if (!hook_is_our_stage(&ctx->state))
-		return;
-	/* A process in the hook's own mount namespace is in no container. */
-	hook_open_ns(ctx, ctx->state.pid);
-	if (ctx->ns.target >= 0 && ctx->ns.own)
-		return;
-	run->phase = HOOK_PHASE_PREPARE;
-	run->r = hook_prepare(ctx, ctx->state.bundle, ctx->state.pid, e);
-	if (run->r < 0)
-		return;
-	strict = run->strict || ctx->spec.strict;
-	log_plan(&ctx->plan, strict);
-	t1 = log_now_us();
-	run->phase = HOOK_PHASE_EXECUTE;
-	run->r = hook_execute(ctx, strict, &timing, e);
-	log_debug("timing: parse+plan %lld us (kernel probes %lld us), userns %lld us, clone %lld "
-		  "us, idmap %lld us, verify %lld us, swap %lld us, total %lld us",
-		  t1 - t0, ctx->probe_us, timing.userns_us, timing.clone_us, timing.idmap_us,
-		  timing.verify_us, timing.swap_us, log_now_us() - t0);
-	/* Failed with strict: nothing was left as it was, the start fails. */
-	if (run->r >= 0 || !strict)
-		log_summary(&ctx->plan, &ctx->result);
-}
-
 static int print_version(void)
 {
 	printf("oci-idmap-hook %s\n", VERSION);
@@ -308,7 +184,7 @@ int main(int argc, char **argv)
 	if (!o.no_syslog && !log_stream)
 		log_use_syslog(SYSLOG_SOCKET);
 	run.strict = o.strict;
-	run_hook(&ctx, &run);
+	hook_start(&ctx, &run);
 	r = hook_outcome(&ctx, &run, &line);
 	if (r != 0) {
 		log_record(LOG_ERROR, "%s", line.msg);
