@@ -7,8 +7,6 @@
  * the same hook_prepare() the hook runs, then nothing else.  Changes nothing.
  */
 #include <getopt.h>
-#include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +15,6 @@
 #include "cleanup.h"
 #include "cmd.h"
 #include "hook.h"
-#include "io.h"
 #include "report.h"
 
 struct plan_options {
@@ -26,19 +23,6 @@ struct plan_options {
 	pid_t pid;
 	bool json;
 };
-
-static int parse_pid(const char *arg, pid_t *ret)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v <= 0 || v > INT32_MAX)
-		return usage_error("invalid --pid", arg);
-	*ret = (pid_t)v;
-	return 0;
-}
 
 /* Returns CMD_HELP_SHOWN: not an error, but nothing more to do (exit 0). */
 static int print_plan_help(void)
@@ -87,7 +71,8 @@ static int parse_plan_options(int argc, char **argv, struct plan_options *o)
 		else if (c == 's')
 			o->state = optarg;
 		else if (c == 'p')
-			r = parse_pid(optarg, &o->pid);
+			r = cli_parse_pid(optarg, &o->pid) ? 0
+							   : usage_error("invalid --pid", optarg);
 		else if (c == 'j')
 			o->json = true;
 		else if (c == 'h')

@@ -9,8 +9,6 @@
  * `plan` says what the hook would do; `status` shows what is.  Changes nothing.
  */
 #include <errno.h>
-#include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,15 +35,12 @@ static int print_status_help(void)
 
 static int parse_status_pid(const char *arg, int *ret_pid, struct err *e)
 {
-	char *end;
-	long v;
+	pid_t pid;
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v <= 0 || v > INT32_MAX)
+	if (!cli_parse_pid(arg, &pid))
 		return err_msg(e, EINVAL, "status: pid '%s': must be a process id (1..2147483647)",
 			       arg);
-	*ret_pid = (int)v;
+	*ret_pid = (int)pid;
 	return 0;
 }
 
