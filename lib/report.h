@@ -16,6 +16,7 @@
 #include "mountinfo.h"
 #include "plan.h"
 #include "remount.h"
+#include "status.h"
 
 struct report_input {
 	const char *id;	    /* the container id, or NULL when not known */
@@ -34,25 +35,11 @@ int report_plan_json(const struct report_input *in, bool pretty, char **ret_text
  * below their volume's row. */
 int report_plan_table(const struct report_input *in, char **ret_text, struct err *e);
 
-struct report_status_mount {
-	const struct mount_entry *entry;
-	bool covered; /* another mount is stacked on it */
-	/* An idmapped mount's maps; NULL when the kernel does not report them. */
-	const struct idmap *uid_map, *gid_map;
-};
-
-struct report_status {
-	int pid;
-	bool maps_reported; /* the kernel reports the maps of idmapped mounts */
-	const struct report_status_mount *mounts;
-	size_t n_mounts;
-};
-
 /* The mounts of a container as a JSON document, as report_plan_json. */
-int report_status_json(const struct report_status *in, bool pretty, char **ret_text, struct err *e);
+int report_status_json(const struct status *in, bool pretty, char **ret_text, struct err *e);
 
 /* The same as a table: one row per mount, its maps as first:lower:count. */
-int report_status_table(const struct report_status *in, char **ret_text, struct err *e);
+int report_status_table(const struct status *in, char **ret_text, struct err *e);
 
 /* Before acting (report_log.c): a log line per mount of the plan, what it
  * says (info: idmap, or skip and why; warn: a mount to idmap that cannot be),
