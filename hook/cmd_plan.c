@@ -7,8 +7,6 @@
  * the same hook_prepare() the hook runs, then nothing else.  Changes nothing.
  */
 #include <getopt.h>
-#include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +15,6 @@
 #include "cleanup.h"
 #include "cmd.h"
 #include "hook.h"
-#include "io.h"
 #include "report.h"
 
 struct plan_options {
@@ -26,19 +23,6 @@ struct plan_options {
 	pid_t pid;
 	bool json;
 };
-
-static int parse_pid(const char *arg, pid_t *ret)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v <= 0 || v > INT32_MAX)
-		return usage_error("invalid --pid", arg);
-	*ret = (pid_t)v;
-	return 0;
-}
 
 /* Returns CMD_HELP_SHOWN: not an error, but nothing more to do (exit 0). */
 static int print_plan_help(void)
@@ -87,7 +71,8 @@ static int parse_plan_options(int argc, char **argv, struct plan_options *o)
 		else if (c == 's')
 			o->state = optarg;
 		else if (c == 'p')
-			r = parse_pid(optarg, &o->pid);
+			r = cli_parse_pid(optarg, &o->pid) ? 0
+							   : usage_error("invalid --pid", optarg);
 		else if (c == 'j')
 			o->json = true;
 		else if (c == 'h')
@@ -98,24 +83,6 @@ static int parse_plan_options(int argc, char **argv, struct plan_options *o)
 			r = usage_error("unknown option", argv[optind - 1]);
 	}
 	return r ? r : check_plan_options(o, argc, argv);
-}
-
-/* The state, as the hook reads it from stdin, from a file or "-". */
-static int read_state(const char *file, struct oci_state *ret, struct err *e)
-{
-	_cleanup_free_ char *input = NULL;
-	int r;
-
-	if (strcmp(file, "-") == 0) {
-		r = io_read_fd(STDIN_FILENO, IO_STATE_MAX, &input, NULL, e);
-		if (r < 0)
-			return err_wrap(e, "state: stdin");
-	} else {
-		r = io_read_file(file, IO_STATE_MAX, &input, NULL, e);
-		if (r < 0)
-			return err_wrap(e, "state");
-	}
-	return state_parse(input, ret, e);
 }
 
 static int print_plan(const struct hook_ctx *ctx, const char *bundle, bool json, struct err *e)
@@ -144,7 +111,7 @@ static int run_plan(const struct plan_options *o, struct hook_ctx *ctx, struct e
 	int r;
 
 	if (o->state) {
-		r = read_state(o->state, &ctx->state, e);
+		r = hook_read_state(o->state, &ctx->state, e);
 		if (r < 0)
 			return r;
 		bundle = ctx->state.bundle;

@@ -75,27 +75,46 @@ int err_wrap(struct err *e, const char *fmt, ...)
 	return -e->code;
 }
 
-const char *err_hint(int code)
+/* Every hint, by step and errno (0: any errno of that step). */
+static const struct {
+	enum err_step step;
+	int code;
+	const char *hint;
+} hints[] = {
+    {ERR_STEP_ANY, ENOSYS, "kernel too old for idmapped mounts, or the call is filtered"},
+    {ERR_STEP_ANY, EINVAL, "filesystem cannot be idmapped"},
+    {ERR_STEP_ANY, EPERM, "no privilege, or the mount is already idmapped"},
+    {ERR_STEP_ANY, EOPNOTSUPP, "operation not supported here"},
+    {ERR_STEP_ANY, ENOSPC, "no user namespaces left"},
+    {ERR_STEP_NO_HINT, 0, ""},
+    {ERR_STEP_OPEN_TREE_ATTR, ENOSYS, "open_tree_attr needs Linux 6.15, or the call is filtered"},
+    {ERR_STEP_CLONE_IDMAPPED, ENOSYS, "open_tree_attr needs Linux 6.15, or the call is filtered"},
+    {ERR_STEP_CLONE_IDMAPPED, EINVAL,
+     "a filesystem in it cannot be idmapped, or the kernel is older than 6.15 (open_tree_attr)"},
+    {ERR_STEP_STATMOUNT_MAPS, ENOSYS, "statmount needs Linux 6.8, its maps 6.15"},
+    {ERR_STEP_STATMOUNT_MAPS, EINVAL, "statmount reports a mount's maps from Linux 6.15"},
+    {ERR_STEP_ATTACH_DETACHED, EINVAL, "attaching a mount to a detached tree needs Linux 6.15"},
+    {ERR_STEP_OWNER_THROUGH_IDMAP, 0,
+     "owners that depend on who asks or do not follow the idmap, or that changed meanwhile"},
+};
+
+/* The table's row for step and code (a row of code 0 serves any), or NULL. */
+static const char *lookup(enum err_step step, int code)
 {
-	switch (code) {
-	case ENOSYS:
-		return "kernel too old for idmapped mounts, or the call is filtered";
-	case EINVAL:
-		return "filesystem cannot be idmapped";
-	case EPERM:
-		return "no privilege, or the mount is already idmapped";
-	case EOPNOTSUPP:
-		return "operation not supported here";
-	case ENOSPC:
-		return "no user namespaces left";
-	default:
-		return NULL;
-	}
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (hints[i].step == step && (hints[i].code == code || hints[i].code == 0))
+			return hints[i].hint;
+	return NULL;
 }
 
-int err_set_hint(struct err *e, const char *hint)
+const char *err_hint(int code)
 {
-	e->hint = hint;
+	return lookup(ERR_STEP_ANY, code);
+}
+
+int err_set_hint(struct err *e, enum err_step step)
+{
+	e->hint = step == ERR_STEP_ANY ? NULL : lookup(step, e->code);
 	return -e->code;
 }
 
@@ -104,7 +123,7 @@ void err_add_hint(struct err *e)
 	const char *hint = e->hint ? e->hint : err_hint(e->code);
 	size_t len = strlen(e->msg);
 
-	if (hint && *hint) /* ERR_NO_HINT: none */
+	if (hint && *hint) /* ERR_STEP_NO_HINT: none */
 		snprintf(e->msg + len, sizeof(e->msg) - len, " (%s)", hint);
 }
 

@@ -15,8 +15,8 @@
 struct err {
 	int code; /* positive errno, 0 when no error was recorded */
 	char msg[ERR_MSG_MAX];
-	/* A hint the failing step knows better than err_hint(code) does (a
-	 * static string), or NULL.  err_set/err_msg clear it; err_wrap keeps it. */
+	/* The failing step's hint (err_set_hint), when it has one of its own,
+	 * or NULL.  err_set/err_msg clear it; err_wrap keeps it. */
 	const char *hint;
 };
 
@@ -38,16 +38,30 @@ int err_wrap(struct err *e, const char *fmt, ...) __attribute__((format(printf, 
  * Messages reach JSON and syslog, which want whole characters. */
 void err_trim_utf8(char *s);
 
-/* A hint for errnos whose meaning here is known, or NULL. */
+/*
+ * Hints: the words after a failure's errno text, "(<hint>)", that say what
+ * it likely means here.  One table (err.c) holds them all, by the failing
+ * step and the errno: a step's own row first, then the errno's row for any
+ * step (ERR_STEP_ANY), else none.
+ */
+enum err_step {
+	ERR_STEP_ANY,		      /* no step in particular: the errno's hint */
+	ERR_STEP_NO_HINT,	      /* the errno's text alone: its usual hint
+					 would be untrue of this step */
+	ERR_STEP_OPEN_TREE_ATTR,      /* open_tree_attr(2) itself, probed */
+	ERR_STEP_CLONE_IDMAPPED,      /* open_tree_attr(CLONE, IDMAP) of a tree */
+	ERR_STEP_STATMOUNT_MAPS,      /* statmount(2) of a mount's maps */
+	ERR_STEP_ATTACH_DETACHED,     /* a mount attached to a detached tree
+					 (a kernel older than 6.15) */
+	ERR_STEP_OWNER_THROUGH_IDMAP, /* the owner seen through an idmapped clone */
+};
+
+/* The hint for errno code of any step, or NULL. */
 const char *err_hint(int code);
 
-/* A hint that is none: the failure's errno text alone, where err_hint(code)
- * would say something untrue of this step. */
-#define ERR_NO_HINT ""
-
-/* Give this failure its own hint instead of err_hint(e->code) (ERR_NO_HINT:
- * none).  Returns -e->code. */
-int err_set_hint(struct err *e, const char *hint);
+/* This failure is of step: its hint is the table's for step and e->code
+ * (none, if the table has none: then err_hint(e->code)).  Returns -e->code. */
+int err_set_hint(struct err *e, enum err_step step);
 
 /* Append " (<hint>)" to the message: e->hint, else err_hint(e->code), when there is one. */
 void err_add_hint(struct err *e);

@@ -98,6 +98,5 @@ int verify_owner(int fd, uint32_t as_uid, uint32_t as_gid, uint32_t want_uid, ui
 		"through the idmapped clone, ids %" PRIu32 ":%" PRIu32
 		" see its root owned by %" PRIu32 ":%" PRIu32 ", not %" PRIu32 ":%" PRIu32,
 		as_uid, as_gid, stx.stx_uid, stx.stx_gid, want_uid, want_gid);
-	return err_set_hint(e, "owners that depend on who asks or do not follow the idmap, or "
-			       "that changed meanwhile");
+	return err_set_hint(e, ERR_STEP_OWNER_THROUGH_IDMAP);
 }

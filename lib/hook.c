@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "facts.h"
 #include "io.h"
 #include "log.h"
 #include "mntns.h"
+#include "report.h"
 
 bool hook_is_our_stage(const struct oci_state *state)
 {
@@ -306,6 +308,59 @@ int hook_outcome(const struct hook_ctx *ctx, const struct hook_run *run, struct 
 	else
 		log_error("%s; every mount left as the runtime made it", run->e.msg);
 	return 0;
+}
+
+int hook_read_state(const char *file, struct oci_state *ret, struct err *e)
+{
+	_cleanup_free_ char *input = NULL;
+	int r;
+
+	if (strcmp(file, "-") == 0) {
+		r = io_read_fd(STDIN_FILENO, IO_STATE_MAX, &input, NULL, e);
+		if (r < 0)
+			return err_wrap(e, "state: stdin");
+	} else {
+		r = io_read_file(file, IO_STATE_MAX, &input, NULL, e);
+		if (r < 0)
+			return err_wrap(e, "state");
+	}
+	return state_parse(input, ret, e);
+}
+
+void hook_start(struct hook_ctx *ctx, struct hook_run *run)
+{
+	struct remount_timing timing = {0};
+	struct err *e = &run->e;
+	long long t0 = log_now_us(), t1;
+	bool strict;
+
+	run->phase = HOOK_PHASE_STATE;
+	run->r = hook_read_state("-", &ctx->state, e);
+	if (run->r < 0)
+		return;
+	log_set_id(ctx->state.id);
+	if (!hook_is_our_stage(&ctx->state))
+		return;
+	/* A process in the hook's own mount namespace is in no container. */
+	hook_open_ns(ctx, ctx->state.pid);
+	if (ctx->ns.target >= 0 && ctx->ns.own)
+		return;
+	run->phase = HOOK_PHASE_PREPARE;
+	run->r = hook_prepare(ctx, ctx->state.bundle, ctx->state.pid, e);
+	if (run->r < 0)
+		return;
+	strict = run->strict || ctx->spec.strict;
+	report_log_plan(&ctx->plan, strict);
+	t1 = log_now_us();
+	run->phase = HOOK_PHASE_EXECUTE;
+	run->r = hook_execute(ctx, strict, &timing, e);
+	log_debug("timing: parse+plan %lld us (kernel probes %lld us), userns %lld us, clone %lld "
+		  "us, idmap %lld us, verify %lld us, swap %lld us, total %lld us",
+		  t1 - t0, ctx->probe_us, timing.userns_us, timing.clone_us, timing.idmap_us,
+		  timing.verify_us, timing.swap_us, log_now_us() - t0);
+	/* Failed with strict: nothing was left as it was, the start fails. */
+	if (run->r >= 0 || !strict)
+		report_log_summary(&ctx->plan, &ctx->result);
 }
 
 void hook_ctx_free(struct hook_ctx *ctx)

@@ -12,10 +12,11 @@
  *         -> plan (plan.c, pure: idmap with which maps, or skip and why)
  *         -> remount (remount.c: clone what the runtime mounted, idmap it,
  *            stack it on top)
- *         -> exit code (hook/main.c)
+ *         -> exit code (hook_outcome(); hook/main.c prints it)
  *
- * hook/main.c owns argv, stdin, printing and exit codes; `plan` runs
- * hook_prepare() and prints instead of executing: one code path.
+ * hook_start() runs it all, logging the plan and a summary (report_log.c);
+ * hook/ owns argv, printing and exit codes; `plan` runs hook_prepare() and
+ * prints instead of executing: one code path.
  */
 #pragma once
 
@@ -92,6 +93,17 @@ struct hook_run {
 	int r;		       /* < 0: it failed, and e says why */
 	struct err e;
 };
+
+/* The OCI state from file, or from stdin when file is "-" (its text, as
+ * large as the annotations, freed before config.json is read). */
+int hook_read_state(const char *file, struct oci_state *ret, struct err *e);
+
+/* The hook's run as the runtime starts it: the state on stdin; for a
+ * container at our stage, hook_prepare(), the plan logged
+ * (report_log_plan), hook_execute(), the summary logged.  run->phase is
+ * where it got to, run->r < 0 (and run->e) where it stopped: hook_outcome()
+ * tells what that means. */
+void hook_start(struct hook_ctx *ctx, struct hook_run *run);
 
 #define HOOK_EXIT_FAILED 1
 

@@ -62,19 +62,6 @@ int mnt_compose_read_maps(int fd, int *ret_id, struct idmap *ret_uid, struct idm
 	return 0;
 }
 
-static const char *clone_hint(int code)
-{
-	switch (code) {
-	case ENOSYS:
-		return "open_tree_attr needs Linux 6.15, or the call is filtered";
-	case EINVAL:
-		return "a filesystem in it cannot be idmapped, or the kernel is older than 6.15 "
-		       "(open_tree_attr)";
-	default:
-		return NULL; /* err_hint() has the others */
-	}
-}
-
 int mnt_compose_clone(int dfd, const char *path, bool recursive, int userns_fd, int *ret_fd,
 		      struct err *e)
 {
@@ -93,7 +80,7 @@ int mnt_compose_clone(int dfd, const char *path, bool recursive, int userns_fd, 
 	if (fd < 0) {
 		r = err_set(e, errno, "open_tree_attr(CLONE%s, IDMAP)",
 			    recursive ? "|RECURSIVE" : "");
-		err_set_hint(e, clone_hint(-r));
+		err_set_hint(e, ERR_STEP_CLONE_IDMAPPED);
 		return r;
 	}
 	*ret_fd = fd;

@@ -43,10 +43,7 @@ static int stat_mount(uint64_t id, struct sys_statmount **ret_buf, size_t *ret_s
 		size *= 2;
 	}
 	r = err_set(e, r, "statmount(%#llx)", (unsigned long long)id);
-	if (r == -ENOSYS)
-		err_set_hint(e, "statmount needs Linux 6.8, its maps 6.15");
-	else if (r == -EINVAL)
-		err_set_hint(e, "statmount reports a mount's maps from Linux 6.15");
+	err_set_hint(e, ERR_STEP_STATMOUNT_MAPS);
 	return r;
 }
 

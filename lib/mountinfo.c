@@ -330,27 +330,6 @@ const struct mount_entry *mountinfo_find(const struct mount_table *t, int id)
 	return bsearch(&key, t->entries, t->n, sizeof(*t->entries), compare_ids);
 }
 
-/* Is another mount at m's target stacked on m? */
-static bool is_covered(const struct mount_table *t, const struct mount_entry *m)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->entries[i].parent_id == m->id && t->entries[i].id != m->id &&
-		    strcmp(t->entries[i].target, m->target) == 0)
-			return true;
-	return false;
-}
-
-const struct mount_entry *mountinfo_find_target(const struct mount_table *t, const char *target)
-{
-	for (size_t i = 0; i < t->n; i++) {
-		const struct mount_entry *m = &t->entries[i];
-
-		if (strcmp(m->target, target) == 0 && !is_covered(t, m))
-			return m;
-	}
-	return NULL;
-}
-
 bool mountinfo_is_below(const struct mount_table *t, int id, int ancestor)
 {
 	const struct mount_entry *m = mountinfo_find(t, id);

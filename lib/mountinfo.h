@@ -53,9 +53,6 @@ int mountinfo_parse(char *text, struct mount_table *ret_table, struct err *e);
 
 const struct mount_entry *mountinfo_find(const struct mount_table *t, int id);
 
-/* The mount on top at target (exact path), or NULL. */
-const struct mount_entry *mountinfo_find_target(const struct mount_table *t, const char *target);
-
 /* Is the mount `id` a descendant (strictly below) of the mount `ancestor`? */
 bool mountinfo_is_below(const struct mount_table *t, int id, int ancestor);
 

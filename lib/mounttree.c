@@ -62,6 +62,31 @@ void mounttree_children(const struct mount_tree *mt, size_t k, size_t *ret_first
 	*ret_end = lo;
 }
 
+bool mounttree_is_covered(const struct mount_tree *mt, size_t k)
+{
+	const struct mount_entry *m = &mt->table->entries[k];
+	size_t first, end;
+
+	mounttree_children(mt, k, &first, &end);
+	/* A mount listed as its own parent is one of its children. */
+	for (size_t j = first; j < end; j++)
+		if (mt->by_parent[j] != k &&
+		    strcmp(mt->table->entries[mt->by_parent[j]].target, m->target) == 0)
+			return true;
+	return false;
+}
+
+const struct mount_entry *mounttree_find_target(const struct mount_tree *mt, const char *target)
+{
+	for (size_t k = 0; k < mt->table->n; k++) {
+		const struct mount_entry *m = &mt->table->entries[k];
+
+		if (strcmp(m->target, target) == 0 && !mounttree_is_covered(mt, k))
+			return m;
+	}
+	return NULL;
+}
+
 int mounttree_relative(const char *parent, const char *child, const char **ret)
 {
 	size_t n = strlen(parent);

@@ -2,6 +2,7 @@
 /* A mount table as a tree: a mount's children and its place below its parent. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,15 @@ size_t mounttree_index_of(const struct mount_tree *mt, uint64_t id);
 
 /* The children of table entry k: table indices by_parent[*ret_first .. *ret_end). */
 void mounttree_children(const struct mount_tree *mt, size_t k, size_t *ret_first, size_t *ret_end);
+
+/* Is table entry k covered: another mount stacked on it at its own mount
+ * point (a child of k whose target is k's)?  The one rule for "covered":
+ * what `status` says, and what a path's lookup no longer reaches. */
+bool mounttree_is_covered(const struct mount_tree *mt, size_t k);
+
+/* The mount on top at target (exact path): one there that no other covers;
+ * NULL when there is none. */
+const struct mount_entry *mounttree_find_target(const struct mount_tree *mt, const char *target);
 
 /* child's mount point relative to parent's ("" when stacked on its root);
  * -EINVAL when it is not below it. */

@@ -157,7 +157,6 @@ int probe_open_tree_attr(struct err *e)
 	if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
 		return 0;
 	r = err_set(e, errno, "open_tree_attr");
-	if (r == -ENOSYS)
-		err_set_hint(e, "open_tree_attr needs Linux 6.15, or the call is filtered");
+	err_set_hint(e, ERR_STEP_OPEN_TREE_ATTR);
 	return r;
 }

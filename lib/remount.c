@@ -210,9 +210,7 @@ static int place(struct remount *rm, const struct plan_tree *t, size_t d, int li
 	if (r >= 0 && (ai.is_mount_root || ai.mnt_id != ci.mnt_id))
 		r = err_msg(e, ESTALE, "%s changed while the hook ran", n->path);
 	if (r >= 0 && (r = mnt_attach(sub, at, e)) == -EINVAL)
-		err_set_hint(e, kver_is_older(6, 15) ? "attaching a mount to a detached tree needs "
-						       "Linux 6.15"
-						     : ERR_NO_HINT);
+		err_set_hint(e, kver_is_older(6, 15) ? ERR_STEP_ATTACH_DETACHED : ERR_STEP_NO_HINT);
 	return r < 0 ? err_wrap(e, "%s", n->path) : 0;
 }
 

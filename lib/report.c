@@ -373,7 +373,7 @@ int report_plan_json(const struct report_input *in, bool pretty, char **ret_text
 	return generate(put_plan_doc, in, "plan", pretty, ret_text, e);
 }
 
-static void put_status_mount(struct out *o, const struct report_status_mount *sm)
+static void put_status_mount(struct out *o, const struct status_mount *sm)
 {
 	const struct mount_entry *m = sm->entry;
 
@@ -400,7 +400,7 @@ static void put_status_mount(struct out *o, const struct report_status_mount *sm
 
 static void put_status_doc(struct out *o, const void *arg)
 {
-	const struct report_status *in = arg;
+	const struct status *in = arg;
 
 	GEN(o, yajl_gen_map_open(o->g));
 	put_str(o, "pid");
@@ -414,7 +414,7 @@ static void put_status_doc(struct out *o, const void *arg)
 	GEN(o, yajl_gen_map_close(o->g));
 }
 
-int report_status_json(const struct report_status *in, bool pretty, char **ret_text, struct err *e)
+int report_status_json(const struct status *in, bool pretty, char **ret_text, struct err *e)
 {
 	return generate(put_status_doc, in, "status", pretty, ret_text, e);
 }

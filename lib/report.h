@@ -5,7 +5,7 @@
  * (schemas/status.schema.json).  The only yajl_gen user.  Both also as
  * tables for people (report_table.c), from the same structs.  The plan's text is
  * built from the same struct plan the hook executes, so what is printed is
- * what the hook would do.
+ * what the hook would do.  And the log lines of a hook run (report_log.c).
  */
 #pragma once
 
@@ -15,6 +15,8 @@
 #include "err.h"
 #include "mountinfo.h"
 #include "plan.h"
+#include "remount.h"
+#include "status.h"
 
 struct report_input {
 	const char *id;	    /* the container id, or NULL when not known */
@@ -33,22 +35,17 @@ int report_plan_json(const struct report_input *in, bool pretty, char **ret_text
  * below their volume's row. */
 int report_plan_table(const struct report_input *in, char **ret_text, struct err *e);
 
-struct report_status_mount {
-	const struct mount_entry *entry;
-	bool covered; /* another mount is stacked on it */
-	/* An idmapped mount's maps; NULL when the kernel does not report them. */
-	const struct idmap *uid_map, *gid_map;
-};
-
-struct report_status {
-	int pid;
-	bool maps_reported; /* the kernel reports the maps of idmapped mounts */
-	const struct report_status_mount *mounts;
-	size_t n_mounts;
-};
-
 /* The mounts of a container as a JSON document, as report_plan_json. */
-int report_status_json(const struct report_status *in, bool pretty, char **ret_text, struct err *e);
+int report_status_json(const struct status *in, bool pretty, char **ret_text, struct err *e);
 
 /* The same as a table: one row per mount, its maps as first:lower:count. */
-int report_status_table(const struct report_status *in, char **ret_text, struct err *e);
+int report_status_table(const struct status *in, char **ret_text, struct err *e);
+
+/* Before acting (report_log.c): a log line per mount of the plan, what it
+ * says (info: idmap, or skip and why; warn: a mount to idmap that cannot be),
+ * none for a mount whose skip fails the start under strict. */
+void report_log_plan(const struct plan *p, bool strict);
+
+/* After acting: one line (info) for the container, what was remapped and
+ * what was left as it was and why, in short. */
+void report_log_summary(const struct plan *p, const struct remount_result *res);

@@ -124,7 +124,7 @@ static void add_map(struct table *t, bool idmapped, const struct idmap *m)
 	table_add(t, text);
 }
 
-int report_status_table(const struct report_status *in, char **ret_text, struct err *e)
+int report_status_table(const struct status *in, char **ret_text, struct err *e)
 {
 	static const char *const header[] = {"DESTINATION", "FSTYPE",  "SOURCE", "IDMAPPED",
 					     "UID_MAP",	    "GID_MAP", NULL};
@@ -133,7 +133,7 @@ int report_status_table(const struct report_status *in, char **ret_text, struct 
 
 	table_init(&t, header);
 	for (size_t i = 0; i < in->n_mounts; i++) {
-		const struct report_status_mount *sm = &in->mounts[i];
+		const struct status_mount *sm = &in->mounts[i];
 		const struct mount_entry *m = sm->entry;
 
 		table_add(&t, m->target);

@@ -25,7 +25,7 @@ LAYERS = [
     ("boundary", "mountinfo mountroots mntns mnt mnt_compose pathres userns mntmaps hostinfo fs_owner "
                  "mounttree peers probe accounts"),
     ("input", "state spec"),
-    ("observe", "facts"),
+    ("observe", "facts status"),
     ("policy", "owner plan"),
     ("act", "mapset mntprop verify remount"),
     ("flow", "hook report"),

@@ -116,11 +116,18 @@ START_TEST(test_hints)
 				"privilege, or the mount is already idmapped)");
 	/* A step's own hint, or none where err_hint's would be untrue of it. */
 	err_set(&e, EINVAL, "move_mount");
-	err_set_hint(&e, "needs Linux 6.15");
+	err_set_hint(&e, ERR_STEP_ATTACH_DETACHED);
 	err_add_hint(&e);
-	ck_assert_str_eq(e.msg, "move_mount: Invalid argument (needs Linux 6.15)");
+	ck_assert_str_eq(e.msg, "move_mount: Invalid argument (attaching a mount to a detached "
+				"tree needs Linux 6.15)");
+	/* A step without a row for this errno: the errno's hint. */
+	err_set(&e, EPERM, "open_tree_attr");
+	err_set_hint(&e, ERR_STEP_STATMOUNT_MAPS);
+	err_add_hint(&e);
+	ck_assert_str_eq(e.msg, "open_tree_attr: Operation not permitted (no privilege, or the "
+				"mount is already idmapped)");
 	err_set(&e, EINVAL, "move_mount");
-	err_set_hint(&e, ERR_NO_HINT);
+	err_set_hint(&e, ERR_STEP_NO_HINT);
 	err_add_hint(&e);
 	ck_assert_str_eq(e.msg, "move_mount: Invalid argument");
 }

@@ -10,6 +10,7 @@
 
 #include "mountinfo.h"
 #include "mountroots.h"
+#include "mounttree.h"
 #include "tests.h"
 
 static const char table[] =
@@ -120,17 +121,46 @@ START_TEST(test_find_target)
 {
 	char *text = strdup(table);
 	struct mount_table t = {0};
+	struct mount_tree mt = {0};
 	struct err e = {0};
 
 	ck_assert_int_eq(mountinfo_parse(text, &t, &e), 0);
+	ck_assert_int_eq(mounttree_build(&t, &mt), 0);
 	/* Two mounts at /data: 44 is stacked on 40, so it is the one seen. */
-	ck_assert_int_eq(mountinfo_find_target(&t, "/data")->id, 44);
-	ck_assert_int_eq(mountinfo_find_target(&t, "/")->id, 1);
-	ck_assert_int_eq(mountinfo_find_target(&t, "/data/my dir\tx\\/deep")->id, 42);
-	ck_assert_ptr_null(mountinfo_find_target(&t, "/data/"));
-	ck_assert_ptr_null(mountinfo_find_target(&t, "/short"));
+	ck_assert_int_eq(mounttree_find_target(&mt, "/data")->id, 44);
+	ck_assert(mounttree_is_covered(&mt, (size_t)(mountinfo_find(&t, 40) - t.entries)));
+	ck_assert(!mounttree_is_covered(&mt, (size_t)(mountinfo_find(&t, 44) - t.entries)));
+	ck_assert_int_eq(mounttree_find_target(&mt, "/")->id, 1);
+	ck_assert_int_eq(mounttree_find_target(&mt, "/data/my dir\tx\\/deep")->id, 42);
+	ck_assert_ptr_null(mounttree_find_target(&mt, "/data/"));
+	ck_assert_ptr_null(mounttree_find_target(&mt, "/short"));
+	mounttree_free(&mt);
 	mountinfo_free(&t);
 	free(text);
+}
+END_TEST
+
+/* A mount listed as its own parent (a namespace's root) is not covered by
+ * itself; a mount stacked on it at "/" covers it. */
+START_TEST(test_covered_own_parent)
+{
+	char one[] = "7 7 0:1 / / rw - tmpfs t rw\n";
+	char two[] = "7 7 0:1 / / rw - tmpfs t rw\n8 7 0:2 / / rw - tmpfs u rw\n";
+	struct mount_table t = {0};
+	struct mount_tree mt;
+	struct err e = {0};
+
+	ck_assert_int_eq(mountinfo_parse(one, &t, &e), 0);
+	ck_assert_int_eq(mounttree_build(&t, &mt), 0);
+	ck_assert(!mounttree_is_covered(&mt, 0));
+	mounttree_free(&mt);
+	mountinfo_free(&t);
+	ck_assert_int_eq(mountinfo_parse(two, &t, &e), 0);
+	ck_assert_int_eq(mounttree_build(&t, &mt), 0);
+	ck_assert(mounttree_is_covered(&mt, (size_t)(mountinfo_find(&t, 7) - t.entries)));
+	ck_assert_int_eq(mounttree_find_target(&mt, "/")->id, 8);
+	mounttree_free(&mt);
+	mountinfo_free(&t);
 }
 END_TEST
 
@@ -138,6 +168,7 @@ END_TEST
 static void expect_mount_of(const struct mount_table *t, const char *path, const char *fstype)
 {
 	const struct mount_entry *m;
+	struct mount_tree mt;
 	struct statx stx;
 
 	ck_assert_int_eq(statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx), 0);
@@ -149,7 +180,9 @@ static void expect_mount_of(const struct mount_table *t, const char *path, const
 	if (fstype)
 		ck_assert_str_eq(m->fstype, fstype);
 	/* ... and it is the one on top there. */
-	ck_assert_int_eq(mountinfo_find_target(t, path)->id, (int)stx.stx_mnt_id);
+	ck_assert_int_eq(mounttree_build(t, &mt), 0);
+	ck_assert_int_eq(mounttree_find_target(&mt, path)->id, (int)stx.stx_mnt_id);
+	mounttree_free(&mt);
 }
 
 START_TEST(test_read_self)
@@ -170,6 +203,7 @@ START_TEST(test_parse_other_formats)
 {
 	char fstab[] = "/dev/vda / ext4 rw 0 1\nproc /proc proc rw 0 0\n", empty[] = "";
 	struct mount_table t = {0};
+	struct mount_tree mt;
 	struct err e = {0};
 
 	/* fstab lines are no mountinfo lines: nothing is guessed from them. */
@@ -179,7 +213,9 @@ START_TEST(test_parse_other_formats)
 	ck_assert_int_eq(mountinfo_parse(empty, &t, &e), 0);
 	ck_assert_uint_eq(t.n, 0);
 	ck_assert_ptr_null(mountinfo_find(&t, 1));
-	ck_assert_ptr_null(mountinfo_find_target(&t, "/"));
+	ck_assert_int_eq(mounttree_build(&t, &mt), 0);
+	ck_assert_ptr_null(mounttree_find_target(&mt, "/"));
+	mounttree_free(&mt);
 	mountinfo_free(&t);
 }
 END_TEST
@@ -260,6 +296,7 @@ Suite *mountinfo_suite(void)
 	tcase_add_test(tc, test_flags_and_propagation);
 	tcase_add_test(tc, test_is_below);
 	tcase_add_test(tc, test_find_target);
+	tcase_add_test(tc, test_covered_own_parent);
 	tcase_add_test(tc, test_read_self);
 	tcase_add_test(tc, test_parse_other_formats);
 	tcase_add_test(tc, test_kernel_option);
