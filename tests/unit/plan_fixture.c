@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "plan_fixture.h"
 
+#include "mounttree.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +195,7 @@ struct spec_mount *add_in_view(const char *dest, const char *type, int id, uint3
 void load_config(const char *name, uint32_t uid, uint32_t gid)
 {
 	struct err e = {0};
+	struct mount_tree mt;
 	char target[256];
 
 	fx.config = fixture_read(name);
@@ -200,15 +203,17 @@ void load_config(const char *name, uint32_t uid, uint32_t gid)
 	fx.parsed = true;
 	ck_assert_msg(spec_map_options(&fx.spec, &e) == 0, "%s: %s", name, e.msg);
 	ck_assert_uint_le(fx.spec.n_mounts, MAX_MOUNTS);
+	ck_assert_int_eq(mounttree_build(&fx.view.table, &mt), 0);
 	for (size_t i = 0; i < fx.spec.n_mounts; i++) {
 		const struct mount_entry *me;
 
 		snprintf(target, sizeof(target), "%s%s", fx.spec.root_path,
 			 fx.spec.mounts[i].destination);
-		me = mountinfo_find_target(&fx.view.table, target);
+		me = mounttree_find_target(&mt, target);
 		ck_assert_msg(me, "%s: nothing mounted at %s", name, target);
 		seen_at(i, me->id, me->fstype, uid, gid);
 	}
+	mounttree_free(&mt);
 }
 
 size_t entry_of(const char *dest)
