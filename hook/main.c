@@ -204,8 +204,7 @@ static void run_hook(struct hook_ctx *ctx, struct hook_run *run)
 	if (!hook_is_our_stage(&ctx->state))
 		return;
 	/* A process in the hook's own mount namespace is in no container. */
-	hook_open_ns(ctx, ctx->state.pid);
-	if (ctx->ns.target >= 0 && ctx->ns.own)
+	if (mntns_is_own(ctx->state.pid))
 		return;
 	run->phase = HOOK_PHASE_PREPARE;
 	run->r = hook_prepare(ctx, ctx->state.bundle, ctx->state.pid, e);

@@ -271,7 +271,9 @@ int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timin
 	int r;
 
 	r = report_plan_failures(&ctx->plan, strict, e);
-	if (r < 0 || ctx->view.stuck)
+	/* The namespace opened at the look is the authority: a pid found in
+	 * the hook's own (reused since main.c asked) is in no container. */
+	if (r < 0 || ctx->view.stuck || ctx->ns.own)
 		return r;
 	return remount_execute(&ctx->plan, &ctx->ns, &ctx->maps, strict, &ctx->result, timing, e);
 }
