@@ -88,6 +88,8 @@ struct accounts {
 	bool nss_systemd;	     /* its group line lists systemd */
 	char nss_other[ERR_MSG_MAX]; /* a source it lists that is not read, or
 					why the file cannot be; "" when none */
+	bool userdb_looked;	     /* systemd's userdb directories were looked at: once */
+	unsigned userdb_absent;	     /* bit i: the i-th of them is not there */
 };
 
 /* The host's files, not read yet. */

@@ -273,7 +273,9 @@ int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timin
 	int r;
 
 	r = report_plan_failures(&ctx->plan, strict, e);
-	if (r < 0 || ctx->view.stuck)
+	/* The namespace opened at the look is the authority: a pid found in
+	 * the hook's own (reused since main.c asked) is in no container. */
+	if (r < 0 || ctx->view.stuck || ctx->ns.own)
 		return r;
 	return remount_execute(&ctx->plan, &ctx->ns, &ctx->maps, strict, &ctx->result, timing, e);
 }
@@ -342,8 +344,7 @@ void hook_start(struct hook_ctx *ctx, struct hook_run *run)
 	if (!hook_is_our_stage(&ctx->state))
 		return;
 	/* A process in the hook's own mount namespace is in no container. */
-	hook_open_ns(ctx, ctx->state.pid);
-	if (ctx->ns.target >= 0 && ctx->ns.own)
+	if (mntns_is_own(ctx->state.pid))
 		return;
 	run->phase = HOOK_PHASE_PREPARE;
 	run->r = hook_prepare(ctx, ctx->state.bundle, ctx->state.pid, e);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,19 @@ static int open_ns(pid_t pid, int *ret_fd, struct err *e)
 		return err_set(e, errno, "open %s", path);
 	*ret_fd = fd;
 	return 0;
+}
+
+bool mntns_is_own(pid_t pid)
+{
+	char path[64], own[64], its[64];
+	ssize_t a, b;
+
+	if (pid <= 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	a = readlink("/proc/self/ns/mnt", own, sizeof(own));
+	b = readlink(path, its, sizeof(its));
+	return a > 0 && a == b && (size_t)a < sizeof(own) && memcmp(own, its, (size_t)a) == 0;
 }
 
 int mntns_open(pid_t pid, struct mntns *ret_ns, struct err *e)

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Entering the container's mount namespace and coming back: the only setns.
- * Both namespaces are opened once, when the hook first looks at the pid:
- * every later step enters that same namespace, whatever becomes of the pid,
- * and pays for no further /proc lookups.
+ * Both namespaces are opened once, when the hook first looks into the
+ * container (at the first mount worth the look): every later step enters
+ * that same namespace, whatever becomes of the pid, and pays for no further
+ * /proc lookups.  Whether there is a container at all is asked before, by
+ * name (mntns_is_own): a start with nothing to remap opens neither.
  */
 #pragma once
 
@@ -21,6 +23,12 @@ struct mntns {
 };
 
 #define MNTNS_INIT ((struct mntns){.home = -EBADF, .target = -EBADF})
+
+/* Is pid in the hook's own mount namespace (so in no container)?  Told from
+ * the names of the two namespaces ("mnt:[INODE]"), without opening them;
+ * false when it cannot be told.  The namespaces mntns_open() opens stay the
+ * authority (struct mntns.own). */
+bool mntns_is_own(pid_t pid);
 
 /* Open the hook's and pid's mount namespaces. */
 int mntns_open(pid_t pid, struct mntns *ret_ns, struct err *e);
