@@ -259,10 +259,9 @@ static void plan_shows(const struct plan *p, const struct mount_facts *f, struct
 					&pm->shows_gid);
 }
 
-int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
-	       const struct id_map *gid_ns, const struct hostinfo *host, struct accounts *acc,
-	       const struct mount_facts *facts, const struct facts_view *view,
-	       struct plan *ret_plan, struct err *e)
+int plan_build(const struct oci_spec *spec, const struct idmap *uid_ns, const struct idmap *gid_ns,
+	       const struct hostinfo *host, struct accounts *acc, const struct mount_facts *facts,
+	       const struct facts_view *view, struct plan *ret_plan, struct err *e)
 {
 	struct plan p = {.uid = spec->uid, .gid = spec->gid};
 	struct owner_rules o = owner_rules(uid_ns, gid_ns, host);

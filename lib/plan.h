@@ -151,10 +151,9 @@ struct plan {
  * mount.  view: the container's table, who made each mount (no made_by: not
  * looked at, and no trees) and which a setuid file could run through.
  */
-int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
-	       const struct id_map *gid_ns, const struct hostinfo *host, struct accounts *acc,
-	       const struct mount_facts *facts, const struct facts_view *view,
-	       struct plan *ret_plan, struct err *e);
+int plan_build(const struct oci_spec *spec, const struct idmap *uid_ns, const struct idmap *gid_ns,
+	       const struct hostinfo *host, struct accounts *acc, const struct mount_facts *facts,
+	       const struct facts_view *view, struct plan *ret_plan, struct err *e);
 
 /* What the plan needs the kernel to answer before it is final (plan_kernel.c):
  * whether the filesystems of the mounts it idmaps can be idmapped, each tried
@@ -184,8 +183,8 @@ int plan_kernel(const struct oci_spec *spec, const struct mount_facts *facts,
  * facts_walk()).  ret_look: one per spec mount, true for a candidate.
  * Returns how many there are; with none, the plan needs no other fact.
  */
-size_t plan_candidates(const struct oci_spec *spec, const struct id_map *uid_ns,
-		       const struct id_map *gid_ns, const struct hostinfo *host,
+size_t plan_candidates(const struct oci_spec *spec, const struct idmap *uid_ns,
+		       const struct idmap *gid_ns, const struct hostinfo *host,
 		       const struct mount_facts *facts, bool *ret_look);
 
 /* Why the hook leaves mount m alone whatever the ids and whatever is

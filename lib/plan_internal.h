@@ -126,7 +126,7 @@ bool plan_skip_by_group(const struct oci_spec *spec, const struct plan *p,
 			struct plan_mapping *ret_swap);
 
 /* The container user as the host sees it, into p. */
-void plan_host_ids(struct plan *p, const struct id_map *uid_ns, const struct id_map *gid_ns);
+void plan_host_ids(struct plan *p, const struct idmap *uid_ns, const struct idmap *gid_ns);
 
 /* The cheap rules (plan_cheap.c), first for every mount: rootless, policy
  * from config.json alone, the source's walk and the owner it found. */

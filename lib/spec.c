@@ -129,9 +129,10 @@ static int parse_extent(const json_value *v, const char *path, struct id_extent 
 	return 0;
 }
 
-static int parse_id_map(const json_value *lx, const char *key, struct id_map *map, struct err *e)
+static int parse_id_map(const json_value *lx, const char *key, struct idmap *map, struct err *e)
 {
 	char parent[JSON_PATH_MAX], path[JSON_PATH_MAX];
+	_cleanup_free_ struct id_extent *ext = NULL;
 	const json_value *arr;
 	size_t n, i;
 	int r;
@@ -142,16 +143,16 @@ static int parse_id_map(const json_value *lx, const char *key, struct id_map *ma
 		return r;
 	if (n > IDMAP_MAX_EXTENTS)
 		return err_msg(e, EINVAL, "%s: more than %d entries", parent, IDMAP_MAX_EXTENTS);
-	map->ext = calloc(n, sizeof(*map->ext));
-	if (!map->ext)
+	ext = calloc(n, sizeof(*ext));
+	if (!ext)
 		return err_set(e, ENOMEM, "%s", parent);
-	map->n = n;
 	for (i = 0; i < n; i++) {
 		json_path_index(path, parent, i);
-		r = parse_extent(json_array_at(arr, i), path, &map->ext[i], e);
+		r = parse_extent(json_array_at(arr, i), path, &ext[i], e);
 		if (r < 0)
 			return r;
 	}
+	idmap_take(map, TAKE_PTR(ext), n);
 	return 0;
 }
 
@@ -308,8 +309,8 @@ void spec_free(struct oci_spec *s)
 	free(s->mounts);
 	free(s->readonly_paths);
 	free(s->root_path);
-	free(s->uid_map.ext);
-	free(s->gid_map.ext);
+	idmap_free(&s->uid_map);
+	idmap_free(&s->gid_map);
 	free(s->skip);
 	*s = (struct oci_spec){0};
 }

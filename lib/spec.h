@@ -56,9 +56,9 @@ struct spec_mount {
 struct oci_spec {
 	char *root_path; /* absolute (relative root.path resolved to the bundle) */
 	uint32_t uid, gid;
-	bool has_userns;		/* linux.namespaces has "user" */
-	bool userns_has_path;		/* ... joined by path: maps come from the pid */
-	struct id_map uid_map, gid_map; /* linux.uidMappings / gidMappings */
+	bool has_userns;	       /* linux.namespaces has "user" */
+	bool userns_has_path;	       /* ... joined by path: maps come from the pid */
+	struct idmap uid_map, gid_map; /* linux.uidMappings / gidMappings */
 	struct spec_mount *mounts;
 	size_t n_mounts;
 	bool disabled; /* ANNOTATION_DISABLE */
