@@ -22,7 +22,7 @@ LAYERS = [
     ("infrastructure", "cleanup err syscalls kver log io json json_text json_path "
                        "mount_types table"),
     ("ids", "idmap"),
-    ("boundary", "mountinfo mountroots mntns mnt mnt_compose pathres userns mntmaps hostinfo fs_owner "
+    ("boundary", "mountinfo mountroots mntns mnt pathres userns mntmaps hostinfo fs_owner "
                  "mounttree peers probe accounts"),
     ("input", "state spec"),
     ("observe", "facts"),
