@@ -11,8 +11,8 @@
 
 #define LIST_CHUNK 512
 /* Two maps of up to 340 lines of up to 33 bytes, and the rest. */
-#define STATMOUNT_BUF_MIN (64 * 1024)
-#define STATMOUNT_BUF_MAX (1024 * 1024)
+#define MNTMAPS_BUF_MIN (64 * 1024)
+#define MNTMAPS_BUF_MAX (1024 * 1024)
 
 static const uint64_t both_maps = STATMOUNT_MNT_UIDMAP | STATMOUNT_MNT_GIDMAP;
 
@@ -25,7 +25,7 @@ static int stat_mount(uint64_t id, struct sys_statmount **ret_buf, size_t *ret_s
 	    .mnt_id = id,
 	    .param = STATMOUNT_MNT_BASIC | STATMOUNT_SUPPORTED_MASK | both_maps,
 	};
-	size_t size = STATMOUNT_BUF_MIN;
+	size_t size = MNTMAPS_BUF_MIN;
 	int r = 0;
 
 	for (;;) {
@@ -39,7 +39,7 @@ static int stat_mount(uint64_t id, struct sys_statmount **ret_buf, size_t *ret_s
 			return 0;
 		}
 		r = errno; /* before buf's cleanup runs */
-		if (r != EOVERFLOW || size >= STATMOUNT_BUF_MAX)
+		if (r != EOVERFLOW || size >= MNTMAPS_BUF_MAX)
 			break;
 		size *= 2;
 	}

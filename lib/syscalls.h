@@ -29,6 +29,9 @@
 #ifndef MOVE_MOUNT_T_EMPTY_PATH
 #define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
 #endif
+#ifndef MS_NOSYMFOLLOW /* mount(2)'s flag (Linux 5.10), where the C library lacks it */
+#define MS_NOSYMFOLLOW 256
+#endif
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
 #endif
