@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "plan_internal.h"
+#include "plan_cheap.h"
 
 void plan_host_ids(struct plan *p, const struct idmap *uid_ns, const struct idmap *gid_ns)
 {

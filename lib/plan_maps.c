@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "plan_internal.h"
+#include "plan_maps.h"
 
 void plan_mapping_free(struct plan_mapping *m)
 {
