@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "mnt_compose.h"
+#include "mntmaps.h"
 
 void facts_read_maps(int fd, int expect_id, bool *known, struct idmap *uid, struct idmap *gid,
 		     int *ret_errno, char err[static FACTS_REASON_MAX])
@@ -14,7 +14,7 @@ void facts_read_maps(int fd, int expect_id, bool *known, struct idmap *uid, stru
 	struct err e = {0};
 	int id = -1;
 
-	if (mnt_compose_read_maps(fd, &id, uid, gid, &e) >= 0) {
+	if (mntmaps_of_fd(fd, &id, uid, gid, &e) >= 0) {
 		if (expect_id < 0 || id == expect_id) {
 			*known = true;
 			return;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The facts of idmapped mounts: their own maps (statmount, Linux 6.15), read
- * through an fd on each, or why they are unknown.  Used by facts.c only.
+ * The facts of idmapped mounts: their own maps, read through an fd on each
+ * by mntmaps_of_fd() (statmount, Linux 6.15), checked to be of the mount the
+ * table showed, or why they are unknown, in the facts' words.  A part of
+ * facts.c (its private header), not a reader of its own.
  */
 #pragma once
 

@@ -27,7 +27,7 @@ void hook_open_ns(struct hook_ctx *ctx, pid_t pid)
 		(void)mntns_open(pid, &ctx->ns, &ctx->ns_err);
 }
 
-static int read_proc_map(pid_t pid, const char *file, struct id_map *ret, struct err *e)
+static int read_proc_map(pid_t pid, const char *file, struct idmap *ret, struct err *e)
 {
 	_cleanup_free_ char *text = NULL;
 	char path[64];
@@ -43,8 +43,8 @@ static int read_proc_map(pid_t pid, const char *file, struct id_map *ret, struct
 }
 
 /* The container's user namespace maps: from config.json, or from the pid. */
-static int userns_maps(struct hook_ctx *ctx, pid_t pid, const struct id_map **ret_uid,
-		       const struct id_map **ret_gid, struct err *e)
+static int userns_maps(struct hook_ctx *ctx, pid_t pid, const struct idmap **ret_uid,
+		       const struct idmap **ret_gid, struct err *e)
 {
 	const struct oci_spec *s = &ctx->spec;
 	int r;
@@ -182,7 +182,7 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 {
 	_cleanup_free_ char *json = NULL;
 	_cleanup_free_ bool *look = NULL;
-	const struct id_map *uid_ns, *gid_ns;
+	const struct idmap *uid_ns, *gid_ns;
 	char path[PATH_MAX];
 	int r;
 
@@ -371,8 +371,8 @@ void hook_ctx_free(struct hook_ctx *ctx)
 	plan_free(&ctx->plan);
 	facts_free(ctx->facts, ctx->spec.n_mounts);
 	facts_view_free(&ctx->view);
-	free(ctx->uid_ns.ext);
-	free(ctx->gid_ns.ext);
+	idmap_free(&ctx->uid_ns);
+	idmap_free(&ctx->gid_ns);
 	spec_free(&ctx->spec);
 	state_free(&ctx->state);
 	mntns_close(&ctx->ns);

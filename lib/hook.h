@@ -38,14 +38,14 @@
 struct hook_ctx {
 	struct oci_state state;
 	struct oci_spec spec;
-	struct id_map uid_ns, gid_ns; /* read from /proc/<pid> when joined by path */
-	struct hostinfo host;	      /* host-wide facts: overflow ids, rootless */
-	struct accounts accounts;     /* the host's, read only when a gid is in question */
-	struct mount_facts *facts;    /* one per spec mount */
-	struct facts_view view;	      /* what the hook holds of the container */
-	pid_t pid;		      /* the container's init, 0 without a container */
-	struct mntns ns;	      /* the hook's and pid's mount namespaces, opened once */
-	struct err ns_err;	      /* ... or why they could not be */
+	struct idmap uid_ns, gid_ns; /* read from /proc/<pid> when joined by path */
+	struct hostinfo host;	     /* host-wide facts: overflow ids, rootless */
+	struct accounts accounts;    /* the host's, read only when a gid is in question */
+	struct mount_facts *facts;   /* one per spec mount */
+	struct facts_view view;	     /* what the hook holds of the container */
+	pid_t pid;		     /* the container's init, 0 without a container */
+	struct mntns ns;	     /* the hook's and pid's mount namespaces, opened once */
+	struct err ns_err;	     /* ... or why they could not be */
 	struct plan plan;
 	struct mapset maps;	      /* a user namespace per mapping, made when first needed */
 	long long probe_us;	      /* the time the kernel's answers took (facts_kernel.c) */

@@ -79,9 +79,11 @@ bool idmap_equal(const struct idmap *a, const struct idmap *b)
 	return true;
 }
 
-static bool extents_apply(const struct id_extent *ext, size_t n, uint32_t id, uint32_t *ret_id)
+bool idmap_apply(const struct idmap *m, uint32_t id, uint32_t *ret_id)
 {
-	for (size_t i = 0; i < n; i++) {
+	const struct id_extent *ext = idmap_extents(m);
+
+	for (size_t i = 0; i < m->n; i++) {
 		if (id >= ext[i].first && id - ext[i].first < ext[i].count) {
 			*ret_id = ext[i].lower + (id - ext[i].first);
 			return true;
@@ -90,27 +92,17 @@ static bool extents_apply(const struct id_extent *ext, size_t n, uint32_t id, ui
 	return false;
 }
 
-bool idmap_apply(const struct idmap *m, uint32_t id, uint32_t *ret_id)
+bool idmap_apply_inverse(const struct idmap *m, uint32_t id, uint32_t *ret_id)
 {
-	return extents_apply(idmap_extents(m), m->n, id, ret_id);
-}
+	const struct id_extent *ext = idmap_extents(m);
 
-/* The other way: which id do the extents send to id? */
-static bool extents_apply_inverse(const struct id_extent *ext, size_t n, uint32_t id,
-				  uint32_t *ret_id)
-{
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < m->n; i++) {
 		if (id >= ext[i].lower && id - ext[i].lower < ext[i].count) {
 			*ret_id = ext[i].first + (id - ext[i].lower);
 			return true;
 		}
 	}
 	return false;
-}
-
-bool idmap_apply_inverse(const struct idmap *m, uint32_t id, uint32_t *ret_id)
-{
-	return extents_apply_inverse(idmap_extents(m), m->n, id, ret_id);
 }
 
 static size_t digits(uint32_t v)
@@ -149,16 +141,6 @@ size_t idmap_format(const struct idmap *m, char buf[static IDMAP_TEXT_MAX])
 	return len;
 }
 
-bool idmap_to_host(const struct id_map *m, uint32_t id, uint32_t *ret_host)
-{
-	return extents_apply(m->ext, m->n, id, ret_host);
-}
-
-bool idmap_to_container(const struct id_map *m, uint32_t host, uint32_t *ret_id)
-{
-	return extents_apply_inverse(m->ext, m->n, host, ret_id);
-}
-
 static int parse_u32(const char **p, uint32_t *ret)
 {
 	char *end;
@@ -173,9 +155,10 @@ static int parse_u32(const char **p, uint32_t *ret)
 	return 0;
 }
 
-int idmap_parse_proc(const char *text, struct id_map *ret_map)
+int idmap_parse_proc(const char *text, struct idmap *ret_map)
 {
 	struct id_extent ext[IDMAP_MAX_EXTENTS];
+	struct id_extent *heap = NULL;
 	const char *p = text;
 	size_t n = 0;
 
@@ -191,14 +174,13 @@ int idmap_parse_proc(const char *text, struct id_map *ret_map)
 			return -EINVAL;
 		ext[n++] = e;
 	}
-	ret_map->ext = NULL;
 	if (n > 0) {
-		ret_map->ext = calloc(n, sizeof(*ext));
-		if (!ret_map->ext)
+		heap = malloc(n * sizeof(*ext));
+		if (!heap)
 			return -ENOMEM;
-		memcpy(ret_map->ext, ext, n * sizeof(*ext));
+		memcpy(heap, ext, n * sizeof(*ext));
 	}
-	ret_map->n = n;
+	idmap_take(ret_map, heap, n);
 	return 0;
 }
 

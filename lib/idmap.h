@@ -16,20 +16,14 @@
  * (UID_GID_MAP_MAX_EXTENTS in include/linux/user_namespace.h). */
 #define IDMAP_MAX_EXTENTS 340
 
-/* One line of a uid_map/gid_map: ids first..first+count-1 of the inner side
- * correspond to lower..lower+count-1 of the outer side. */
+/* One line of a map: ids first..first+count-1 of the inside correspond to
+ * lower..lower+count-1 of the outside. */
 struct id_extent {
 	uint32_t first;
 	uint32_t lower;
 	uint32_t count;
 };
 
-/* A user namespace's map as read (config.json's linux.uidMappings, or
- * /proc/PID/uid_map): its lines in their order, unchecked for overlaps. */
-struct id_map {
-	struct id_extent *ext;
-	size_t n;
-};
 /* A swap needs at most 5 lines: those live in the struct itself. */
 #define IDMAP_INLINE_EXTENTS 5
 /* A map is written to /proc/PID/uid_map in one write(2), which the kernel
@@ -41,10 +35,22 @@ struct id_map {
 #define IDMAP_LINE_MAX 33
 
 /*
- * A map: n extents, sorted by first (the on-disk side), none empty, no two
- * overlapping on either side.  Up to IDMAP_INLINE_EXTENTS live in small[];
- * a longer map owns big[] (free it with idmap_free()).  A struct idmap that
- * owns big[] is moved, never copied: the copy shares big[].
+ * A map: n extents, inside -> outside, at most IDMAP_MAX_EXTENTS.  Up to
+ * IDMAP_INLINE_EXTENTS live in small[]; a longer map owns big[] (free it
+ * with idmap_free()).  A struct idmap that owns big[] is moved, never
+ * copied: the copy shares big[].  Two kinds, one type; they differ in how
+ * they are read and which way they are applied:
+ *
+ * - a mount's map (idmap_parse, idmap_swap, idmap_compose*): inside is the
+ *   on-disk id, outside the id seen through the mount.  Checked: sorted by
+ *   first, none empty, no two overlapping on either side.  plan applies it
+ *   forward (idmap_apply: on disk -> seen).
+ * - a user namespace's map as read (config.json's linux.uidMappings, or
+ *   /proc/PID/uid_map with idmap_parse_proc): inside is the container's id,
+ *   outside the host's.  Its lines in their order, unchecked for overlaps
+ *   (the kernel checks them when the runtime writes them; the first line
+ *   that covers an id answers).  idmap_apply gives a container id's host id,
+ *   idmap_apply_inverse a host id's container id.
  */
 struct idmap {
 	size_t n;
@@ -60,8 +66,9 @@ static inline const struct id_extent *idmap_extents(const struct idmap *m)
 
 void idmap_free(struct idmap *m);
 
-/* Make m own ext[0..n-1] (heap, or NULL when n is 0; a valid map, sorted by
- * first): moved into small[] when it fits there (ext is freed then). */
+/* Make m own ext[0..n-1] (heap, or NULL when n is 0; a map of either kind,
+ * checked by the caller): moved into small[] when it fits there (ext is
+ * freed then). */
 void idmap_take(struct idmap *m, struct id_extent *ext, size_t n);
 
 /* A full-range map (0..ID_MAX) that swaps a and b and is the identity
@@ -71,10 +78,13 @@ void idmap_swap(uint32_t a, uint32_t b, struct idmap *ret_map);
 bool idmap_is_identity(const struct idmap *m);
 bool idmap_equal(const struct idmap *a, const struct idmap *b);
 
-/* Where does the map send id?  Returns false if id is not covered. */
+/* Where does the map send id (inside -> outside: on disk -> seen, or
+ * container -> host)?  The first line that covers it answers.  Returns
+ * false if id is not covered. */
 bool idmap_apply(const struct idmap *m, uint32_t id, uint32_t *ret_id);
 
-/* Which id does the map send to id?  Returns false if none. */
+/* The other way: which id does the map send to id (seen -> on disk, or
+ * host -> container)?  Returns false if none. */
 bool idmap_apply_inverse(const struct idmap *m, uint32_t id, uint32_t *ret_id);
 
 /* The length of the map as uid_map text, without the NUL. */
@@ -126,16 +136,10 @@ int idmap_compose(const struct idmap *old, uint32_t h, uint32_t t, struct idmap 
  * way back: whatever holds h in the container writes nothing.  At most
  * ns->n + 4 lines; fails (EINVAL) past what the kernel takes, as above.
  */
-int idmap_owner_only(uint32_t h, uint32_t t, const struct id_map *ns, struct idmap *ret_map,
+int idmap_owner_only(uint32_t h, uint32_t t, const struct idmap *ns, struct idmap *ret_map,
 		     struct err *e);
 
-/* Translate a container id to the host through a user namespace map
- * (OCI containerID -> hostID).  Returns false if the id is not mapped. */
-bool idmap_to_host(const struct id_map *m, uint32_t id, uint32_t *ret_host);
-
-/* The other way: the container id a host id is (hostID -> containerID).
- * Returns false if no container id maps to it. */
-bool idmap_to_container(const struct id_map *m, uint32_t host, uint32_t *ret_id);
-
-/* Parse /proc/<pid>/uid_map text into m (allocates m->ext). */
-int idmap_parse_proc(const char *text, struct id_map *ret_map);
+/* Parse /proc/<pid>/uid_map text into *ret_map, a user namespace's map (its
+ * lines in their order, at most IDMAP_MAX_EXTENTS; no line at all is an
+ * empty map).  -EINVAL: not such text; -ENOMEM. */
+int idmap_parse_proc(const char *text, struct idmap *ret_map);

@@ -194,10 +194,11 @@ static size_t merge_sorted(struct id_extent *ext, size_t n)
 	return k;
 }
 
-int idmap_owner_only(uint32_t h, uint32_t t, const struct id_map *ns, struct idmap *ret_map,
+int idmap_owner_only(uint32_t h, uint32_t t, const struct idmap *ns, struct idmap *ret_map,
 		     struct err *e)
 {
 	_cleanup_free_ struct id_extent *sorted = NULL;
+	const struct id_extent *ns_ext = idmap_extents(ns);
 	struct id_extent *out;
 	size_t k = 0, n = 0;
 	char from[32];
@@ -212,8 +213,8 @@ int idmap_owner_only(uint32_t h, uint32_t t, const struct id_map *ns, struct idm
 		return err_set(e, ENOMEM, "owner map");
 	}
 	for (size_t i = 0; i < ns->n; i++)
-		if (ns->ext[i].count > 0)
-			sorted[k++] = ns->ext[i];
+		if (ns_ext[i].count > 0)
+			sorted[k++] = ns_ext[i];
 	qsort(sorted, k, sizeof(*sorted), by_lower);
 	push_outside(out, &n, sorted, k, h, t);
 	out[n++] = (struct id_extent){.first = h, .lower = t, .count = 1};

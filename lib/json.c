@@ -48,13 +48,6 @@ static const char *type_name(yajl_val v)
 	return names[json_kind_of(jv(v))];
 }
 
-bool json_is_blank(const char *text)
-{
-	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
-		text++;
-	return *text == '\0';
-}
-
 /* The excerpt of the input in yajl's message may hold any byte at all. */
 static bool is_print_ascii(char c)
 {

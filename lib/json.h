@@ -30,12 +30,8 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "json_text.h" /* JSON_MAX_DEPTH, json_is_blank */
 
-/* Go's encoding/json (the runtimes) refuses deeper input; yajl_tree_free()
- * and the duplicate-key check recurse once per level: 10000 levels of arrays
- * and 10000 of objects ran in 1 MiB of stack (not in 512 KiB), an eighth of
- * the usual 8 MiB (measured, plan --bundle under ulimit -s). */
-#define JSON_MAX_DEPTH 10000
 #define JSON_PATH_MAX 256
 
 /* A "\u0000" in the text is this in a string of the tree (U+DC00 in UTF-8,
@@ -70,9 +66,6 @@ void json_freep(json_value **root);
  * fields: case-insensitively, with U+212A (Kelvin sign) for k and U+017F
  * (long s) for s?  runc reads "Root" as root; crun does not. */
 bool json_is_go_alias(const char *key, const char *want);
-
-/* Is text empty or only whitespace? */
-bool json_is_blank(const char *text);
 
 /* Paths for messages: parent.key (or parent["odd key"]) and parent[i]
  * (json_path.c). */

@@ -230,3 +230,10 @@ int json_text_prepare(const char *text, struct json_text *ret, struct err *e)
 	ret->copy = w.out;
 	return 0;
 }
+
+bool json_is_blank(const char *text)
+{
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	return *text == '\0';
+}

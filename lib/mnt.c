@@ -6,19 +6,40 @@
 
 #include "syscalls.h"
 
+/* open_tree's flags for a clone of dfd/path.  An autofs mount point is
+ * cloned as it is, never triggered. */
+static unsigned int clone_flags(const char *path, bool recursive)
+{
+	return OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_NO_AUTOMOUNT |
+	       (recursive ? AT_RECURSIVE : 0) | (*path ? 0 : AT_EMPTY_PATH);
+}
+
 int mnt_clone(int dfd, const char *path, bool recursive, int *ret_fd, struct err *e)
 {
-	/* An autofs mount point is cloned as it is, never triggered. */
-	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_NO_AUTOMOUNT;
-	int fd;
+	int fd = sys_open_tree(dfd, path, clone_flags(path, recursive));
 
-	if (recursive)
-		flags |= AT_RECURSIVE;
-	if (!*path)
-		flags |= AT_EMPTY_PATH;
-	fd = sys_open_tree(dfd, path, flags);
 	if (fd < 0)
 		return err_set(e, errno, "open_tree(CLONE%s)", recursive ? "|RECURSIVE" : "");
+	*ret_fd = fd;
+	return 0;
+}
+
+int mnt_clone_idmapped(int dfd, const char *path, bool recursive, int userns_fd, int *ret_fd,
+		       struct err *e)
+{
+	struct sys_mount_attr attr = {
+	    .attr_set = MOUNT_ATTR_IDMAP,
+	    .userns_fd = (uint64_t)userns_fd,
+	};
+	int fd, r;
+
+	fd = sys_open_tree_attr(dfd, path, clone_flags(path, recursive), &attr);
+	if (fd < 0) {
+		r = err_set(e, errno, "open_tree_attr(CLONE%s, IDMAP)",
+			    recursive ? "|RECURSIVE" : "");
+		err_set_hint(e, ERR_STEP_CLONE_IDMAPPED);
+		return r;
+	}
 	*ret_fd = fd;
 	return 0;
 }

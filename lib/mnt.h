@@ -11,6 +11,20 @@
 /* A detached clone of the mount at dfd/path ("" with dfd alone). */
 int mnt_clone(int dfd, const char *path, bool recursive, int *ret_fd, struct err *e);
 
+/*
+ * A detached clone of the mount at dfd/path whose id map is userns_fd's,
+ * whatever map the source had: open_tree_attr(2) with MOUNT_ATTR_IDMAP
+ * (Linux 6.15), the one call that can idmap a clone of an idmapped mount
+ * (mount_setattr is EPERM there).  The map the clone gets replaces the
+ * source's and applies to on-disk ids (the kernel does not compose), so a
+ * map for it is idmap_compose()d with the source's own (mntmaps_of_fd()).
+ * Flags and propagation are left to mnt_setattr() without a userns, which
+ * works on the clone.  Recursive, every mount of the tree gets this one
+ * map, and one that cannot be idmapped fails the whole call.
+ */
+int mnt_clone_idmapped(int dfd, const char *path, bool recursive, int userns_fd, int *ret_fd,
+		       struct err *e);
+
 /* The propagation a clone may be given.  Shared only as a peer group of
  * its own: a clone assembled from parts first receives and never sends
  * (slave), then gets back the runtime's type. */

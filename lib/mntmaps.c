@@ -4,14 +4,15 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cleanup.h"
 #include "syscalls.h"
 
 #define LIST_CHUNK 512
 /* Two maps of up to 340 lines of up to 33 bytes, and the rest. */
-#define STATMOUNT_BUF_MIN (64 * 1024)
-#define STATMOUNT_BUF_MAX (1024 * 1024)
+#define MNTMAPS_BUF_MIN (64 * 1024)
+#define MNTMAPS_BUF_MAX (1024 * 1024)
 
 static const uint64_t both_maps = STATMOUNT_MNT_UIDMAP | STATMOUNT_MNT_GIDMAP;
 
@@ -24,7 +25,7 @@ static int stat_mount(uint64_t id, struct sys_statmount **ret_buf, size_t *ret_s
 	    .mnt_id = id,
 	    .param = STATMOUNT_MNT_BASIC | STATMOUNT_SUPPORTED_MASK | both_maps,
 	};
-	size_t size = STATMOUNT_BUF_MIN;
+	size_t size = MNTMAPS_BUF_MIN;
 	int r = 0;
 
 	for (;;) {
@@ -38,7 +39,7 @@ static int stat_mount(uint64_t id, struct sys_statmount **ret_buf, size_t *ret_s
 			return 0;
 		}
 		r = errno; /* before buf's cleanup runs */
-		if (r != EOVERFLOW || size >= STATMOUNT_BUF_MAX)
+		if (r != EOVERFLOW || size >= MNTMAPS_BUF_MAX)
 			break;
 		size *= 2;
 	}
@@ -117,7 +118,9 @@ int mntmaps_take(const struct sys_statmount *s, size_t size, struct mntmaps_entr
 	return 0;
 }
 
-int mntmaps_stat(uint64_t unique_id, struct mntmaps_entry *ret, struct err *e)
+/* The mount whose unique (64-bit) id is unique_id, as mntmaps_take() reads
+ * it.  -ENOSYS: no statmount (Linux 6.8); -ENOENT: no such mount (any more). */
+static int stat_entry(uint64_t unique_id, struct mntmaps_entry *ret, struct err *e)
 {
 	_cleanup_free_ struct sys_statmount *buf = NULL;
 	size_t size = 0;
@@ -125,6 +128,49 @@ int mntmaps_stat(uint64_t unique_id, struct mntmaps_entry *ret, struct err *e)
 
 	r = stat_mount(unique_id, &buf, &size, e);
 	return r < 0 ? r : mntmaps_take(buf, size, ret, e);
+}
+
+/* The unique (64-bit) id of the mount fd lies on (statx, Linux 6.8). */
+static int mount_id_of(int fd, uint64_t *ret_id, struct err *e)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_NO_AUTOMOUNT, STATX_MNT_ID_UNIQUE, &stx) < 0)
+		return err_set(e, errno, "statx(MNT_ID_UNIQUE)");
+	if (!(stx.stx_mask & STATX_MNT_ID_UNIQUE))
+		return err_msg(e, EOPNOTSUPP, "statx: no unique mount id (needs Linux 6.8)");
+	*ret_id = stx.stx_mnt_id;
+	return 0;
+}
+
+int mntmaps_of_fd(int fd, int *ret_id, struct idmap *ret_uid, struct idmap *ret_gid, struct err *e)
+{
+	struct mntmaps_entry x;
+	uint64_t id = 0;
+	int r;
+
+	r = mount_id_of(fd, &id, e);
+	if (r >= 0)
+		r = stat_entry(id, &x, e);
+	if (r < 0)
+		return r;
+	if (x.idmapped && !x.reported)
+		return err_msg(
+		    e, EOPNOTSUPP,
+		    "statmount cannot report an idmapped mount's maps (needs Linux 6.15)");
+	if (x.idmapped && (x.uid_map.n == 0 || x.gid_map.n == 0)) {
+		const char *which = x.uid_map.n == 0 ? "uid" : "gid";
+
+		mntmaps_entry_free(&x);
+		return err_set(e, ENODATA,
+			       "statmount: this user namespace sees no line of the mount's %s map",
+			       which);
+	}
+	if (ret_id)
+		*ret_id = x.id;
+	*ret_uid = x.uid_map;
+	*ret_gid = x.gid_map;
+	return 0;
 }
 
 void mntmaps_entry_free(struct mntmaps_entry *x)
@@ -181,7 +227,7 @@ int mntmaps_read(struct mnt_maps *ret_maps, struct err *e)
 	for (size_t i = 0; i < n_ids; i++) {
 		struct mntmaps_entry x;
 
-		r = mntmaps_stat(ids[i], &x, e);
+		r = stat_entry(ids[i], &x, e);
 		if (r == -ENOENT) /* unmounted since it was listed */
 			continue;
 		if (r < 0) {

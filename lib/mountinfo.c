@@ -27,6 +27,7 @@
 
 #include "cleanup.h"
 #include "io.h"
+#include "syscalls.h" /* MS_NOSYMFOLLOW */
 
 /* The library's soname, as libmount1 installs it. */
 #define LIBMOUNT_SONAME "libmount.so.1"
@@ -123,10 +124,6 @@ static inline void fclosep(FILE **f)
 	if (*f)
 		fclose(*f);
 }
-
-#ifndef MS_NOSYMFOLLOW
-#define MS_NOSYMFOLLOW 256
-#endif
 
 /* The kernel's flags the hook knows, in its own terms. */
 static const struct {

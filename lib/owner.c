@@ -8,15 +8,15 @@
 #define NEVER "never handed to a container user"
 #define SUBIDS_TAIL "handed only to a container whose user namespace maps it"
 
-struct owner_rules owner_rules(const struct id_map *uid_ns, const struct id_map *gid_ns,
+struct owner_rules owner_rules(const struct idmap *uid_ns, const struct idmap *gid_ns,
 			       const struct hostinfo *host)
 {
 	struct owner_rules o = {0, 0, host->overflow_uid, host->overflow_gid, uid_ns, gid_ns};
 
 	/* A namespace without container 0 has no root to protect but host 0. */
-	if (uid_ns && !idmap_to_host(uid_ns, 0, &o.root_uid))
+	if (uid_ns && !idmap_apply(uid_ns, 0, &o.root_uid))
 		o.root_uid = 0;
-	if (gid_ns && !idmap_to_host(gid_ns, 0, &o.root_gid))
+	if (gid_ns && !idmap_apply(gid_ns, 0, &o.root_gid))
 		o.root_gid = 0;
 	return o;
 }
@@ -79,10 +79,10 @@ static void say_matches(const struct owner_view *v, char *why, size_t size)
 /* The container id that host id is, when the container's user namespace
  * maps it: an id the container's processes can hold.  Without a user
  * namespace the host's ids are the container's own. */
-static bool held_in_container(const struct id_map *ns, uint32_t id, uint32_t *ret_id)
+static bool held_in_container(const struct idmap *ns, uint32_t id, uint32_t *ret_id)
 {
 	*ret_id = id;
-	return !ns || idmap_to_container(ns, id, ret_id);
+	return !ns || idmap_apply_inverse(ns, id, ret_id);
 }
 
 /* Would the swap's other way make a holder of the owner's id act as the
@@ -151,10 +151,10 @@ static const char *named(uint32_t id, const char *name, char *buf, size_t size)
  * of the container itself, which the container can hold anyway. */
 static bool is_containers(const struct owner_rules *o, bool gid, uint32_t id)
 {
-	const struct id_map *ns = gid ? o->gid_ns : o->uid_ns;
+	const struct idmap *ns = gid ? o->gid_ns : o->uid_ns;
 	uint32_t c;
 
-	return ns && idmap_to_container(ns, id, &c);
+	return ns && idmap_apply_inverse(ns, id, &c);
 }
 
 /* Is id (a gid when gid) of another user namespace: in a range of the host's

@@ -93,12 +93,12 @@
 struct owner_rules {
 	uint32_t root_uid, root_gid; /* the container's root on the host */
 	uint32_t overflow_uid, overflow_gid;
-	const struct id_map *uid_ns, *gid_ns; /* the container's, or NULL */
+	const struct idmap *uid_ns, *gid_ns; /* the container's, or NULL */
 };
 
 /* uid_ns/gid_ns: the container's user namespace maps, or NULL (kept: they
  * must outlive the rules). */
-struct owner_rules owner_rules(const struct id_map *uid_ns, const struct id_map *gid_ns,
+struct owner_rules owner_rules(const struct idmap *uid_ns, const struct idmap *gid_ns,
 			       const struct hostinfo *host);
 
 /* Where the owner is seen. */

@@ -2,30 +2,15 @@
 #include "plan.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
 #include "owner.h"
-#include "plan_internal.h"
-
-#define skip plan_fall_back
-
-void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)
-{
-	va_list ap;
-
-	/* An idmap that cannot be done is a fallback; a skip by policy is not. */
-	pm->fallback = pm->action == PLAN_IDMAP;
-	pm->action = PLAN_SKIP;
-	va_start(ap, fmt);
-	vsnprintf(pm->reason, sizeof(pm->reason), fmt, ap);
-	va_end(ap);
-	/* Cut here or in facts: `plan` prints it as JSON. */
-	err_trim_utf8(pm->reason);
-}
+#include "plan_maps.h"
+#include "plan_owner.h"
+#include "plan_tree.h"
 
 /* The length of path without trailing slashes ("/" keeps its slash). */
 static size_t trimmed_len(const char *path)
@@ -74,17 +59,19 @@ static bool plan_skip_hidden(const struct oci_spec *spec, const struct mount_fac
 	if (!f->seen_in_container) {
 		if (!(cover = plan_covered_by(spec, pm->mount)))
 			return false;
-		skip(pm, "hidden by %s, which config.json mounts later on top of it",
-		     cover->destination);
+		plan_fall_back(pm, "hidden by %s, which config.json mounts later on top of it",
+			       cover->destination);
 	} else if (f->dest_errno) {
-		skip(pm, "cannot look at the destination in the container: %s", f->dest_err);
+		plan_fall_back(pm, "cannot look at the destination in the container: %s",
+			       f->dest_err);
 		pm->failed = -f->dest_errno;
 	} else if (f->made_by != FACTS_NO_ENTRY && f->made_by > i)
-		skip(pm, "hidden by %s, which config.json mounts later on top of it",
-		     spec->mounts[f->made_by].destination);
+		plan_fall_back(pm, "hidden by %s, which config.json mounts later on top of it",
+			       spec->mounts[f->made_by].destination);
 	else if (!f->at_mount_root || f->made_by != i)
-		skip(pm, "no mount at the destination (it resolves to %s)",
-		     f->at_mount_root ? "another entry's mount" : "a place that is not a mount");
+		plan_fall_back(pm, "no mount at the destination (it resolves to %s)",
+			       f->at_mount_root ? "another entry's mount"
+						: "a place that is not a mount");
 	else
 		return false;
 	return true;
@@ -110,10 +97,10 @@ static bool plan_skip_unidmappable(const char *what, const char *fstype, bool id
 				   struct plan_mount *pm)
 {
 	if (idmapped)
-		skip(pm, "%s is already an idmapped mount", what);
+		plan_fall_back(pm, "%s is already an idmapped mount", what);
 	else if (is_never_idmappable(fstype))
-		skip(pm, "%s is on a filesystem of type %s, which cannot be idmapped", what,
-		     fstype);
+		plan_fall_back(pm, "%s is on a filesystem of type %s, which cannot be idmapped",
+			       what, fstype);
 	else
 		return false;
 	/* To be idmapped, and the kernel cannot: a fallback, not a decision. */
@@ -128,10 +115,10 @@ static bool plan_skip_elsewhere(const struct spec_mount *m, const struct mount_f
 {
 	if (f->walk.end.dev == f->dev && f->walk.end.ino == f->ino)
 		return false;
-	skip(pm,
-	     "the mount at the destination is not the runtime's mount of %s (the "
-	     "source path leads elsewhere now)",
-	     m->source);
+	plan_fall_back(pm,
+		       "the mount at the destination is not the runtime's mount of %s (the "
+		       "source path leads elsewhere now)",
+		       m->source);
 	return true;
 }
 
@@ -143,19 +130,20 @@ static bool plan_skip_by_path(const struct mount_facts *f, struct plan_mount *pm
 	const struct path_walk *w = &f->walk;
 
 	if (w->open_dir[0]) {
-		skip(pm,
-		     "%s, on the source path, lets others replace its entries (writable by "
-		     "group or others, no sticky bit)",
-		     w->open_dir);
+		plan_fall_back(
+		    pm,
+		    "%s, on the source path, lets others replace its entries (writable by "
+		    "group or others, no sticky bit)",
+		    w->open_dir);
 		return true;
 	}
 	for (size_t k = 0; k < w->n_owners; k++) {
 		if (w->owners[k] == f->uid)
 			continue;
-		skip(pm,
-		     "%s, on the source path, belongs to uid %" PRIu32
-		     ", neither root nor the volume's owner",
-		     w->owner_at[k], w->owners[k]);
+		plan_fall_back(pm,
+			       "%s, on the source path, belongs to uid %" PRIu32
+			       ", neither root nor the volume's owner",
+			       w->owner_at[k], w->owners[k]);
 		return true;
 	}
 	return false;
@@ -175,8 +163,8 @@ static bool plan_skip_by_source(const struct oci_spec *spec, const struct plan *
 	if (f->already_idmapped && !f->maps_known) {
 		int code = plan_maps_errno(f->maps_errno);
 
-		skip(pm, "source is already an idmapped mount, whose maps %s: %s",
-		     plan_unknown_maps_words(code), f->maps_err);
+		plan_fall_back(pm, "source is already an idmapped mount, whose maps %s: %s",
+			       plan_unknown_maps_words(code), f->maps_err);
 		pm->fallback = true;
 		/* A step failed (statmount): as a failed step of the remount would. */
 		pm->failed = -code;
@@ -259,10 +247,9 @@ static void plan_shows(const struct plan *p, const struct mount_facts *f, struct
 					&pm->shows_gid);
 }
 
-int plan_build(const struct oci_spec *spec, const struct id_map *uid_ns,
-	       const struct id_map *gid_ns, const struct hostinfo *host, struct accounts *acc,
-	       const struct mount_facts *facts, const struct facts_view *view,
-	       struct plan *ret_plan, struct err *e)
+int plan_build(const struct oci_spec *spec, const struct idmap *uid_ns, const struct idmap *gid_ns,
+	       const struct hostinfo *host, struct accounts *acc, const struct mount_facts *facts,
+	       const struct facts_view *view, struct plan *ret_plan, struct err *e)
 {
 	struct plan p = {.uid = spec->uid, .gid = spec->gid};
 	struct owner_rules o = owner_rules(uid_ns, gid_ns, host);

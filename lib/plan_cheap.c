@@ -26,17 +26,17 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "plan_internal.h"
+#include "plan_cheap.h"
 
-void plan_host_ids(struct plan *p, const struct id_map *uid_ns, const struct id_map *gid_ns)
+void plan_host_ids(struct plan *p, const struct idmap *uid_ns, const struct idmap *gid_ns)
 {
 	p->has_userns = uid_ns || gid_ns;
 	p->host_uid = p->uid;
 	p->host_gid = p->gid;
 	p->has_host_ids = true;
-	if (uid_ns && !idmap_to_host(uid_ns, p->uid, &p->host_uid))
+	if (uid_ns && !idmap_apply(uid_ns, p->uid, &p->host_uid))
 		p->has_host_ids = false;
-	if (gid_ns && !idmap_to_host(gid_ns, p->gid, &p->host_gid))
+	if (gid_ns && !idmap_apply(gid_ns, p->gid, &p->host_gid))
 		p->has_host_ids = false;
 }
 
@@ -164,8 +164,8 @@ bool plan_skip_cheap(const struct oci_spec *spec, const struct plan *p, const st
 	       plan_skip_readonly_path(spec, f, pm);
 }
 
-size_t plan_candidates(const struct oci_spec *spec, const struct id_map *uid_ns,
-		       const struct id_map *gid_ns, const struct hostinfo *host,
+size_t plan_candidates(const struct oci_spec *spec, const struct idmap *uid_ns,
+		       const struct idmap *gid_ns, const struct hostinfo *host,
 		       const struct mount_facts *facts, bool *ret_look)
 {
 	struct plan p = {.uid = spec->uid, .gid = spec->gid};

@@ -21,7 +21,10 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "plan_internal.h"
+#include "plan_kernel.h"
+#include "plan_maps.h"
+#include "plan_suid.h"
+#include "plan_tree.h"
 
 static const struct kernel_facts no_answers;
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "plan_internal.h"
+#include "plan_maps.h"
 
 void plan_mapping_free(struct plan_mapping *m)
 {
@@ -75,7 +75,7 @@ static struct id_pair pair_of(const struct idmap *swap, uint32_t owner, uint32_t
 
 /* The map of one kind of id of what the source shows (owner.h): the swap,
  * or, under a user namespace, the owner-only map. */
-static int shown_map(const struct id_map *ns, struct id_pair x, struct idmap *ret, struct err *e)
+static int shown_map(const struct idmap *ns, struct id_pair x, struct idmap *ret, struct err *e)
 {
 	if (!ns) {
 		idmap_swap(x.h, x.t, ret);

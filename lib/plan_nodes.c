@@ -11,7 +11,7 @@
 
 #include "cleanup.h"
 #include "mounttree.h"
-#include "plan_internal.h"
+#include "plan_nodes.h"
 
 /* Is table entry k the mount entry i made (its visible mount)? */
 bool plan_is_entry_mount(const struct tree_ctx *c, size_t k, size_t i)

@@ -9,7 +9,8 @@
 
 #include "cleanup.h"
 #include "owner.h"
-#include "plan_internal.h"
+#include "plan_maps.h"
+#include "plan_owner.h"
 
 /* The on-disk id that map shows as seen; false when none is. */
 static bool seen_from(const struct idmap *m, uint32_t seen, uint32_t *ret_disk)

@@ -18,7 +18,9 @@
 
 #include "cleanup.h"
 #include "mountroots.h"
-#include "plan_internal.h"
+#include "plan_maps.h"
+#include "plan_suid.h"
+#include "plan_tree.h"
 
 /* Will table entry k, outside the trees, be nosuid: as the hook sees it, or
  * made so by crun after the hooks with a read-only entry's ro (crun 1.8

@@ -46,7 +46,8 @@
 
 #include "cleanup.h"
 #include "mounttree.h"
-#include "plan_internal.h"
+#include "plan_nodes.h"
+#include "plan_tree.h"
 
 static bool is_planned(const struct plan *p, size_t i)
 {

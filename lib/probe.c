@@ -8,7 +8,7 @@
 #include "cleanup.h"
 #include "idmap.h"
 #include "mnt.h"
-#include "mnt_compose.h"
+#include "mntmaps.h"
 #include "mountinfo.h"
 #include "pathres.h"
 #include "syscalls.h"
@@ -82,7 +82,7 @@ static int probe_compose_userns(int fd, int *ret_userns_fd, struct err *e)
 	uint32_t h, g;
 	int r;
 
-	r = mnt_compose_read_maps(fd, NULL, &old_uid, &old_gid, e);
+	r = mntmaps_of_fd(fd, NULL, &old_uid, &old_gid, e);
 	if (r >= 0) {
 		h = idmap_extents(&old_uid)[0].lower;
 		g = idmap_extents(&old_gid)[0].lower;
@@ -109,7 +109,7 @@ static int probe_try_composed(const char *path, struct err *e)
 		return err_set(e, errno, "open %s", path);
 	if (probe_compose_userns(fd, &userns_fd, e) < 0)
 		return -e->code;
-	return mnt_compose_clone(fd, "", false, userns_fd, &clone_fd, e);
+	return mnt_clone_idmapped(fd, "", false, userns_fd, &clone_fd, e);
 }
 
 int probe_idmap(const char *path, char ret_fstype[static FSTYPE_MAX], bool *ret_composed,

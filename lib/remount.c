@@ -35,7 +35,6 @@
 #include "kver.h"
 #include "log.h"
 #include "mnt.h"
-#include "mnt_compose.h"
 #include "mntns.h"
 #include "pathres.h"
 #include "remount_internal.h"
@@ -134,7 +133,7 @@ int remount_clone(struct remount *rm, int live, const struct plan_node *n, int *
 	userns = mapset_get(rm->maps, n->mapping, e);
 	if (userns < 0)
 		return userns;
-	r = mnt_compose_clone(live, "", false, userns, ret_clone, e);
+	r = mnt_clone_idmapped(live, "", false, userns, ret_clone, e);
 	rm->timing->idmap_us += log_now_us() - t0;
 	return r;
 }

@@ -11,7 +11,7 @@
 
 #include "cleanup.h"
 #include "json.h"
-#include "spec_internal.h"
+#include "spec_paths.h"
 
 /* path itself if absolute, else "<bundle>/<path>" (nothing else normalised). */
 static int resolve_path(const char *bundle, const char *path, char **ret, struct err *e)
@@ -129,9 +129,10 @@ static int parse_extent(const json_value *v, const char *path, struct id_extent 
 	return 0;
 }
 
-static int parse_id_map(const json_value *lx, const char *key, struct id_map *map, struct err *e)
+static int parse_id_map(const json_value *lx, const char *key, struct idmap *map, struct err *e)
 {
 	char parent[JSON_PATH_MAX], path[JSON_PATH_MAX];
+	_cleanup_free_ struct id_extent *ext = NULL;
 	const json_value *arr;
 	size_t n, i;
 	int r;
@@ -142,16 +143,16 @@ static int parse_id_map(const json_value *lx, const char *key, struct id_map *ma
 		return r;
 	if (n > IDMAP_MAX_EXTENTS)
 		return err_msg(e, EINVAL, "%s: more than %d entries", parent, IDMAP_MAX_EXTENTS);
-	map->ext = calloc(n, sizeof(*map->ext));
-	if (!map->ext)
+	ext = calloc(n, sizeof(*ext));
+	if (!ext)
 		return err_set(e, ENOMEM, "%s", parent);
-	map->n = n;
 	for (i = 0; i < n; i++) {
 		json_path_index(path, parent, i);
-		r = parse_extent(json_array_at(arr, i), path, &map->ext[i], e);
+		r = parse_extent(json_array_at(arr, i), path, &ext[i], e);
 		if (r < 0)
 			return r;
 	}
+	idmap_take(map, TAKE_PTR(ext), n);
 	return 0;
 }
 
@@ -169,7 +170,7 @@ static int parse_linux(const json_value *doc, struct oci_spec *s, struct err *e)
 	if (r >= 0)
 		r = parse_id_map(lx, "gidMappings", &s->gid_map, e);
 	if (r >= 0)
-		r = spec_parse_readonly_paths(lx, s, e);
+		r = spec_paths_parse(lx, &s->readonly_paths, &s->n_readonly_paths, e);
 	return r;
 }
 
@@ -276,7 +277,7 @@ static int parse_doc(const json_value *doc, const char *bundle, struct oci_spec 
 	if (r >= 0)
 		r = parse_linux(doc, s, e);
 	if (r >= 0)
-		r = spec_parse_mounts(doc, bundle, s, e);
+		r = spec_mounts_parse(doc, bundle, &s->mounts, &s->n_mounts, e);
 	return r;
 }
 
@@ -298,18 +299,23 @@ int spec_parse(const char *json, const char *bundle, struct oci_spec *ret_spec, 
 	return 0;
 }
 
+int spec_map_options(struct oci_spec *s, struct err *e)
+{
+	return spec_mounts_map_options(s->mounts, s->n_mounts, e);
+}
+
+const char *spec_readonly_overlap(const struct oci_spec *s, const char *destination)
+{
+	return spec_paths_overlap(s->readonly_paths, s->n_readonly_paths, destination);
+}
+
 void spec_free(struct oci_spec *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->n_mounts; i++) {
-		free(s->mounts[i].destination); /* and the rest of its strings */
-	}
-	free(s->mounts);
+	spec_mounts_free(s->mounts, s->n_mounts);
 	free(s->readonly_paths);
 	free(s->root_path);
-	free(s->uid_map.ext);
-	free(s->gid_map.ext);
+	idmap_free(&s->uid_map);
+	idmap_free(&s->gid_map);
 	free(s->skip);
 	*s = (struct oci_spec){0};
 }

@@ -8,57 +8,19 @@
 
 #include "err.h"
 #include "idmap.h"
-#include "mount_types.h"
-
-/* Bounded by IO_CONFIG_MAX anyway; more than this falls back (EFBIG). */
-#define SPEC_MAX_MOUNTS 65536
+#include "spec_mounts.h"
 
 /* Annotations the hook honours. */
 #define ANNOTATION_DISABLE "io.oci-idmap-hook.disable" /* "true": whole container */
 #define ANNOTATION_SKIP "io.oci-idmap-hook.skip"       /* "/a,/b": those destinations */
 #define ANNOTATION_STRICT "io.oci-idmap-hook.strict"   /* "true": failures are fatal */
 
-enum mount_propagation {
-	PROPAGATION_DEFAULT = 0, /* not given: the runtimes' default, slave */
-	PROPAGATION_PRIVATE,
-	PROPAGATION_SLAVE,
-	PROPAGATION_SHARED,
-	PROPAGATION_UNBINDABLE,
-};
-
-/* What spec_parse() reads of a mount are config.json's own words (the
- * destination, type "bind", options bind, rbind, idmap, ridmap): all the
- * hook needs to decide whether a mount is worth a look.  What the kernel's
- * options mean (ro, nosuid, the propagation types, ...) comes from
- * libmount's map, which spec_map_options() applies, once libmount is loaded
- * for a mount that is. */
-struct spec_mount {
-	char *destination; /* as written (owns the memory of every string here) */
-	char *source;	   /* absolute (relative sources resolved to the bundle) */
-	char *type;	   /* may be NULL */
-	bool is_bind;	   /* type "bind" or option bind/rbind */
-	bool is_recursive; /* option rbind */
-	bool has_idmap;	   /* uidMappings/gidMappings or option idmap/ridmap */
-	char *options;	   /* the options as written, each NUL-terminated, in order */
-	size_t n_options;
-	/* Set by spec_map_options(), 0 before: */
-	unsigned int flags;	 /* enum mount_flag: ro, nosuid, ... (the mount itself) */
-	unsigned int flags_tree; /* enum mount_flag: rro, rnosuid, ... (every submount too) */
-	/* Every restriction any option names, plain or recursive, whatever
-	 * option comes after it ("ro,rw" names ro): the flags crun 1.8 remounts
-	 * a read-only entry with after the hooks (it ORs each option's flag in
-	 * and takes none back).  And the atime options named, likewise. */
-	unsigned int named;	  /* enum mount_flag */
-	unsigned int atime_named; /* enum mount_atime_named */
-	enum mount_propagation propagation;
-};
-
 struct oci_spec {
 	char *root_path; /* absolute (relative root.path resolved to the bundle) */
 	uint32_t uid, gid;
-	bool has_userns;		/* linux.namespaces has "user" */
-	bool userns_has_path;		/* ... joined by path: maps come from the pid */
-	struct id_map uid_map, gid_map; /* linux.uidMappings / gidMappings */
+	bool has_userns;	       /* linux.namespaces has "user" */
+	bool userns_has_path;	       /* ... joined by path: maps come from the pid */
+	struct idmap uid_map, gid_map; /* linux.uidMappings / gidMappings */
 	struct spec_mount *mounts;
 	size_t n_mounts;
 	bool disabled; /* ANNOTATION_DISABLE */

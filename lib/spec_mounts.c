@@ -6,16 +6,17 @@
 
 #include "cleanup.h"
 #include "mountinfo.h"
-#include "spec_internal.h"
+#include "spec_mounts.h"
 
 /*
- * A mount's options are read in two steps.  spec_parse() reads config.json's
- * own words only: bind and rbind (the OCI runtime spec's; libmount's map
- * knows them as MS_BIND and MS_BIND|MS_REC, and no other option as either),
- * idmap and ridmap; it keeps every option as written.  That is all the hook
- * needs to tell whether a mount is worth a look, so a start with nothing to
- * remap never loads libmount.  spec_map_options() then gives the rest its
- * meaning from libmount's map of the kernel's options
+ * A mount's options are read in two steps.  spec_mounts_parse() reads
+ * config.json's own words only: bind and rbind (the OCI runtime spec's;
+ * libmount's map knows them as MS_BIND and MS_BIND|MS_REC, and no other
+ * option as either), idmap and ridmap; it keeps every option as written.
+ * That is all the hook needs to tell whether a mount is worth a look, so a
+ * start with nothing to remap never loads libmount.
+ * spec_mounts_map_options() then gives the rest its meaning from libmount's
+ * map of the kernel's options
  * (mountinfo_kernel_option): ro/rw, nosuid, nodev, noexec, nosymfollow and
  * their opposites, the propagation types; runc's recursive options are named
  * here.  The atime options count only as named (what crun's remount after
@@ -99,7 +100,7 @@ static bool is_idmap_option(const char *opt)
 	       (n == 6 && strncmp(opt, "ridmap", 6) == 0);
 }
 
-/* config.json's own words; every other option waits for spec_map_options(). */
+/* config.json's own words; every other option waits for spec_mounts_map_options(). */
 static void read_word(struct spec_mount *m, const char *opt)
 {
 	if (strcmp(opt, "bind") == 0)
@@ -127,10 +128,10 @@ static int map_option(struct spec_mount *m, const char *opt, struct err *e)
 	return r < 0 ? r : 0;
 }
 
-int spec_map_options(struct oci_spec *s, struct err *e)
+int spec_mounts_map_options(struct spec_mount *mounts, size_t n, struct err *e)
 {
-	for (size_t i = 0; i < s->n_mounts; i++) {
-		struct spec_mount *m = &s->mounts[i];
+	for (size_t i = 0; i < n; i++) {
+		struct spec_mount *m = &mounts[i];
 		const char *opt = m->options;
 
 		m->flags = m->flags_tree = m->named = 0;
@@ -293,27 +294,44 @@ static int parse_mount(const json_value *v, const char *path, const char *bundle
 	return r;
 }
 
-int spec_parse_mounts(const json_value *root, const char *bundle, struct oci_spec *s, struct err *e)
+int spec_mounts_parse(const json_value *root, const char *bundle, struct spec_mount **ret_mounts,
+		      size_t *ret_n, struct err *e)
 {
 	char path[JSON_PATH_MAX];
 	const json_value *arr;
+	struct spec_mount *mounts;
 	size_t n, i;
 	int r;
 
 	r = json_get_array(root, "", "mounts", JSON_OPTIONAL, &arr, &n, e);
-	if (r <= 0 || n == 0)
+	if (r < 0)
 		return r;
+	if (r == 0 || n == 0) {
+		*ret_mounts = NULL;
+		*ret_n = 0;
+		return 0;
+	}
 	if (n > SPEC_MAX_MOUNTS)
 		return err_msg(e, EFBIG, "mounts: more than %d entries", SPEC_MAX_MOUNTS);
-	s->mounts = calloc(n, sizeof(*s->mounts));
-	if (!s->mounts)
+	mounts = calloc(n, sizeof(*mounts));
+	if (!mounts)
 		return err_set(e, ENOMEM, "mounts");
-	s->n_mounts = n;
 	for (i = 0; i < n; i++) {
 		json_path_index(path, "mounts", i);
-		r = parse_mount(json_array_at(arr, i), path, bundle, &s->mounts[i], e);
-		if (r < 0)
+		r = parse_mount(json_array_at(arr, i), path, bundle, &mounts[i], e);
+		if (r < 0) {
+			spec_mounts_free(mounts, n);
 			return r;
+		}
 	}
+	*ret_mounts = mounts;
+	*ret_n = n;
 	return 0;
+}
+
+void spec_mounts_free(struct spec_mount *mounts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(mounts[i].destination); /* and the rest of its strings */
+	free(mounts);
 }

@@ -12,14 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spec_internal.h"
+#include "spec_paths.h"
 
 /* At most this many entries and bytes (NULs included): every candidate
  * volume is compared with each (Docker gives five). */
 #define READONLY_MAX_PATHS 1024
 #define READONLY_MAX_BYTES (64 * 1024)
 
-int spec_parse_readonly_paths(const json_value *lx, struct oci_spec *s, struct err *e)
+int spec_paths_parse(const json_value *lx, char **ret_block, size_t *ret_n, struct err *e)
 {
 	char parent[JSON_PATH_MAX], path[JSON_PATH_MAX];
 	const json_value *arr = NULL;
@@ -29,8 +29,13 @@ int spec_parse_readonly_paths(const json_value *lx, struct oci_spec *s, struct e
 	int r;
 
 	r = json_get_array(lx, "linux", "readonlyPaths", JSON_OPTIONAL, &arr, &n, e);
-	if (r <= 0 || n == 0)
-		return r < 0 ? r : 0;
+	if (r < 0)
+		return r;
+	if (r == 0 || n == 0) {
+		*ret_block = NULL;
+		*ret_n = 0;
+		return 0;
+	}
 	json_path_key(parent, "linux", "readonlyPaths");
 	for (size_t i = 0; i < n; i++) {
 		json_path_index(path, parent, i);
@@ -45,8 +50,8 @@ int spec_parse_readonly_paths(const json_value *lx, struct oci_spec *s, struct e
 	block = malloc(len);
 	if (!block)
 		return err_set(e, ENOMEM, "%s", parent);
-	s->readonly_paths = block;
-	s->n_readonly_paths = n;
+	*ret_block = block;
+	*ret_n = n;
 	for (size_t i = 0; i < n; i++) {
 		json_as_string(json_array_at(arr, i), parent, &str, e);
 		block = stpcpy(block, str) + 1;
@@ -101,11 +106,11 @@ static bool is_overlapping(const char *a, const char *b)
 	return strncmp(na, nb, n) == 0 && (la == lb || (la < lb ? nb[n] : na[n]) == '/');
 }
 
-const char *spec_readonly_overlap(const struct oci_spec *s, const char *destination)
+const char *spec_paths_overlap(const char *block, size_t n, const char *destination)
 {
-	const char *p = s->readonly_paths;
+	const char *p = block;
 
-	for (size_t i = 0; i < s->n_readonly_paths; i++, p += strlen(p) + 1)
+	for (size_t i = 0; i < n; i++, p += strlen(p) + 1)
 		if (is_overlapping(p, destination))
 			return p;
 	return NULL;

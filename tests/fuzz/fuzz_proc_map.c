@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct id_map m = {0};
+	struct idmap m = {0};
 	char *text = malloc(size + 1);
 	uint32_t host;
 
@@ -19,12 +19,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	if (idmap_parse_proc(text, &m) == 0) {
-		if (m.n > IDMAP_MAX_EXTENTS || (m.n > 0) != (m.ext != NULL))
+		if (m.n > IDMAP_MAX_EXTENTS || (m.n > IDMAP_INLINE_EXTENTS) != (m.big != NULL))
 			abort();
 		/* Translating through any parsed map must stay in bounds. */
-		(void)idmap_to_host(&m, 1000, &host);
-		(void)idmap_to_host(&m, UINT32_MAX, &host);
-		free(m.ext);
+		(void)idmap_apply(&m, 1000, &host);
+		(void)idmap_apply(&m, UINT32_MAX, &host);
+		idmap_free(&m);
 	}
 	free(text);
 	return 0;

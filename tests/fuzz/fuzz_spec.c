@@ -71,7 +71,7 @@ static void report(const struct plan *p, bool pretty)
 
 static void plan(const struct oci_spec *s)
 {
-	const struct id_map *uid_ns = NULL, *gid_ns = NULL;
+	const struct idmap *uid_ns = NULL, *gid_ns = NULL;
 	struct mount_facts *facts = calloc(s->n_mounts + 1, sizeof(*facts));
 	struct hostinfo host = HOSTINFO_INITIAL;
 	struct accounts acc = {.read = true}; /* read, and empty: never opens a file */

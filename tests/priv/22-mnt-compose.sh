@@ -1,5 +1,6 @@
 #!/bin/bash
-# lib/mnt_compose.c and idmap_compose() against the kernel: the check suite
+# Composing maps on mounts against the kernel (lib/mntmaps.c, idmap_compose(),
+# mnt_clone_idmapped() in lib/mnt.c): the check suite
 # tests/priv/mnt_compose.c, each test in its own process and mount namespace
 # on a tmpfs tree.  An idmapped source (on-disk 501:501 seen as 2000:2000):
 # its maps read back through statmount; composed with the swap for the

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Privileged tests of lib/mnt_compose.c with idmap_compose(), in the manner
- * of the kernel's mount_setattr selftests: every test runs in its own
- * process and mount namespace (unshare(CLONE_NEWNS), / made rprivate) on a
+ * Privileged tests of composing maps on mounts (lib/mntmaps.c reads a
+ * mount's maps, idmap_compose() composes, lib/mnt.c clones with them), in
+ * the manner of the kernel's mount_setattr selftests: every test runs in its
+ * own process and mount namespace (unshare(CLONE_NEWNS), / made rprivate) on a
  * tmpfs tree of files of several owners, with an idmapped bind of it made by
  * the hook's own helpers standing for an idmapped source (on-disk 501:20
  * seen as 2000:2000).  The container user is 1000:1000 on the host.
@@ -29,7 +30,7 @@
 #include "idmap.h"
 #include "io.h"
 #include "mnt.h"
-#include "mnt_compose.h"
+#include "mntmaps.h"
 #include "plan.h"
 #include "syscalls.h"
 #include "userns.h"
@@ -107,7 +108,7 @@ static void idmapped_bind(const char *from, const char *to, const struct plan_ma
 
 	ck_assert_msg(make_userns(m, &userns, &e) == 0, "userns: %s", e.msg);
 	if (compose) {
-		ck_assert_msg(mnt_compose_clone(src, "", false, userns, &clone, &e) == 0, "%s",
+		ck_assert_msg(mnt_clone_idmapped(src, "", false, userns, &clone, &e) == 0, "%s",
 			      e.msg);
 	} else {
 		ck_assert_msg(mnt_clone(src, "", false, &clone, &e) == 0, "%s", e.msg);
@@ -156,7 +157,7 @@ static void composed_maps(const char *rel, struct plan_mapping *ret)
 	char p[512];
 	struct stat st;
 
-	ck_assert_msg(mnt_compose_read_maps(fd, NULL, &uid, &gid, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mntmaps_of_fd(fd, NULL, &uid, &gid, &e) == 0, "%s", e.msg);
 	path_of(p, sizeof(p), rel);
 	ck_assert_int_eq(stat(p, &st), 0);
 	ck_assert_msg(idmap_compose(&uid, st.st_uid, USER, &ret->uid_map, &e) == 0, "%s", e.msg);
@@ -198,13 +199,13 @@ START_TEST(test_read_maps)
 	struct err e = {0};
 
 	/* What statmount reports is the map the source was made with. */
-	ck_assert_msg(mnt_compose_read_maps(src, NULL, &uid, &gid, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mntmaps_of_fd(src, NULL, &uid, &gid, &e) == 0, "%s", e.msg);
 	idmap_swap(OWNER, SEEN, &want);
 	ck_assert(idmap_equal(&uid, &want));
 	idmap_swap(GROUP, SEEN, &want);
 	ck_assert(idmap_equal(&gid, &want));
 	/* A mount that is not idmapped: the identity, so composing is the plain swap. */
-	ck_assert_msg(mnt_compose_read_maps(disk, NULL, &uid, &gid, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mntmaps_of_fd(disk, NULL, &uid, &gid, &e) == 0, "%s", e.msg);
 	ck_assert(idmap_is_identity(&uid) && uid.n == 1);
 	ck_assert(idmap_is_identity(&gid) && gid.n == 1);
 }
@@ -226,7 +227,7 @@ START_TEST(test_read_maps_checks_the_mount)
 	struct err e = {0};
 	int id = -1, code = 0;
 
-	ck_assert_msg(mnt_compose_read_maps(src, &id, &uid, &gid, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mntmaps_of_fd(src, &id, &uid, &gid, &e) == 0, "%s", e.msg);
 	idmap_free(&uid);
 	idmap_free(&gid);
 	facts_read_maps(src, id, &known, &uid, &gid, &code, err);
@@ -285,7 +286,7 @@ START_TEST(test_composed_clone)
 	idmapped_bind("src", "ctr", &m, true);
 	/* The kernel holds exactly the composed maps (7 lines each). */
 	ctr = open_path("ctr");
-	ck_assert_msg(mnt_compose_read_maps(ctr, NULL, &uid, &gid, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mntmaps_of_fd(ctr, NULL, &uid, &gid, &e) == 0, "%s", e.msg);
 	ck_assert(idmap_equal(&uid, &m.uid_map));
 	ck_assert(idmap_equal(&gid, &m.gid_map));
 	/* Through the clone the container user sees the volume as its own ... */
@@ -325,7 +326,7 @@ START_TEST(test_composed_clone_flags)
 
 	composed_maps("src", &m);
 	ck_assert_msg(make_userns(&m, &userns, &e) == 0, "%s", e.msg);
-	ck_assert_msg(mnt_compose_clone(src, "", false, userns, &clone, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mnt_clone_idmapped(src, "", false, userns, &clone, &e) == 0, "%s", e.msg);
 	ck_assert_msg(mnt_setattr(clone, false, MOUNT_FLAG_RDONLY | MOUNT_FLAG_NOSUID,
 				  MNT_PROPAGATION_PRIVATE, -1, &e) == 0,
 		      "%s", e.msg);
@@ -356,7 +357,7 @@ START_TEST(test_composed_clone_recursive)
 		struct err e = {0};
 
 		ck_assert_msg(make_userns(&m, &userns, &e) == 0, "%s", e.msg);
-		ck_assert_msg(mnt_compose_clone(src, "", true, userns, &clone, &e) == 0, "%s",
+		ck_assert_msg(mnt_clone_idmapped(src, "", true, userns, &clone, &e) == 0, "%s",
 			      e.msg);
 		ck_assert_msg(mnt_attach(clone, dst, &e) == 0, "%s", e.msg);
 	}
@@ -404,11 +405,11 @@ START_TEST(test_recursive_unidmappable)
 	ck_assert_msg(make_userns(&m, &userns, &e) == 0, "%s", e.msg);
 	ck_assert_int_eq(io_read_file("/proc/self/mountinfo", 1 << 20, &before, NULL, &e), 0);
 	src = open_path("src");
-	ck_assert_int_eq(mnt_compose_clone(src, "", true, userns, &clone, &e), -EINVAL);
+	ck_assert_int_eq(mnt_clone_idmapped(src, "", true, userns, &clone, &e), -EINVAL);
 	ck_assert_int_eq(io_read_file("/proc/self/mountinfo", 1 << 20, &after, NULL, &e), 0);
 	ck_assert_str_eq(after, before);
 	/* Without its submounts the same source clones. */
-	ck_assert_msg(mnt_compose_clone(src, "", false, userns, &clone, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mnt_clone_idmapped(src, "", false, userns, &clone, &e) == 0, "%s", e.msg);
 	idmap_free(&m.uid_map);
 	idmap_free(&m.gid_map);
 }
@@ -427,14 +428,14 @@ START_TEST(test_clone_failure)
 	idmap_swap(GROUP, USER, &m.gid_map);
 	ck_assert_msg(make_userns(&m, &userns, &e) == 0, "%s", e.msg);
 	/* proc cannot be idmapped. */
-	ck_assert_int_eq(mnt_compose_clone(AT_FDCWD, "/proc", false, userns, &clone, &e), -EINVAL);
+	ck_assert_int_eq(mnt_clone_idmapped(AT_FDCWD, "/proc", false, userns, &clone, &e), -EINVAL);
 	err_add_hint(&e);
 	ck_assert_str_eq(e.msg, "open_tree_attr(CLONE, IDMAP): Invalid argument (a filesystem "
 				"in it cannot be idmapped, or the kernel is older than 6.15 "
 				"(open_tree_attr))");
 	ck_assert_int_eq(clone, -EBADF);
 	/* No such path: no hint. */
-	ck_assert_int_eq(mnt_compose_clone(AT_FDCWD, "/nonexistent", true, userns, &clone, &e),
+	ck_assert_int_eq(mnt_clone_idmapped(AT_FDCWD, "/nonexistent", true, userns, &clone, &e),
 			 -ENOENT);
 	err_add_hint(&e);
 	ck_assert_str_eq(e.msg,

@@ -86,7 +86,7 @@ struct submount_facts *add_idmapped_sub(size_t i, const char *rel, uint32_t uid,
 	return sub;
 }
 
-const struct plan_mount *build(const struct id_map *uid_ns, const struct id_map *gid_ns)
+const struct plan_mount *build(const struct idmap *uid_ns, const struct idmap *gid_ns)
 {
 	struct err e = {0};
 

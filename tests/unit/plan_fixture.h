@@ -51,7 +51,7 @@ void add_idmapped(const char *dest, uint32_t owner_uid, uint32_t owner_gid);
 struct submount_facts *add_idmapped_sub(size_t i, const char *rel, uint32_t uid, uint32_t gid,
 					uint32_t seen_uid, uint32_t seen_gid);
 
-const struct plan_mount *build(const struct id_map *uid_ns, const struct id_map *gid_ns);
+const struct plan_mount *build(const struct idmap *uid_ns, const struct idmap *gid_ns);
 void assert_skip(const struct plan_mount *pm, const char *reason);
 /* The mount idmaps and its maps send on-disk owner -> the container user's host ids. */
 void assert_idmap(const struct plan_mount *pm, uint32_t uid_to, uint32_t gid_to);

@@ -136,34 +136,82 @@ END_TEST
 
 START_TEST(test_to_host)
 {
-	struct id_extent ext[] = {{0, 100000, 65536}, {65536, 300000, 10}};
-	struct id_map m = {.ext = ext, .n = 2};
-	uint32_t host;
+	struct idmap m = {.n = 2, .small = {{0, 100000, 65536}, {65536, 300000, 10}}};
+	uint32_t host, id;
 
-	ck_assert(idmap_to_host(&m, 1000, &host));
+	ck_assert(idmap_apply(&m, 1000, &host));
 	ck_assert_uint_eq(host, 101000);
-	ck_assert(idmap_to_host(&m, 65537, &host));
+	ck_assert(idmap_apply(&m, 65537, &host));
 	ck_assert_uint_eq(host, 300001);
-	ck_assert(!idmap_to_host(&m, 65546, &host));
+	ck_assert(!idmap_apply(&m, 65546, &host));
+	ck_assert(idmap_apply_inverse(&m, 300009, &id));
+	ck_assert_uint_eq(id, 65545);
+	ck_assert(!idmap_apply_inverse(&m, 99999, &id));
 }
 END_TEST
 
 START_TEST(test_parse_proc)
 {
-	struct id_map m = {0};
+	struct idmap m = {0};
 
 	ck_assert_int_eq(idmap_parse_proc("         0     100000      65536\n"
 					  "     65536     300000         10\n",
 					  &m),
 			 0);
 	ck_assert_uint_eq(m.n, 2);
-	ck_assert_uint_eq(m.ext[1].first, 65536);
-	ck_assert_uint_eq(m.ext[1].lower, 300000);
-	ck_assert_uint_eq(m.ext[1].count, 10);
-	free(m.ext);
+	ck_assert_uint_eq(idmap_extents(&m)[1].first, 65536);
+	ck_assert_uint_eq(idmap_extents(&m)[1].lower, 300000);
+	ck_assert_uint_eq(idmap_extents(&m)[1].count, 10);
+	idmap_free(&m);
+	ck_assert_int_eq(idmap_parse_proc("", &m), 0);
+	ck_assert_uint_eq(m.n, 0);
 	ck_assert_int_eq(idmap_parse_proc("0 1\n", &m), -EINVAL);
 	ck_assert_int_eq(idmap_parse_proc("0 1 x\n", &m), -EINVAL);
 	ck_assert_int_eq(idmap_parse_proc("0 1 4294967296\n", &m), -EINVAL);
+}
+END_TEST
+
+/* Six lines, out of order: more than fit small[]. */
+static const char six_lines[] = "50 5000 10\n0 1000 10\n40 4000 10\n"
+				"10 2000 10\n30 8000 10\n20 3000 10\n";
+
+/* One type, both kinds: the same lines read as a user namespace's map
+ * (/proc/PID/uid_map: kept in their order) and as a mount's map (checked,
+ * sorted by the inside) answer the same both ways. */
+START_TEST(test_both_kinds)
+{
+	struct idmap ns = {0}, mnt = {0};
+	struct err e = {0};
+	uint32_t a, b;
+
+	ck_assert_int_eq(idmap_parse_proc(six_lines, &ns), 0);
+	ck_assert_msg(idmap_parse(six_lines, strlen(six_lines), &mnt, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(ns.n, 6);
+	ck_assert_uint_eq(mnt.n, 6);
+	ck_assert_ptr_nonnull(ns.big);
+	ck_assert_ptr_nonnull(mnt.big);
+	ck_assert_uint_eq(idmap_extents(&ns)[0].first, 50); /* as read */
+	ck_assert_uint_eq(idmap_extents(&mnt)[0].first, 0); /* sorted */
+	ck_assert(!idmap_equal(&ns, &mnt));
+	for (uint32_t id = 0; id < 70; id++) {
+		bool in = id < 60;
+
+		ck_assert_int_eq(idmap_apply(&ns, id, &a), in);
+		ck_assert_int_eq(idmap_apply(&mnt, id, &b), in);
+		if (!in)
+			continue;
+		ck_assert_uint_eq(a, b);
+		ck_assert(idmap_apply_inverse(&ns, a, &b));
+		ck_assert_uint_eq(b, id);
+		ck_assert(idmap_apply_inverse(&mnt, a, &b));
+		ck_assert_uint_eq(b, id);
+	}
+	ck_assert(idmap_apply(&ns, 35, &a));
+	ck_assert_uint_eq(a, 8005);
+	ck_assert(!idmap_apply_inverse(&ns, 999, &a));
+	ck_assert(!idmap_apply_inverse(&mnt, 5010, &a));
+	idmap_free(&ns);
+	idmap_free(&mnt);
 }
 END_TEST
 
@@ -179,6 +227,7 @@ Suite *idmap_suite(void)
 	tcase_add_test(tc, test_format_501_1000);
 	tcase_add_test(tc, test_to_host);
 	tcase_add_test(tc, test_parse_proc);
+	tcase_add_test(tc, test_both_kinds);
 	suite_add_tcase(s, tc);
 	return s;
 }

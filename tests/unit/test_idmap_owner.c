@@ -20,16 +20,15 @@
 			ck_abort_msg(__VA_ARGS__);                                                 \
 	} while (0)
 
-static bool in_ns(const struct id_map *ns, uint32_t id)
+static bool in_ns(const struct idmap *ns, uint32_t id)
 {
 	uint32_t c;
 
-	return idmap_to_container(ns, id, &c);
+	return idmap_apply_inverse(ns, id, &c);
 }
 
 /* What the owner-only map must do with on-disk d: false when unmapped. */
-static bool owner_only_of(const struct id_map *ns, uint32_t h, uint32_t t, uint32_t d,
-			  uint32_t *ret)
+static bool owner_only_of(const struct idmap *ns, uint32_t h, uint32_t t, uint32_t d, uint32_t *ret)
 {
 	if (d == h) {
 		*ret = t;
@@ -41,7 +40,7 @@ static bool owner_only_of(const struct id_map *ns, uint32_t h, uint32_t t, uint3
 	return true;
 }
 
-static void expect_point(const struct idmap *m, const struct id_map *ns, uint32_t h, uint32_t t,
+static void expect_point(const struct idmap *m, const struct idmap *ns, uint32_t h, uint32_t t,
 			 uint64_t d)
 {
 	uint32_t got = 0, want = 0;
@@ -59,7 +58,7 @@ static void expect_point(const struct idmap *m, const struct id_map *ns, uint32_
 }
 
 /* Sorted by first, no overlap on either side, merged, at most ns->n + 4. */
-static void expect_valid(const struct idmap *m, const struct id_map *ns)
+static void expect_valid(const struct idmap *m, const struct idmap *ns)
 {
 	const struct id_extent *x = idmap_extents(m);
 
@@ -82,17 +81,15 @@ static void expect_valid(const struct idmap *m, const struct id_map *ns)
 }
 
 /* Every point where something can change: the edges of the ranges, h, t. */
-static void expect_owner_only(const struct idmap *m, const struct id_map *ns, uint32_t h,
-			      uint32_t t)
+static void expect_owner_only(const struct idmap *m, const struct idmap *ns, uint32_t h, uint32_t t)
 {
-	const struct id_extent *x = idmap_extents(m);
+	const struct id_extent *x = idmap_extents(m), *y = idmap_extents(ns);
 
 	expect_valid(m, ns);
 	for (size_t i = 0; i < ns->n; i++)
 		for (int64_t d = -1; d <= 1; d++) {
-			expect_point(m, ns, h, t, (uint64_t)((int64_t)ns->ext[i].lower + d));
-			expect_point(m, ns, h, t,
-				     (uint64_t)ns->ext[i].lower + ns->ext[i].count + (uint64_t)d);
+			expect_point(m, ns, h, t, (uint64_t)((int64_t)y[i].lower + d));
+			expect_point(m, ns, h, t, (uint64_t)y[i].lower + y[i].count + (uint64_t)d);
 		}
 	for (size_t i = 0; i < m->n; i++) {
 		expect_point(m, ns, h, t, x[i].first);
@@ -110,7 +107,7 @@ static void expect_owner_only(const struct idmap *m, const struct id_map *ns, ui
 START_TEST(test_owner_only_remap)
 {
 	struct id_extent ext[] = {{0, 100000, 65536}};
-	struct id_map ns = {ext, 1};
+	struct idmap ns = {.n = 1, .big = ext};
 	char text[IDMAP_TEXT_MAX];
 	struct idmap m = {0};
 	struct err e = {0};
@@ -136,7 +133,7 @@ END_TEST
 START_TEST(test_owner_only_same)
 {
 	struct id_extent ext[] = {{0, 100000, 1000}, {1000, 300000, 1}, {1001, 101001, 64535}};
-	struct id_map ns = {ext, 3};
+	struct idmap ns = {.n = 3, .big = ext};
 	struct idmap m = {0};
 	struct err e = {0};
 	uint32_t out;
@@ -157,7 +154,7 @@ END_TEST
 START_TEST(test_owner_only_owner_inside)
 {
 	struct id_extent ext[] = {{0, 100000, 65536}};
-	struct id_map ns = {ext, 1};
+	struct idmap ns = {.n = 1, .big = ext};
 	struct idmap m = {0};
 	struct err e = {0};
 	uint32_t out;
@@ -176,7 +173,7 @@ START_TEST(test_owner_only_edges)
 {
 	struct id_extent a[] = {{0, 0, 1000}, {1000, 1000, 10}, {2000, ID_MAX - 9, 10}};
 	struct id_extent b[] = {{0, 500, 100}, {100, 550, 100}};
-	struct id_map na = {a, 3}, nb = {b, 2};
+	struct idmap na = {.n = 3, .big = a}, nb = {.n = 2, .big = b};
 	struct idmap m = {0};
 	struct err e = {0};
 
@@ -194,7 +191,7 @@ END_TEST
 START_TEST(test_owner_only_too_many)
 {
 	struct id_extent ext[IDMAP_MAX_EXTENTS];
-	struct id_map ns = {ext, IDMAP_MAX_EXTENTS};
+	struct idmap ns = {.n = IDMAP_MAX_EXTENTS, .big = ext};
 	struct idmap m = {0};
 	struct err e = {0};
 
@@ -221,7 +218,7 @@ START_TEST(test_owner_only_random)
 
 	srandom(20);
 	for (int round = 0; round < 3000; round++) {
-		struct id_map ns = {ext, 1 + rnd(6)};
+		struct idmap ns = {.n = 1 + rnd(6), .big = ext};
 		uint32_t base = rnd(300000), h, t;
 
 		for (size_t i = 0; i < ns.n; i++) {
@@ -242,7 +239,7 @@ END_TEST
 START_TEST(test_compose_owner_only)
 {
 	struct id_extent ext[] = {{0, 100000, 65536}};
-	struct id_map ns = {ext, 1};
+	struct idmap ns = {.n = 1, .big = ext};
 	struct idmap old, g = {0}, new = {0};
 	struct err e = {0};
 	uint32_t out;
@@ -273,7 +270,7 @@ END_TEST
 START_TEST(test_compose_nothing_left)
 {
 	struct id_extent ext[] = {{0, 100000, 65536}};
-	struct id_map ns = {ext, 1};
+	struct idmap ns = {.n = 1, .big = ext};
 	struct idmap old = {0}, g = {0}, new = {0};
 	struct err e = {0};
 	static const char text[] = "0 100000 1000";

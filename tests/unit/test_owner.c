@@ -47,7 +47,7 @@ START_TEST(test_container_root)
 {
 	struct id_extent u[] = {{0, 100000, 65536}};
 	struct id_extent g[] = {{0, 200000, 65536}};
-	struct id_map uid_ns = {u, 1}, gid_ns = {g, 1};
+	struct idmap uid_ns = {.n = 1, .big = u}, gid_ns = {.n = 1, .big = g};
 	const struct plan_mount *pm;
 
 	add_bind("/etc/hosts", 100000, 200000);
@@ -77,7 +77,7 @@ START_TEST(test_container_root_user)
 {
 	struct id_extent u[] = {{0, 100000, 65536}};
 	struct id_extent g[] = {{0, 200000, 65536}};
-	struct id_map uid_ns = {u, 1}, gid_ns = {g, 1};
+	struct idmap uid_ns = {.n = 1, .big = u}, gid_ns = {.n = 1, .big = g};
 	const struct plan_mount *pm;
 
 	fx.spec.uid = fx.spec.gid = 0;

@@ -42,7 +42,7 @@ END_TEST
 START_TEST(test_subuid_the_containers)
 {
 	struct id_extent u[] = {{0, 300000, 65536}};
-	struct id_map ns = {u, 1};
+	struct idmap ns = {.n = 1, .big = u};
 	const struct plan_mount *pm;
 
 	add_bind("/svc", 300500, 300500);
@@ -128,7 +128,7 @@ START_TEST(test_owner_only_maps)
 {
 	struct id_extent u[] = {{0, 100000, 65536}};
 	struct id_extent g[] = {{0, 200000, 65536}};
-	struct id_map uid_ns = {u, 1}, gid_ns = {g, 1};
+	struct idmap uid_ns = {.n = 1, .big = u}, gid_ns = {.n = 1, .big = g};
 	const struct plan_mount *pm;
 
 	add_bind("/data", 501, 501);
@@ -151,7 +151,7 @@ END_TEST
 START_TEST(test_owner_only_composed)
 {
 	struct id_extent u[] = {{0, 100000, 65536}};
-	struct id_map ns = {u, 1};
+	struct idmap ns = {.n = 1, .big = u};
 	const struct plan_mount *pm;
 
 	add_idmapped("/view", 501, 501);

@@ -123,7 +123,7 @@ START_TEST(test_userns_translates_the_user)
 {
 	struct id_extent u[] = {{0, 100000, 65536}};
 	struct id_extent g[] = {{0, 200000, 65536}};
-	struct id_map uid_ns = {u, 1}, gid_ns = {g, 1};
+	struct idmap uid_ns = {.n = 1, .big = u}, gid_ns = {.n = 1, .big = g};
 	const struct plan_mount *pm;
 
 	add_bind("/data", 501, 501);
@@ -138,7 +138,7 @@ END_TEST
 START_TEST(test_userns_root_is_idmapped)
 {
 	struct id_extent u[] = {{0, 100000, 65536}};
-	struct id_map ns = {u, 1};
+	struct idmap ns = {.n = 1, .big = u};
 	const struct plan_mount *pm;
 
 	fx.spec.uid = 0;
@@ -152,7 +152,7 @@ END_TEST
 START_TEST(test_userns_without_the_user)
 {
 	struct id_extent u[] = {{0, 100000, 1000}};
-	struct id_map ns = {u, 1};
+	struct idmap ns = {.n = 1, .big = u};
 	const struct plan_mount *pm;
 
 	add_bind("/data", 501, 501);
@@ -276,7 +276,7 @@ END_TEST
 START_TEST(test_userns_without_root)
 {
 	struct id_extent u[] = {{1000, 101000, 1}};
-	struct id_map ns = {u, 1};
+	struct idmap ns = {.n = 1, .big = u};
 	const struct plan_mount *pm;
 
 	add_bind("/data", 501, 501);
