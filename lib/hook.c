@@ -222,13 +222,6 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
 	return r < 0 ? r : ask_kernel(ctx, e);
 }
 
-/* Is pm a mount the hook was to remap and will not: a failure to look, or,
- * with --strict, a mount to idmap that the kernel cannot idmap? */
-static bool is_failure(const struct plan_mount *pm, bool strict)
-{
-	return pm->failed || (strict && pm->fallback);
-}
-
 /*
  * Mounts whose skip is a failure to look (not a decision) fall back as a
  * failed step would: logged, and fatal with --strict.  So, with --strict,
@@ -247,7 +240,7 @@ static int report_plan_failures(const struct plan *p, bool strict, struct err *e
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct plan_mount *pm = &p->mounts[i];
 
-		if (!is_failure(pm, strict))
+		if (!plan_mount_fails(pm, strict))
 			continue;
 		if (!strict)
 			log_warn("cannot idmap, mount left as the runtime made it: %s: %s",
@@ -278,11 +271,6 @@ int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timin
 	if (r < 0 || ctx->view.stuck || ctx->ns.own)
 		return r;
 	return remount_execute(&ctx->plan, &ctx->ns, &ctx->maps, strict, &ctx->result, timing, e);
-}
-
-bool hook_plan_fails(const struct plan_mount *pm, bool strict)
-{
-	return is_failure(pm, strict);
 }
 
 int hook_outcome(const struct hook_ctx *ctx, const struct hook_run *run, struct err *ret_line)

@@ -77,9 +77,6 @@ int hook_prepare(struct hook_ctx *ctx, const char *bundle, pid_t pid, struct err
  * there are), nothing logged for them. */
 int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timing, struct err *e);
 
-/* Will this plan entry fail the start (strict) or be logged as a fallback? */
-bool hook_plan_fails(const struct plan_mount *pm, bool strict);
-
 /* Where a hook run got to, for hook_outcome(). */
 enum hook_phase {
 	HOOK_PHASE_STATE,   /* stdin: the OCI state */

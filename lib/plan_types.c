@@ -19,3 +19,8 @@ void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)
 	/* Cut here or in facts: `plan` prints it as JSON. */
 	err_trim_utf8(pm->reason);
 }
+
+bool plan_mount_fails(const struct plan_mount *pm, bool strict)
+{
+	return pm->failed || (strict && pm->fallback);
+}

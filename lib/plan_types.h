@@ -138,6 +138,11 @@ struct plan {
 	size_t n_trees;
 };
 
+/* Is pm a mount the hook was to remap and will not: a failure to look, or,
+ * with strict, a mount to idmap that the kernel cannot idmap?  Such a mount
+ * fails the start (strict) or is logged as a fallback. */
+bool plan_mount_fails(const struct plan_mount *pm, bool strict);
+
 /* Turn an idmap entry into a skip, e.g. when the kernel refused it. */
 void plan_fall_back(struct plan_mount *pm, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

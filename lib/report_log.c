@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hook.h"
 #include "log.h"
 
 /* A mount that was to be idmapped and cannot be (the filesystem, the
@@ -28,7 +27,7 @@ void report_log_plan(const struct plan *p, bool strict)
 				 pm->owner_uid, pm->owner_gid, p->host_uid,
 				 pm->gid_left ? pm->owner_gid : p->host_gid,
 				 pm->reason[0] ? "; " : "", pm->reason);
-		else if (pm->mount->is_bind && !(strict && hook_plan_fails(pm, strict)))
+		else if (pm->mount->is_bind && !(strict && plan_mount_fails(pm, strict)))
 			log_msg(pm->fallback && !pm->failed ? LOG_WARN : LOG_INFO, "%s: skip: %s",
 				pm->mount->destination, pm->reason);
 	}
