@@ -266,8 +266,8 @@ int hook_execute(struct hook_ctx *ctx, bool strict, struct remount_timing *timin
 	int r;
 
 	r = report_plan_failures(&ctx->plan, strict, e);
-	/* The namespace opened at the look is the authority: a pid found in
-	 * the hook's own (reused since main.c asked) is in no container. */
+	/* A pid found in the hook's own namespace at the look is in no
+	 * container (hook_start stops before this; a caller might not). */
 	if (r < 0 || ctx->view.stuck || ctx->ns.own)
 		return r;
 	return remount_execute(&ctx->plan, &ctx->ns, &ctx->maps, strict, &ctx->result, timing, e);
@@ -336,7 +336,11 @@ void hook_start(struct hook_ctx *ctx, struct hook_run *run)
 		return;
 	run->phase = HOOK_PHASE_PREPARE;
 	run->r = hook_prepare(ctx, ctx->state.bundle, ctx->state.pid, e);
-	if (run->r < 0)
+	/* The namespace opened at the look is the authority: a pid found in
+	 * the hook's own there (reused since the name was read) is in no
+	 * container either, and the run ends as above, before any plan is
+	 * logged or judged. */
+	if (run->r < 0 || ctx->ns.own)
 		return;
 	strict = run->strict || ctx->spec.strict;
 	report_log_plan(&ctx->plan, strict);
