@@ -19,7 +19,8 @@ ssize_t readlink(const char *path, char *buf, size_t size)
 	if (strncmp(path, "/proc/", 6) != 0 || strncmp(path, "/proc/self/", 11) == 0 ||
 	    !strstr(path, "/ns/mnt")) {
 		if (!real)
-			real = (ssize_t(*)(const char *, char *, size_t))dlsym(RTLD_NEXT, "readlink");
+			real =
+			    (ssize_t(*)(const char *, char *, size_t))dlsym(RTLD_NEXT, "readlink");
 		return real(path, buf, size);
 	}
 	if (n > size)
