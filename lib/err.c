@@ -26,15 +26,23 @@ static int failure_code(int code)
 	return code > 0 ? code : EIO;
 }
 
+/* The code and the formatted message, no hint yet: -code. */
+__attribute__((format(printf, 3, 0))) static int set_code_msg(struct err *e, int code,
+							      const char *fmt, va_list ap)
+{
+	e->code = failure_code(code);
+	e->hint = NULL;
+	vformat(e, fmt, ap);
+	return -e->code;
+}
+
 int err_set(struct err *e, int code, const char *fmt, ...)
 {
 	va_list ap;
 	size_t len;
 
-	e->code = failure_code(code);
-	e->hint = NULL;
 	va_start(ap, fmt);
-	vformat(e, fmt, ap);
+	set_code_msg(e, code, fmt, ap);
 	va_end(ap);
 	len = strlen(e->msg);
 	/* For 0, strerror would say "Success" or name an errno that did not happen. */
@@ -46,13 +54,12 @@ int err_set(struct err *e, int code, const char *fmt, ...)
 int err_msg(struct err *e, int code, const char *fmt, ...)
 {
 	va_list ap;
+	int r;
 
-	e->code = failure_code(code);
-	e->hint = NULL;
 	va_start(ap, fmt);
-	vformat(e, fmt, ap);
+	r = set_code_msg(e, code, fmt, ap);
 	va_end(ap);
-	return -e->code;
+	return r;
 }
 
 int err_wrap(struct err *e, const char *fmt, ...)
