@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cleanup.h"
+
 __attribute__((format(printf, 2, 0))) static void vformat(struct err *e, const char *fmt,
 							  va_list ap)
 {
@@ -108,7 +110,7 @@ static const struct {
 /* The table's row for step and code (a row of code 0 serves any), or NULL. */
 static const char *lookup(enum err_step step, int code)
 {
-	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(hints); i++)
 		if (hints[i].step == step && (hints[i].code == code || hints[i].code == 0))
 			return hints[i].hint;
 	return NULL;
